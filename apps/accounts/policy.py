@@ -1,0 +1,113 @@
+"""The one permission policy: which school role may do what.
+
+Read it as a table: each permission, then the roles that hold it. Roles are granted per
+school (RoleGrant). "Class teacher" is not a role: it follows from being the class teacher
+of a class in the open year, and is checked per object in the apps' permissions modules.
+
+Access to another school's data is never a 403: views look objects up inside the school
+of the URL, and a user without any role in that school gets 404 for everything in it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Администратор системы")
+    DIRECTOR = "director", _("Директор")
+    DEPUTY = "deputy", _("Заместитель директора по УВР")
+    DISPATCHER = "dispatcher", _("Диспетчер расписания")
+    TEACHER = "teacher", _("Учитель")
+    SECRETARY = "secretary", _("Секретарь / инспектор по кадрам")
+    MEDIC = "medic", _("Медицинский работник")
+    PSYCHOLOGIST = "psychologist", _("Педагог-психолог / социальный педагог")
+    TECHNICAL = "technical", _("Технический персонал")
+    PARENT = "parent", _("Родитель (законный представитель)")
+    STUDENT = "student", _("Обучающийся")
+
+
+STAFF_ROLES = frozenset(
+    {
+        Role.ADMIN,
+        Role.DIRECTOR,
+        Role.DEPUTY,
+        Role.DISPATCHER,
+        Role.TEACHER,
+        Role.SECRETARY,
+        Role.MEDIC,
+        Role.PSYCHOLOGIST,
+        Role.TECHNICAL,
+    }
+)
+FAMILY_ROLES = frozenset({Role.PARENT, Role.STUDENT})
+ALL_ROLES = STAFF_ROLES | FAMILY_ROLES
+ADMINISTRATION = frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY})
+
+
+class Perm(models.TextChoices):
+    VIEW_SCHOOL_CARD = "view_school_card", _("Просмотр карточки школы")
+    EDIT_SCHOOL_CARD = "edit_school_card", _("Карточка школы, лицензии")
+    MANAGE_ROLES = "manage_roles", _("Пользователи и роли")
+    MANAGE_YEARS = "manage_years", _("Учебные годы, периоды, каникулы")
+    MANAGE_BELLS = "manage_bells", _("Смены и расписание звонков")
+    VIEW_STRUCTURE = "view_structure", _("Просмотр классов, предметов, учебного плана, нагрузки")
+    MANAGE_CLASSES = "manage_classes", _("Классы и классные руководители")
+    MANAGE_SUBJECTS = "manage_subjects", _("Предметы и учебный план")
+    MANAGE_SUBGROUPS = "manage_subgroups", _("Подгруппы всех классов")
+    MANAGE_ASSIGNMENTS = "manage_assignments", _("Педагогическая нагрузка")
+    VIEW_STAFF = "view_staff", _("Просмотр сотрудников")
+    MANAGE_STAFF = "manage_staff", _("Кадры: сотрудники и должности")
+    VIEW_STUDENTS = "view_students", _("Просмотр контингента")
+    MANAGE_STUDENTS = "manage_students", _("Контингент: личные дела, родители, зачисление")
+    EDIT_TIMETABLE = "edit_timetable", _("Расписание уроков и замены")
+    READ_ALL_JOURNALS = "read_all_journals", _("Чтение всех журналов")
+    AUDIT_JOURNALS = "audit_journals", _("Контроль ведения журнала, отчёты")
+    KEEP_JOURNAL = "keep_journal", _("Ведение журнала своих уроков")
+    DRAFT_ORDERS = "draft_orders", _("Подготовка приказов о движении")
+    SIGN_ORDERS = "sign_orders", _("Подписание приказов")
+    READ_HEALTH = "read_health", _("Лист здоровья")
+    READ_SOCIAL = "read_social", _("Социальный паспорт")
+    READ_OWN_DIARY = "read_own_diary", _("Электронный дневник своих детей / свой")
+    USE_MESSAGES = "use_messages", _("Внутренняя почта и доска объявлений")
+
+
+R = Role
+POLICY: dict[Perm, frozenset[Role]] = {
+    Perm.VIEW_SCHOOL_CARD:   frozenset(STAFF_ROLES),
+    Perm.EDIT_SCHOOL_CARD:   frozenset({R.ADMIN, R.DIRECTOR}),
+    Perm.MANAGE_ROLES:       frozenset({R.ADMIN}),
+    Perm.MANAGE_YEARS:       frozenset({R.ADMIN, R.DEPUTY}),
+    Perm.MANAGE_BELLS:       frozenset({R.ADMIN, R.DEPUTY, R.DISPATCHER}),
+    Perm.VIEW_STRUCTURE:     frozenset({R.ADMIN, R.DIRECTOR, R.DEPUTY, R.DISPATCHER, R.TEACHER, R.SECRETARY}),
+    Perm.MANAGE_CLASSES:     frozenset({R.ADMIN, R.DEPUTY}),
+    Perm.MANAGE_SUBJECTS:    frozenset({R.ADMIN, R.DEPUTY}),
+    Perm.MANAGE_SUBGROUPS:   frozenset({R.ADMIN, R.DEPUTY}),
+    Perm.MANAGE_ASSIGNMENTS: frozenset({R.ADMIN, R.DEPUTY}),
+    Perm.VIEW_STAFF:         frozenset({R.ADMIN, R.DIRECTOR, R.DEPUTY, R.SECRETARY}),
+    Perm.MANAGE_STAFF:       frozenset({R.ADMIN, R.SECRETARY}),
+    Perm.VIEW_STUDENTS:      frozenset({R.ADMIN, R.DIRECTOR, R.DEPUTY, R.SECRETARY, R.MEDIC, R.PSYCHOLOGIST}),
+    Perm.MANAGE_STUDENTS:    frozenset({R.ADMIN, R.SECRETARY}),
+    Perm.EDIT_TIMETABLE:     frozenset({R.DEPUTY, R.DISPATCHER}),
+    Perm.READ_ALL_JOURNALS:  frozenset({R.DIRECTOR, R.DEPUTY}),
+    Perm.AUDIT_JOURNALS:     frozenset({R.DIRECTOR, R.DEPUTY}),
+    Perm.KEEP_JOURNAL:       frozenset({R.TEACHER}),
+    Perm.DRAFT_ORDERS:       frozenset({R.SECRETARY}),
+    Perm.SIGN_ORDERS:        frozenset({R.DIRECTOR}),
+    Perm.READ_HEALTH:        frozenset({R.MEDIC, R.DIRECTOR}),
+    Perm.READ_SOCIAL:        frozenset({R.PSYCHOLOGIST, R.DIRECTOR}),
+    Perm.READ_OWN_DIARY:     frozenset({R.PARENT, R.STUDENT}),
+    Perm.USE_MESSAGES:       frozenset(ALL_ROLES),
+}  # fmt: skip
+
+
+def roles_allowed(perm: Perm) -> frozenset[Role]:
+    return POLICY[perm]
+
+
+def roles_may(roles: frozenset[str], perm: Perm) -> bool:
+    """True when any of the user's roles in a school holds the permission."""
+    return not POLICY[perm].isdisjoint(roles)
+
+
+def perms_of(roles: frozenset[str]) -> frozenset[Perm]:
+    return frozenset(perm for perm, allowed in POLICY.items() if not allowed.isdisjoint(roles))

@@ -1,0 +1,107 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.accounts import services
+from apps.accounts.models import RoleGrant, User
+from apps.accounts.policy import POLICY, Perm, Role
+from apps.school.access import school_view
+from apps.school.forms import GrantRoleForm, NewUserForm
+from apps.school.views import add_validation_errors
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": gettext_lazy(
+            "Неверный логин или пароль. После нескольких неудачных попыток вход будет временно заблокирован."
+        ),
+        "inactive": gettext_lazy("Учётная запись отключена. Обратитесь к администратору школы."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = gettext_lazy("Логин")
+        self.fields["password"].label = gettext_lazy("Пароль")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    for field in form.fields.values():
+        field.widget.attrs["class"] = "form-control"
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        services.password_changed(user=user)
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Пароль изменён."))
+        return redirect("school:choose")
+    return render(request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password})
+
+
+@school_view(Perm.MANAGE_ROLES)
+def school_users(request):
+    """Staff accounts of the school and their roles; the administrator grants and revokes."""
+    ctx = request.school_ctx
+    query = request.GET.get("q", "").strip()
+    users = User.objects.filter(role_grants__school=ctx.school).distinct()
+    if query:
+        users = users.filter(Q(last_name__icontains=query) | Q(username__icontains=query))
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        users = users.filter(role_grants__school=ctx.school, role_grants__role=role)
+    users = users.prefetch_related(
+        Prefetch("role_grants", queryset=RoleGrant.objects.filter(school=ctx.school), to_attr="school_grants")
+    ).order_by("last_name", "first_name")
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    form = NewUserForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, password = services.user_create(
+                acting_user=request.user, username=data["username"], last_name=data["last_name"],
+                first_name=data["first_name"], patronymic=data["patronymic"], email=data["email"],
+            )
+            services.role_grant(acting_user=request.user, school=ctx.school, user=user, role=data["role"])
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            issued = {"user": user, "password": password}
+            form = NewUserForm()
+    return render(request, "accounts/users.html", {
+        "page": page, "form": form, "issued": issued, "query": query, "role": role,
+        "roles": Role.choices, "grant_form": GrantRoleForm(), "policy": POLICY,
+    })
+
+
+@require_POST
+@school_view(Perm.MANAGE_ROLES)
+def user_roles(request, user_id: int):
+    ctx = request.school_ctx
+    user = get_object_or_404(User.objects.filter(role_grants__school=ctx.school).distinct(), pk=user_id)
+    role = request.POST.get("role", "")
+    try:
+        if request.POST.get("action") == "revoke":
+            services.role_revoke(acting_user=request.user, school=ctx.school, user=user, role=role)
+        else:
+            services.role_grant(acting_user=request.user, school=ctx.school, user=user, role=role)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Роли пользователя %(user)s изменены.") % {"user": user.full_name})
+    return redirect("accounts:users", school_id=ctx.school.pk)

@@ -1,0 +1,17 @@
+from apps.accounts.models import RoleGrant
+from apps.school.navigation import menu_for
+
+
+def school_nav(request):
+    """Menu and school switcher for pages under /s/<school_id>/ (one query for the switcher)."""
+    ctx = getattr(request, "school_ctx", None)
+    if ctx is None:
+        return {}
+    schools = (
+        RoleGrant.objects.filter(user=request.user)
+        .exclude(school=ctx.school)
+        .values_list("school_id", "school__short_name")
+        .distinct()
+        .order_by("school__short_name")
+    )
+    return {"school_ctx": ctx, "school": ctx.school, "nav_menu": menu_for(ctx), "other_schools": list(schools)}

@@ -1,0 +1,43 @@
+"""Data for the landing page: what a teacher teaches, which children a parent follows."""
+
+from django.db.models import Q
+
+from apps.classes.models import TeachingAssignment
+from apps.school.services import school_today
+from apps.students.models import Enrollment, Guardianship, Student
+
+
+def teacher_cards(ctx) -> dict:
+    year = ctx.open_year
+    if year is None:
+        return {"assignments": [], "led_classes": []}
+    assignments = (
+        TeachingAssignment.objects.filter(year=year, teacher=ctx.user)
+        .select_related("school_class", "subgroup", "subject")
+    )
+    return {"assignments": list(assignments), "led_classes": ctx.led_classes}
+
+
+def family_cards(ctx) -> list[dict]:
+    """The children a parent follows (or the student themselves) with today's class."""
+    today = school_today(ctx.school)
+    students = list(
+        Student.objects.filter(school=ctx.school)
+        .filter(Q(user=ctx.user) | Q(guardianships__guardian__user=ctx.user))
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    enrolments = {
+        e.student_id: e
+        for e in Enrollment.objects.filter(student__in=students, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("school_class__class_teacher")
+    }
+    relation = {
+        g.student_id: g.get_relationship_display()
+        for g in Guardianship.objects.filter(student__in=students, guardian__user=ctx.user)
+    }
+    return [
+        {"student": s, "enrolment": enrolments.get(s.pk), "relationship": relation.get(s.pk)}
+        for s in students
+    ]

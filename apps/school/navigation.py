@@ -1,0 +1,82 @@
+"""What each role sees in the menu and on its landing page, derived from the policy table."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.policy import Perm, Role
+from apps.school.sections import SECTIONS_BY_SLUG
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url_name: str
+    perm: Perm
+    description: str = ""
+
+
+def _section(slug: str, description: str = "") -> NavItem:
+    s = SECTIONS_BY_SLUG[slug]
+    return NavItem(s.title, f"school:{slug}-list", s.view_perm, description)
+
+
+MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
+    (_("Школа"), (
+        NavItem(_("Карточка школы"), "school:card", Perm.VIEW_SCHOOL_CARD, _("Реквизиты, часовой пояс, директор")),
+        _section("licences", _("Лицензия и свидетельство об аккредитации")),
+        _section("years", _("Открытие года; прошлый год — только чтение")),
+        _section("periods", _("Четверти для 1–9, полугодия для 10–11")),
+        _section("holidays", _("Каникулы и нерабочие дни")),
+        _section("shifts", _("Смены и расписание звонков")),
+    )),
+    (_("Учебный процесс"), (
+        _section("classes", _("Классы, классные руководители, наполняемость и вакансии")),
+        _section("subjects", _("Обязательная часть и часть, формируемая школой")),
+        _section("curriculum", _("Часы в неделю по параллелям")),
+        _section("subgroups", _("Деление классов по языкам, информатике, технологии")),
+        _section("assignments", _("Кто что ведёт в каком классе")),
+    )),
+    (_("Люди"), (
+        _section("students", _("Личные дела и история классов")),
+        _section("guardians", _("Родители и законные представители")),
+        _section("staff", _("Должности и квалификация")),
+        NavItem(_("Пользователи и роли"), "accounts:users", Perm.MANAGE_ROLES, _("Учётные записи, роли, временные пароли")),
+    )),
+)
+
+ROLE_SUMMARY = {
+    Role.ADMIN: _("Пользователи и роли, карточка школы, учебные годы, периоды, справочники."),
+    Role.DIRECTOR: _("Просмотр всего, подписание приказов, ежемесячный контроль журнала."),
+    Role.DEPUTY: _("Учебный план, периоды, классы, нагрузка, расписание, контроль журнала, отчёты."),
+    Role.DISPATCHER: _("Расписание звонков, расписание уроков и замены."),
+    Role.TEACHER: _("Журнал своих уроков: посещаемость, темы, отметки, домашние задания."),
+    Role.SECRETARY: _("Контингент, личные дела, приказы о движении, кадры."),
+    Role.MEDIC: _("Лист здоровья, посещаемость."),
+    Role.PSYCHOLOGIST: _("Социальный паспорт, характеристики."),
+    Role.TECHNICAL: _("Внутренняя почта, доска объявлений, заявки на ремонт."),
+    Role.PARENT: _("Электронный дневник своих детей, сообщения учителям."),
+    Role.STUDENT: _("Свой дневник, домашние задания, расписание, сообщения."),
+}
+
+
+def menu_for(ctx) -> list[tuple[str, list[tuple[NavItem, str]]]]:
+    """Menu groups with the items this user's roles may open, as (item, url) pairs."""
+    groups = []
+    for title, items in MENU:
+        allowed = [(i, reverse(i.url_name, kwargs={"school_id": ctx.school.pk})) for i in items if ctx.may(i.perm)]
+        if allowed:
+            groups.append((title, allowed))
+    return groups
+
+
+def landing_sections(ctx) -> dict:
+    from apps.school.landing import family_cards, teacher_cards
+
+    return {
+        "roles": [(Role(r).label, ROLE_SUMMARY[Role(r)]) for r in Role.values if r in ctx.roles],
+        "menu": menu_for(ctx),
+        "teaching": teacher_cards(ctx) if Role.TEACHER in ctx.roles else None,
+        "family": family_cards(ctx) if ctx.roles & {Role.PARENT, Role.STUDENT} else None,
+    }

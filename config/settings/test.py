@@ -1,0 +1,14 @@
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CONN_MAX_AGE = 0
+CELERY_TASK_ALWAYS_EAGER = True  # the Celery integration tests start a real worker themselves
+# Parallel test runs on one server (CI, several checkouts) each get their own database.
+DATABASES["default"]["TEST"] = {"NAME": "test_journal" + env("TEST_DB_SUFFIX", default="")}  # noqa: F405
