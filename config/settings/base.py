@@ -160,3 +160,4 @@ LOGGING = {
 # Lockout is per account (see AXES_LOCKOUT_PARAMETERS): a school's whole building shares
 # one address, so locking by IP would lock out every teacher at once.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -8,7 +8,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CONN_MAX_AGE = 0
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True  # the Celery integration tests start a real worker themselves
 # Parallel test runs on one server (CI, several checkouts) each get their own database.
 DATABASES["default"]["TEST"] = {"NAME": "test_journal" + env("TEST_DB_SUFFIX", default="")}  # noqa: F405
