@@ -89,8 +89,8 @@ def school_users(request):
     })
 
 
-@require_POST
 @school_view(Perm.MANAGE_ROLES)
+@require_POST
 def user_roles(request, user_id: int):
     ctx = request.school_ctx
     user = get_object_or_404(User.objects.filter(role_grants__school=ctx.school).distinct(), pk=user_id)

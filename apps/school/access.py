@@ -77,7 +77,9 @@ def school_view(perm: Perm | None = None, *, check: Callable[[SchoolContext], bo
             request.school_ctx = ctx
             return view(request, *args, **kwargs)
 
+        # Read by the permission matrix test: every view declares what it requires.
         wrapper.required_perm = perm
+        wrapper.required_check = check
         return wrapper
 
     return decorator

@@ -19,7 +19,7 @@ class NavItem:
 
 def _section(slug: str, description: str = "") -> NavItem:
     s = SECTIONS_BY_SLUG[slug]
-    return NavItem(s.title, f"school:{slug}-list", s.view_perm, description)
+    return NavItem(s.title, s.list_url, s.view_perm, description)
 
 
 MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (

@@ -48,6 +48,23 @@ class Section:
     search_fields: tuple[str, ...] = ()
     links: tuple[tuple[str, str], ...] = field(default=())
 
+    # URL names of the section's pages, for templates and redirects.
+    @property
+    def list_url(self) -> str:
+        return f"school:{self.slug}-list"
+
+    @property
+    def create_url(self) -> str:
+        return f"school:{self.slug}-create"
+
+    @property
+    def edit_url(self) -> str:
+        return f"school:{self.slug}-edit"
+
+    @property
+    def delete_url(self) -> str:
+        return f"school:{self.slug}-delete"
+
     def queryset(self, school, year: AcademicYear | None) -> QuerySet:
         qs = self.model.objects.filter(school=school)
         if self.year_lookup:
@@ -56,7 +73,7 @@ class Section:
             qs = qs.select_related(*self.select_related)
         if self.extra:
             qs = self.extra(qs, year)
-        return qs
+        return qs.order_by(*self.model._meta.ordering, "pk")
 
 
 def _classes_with_roster(qs, year):

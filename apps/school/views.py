@@ -145,7 +145,7 @@ def section_edit(request, section: Section, pk: int | None = None):
             for name in m2m:
                 getattr(obj, name).set(form.cleaned_data[name])
             messages.success(request, _("Сохранено: %(obj)s.") % {"obj": obj})
-            url = reverse(f"school:{section.slug}-list", kwargs={"school_id": ctx.school.pk})
+            url = reverse(section.list_url, kwargs={"school_id": ctx.school.pk})
             return redirect(f"{url}?year={year.pk}" if year else url)
     return render(
         request, "school/section_form.html",
@@ -164,11 +164,11 @@ def section_delete(request, section: Section, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Удалено: %(obj)s.") % {"obj": instance})
-    return redirect(f"school:{section.slug}-list", school_id=ctx.school.pk)
+    return redirect(section.list_url, school_id=ctx.school.pk)
 
 
-@require_POST
 @school_view(Perm.MANAGE_YEARS)
+@require_POST
 def year_open(request, pk: int):
     ctx = request.school_ctx
     year = get_object_or_404(AcademicYear, school=ctx.school, pk=pk)

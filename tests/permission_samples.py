@@ -1,0 +1,19 @@
+"""Which object each URL with an id is probed with, in the permission matrix test.
+
+Section pages (list/create/edit/delete) are probed with the first row of their model in
+the school; every other URL that takes ids must be declared here, or the matrix fails.
+Each entry maps a URL name to a function (world) -> kwargs besides school_id.
+"""
+
+URL_SAMPLES = {
+    "school:year-open": lambda w: {"pk": w.year.pk},
+    "school:shift-bells": lambda w: {"pk": w.shift.pk},
+    "school:class-detail": lambda w: {"pk": w.school_class.pk},
+    "school:subgroup-members": lambda w: {"pk": w.subgroup.pk},
+    "school:student-detail": lambda w: {"pk": w.student.pk},
+    "accounts:user-roles": lambda w: {"user_id": w.users["teacher"].pk},
+}
+
+# Views whose access is derived from data (`school_view(check=...)`) declare, per role of
+# the `world` fixture, the status that role gets. Roles not listed expect 403.
+CHECK_EXPECTATIONS: dict[str, dict[str, int]] = {}
