@@ -1,0 +1,129 @@
+from datetime import date
+
+from django.urls import reverse
+
+from apps.classes.models import SchoolClass
+from apps.school.models import AcademicYear
+from apps.students.models import Enrollment
+from tests import factories as f
+
+
+def test_deputy_creates_a_class_and_sees_vacancies(client, world):
+    client.force_login(world.users["deputy"])
+    response = client.post(reverse("school:classes-create", args=[world.school.pk]), {
+        "grade": 6, "letter": "б", "class_teacher": world.users["teacher"].pk, "capacity": 27,
+        "shift": world.shift.pk, "programme": "ООП ООО",
+    })
+    assert response.status_code == 302
+    created = SchoolClass.objects.get(school=world.school, grade=6)
+    assert created.letter == "Б" and created.year == world.year
+    listing = client.get(reverse("school:classes-list", args=[world.school.pk])).content.decode()
+    assert "6Б" in listing
+
+
+def test_a_duplicate_class_shows_the_error_and_keeps_the_input(client, world):
+    client.force_login(world.users["deputy"])
+    response = client.post(reverse("school:classes-create", args=[world.school.pk]), {
+        "grade": 5, "letter": "А", "capacity": 29, "programme": "Программа, которую жалко потерять",
+    })
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Такой класс в этом году уже есть." in page
+    assert "Программа, которую жалко потерять" in page
+    assert 'value="29"' in page
+
+
+def test_bad_dates_are_explained_next_to_the_form(client, world):
+    client.force_login(world.users["deputy"])
+    response = client.post(reverse("school:periods-create", args=[world.school.pk]), {
+        "scheme": "quarter", "number": 2, "name": "2 четверть", "starts_on": "2026-12-28", "ends_on": "2026-11-05",
+    })
+    assert response.status_code == 200
+    assert "Окончание периода не может быть раньше начала." in response.content.decode()
+
+
+def test_the_form_offers_only_this_schools_teachers(client, world):
+    client.force_login(world.users["deputy"])
+    page = client.get(reverse("school:assignments-create", args=[world.school.pk])).content.decode()
+    assert world.users["teacher"].full_name in page
+    assert f'value="{world.other.users["teacher"].pk}"' not in page
+    assert f'value="{world.other.school_class.pk}"' not in page
+
+
+def test_a_closed_year_shows_read_only_and_refuses_edits(client, world):
+    nxt = f.AcademicYearFactory(
+        school=world.school, name="2027/2028", starts_on=date(2027, 9, 1), ends_on=date(2028, 5, 31),
+        status=AcademicYear.Status.PLANNED,
+    )
+    client.force_login(world.users["deputy"])
+    assert client.post(reverse("school:year-open", args=[world.school.pk, nxt.pk])).status_code == 302
+    listing = client.get(reverse("school:classes-list", args=[world.school.pk]) + f"?year={world.year.pk}")
+    page = listing.content.decode()
+    assert "только для чтения" in page
+    assert reverse("school:classes-create", args=[world.school.pk]) not in page
+    response = client.post(reverse("school:classes-edit", args=[world.school.pk, world.school_class.pk]), {
+        "grade": 5, "letter": "Я", "capacity": 25,
+    })
+    assert response.status_code == 200
+    assert "закрыт" in response.content.decode()
+    world.school_class.refresh_from_db()
+    assert world.school_class.letter == "А"
+
+
+def test_secretary_enrols_a_student_from_the_card(client, world):
+    student = f.StudentFactory(school=world.school, last_name="Кузнецова", first_name="Дарья")
+    client.force_login(world.users["secretary"])
+    url = reverse("school:student-detail", args=[world.school.pk, student.pk])
+    response = client.post(url, {"enroll": "1", "school_class": world.school_class.pk, "starts_on": "2026-11-16"})
+    assert response.status_code == 302
+    assert Enrollment.objects.get(student=student).starts_on == date(2026, 11, 16)
+    roster = client.get(reverse("school:class-detail", args=[world.school.pk, world.school_class.pk]))
+    assert "Кузнецова Дарья" in roster.content.decode()
+
+
+def test_class_teacher_sets_subgroup_members_of_their_class(client, world):
+    client.force_login(world.users["teacher"])
+    url = reverse("school:subgroup-members", args=[world.school.pk, world.subgroup.pk])
+    assert client.post(url, {"members": [world.student.pk]}).status_code == 302
+    assert list(world.subgroup.members.all()) == [world.student]
+
+
+def test_another_teacher_cannot_change_subgroups(client, world):
+    other_teacher = f.RoleGrantFactory(school=world.school, role="teacher").user
+    client.force_login(other_teacher)
+    url = reverse("school:subgroup-members", args=[world.school.pk, world.subgroup.pk])
+    assert client.post(url, {"members": [world.student.pk]}).status_code == 403
+
+
+def test_parent_sees_own_child_on_landing_and_not_others(client, world):
+    client.force_login(world.users["parent"])
+    page = client.get(reverse("school:home", args=[world.school.pk])).content.decode()
+    assert world.student.full_name in page
+    assert world.other.student.full_name not in page
+
+
+def test_admin_creates_a_staff_account_with_a_temporary_password(client, world):
+    client.force_login(world.users["admin"])
+    response = client.post(reverse("accounts:users", args=[world.school.pk]), {
+        "last_name": "Орлова", "first_name": "Вера", "patronymic": "Ильинична", "username": "orlova.vi",
+        "email": "", "role": "teacher",
+    })
+    page = response.content.decode()
+    assert "orlova.vi" in page and "временный пароль" in page
+    from apps.accounts.models import User
+
+    user = User.objects.get(username="orlova.vi")
+    assert user.must_change_password
+    assert user.role_grants.get().school == world.school
+
+
+def test_section_lists_cost_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    client.force_login(world.users["deputy"])
+    for grade in range(6, 12):
+        cls = f.SchoolClassFactory(year=world.year, grade=grade, class_teacher=world.users["teacher"])
+        for _ in range(5):
+            f.EnrollmentFactory(school_class=cls)
+        f.TeachingAssignmentFactory(school_class=cls, teacher=world.users["teacher"])
+    for slug in ("classes", "assignments", "students", "subgroups", "staff"):
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse(f"school:{slug}-list", args=[world.school.pk])).status_code == 200
