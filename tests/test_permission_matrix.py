@@ -16,6 +16,7 @@ from tests.permission_samples import CHECK_EXPECTATIONS, URL_SAMPLES
 # URLs outside any school: reachable without a school role, checked by their own tests.
 OUTSIDE_SCHOOLS = {
     "school:choose", "accounts:login", "accounts:logout", "accounts:password_change", "set_language",
+    "healthz",
 }
 IGNORED = {None}  # unnamed patterns (favicon redirect)
 

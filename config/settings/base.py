@@ -133,7 +133,8 @@ MEDIA_URL = "/media/"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587; console output by default.
+globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="journal@localhost")
 
 # Celery: a real Redis broker when REDIS_URL is set, otherwise tasks run in-process.
