@@ -26,6 +26,11 @@ RUSSIAN_TIME_ZONES = [
 GRADE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(11)]
 
 
+def default_half_year_grades() -> list[int]:
+    """Senior grades 10–11 usually study by half-years, the rest by quarters."""
+    return [10, 11]
+
+
 class School(models.Model):
     """The school card (SPEC §2)."""
 
@@ -121,7 +126,7 @@ class AcademicYear(models.Model):
     half_year_grades = ArrayField(
         models.PositiveSmallIntegerField(validators=GRADE_VALIDATORS),
         verbose_name=_("параллели, обучающиеся по полугодиям"),
-        default=list, blank=True,
+        default=default_half_year_grades, blank=True,
         help_text=_("Остальные параллели учатся по четвертям. Обычно 10, 11."),
     )
 

@@ -17,6 +17,7 @@ from apps.accounts.policy import Perm
 from apps.classes.models import CurriculumLine, SchoolClass, Subgroup, Subject, TeachingAssignment
 from apps.school import forms
 from apps.school.models import AcademicYear, Holiday, Licence, Shift, StudyPeriod
+from apps.school.services import school_today
 from apps.staff.models import StaffMember
 from apps.students.models import Guardian, Student
 
@@ -77,8 +78,11 @@ class Section:
 
 
 def _classes_with_roster(qs, year):
-    on = min(max(date.today(), year.starts_on), year.ends_on) if year else date.today()
-    return qs.with_roster_size(on)
+    """Count students on today's date in the school, or the nearest day of the chosen year."""
+    if year is None:
+        return qs
+    today = school_today(year.school)
+    return qs.with_roster_size(min(max(today, year.starts_on), year.ends_on))
 
 
 SECTIONS: tuple[Section, ...] = (

@@ -43,16 +43,17 @@ def _ensure_same_school(instance: models.Model, school: School) -> None:
 def record_save(*, acting_user, school: School, instance: models.Model, changes: dict | None = None):
     """Create or update one school-scoped record: same school, open year, valid constraints."""
     with pghistory.context(user=acting_user.pk):
+        is_card = isinstance(instance, School)
         if instance.pk is not None:
             stored = type(instance).objects.select_for_update().get(pk=instance.pk)
-            if stored.school_id != school.pk:
+            if (stored.pk if is_card else stored.school_id) != school.pk:
                 raise ValidationError(_("Объект другой школы."))
-            ensure_year_writable(stored.academic_year)
+            ensure_year_writable(getattr(stored, "academic_year", None))
         for name, value in (changes or {}).items():
             setattr(instance, name, value)
-        if hasattr(instance, "school_id") and not isinstance(instance, School):
+        if not is_card:
             instance.school = school
-        ensure_year_writable(instance.academic_year)
+        ensure_year_writable(getattr(instance, "academic_year", None))
         _ensure_same_school(instance, school)
         instance.full_clean()
         instance.save()
@@ -64,7 +65,7 @@ def record_delete(*, acting_user, school: School, instance: models.Model) -> Non
     with pghistory.context(user=acting_user.pk):
         if instance.school_id != school.pk:
             raise ValidationError(_("Объект другой школы."))
-        ensure_year_writable(instance.academic_year)
+        ensure_year_writable(getattr(instance, "academic_year", None))
         try:
             instance.delete()
         except models.ProtectedError as exc:

@@ -18,7 +18,7 @@ from apps.school.access import school_view
 from apps.school.forms import BellFormSet, EnrollForm, GuardianLinkForm, SchoolCardForm
 from apps.school.models import AcademicYear, Shift
 from apps.school.navigation import landing_sections
-from apps.school.sections import SECTIONS_BY_SLUG, Section
+from apps.school.sections import Section
 from apps.students import selectors as student_selectors
 from apps.students import services as student_services
 from apps.students.models import Student

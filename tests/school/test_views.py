@@ -127,3 +127,21 @@ def test_section_lists_cost_a_fixed_number_of_queries(client, world, django_asse
     for slug in ("classes", "assignments", "students", "subgroups", "staff"):
         with django_assert_max_num_queries(12):
             assert client.get(reverse(f"school:{slug}-list", args=[world.school.pk])).status_code == 200
+
+
+def test_admin_edits_the_school_card_and_a_teacher_only_reads_it(client, world):
+    url = reverse("school:card", args=[world.school.pk])
+    client.force_login(world.users["admin"])
+    response = client.post(url, {
+        "full_name": world.school.full_name, "short_name": "Гимназия № 2", "address": "г. Мегион, ул. Свободы, 6",
+        "inn": "8605012345", "kpp": "860501001", "ogrn": "1028601358290", "time_zone": "Asia/Yekaterinburg",
+    })
+    assert response.status_code == 302
+    world.school.refresh_from_db()
+    assert world.school.short_name == "Гимназия № 2" and world.school.time_zone == "Asia/Yekaterinburg"
+    bad = client.post(url, {"full_name": "x", "short_name": "y", "inn": "12", "time_zone": "Europe/Moscow"})
+    assert "ИНН — 10 или 12 цифр." in bad.content.decode()
+    client.force_login(world.users["teacher"])
+    page = client.get(url).content.decode()
+    assert "г. Мегион, ул. Свободы, 6" in page and "<form" not in page.split("</nav>", 1)[1]
+    assert client.post(url, {"short_name": "Взлом"}).status_code == 403
