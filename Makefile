@@ -27,3 +27,6 @@ lint: install
 messages: install
 	cd apps && ../$(BIN)/python ../manage.py makemessages -l en --ignore=*/migrations/*
 	$(BIN)/python manage.py compilemessages -l en
+
+bench: install
+	$(BIN)/python bench/run.py

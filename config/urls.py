@@ -6,6 +6,7 @@ from config.health import healthz
 urlpatterns = [
     path("", include("apps.school.urls")),
     path("", include("apps.accounts.urls")),
+    path("", include("apps.messaging.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),

@@ -1,9 +1,10 @@
 from apps.accounts.models import RoleGrant
+from apps.messaging.models import Notification
 from apps.school.navigation import menu_for
 
 
 def school_nav(request):
-    """Menu and school switcher for pages under /s/<school_id>/ (one query for the switcher)."""
+    """Menu, school switcher and unread count for pages under /s/<school_id>/ (two queries)."""
     ctx = getattr(request, "school_ctx", None)
     if ctx is None:
         return {}
@@ -14,4 +15,8 @@ def school_nav(request):
         .distinct()
         .order_by("school__short_name")
     )
-    return {"school_ctx": ctx, "school": ctx.school, "nav_menu": menu_for(ctx), "other_schools": list(schools)}
+    unread = Notification.objects.filter(user=request.user, school=ctx.school).unread().count()
+    return {
+        "school_ctx": ctx, "school": ctx.school, "nav_menu": menu_for(ctx),
+        "other_schools": list(schools), "unread_notifications": unread,
+    }

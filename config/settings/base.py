@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "apps.staff",
     "apps.classes",
     "apps.students",
+    "apps.messaging",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="journal")
 CELERY_BEAT_SCHEDULE: dict = {}
 
 SESSION_COOKIE_AGE = 60 * 60 * 12

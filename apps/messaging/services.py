@@ -1,0 +1,58 @@
+"""Notifications: created once per (user, key), e-mailed after commit by a worker."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from apps.messaging.models import Notification
+
+
+def notify(*, school, user, title: str, body: str = "", link: str = "", dedupe_key: str, email: bool = False) -> Notification | None:
+    """Create the notification unless one with this key exists; returns None for a repeat.
+
+    The e-mail is queued only after the surrounding transaction commits, so a rollback
+    never sends mail about something that did not happen.
+    """
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            school=school, user=user, dedupe_key=dedupe_key,
+            defaults={"title": title, "body": body, "link": link, "wants_email": email and bool(user.email)},
+        )
+    if not created:
+        return None
+    if notification.wants_email:
+        from apps.messaging.tasks import send_notification_email
+
+        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    return notification
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Send one notification's e-mail at most once, even when the task is retried.
+
+    The row is locked while sending and marked sent in the same transaction: a worker
+    that dies before commit leaves it unsent (the retry sends it), never sent twice.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
+        )
+        if notification is None or notification.emailed_at is not None or not notification.wants_email:
+            return False
+        send_mail(
+            subject=notification.title,
+            message=notification.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.user.email],
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+        return True
+
+
+def notifications_mark_read(*, user, school, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, school=school, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

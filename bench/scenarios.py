@@ -1,0 +1,80 @@
+"""Benchmark scenarios: each is a function (context, duration) -> Scenario or None.
+
+Add a scenario for every page a teacher, parent or deputy opens at the 8 a.m. peak.
+"""
+
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.school.models import School
+from apps.students.models import Student
+
+
+@dataclass
+class Scenario:
+    name: str
+    requests: list[dict]
+    rate: float
+    threads: int = 8
+    duration: float = 15.0
+
+    def warmup(self) -> "Scenario":
+        return replace(self, duration=min(3.0, self.duration), rate=self.rate / 2)
+
+
+@dataclass
+class BenchContext:
+    school: School
+    student_count: int
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def prepare(cls) -> "BenchContext":
+        if not School.objects.exists():
+            from apps.school.demo.builder import build_demo_school
+
+            build_demo_school()
+        school = School.objects.order_by("pk").first()
+        ctx = cls(school=school, student_count=Student.objects.filter(school=school).count())
+        for login in ("teacher", "deputy", "parent", "director"):
+            user = User.objects.filter(username=login).first()
+            if user is not None:
+                ctx.cookies[login] = session_cookie(user)
+        return ctx
+
+    def url(self, name: str, **kwargs) -> str:
+        return reverse(name, kwargs={"school_id": self.school.pk, **kwargs})
+
+
+def session_cookie(user) -> str:
+    """A logged-in session made directly, so the benchmark measures pages, not logins."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def _get(ctx: BenchContext, who: str, path: str) -> dict:
+    return {"method": "GET", "path": path, "cookie": ctx.cookies[who]}
+
+
+def teacher_landing(ctx, duration):
+    if "teacher" not in ctx.cookies:
+        return None
+    return Scenario("teacher landing page", [_get(ctx, "teacher", ctx.url("school:home"))], rate=100, duration=duration)
+
+
+def deputy_classes(ctx, duration):
+    if "deputy" not in ctx.cookies:
+        return None
+    return Scenario("deputy class list", [_get(ctx, "deputy", ctx.url("school:classes-list"))], rate=50, duration=duration)
+
+
+SCENARIOS = [teacher_landing, deputy_classes]
