@@ -85,8 +85,13 @@ def school_users(request):
             form = NewUserForm()
     return render(request, "accounts/users.html", {
         "page": page, "form": form, "issued": issued, "query": query, "role": role,
-        "roles": Role.choices, "grant_form": GrantRoleForm(), "policy": POLICY,
+        "roles": Role.choices, "grant_form": GrantRoleForm(), "policy_rows": policy_rows(),
     })
+
+
+def policy_rows() -> list[tuple[str, list[bool]]]:
+    """The policy table as the administrator reads it: permission × role."""
+    return [(perm.label, [role in allowed for role in Role]) for perm, allowed in POLICY.items()]
 
 
 @school_view(Perm.MANAGE_ROLES)
