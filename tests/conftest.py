@@ -14,6 +14,9 @@ from apps.accounts.models import RoleGrant
 from apps.accounts.policy import Role
 from tests import factories as f
 
+# Browser fixtures (Debian's Chromium through Playwright) for every end-to-end test.
+pytest_plugins = ["tests.browser"]
+
 
 @dataclass
 class SchoolWorld:

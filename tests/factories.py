@@ -213,3 +213,40 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
     user = factory.SubFactory(UserFactory)
     position = "teacher"
+
+
+# --- journal: timetable, lessons, work types ---------------------------------------------
+
+class TimetableEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "schedule.TimetableEntry"
+
+    assignment = factory.SubFactory(TeachingAssignmentFactory)
+    school = factory.SelfAttribute("assignment.school")
+    year = factory.SelfAttribute("assignment.year")
+    weekday = 1
+    lesson_number = 1
+    starts_on = factory.SelfAttribute("year.starts_on")
+    ends_on = factory.SelfAttribute("year.ends_on")
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "schedule.Lesson"
+
+    assignment = factory.SubFactory(TeachingAssignmentFactory)
+    school = factory.SelfAttribute("assignment.school")
+    date = date(2026, 9, 7)
+    lesson_number = 1
+    starts_at = time(8, 30)
+    ends_at = time(9, 15)
+
+
+class WorkTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "gradebook.WorkType"
+        django_get_or_create = ("school", "name")
+
+    school = factory.SubFactory(SchoolFactory)
+    name = "Ответ на уроке"
+    weight = 1

@@ -17,3 +17,9 @@ URL_SAMPLES = {
 # Views whose access is derived from data (`school_view(check=...)`) declare, per role of
 # the `world` fixture, the status that role gets. Roles not listed expect 403.
 CHECK_EXPECTATIONS: dict[str, dict[str, int]] = {}
+
+# Each area keeps its own samples beside its tests; they join the one matrix here.
+from tests.journal.permission_samples import JOURNAL_CHECK_EXPECTATIONS, JOURNAL_URL_SAMPLES  # noqa: E402
+
+URL_SAMPLES.update(JOURNAL_URL_SAMPLES)
+CHECK_EXPECTATIONS.update(JOURNAL_CHECK_EXPECTATIONS)

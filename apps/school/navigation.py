@@ -38,6 +38,11 @@ MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
         _section("subgroups", _("Деление классов по языкам, информатике, технологии")),
         _section("assignments", _("Кто что ведёт в каком классе")),
     )),
+    (_("Журнал"), (
+        NavItem(_("Классный журнал"), "journal:index", Perm.KEEP_JOURNAL, _("Уроки сегодня, отметки, посещаемость, задания")),
+        NavItem(_("Журналы классов"), "journal:index", Perm.READ_ALL_JOURNALS, _("Просмотр журналов всех классов")),
+        NavItem(_("Расписание уроков"), "timetable:page", Perm.VIEW_STRUCTURE, _("Расписание классов, создание уроков")),
+    )),
     (_("Люди"), (
         _section("students", _("Личные дела и история классов")),
         _section("guardians", _("Родители и законные представители")),

@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "apps.classes",
     "apps.students",
     "apps.messaging",
+    "apps.schedule",
+    "apps.gradebook",
+    "apps.attendance",
+    "apps.homework",
 ]
 
 MIDDLEWARE = [

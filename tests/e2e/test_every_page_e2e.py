@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.policy import POLICY, Role
-from tests.e2e.conftest import login, screenshot
+from tests.browser import login, screenshot
 from tests.test_permission_matrix import SCHOOL_PATTERNS, _sample_kwargs
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from apps.accounts import services
 from apps.accounts.models import RoleGrant
 from apps.accounts.policy import Role
-from tests.e2e.conftest import login, screenshot
+from tests.browser import login, screenshot
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "пароль-для-тестов"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HomeworkConfig(AppConfig):
+    name = "apps.homework"
+    label = "homework"
+    verbose_name = "Домашние задания"

@@ -1,0 +1,51 @@
+"""Homework of a lesson (seed 003 item 2.2: the same day, may be set in advance)."""
+
+from datetime import date
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.gradebook.errors import ConflictError
+from apps.gradebook.services import check_version, ensure_may_keep_lesson
+from apps.homework.models import Homework
+from apps.schedule.models import Lesson
+
+
+def homework_set(
+    *, acting_user, lesson: Lesson, text: str, expected_version: int,
+    minutes: int | None = None, due_date: date | None = None, reason: str = "",
+) -> Homework | None:
+    """Set or correct a lesson's homework; an empty text removes it.
+
+    `minutes` is the estimated time, so the deputy can check the daily load against
+    the hygienic norms for the grade.
+    """
+    text = (text or "").strip()
+    if due_date is not None and due_date < lesson.date:
+        raise ValidationError({"due_date": _("Срок не может быть раньше дня урока.")})
+    if minutes is not None and not 0 < minutes <= 300:
+        raise ValidationError({"minutes": _("Время на выполнение — от 1 до 300 минут.")})
+    ensure_may_keep_lesson(acting_user, lesson)
+    try:
+        with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
+            current = Homework.objects.select_for_update().filter(lesson=lesson).first()
+            check_version(current, expected_version)
+            if not text:
+                if current is not None:
+                    current.delete()
+                return None
+            if current is None:
+                return Homework.objects.create(
+                    lesson=lesson, text=text, minutes=minutes, due_date=due_date,
+                    set_at=timezone.now(), set_by=acting_user,
+                )
+            if (current.text, current.minutes, current.due_date) != (text, minutes, due_date):
+                current.text, current.minutes, current.due_date = text, minutes, due_date
+                current.version += 1
+                current.save(update_fields=["text", "minutes", "due_date", "version"])
+            return current
+    except IntegrityError as exc:
+        raise ConflictError(Homework.objects.filter(lesson=lesson).first()) from exc

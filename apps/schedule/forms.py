@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.classes.models import TeachingAssignment
+from apps.schedule.models import LESSON_NUMBER_VALIDATORS, WEEKDAYS
+
+
+class AssignmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        group = f" · {obj.subgroup.name}" if obj.subgroup_id else ""
+        return f"{obj.subject.name}{group} — {obj.teacher.short_name}"
+
+
+class TimetableEntryForm(forms.Form):
+    assignment = AssignmentChoiceField(label=_("Предмет и учитель"), queryset=TeachingAssignment.objects.none())
+    weekday = forms.TypedChoiceField(label=_("День недели"), choices=WEEKDAYS, coerce=int)
+    lesson_number = forms.IntegerField(label=_("Урок"), validators=LESSON_NUMBER_VALIDATORS, min_value=0, max_value=12)
+    room = forms.CharField(label=_("Кабинет"), max_length=30, required=False)
+    starts_on = forms.DateField(label=_("Действует с"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Действует по"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, school_class=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if school_class is not None:
+            self.fields["assignment"].queryset = (
+                TeachingAssignment.objects.filter(school_class=school_class)
+                .select_related("subject", "subgroup", "teacher")
+            )
+
+
+class GenerateForm(forms.Form):
+    date_from = forms.DateField(label=_("С"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("По"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise forms.ValidationError(_("Окончание не может быть раньше начала."))
+        return data
