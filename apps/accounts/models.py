@@ -71,3 +71,36 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+class ActivityEvent(models.Model):
+    """What the monthly user-activity report counts (seed 002 section 8).
+
+    Logins (no school: a person may work in several) and what parents and students read in
+    the e-diary (whose diary, in which school). Entries made in the journal are counted
+    from the journal rows themselves (`entered_by`), not copied here.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("вход в систему")
+        DIARY_VIEW = "diary_view", _("просмотр дневника")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("school.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("событие"), max_length=20, choices=Kind.choices)
+    student = models.ForeignKey(
+        "students.Student", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    page = models.CharField(_("страница"), max_length=50, blank=True)
+    at = models.DateTimeField(_("когда"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("событие активности")
+        verbose_name_plural = _("активность пользователей")
+        indexes = [
+            models.Index(fields=["school", "at"]),
+            models.Index(fields=["user", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.at:%d.%m.%Y %H:%M}"

@@ -63,6 +63,11 @@ class Perm(models.TextChoices):
     READ_ALL_JOURNALS = "read_all_journals", _("Чтение всех журналов")
     AUDIT_JOURNALS = "audit_journals", _("Контроль ведения журнала, отчёты")
     KEEP_JOURNAL = "keep_journal", _("Ведение журнала своих уроков")
+    MANAGE_RULES = "manage_rules", _("Правила школы: сроки, пороги, нормы")
+    LOCK_PERIODS = "lock_periods", _("Закрытие периодов, разрешение исправлений")
+    VIEW_REPORTS = "view_reports", _("Отчёты об успеваемости и посещаемости")
+    ISSUE_LOGINS = "issue_logins", _("Выдача логинов и паролей")
+    VIEW_ORDERS = "view_orders", _("Реестр приказов")
     DRAFT_ORDERS = "draft_orders", _("Подготовка приказов о движении")
     SIGN_ORDERS = "sign_orders", _("Подписание приказов")
     READ_HEALTH = "read_health", _("Лист здоровья")
@@ -91,6 +96,11 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.READ_ALL_JOURNALS:  frozenset({R.DIRECTOR, R.DEPUTY}),
     Perm.AUDIT_JOURNALS:     frozenset({R.DIRECTOR, R.DEPUTY}),
     Perm.KEEP_JOURNAL:       frozenset({R.TEACHER}),
+    Perm.MANAGE_RULES:       frozenset({R.ADMIN, R.DIRECTOR, R.DEPUTY}),
+    Perm.LOCK_PERIODS:       frozenset({R.DEPUTY}),
+    Perm.VIEW_REPORTS:       frozenset({R.DIRECTOR, R.DEPUTY}),
+    Perm.ISSUE_LOGINS:       frozenset({R.ADMIN}),
+    Perm.VIEW_ORDERS:        frozenset({R.ADMIN, R.DIRECTOR, R.DEPUTY, R.SECRETARY}),
     Perm.DRAFT_ORDERS:       frozenset({R.SECRETARY}),
     Perm.SIGN_ORDERS:        frozenset({R.DIRECTOR}),
     Perm.READ_HEALTH:        frozenset({R.MEDIC, R.DIRECTOR}),

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import RoleGrant, User
+from apps.accounts.models import ActivityEvent, RoleGrant, User
 from apps.accounts.policy import Role
 
 # No look-alike characters: slips are read from paper and typed by children.
@@ -59,3 +59,8 @@ def password_changed(*, user: User) -> None:
     if user.must_change_password:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
+
+
+def activity_record(*, user: User, kind: str, school=None, student=None, page: str = "") -> None:
+    """One row for the activity report: a login, or a page of the e-diary read."""
+    ActivityEvent.objects.create(user=user, kind=kind, school=school, student=student, page=page)

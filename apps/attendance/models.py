@@ -18,6 +18,7 @@ class AttendanceKind(models.TextChoices):
 class AttendanceMark(models.Model):
     """An absence or lateness at a lesson; a student without a row was present."""
 
+    school = models.ForeignKey("school.School", on_delete=models.CASCADE, related_name="+")
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="attendance")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="attendance")
     kind = models.CharField(_("отметка"), max_length=2, choices=AttendanceKind.choices)

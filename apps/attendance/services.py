@@ -20,6 +20,7 @@ from apps.gradebook.services import (
     mark_lesson_held,
 )
 from apps.schedule.models import Lesson
+from apps.schedule.services import attendance_taken
 from apps.students.models import Student
 
 
@@ -43,13 +44,14 @@ def attendance_set(
                 return None
             if current is None:
                 current = AttendanceMark.objects.create(
-                    lesson=lesson, student=student, kind=kind, entered_at=timezone.now(), entered_by=acting_user,
+                    school_id=lesson.school_id, lesson=lesson, student=student, kind=kind, entered_at=timezone.now(), entered_by=acting_user,
                 )
             elif current.kind != kind:
                 current.kind = kind
                 current.version += 1
                 current.save(update_fields=["kind", "version"])
             mark_lesson_held(lesson)
+            attendance_taken(lesson, acting_user)
             return current
     except IntegrityError as exc:
         raise ConflictError(AttendanceMark.objects.filter(lesson=lesson, student=student).first()) from exc

@@ -4,6 +4,7 @@ import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
@@ -97,62 +98,45 @@ class Mark(models.Model):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class PeriodMark(models.Model):
-    """Четвертная / полугодовая отметка set by the teacher for an assignment and a period."""
+    """An attestation mark the teacher sets (SPEC §3): for a quarter or half-year, the
+    year, an exam, or the final mark (итоговая). Only quarter/half-year marks have a period."""
+
+    class Kind(models.TextChoices):
+        PERIOD = "period", _("за период")
+        YEAR = "year", _("годовая")
+        EXAM = "exam", _("экзаменационная")
+        FINAL = "final", _("итоговая")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     assignment = models.ForeignKey(TeachingAssignment, on_delete=models.PROTECT, related_name="period_marks")
-    period = models.ForeignKey(StudyPeriod, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("вид"), max_length=10, choices=Kind.choices, default=Kind.PERIOD)
+    period = models.ForeignKey(StudyPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="period_marks")
     value = models.CharField(_("отметка"), max_length=5, choices=MarkValue.choices)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    set_at = models.DateTimeField(_("выставлена"))
+    # First entry (for the deadline audit) and the latest change.
+    entered_at = models.DateTimeField(_("выставлена"))
+    set_at = models.DateTimeField(_("изменена"))
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        verbose_name = _("отметка за период")
-        verbose_name_plural = _("отметки за период")
+        verbose_name = _("итоговая отметка")
+        verbose_name_plural = _("итоговые отметки")
         constraints = [
             models.UniqueConstraint(
-                fields=["assignment", "period", "student"], name="periodmark_unique",
-                violation_error_message=_("Отметка за этот период уже выставлена."),
-            )
+                fields=["assignment", "student", "kind", "period"], nulls_distinct=False,
+                name="periodmark_unique",
+                violation_error_message=_("Эта отметка уже выставлена."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="period", period__isnull=False) | (~Q(kind="period") & Q(period__isnull=True)),
+                name="periodmark_period_only_for_period_kind",
+                violation_error_message=_("Период указывается только для отметки за четверть или полугодие."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.value
-
-
-class SchoolPolicy(models.Model):
-    """Per-school overrides of the journal rules; read through apps.school.policy only."""
-
-    class Thresholds(models.TextChoices):
-        STANDARD = "2.5", _("2,5 / 3,5 / 4,5")
-        STRICT = "2.6", _("2,6 / 3,6 / 4,6")
-
-    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="journal_policy")
-    attendance_minutes = models.PositiveSmallIntegerField(
-        _("посещаемость: минут от начала урока"), default=10, validators=[MaxValueValidator(24 * 60)]
-    )
-    current_mark_days = models.PositiveSmallIntegerField(_("текущие отметки: дней"), default=0)
-    control_mark_days = models.PositiveSmallIntegerField(_("контрольные работы: дней"), default=3)
-    written_mark_days = models.PositiveSmallIntegerField(_("письменные работы, сочинения: дней"), default=7)
-    period_mark_working_days = models.PositiveSmallIntegerField(
-        _("отметки за период: рабочих дней после окончания"), default=5
-    )
-    homework_hours_after_last_lesson = models.PositiveSmallIntegerField(
-        _("домашнее задание: часов после последнего урока"), default=1
-    )
-    thresholds = models.CharField(
-        _("пороги отметки за период"), max_length=3, choices=Thresholds.choices, default=Thresholds.STANDARD
-    )
-    grade_one_marks = models.BooleanField(_("отметки в 1 классе"), default=False)
-
-    class Meta:
-        verbose_name = _("правила ведения журнала")
-        verbose_name_plural = _("правила ведения журнала")
-
-    def __str__(self) -> str:
-        return str(self.school)
 
 
 class AssignmentJournalGrant(UserObjectPermissionBase):

@@ -15,7 +15,7 @@ from apps.gradebook.models import Mark, PeriodMark, WorkType
 from apps.homework.models import Homework
 from apps.schedule.models import Lesson
 from apps.school.models import StudyPeriod
-from apps.school.policy import JournalPolicy, journal_policy
+from apps.school.policy import Policy, school_policy
 from apps.students.models import Enrollment, Student
 
 
@@ -78,7 +78,7 @@ class JournalGrid:
     lessons: list[Lesson]
     rows: list[Row]
     work_types: list[WorkType]
-    policy: JournalPolicy
+    policy: Policy
 
     @property
     def marks_allowed(self) -> bool:
@@ -130,9 +130,9 @@ def journal_grid(*, assignment: TeachingAssignment, period: StudyPeriod) -> Jour
             lesson__assignment=assignment, lesson__date__range=span
         ).values_list("lesson_id", "student_id", "kind", "version")
     }
-    period_marks = {pm.student_id: pm for pm in PeriodMark.objects.filter(assignment=assignment, period=period)}
+    period_marks = {pm.student_id: pm for pm in PeriodMark.objects.filter(assignment=assignment, kind=PeriodMark.Kind.PERIOD, period=period)}
     work_types = list(WorkType.objects.filter(school_id=assignment.school_id, is_active=True))
-    policy = journal_policy(assignment.school)
+    policy = school_policy(assignment.school)
 
     rows = []
     for student in sorted(students.values(), key=lambda s: (s.last_name, s.first_name, s.patronymic)):

@@ -29,7 +29,7 @@ from apps.gradebook.permissions import (
 )
 from apps.schedule.models import Lesson
 from apps.school.models import School, StudyPeriod
-from apps.school.policy import journal_policy
+from apps.school.policy import school_policy
 from apps.school.services import ensure_year_writable, school_today
 from apps.students.models import Enrollment, Student
 
@@ -126,7 +126,7 @@ def mark_set(
         raise ValidationError({"work_type": _("Вид работы другой школы.")})
     ensure_may_keep_lesson(acting_user, lesson)
     ensure_lesson_happened(lesson)
-    if lesson.assignment.school_class.grade == 1 and not journal_policy(lesson.school).marks_allowed_in_grade(1):
+    if lesson.assignment.school_class.grade == 1 and not school_policy(lesson.school).marks_allowed_in_grade(1):
         raise ValidationError({"value": _("В 1 классе обучение безотметочное: вносятся посещаемость и темы.")})
     try:
         with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
@@ -187,6 +187,9 @@ def lesson_topic_set(
             raise ConflictError(current, _("Тему урока уже изменил другой пользователь: «%(topic)s».") % {"topic": current.topic})
         lesson.topic = topic
         fields = ["topic", "updated_at"]
+        if topic and lesson.topic_set_at is None:
+            lesson.topic_set_at = timezone.now()
+            fields.append("topic_set_at")
         if lesson_type is not None:
             lesson.lesson_type = lesson_type
             fields.append("lesson_type")
@@ -200,54 +203,57 @@ def lesson_topic_set(
 # --- period marks -----------------------------------------------------------------------
 
 def period_mark_set(
-    *, acting_user, assignment: TeachingAssignment, period: StudyPeriod, student: Student,
-    value: str, expected_version: int, reason: str = "",
+    *, acting_user, assignment: TeachingAssignment, student: Student, value: str, expected_version: int,
+    period: StudyPeriod | None = None, kind: str = PeriodMark.Kind.PERIOD, reason: str = "",
 ) -> PeriodMark | None:
-    """Set, correct or (with an empty value) remove a period mark.
+    """Set, correct or (with an empty value) remove a quarter, half-year, year, exam or final mark.
 
     The system suggests a mark from the weighted average; the teacher decides (SPEC §3).
+    A quarter or half-year mark names its period; the others belong to the whole year.
     """
     value = (value or "").strip().lower()
     if value and value not in MarkValue.values:
         raise ValidationError({"value": _("Отметка: 1–5, «зач», «незач» или «н/а».")})
+    if kind not in PeriodMark.Kind.values:
+        raise ValidationError({"kind": _("Неизвестный вид итоговой отметки.")})
+    if (kind == PeriodMark.Kind.PERIOD) != (period is not None):
+        raise ValidationError({"period": _("Период указывается только для отметки за четверть или полугодие.")})
     ensure_year_writable(assignment.year)
-    if period.year_id != assignment.year_id:
+    if period is not None and period.year_id != assignment.year_id:
         raise ValidationError({"period": _("Период другого учебного года.")})
     if not can_keep_assignment(acting_user, assignment):
         raise PermissionDenied(_("Вы не ведёте этот журнал."))
+    span_from, span_to = (period.starts_on, period.ends_on) if period else (assignment.year.starts_on, assignment.year.ends_on)
     in_class = Student.objects.filter(pk=student.pk).filter(
-        _enrolled_q(assignment.school_class_id, period.starts_on, period.ends_on)
+        _enrolled_q(assignment.school_class_id, span_from, span_to)
     )
     if assignment.subgroup_id:
         in_class = in_class.filter(subgroups=assignment.subgroup_id)
     if not in_class.exists():
         raise ValidationError(_("%(student)s не обучается в классе в этом периоде.") % {"student": student.full_name})
+    lookup = {"assignment": assignment, "student": student, "kind": kind, "period": period}
     try:
         with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
-            current = (
-                PeriodMark.objects.select_for_update()
-                .filter(assignment=assignment, period=period, student=student).first()
-            )
+            current = PeriodMark.objects.select_for_update().filter(**lookup).first()
             check_version(current, expected_version)
             if not value:
                 if current is not None:
                     current.delete()
                 return None
+            now = timezone.now()
             if current is None:
                 return PeriodMark.objects.create(
-                    school_id=assignment.school_id, assignment=assignment, period=period, student=student,
-                    value=value, set_by=acting_user, set_at=timezone.now(),
+                    school_id=assignment.school_id, **lookup, value=value, set_by=acting_user,
+                    entered_at=now, set_at=now,
                 )
             if current.value != value:
                 current.value = value
                 current.version += 1
-                current.set_by, current.set_at = acting_user, timezone.now()
+                current.set_by, current.set_at = acting_user, now
                 current.save(update_fields=["value", "version", "set_by", "set_at"])
             return current
     except IntegrityError as exc:
-        raise ConflictError(
-            PeriodMark.objects.filter(assignment=assignment, period=period, student=student).first()
-        ) from exc
+        raise ConflictError(PeriodMark.objects.filter(**lookup).first()) from exc
 
 
 # --- explicit grants (django-guardian) ---------------------------------------------------

@@ -34,7 +34,7 @@ from apps.homework.services import homework_set
 from apps.schedule.models import Lesson
 from apps.school.access import school_view
 from apps.school.models import StudyPeriod
-from apps.school.policy import journal_policy
+from apps.school.policy import school_policy
 from apps.school.services import school_today
 from apps.students.models import Student
 
@@ -189,8 +189,8 @@ def period_mark_save(request, assignment_id: int):
         lesson__assignment=assignment, lesson__date__range=(period.starts_on, period.ends_on), student=student
     ).values_list("value", "work_type__weight")
     row = selectors.Row(
-        student=student, cells=[], grading=grade(marks, journal_policy(ctx.school).thresholds),
-        period_mark=PeriodMark.objects.filter(assignment=assignment, period=period, student=student).first(),
+        student=student, cells=[], grading=grade(marks, school_policy(ctx.school).thresholds),
+        period_mark=PeriodMark.objects.filter(assignment=assignment, kind=PeriodMark.Kind.PERIOD, period=period, student=student).first(),
     )
     return _partial("gradebook/_period_cells.html", {
         "row": row, "period": period, "error": error, "typed": typed if error else "", "can_edit": True,

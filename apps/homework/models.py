@@ -11,11 +11,13 @@ from apps.schedule.models import Lesson
 class Homework(models.Model):
     """Домашнее задание set at a lesson, with the estimated time for the load check."""
 
+    school = models.ForeignKey("school.School", on_delete=models.CASCADE, related_name="+")
     lesson = models.OneToOneField(Lesson, on_delete=models.PROTECT, related_name="homework")
     text = models.TextField(_("задание"))
     minutes = models.PositiveSmallIntegerField(
         _("время на выполнение, мин"), null=True, blank=True, validators=[MaxValueValidator(300)]
     )
+    # The day it is due (usually the next lesson of the subject); shown in the diary on that day.
     due_date = models.DateField(_("к какому дню"), null=True, blank=True)
     set_at = models.DateTimeField(_("задано"))
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -27,3 +29,27 @@ class Homework(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+def homework_upload_to(instance, filename: str) -> str:
+    return f"homework/{instance.school_id}/{instance.homework_id}/{filename}"
+
+
+class HomeworkAttachment(models.Model):
+    """A file attached to a homework (a worksheet, a photo of the page)."""
+
+    school = models.ForeignKey("school.School", on_delete=models.CASCADE, related_name="+")
+    homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("файл"), upload_to=homework_upload_to)
+    name = models.CharField(_("название"), max_length=200)
+    size = models.PositiveIntegerField(_("размер, байт"))
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("файл задания")
+        verbose_name_plural = _("файлы заданий")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -39,7 +39,7 @@ def homework_set(
                 return None
             if current is None:
                 return Homework.objects.create(
-                    lesson=lesson, text=text, minutes=minutes, due_date=due_date,
+                    school_id=lesson.school_id, lesson=lesson, text=text, minutes=minutes, due_date=due_date,
                     set_at=timezone.now(), set_by=acting_user,
                 )
             if (current.text, current.minutes, current.due_date) != (text, minutes, due_date):

@@ -66,12 +66,48 @@ class TimetableEntry(models.Model):
         return self.year
 
 
+class PlanTopic(models.Model):
+    """One row of the calendar-thematic plan (КТП) of an assignment (SPEC §2, seed 004 item 14).
+
+    Rows are ordered by `position`; a topic of N hours covers N consecutive lessons. Held
+    lessons take the next planned topic by default, and `Lesson.plan_topic` records it.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(
+        TeachingAssignment, verbose_name=_("нагрузка"), on_delete=models.CASCADE, related_name="plan_topics"
+    )
+    position = models.PositiveIntegerField(_("№"))
+    title = models.CharField(_("тема"), max_length=500)
+    hours = models.PositiveSmallIntegerField(_("часов"), default=1, validators=[MinValueValidator(1), MaxValueValidator(40)])
+    lesson_type = models.CharField(_("тип урока"), max_length=20, blank=True)
+    planned_on = models.DateField(_("планируемая дата"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("тема КТП")
+        verbose_name_plural = _("календарно-тематическое планирование")
+        ordering = ["assignment", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "position"], name="plantopic_unique_position",
+                violation_error_message=_("Тема с таким номером уже есть."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+    @property
+    def academic_year(self):
+        return self.assignment.year
+
+
 @pghistory.track(
     pghistory.UpdateEvent(
         "topic_changed",
-        condition=pghistory.AnyChange("topic", "lesson_type", "status", "substitute_teacher"),
+        condition=pghistory.AnyChange("topic", "lesson_type", "status", "substitute_teacher", "date", "comment"),
     ),
-    fields=["topic", "lesson_type", "status", "substitute_teacher"],
+    fields=["topic", "lesson_type", "status", "substitute_teacher", "date", "lesson_number", "comment"],
     model_name="LessonEvent",
 )
 class Lesson(models.Model):
@@ -104,6 +140,13 @@ class Lesson(models.Model):
     ends_at = models.TimeField(_("конец"), null=True, blank=True)
     room = models.CharField(_("кабинет"), max_length=30, blank=True)
     topic = models.CharField(_("тема урока"), max_length=500, blank=True)
+    plan_topic = models.ForeignKey(
+        PlanTopic, verbose_name=_("тема по КТП"), null=True, blank=True, on_delete=models.SET_NULL, related_name="lessons"
+    )
+    # When the topic was first entered (the audit: lessons held without a topic).
+    topic_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+    work_types = models.ManyToManyField("gradebook.WorkType", verbose_name=_("виды работ на уроке"), blank=True, related_name="+")
+    comment = models.TextField(_("комментарий к уроку"), blank=True)
     lesson_type = models.CharField(
         _("тип урока"), max_length=20, choices=LessonType.choices, default=LessonType.COMBINED
     )
@@ -113,6 +156,15 @@ class Lesson(models.Model):
         on_delete=models.PROTECT, related_name="substituted_lessons",
     )
     cancel_reason = models.CharField(_("причина отмены"), max_length=300, blank=True)
+    # A moved lesson (перенос) keeps its identity; the original slot is remembered.
+    moved_from_date = models.DateField(_("перенесён с"), null=True, blank=True)
+    moved_from_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Attendance was taken (the first absence entered, or «все присутствуют» confirmed):
+    # a lesson without absences has no attendance rows, so the audit reads this.
+    attendance_taken_at = models.DateTimeField(_("посещаемость отмечена"), null=True, blank=True, editable=False)
+    attendance_taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     # Generated from the timetable (may be removed by a later generation when the
     # timetable changes) or added by hand (never removed by generation).
     generated = models.BooleanField(default=False, editable=False)

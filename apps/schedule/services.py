@@ -7,6 +7,7 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import RoleGrant
@@ -237,3 +238,17 @@ def lesson_cancel(*, acting_user, lesson: Lesson, reason: str) -> Lesson:
         lesson.cancel_reason = reason.strip()
         lesson.save(update_fields=["status", "cancel_reason", "updated_at"])
     return lesson
+
+
+def attendance_taken(lesson: Lesson, acting_user) -> None:
+    """Remember the first moment attendance was taken at a lesson (one UPDATE, once).
+
+    A lesson where everyone came has no attendance rows; this timestamp is what tells the
+    audit that attendance was taken, and when (seed 004 item 8).
+    """
+    if lesson.attendance_taken_at is None:
+        now = timezone.now()
+        Lesson.objects.filter(pk=lesson.pk, attendance_taken_at__isnull=True).update(
+            attendance_taken_at=now, attendance_taken_by=acting_user
+        )
+        lesson.attendance_taken_at, lesson.attendance_taken_by = now, acting_user

@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import date
+from datetime import date, time
 
 import pghistory
 from django.conf import settings
@@ -295,6 +295,85 @@ class Bell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lesson_number}: {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    @property
+    def academic_year(self):
+        return None
+
+
+def default_homework_norms() -> list[int]:
+    from apps.school.policy import HOMEWORK_NORM_MINUTES
+
+    return list(HOMEWORK_NORM_MINUTES)
+
+
+class SchoolRules(models.Model):
+    """A school's own values of the rules in apps/school/policy.py (read through it only)."""
+
+    class Thresholds(models.TextChoices):
+        STANDARD = "2.5", _("2,5 / 3,5 / 4,5")
+        STRICT = "2.6", _("2,6 / 3,6 / 4,6")
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="rules")
+    attendance_minutes = models.PositiveSmallIntegerField(
+        _("посещаемость: минут от начала урока"), default=10, validators=[MaxValueValidator(24 * 60)]
+    )
+    current_mark_days = models.PositiveSmallIntegerField(_("текущие отметки: дней после урока"), default=0)
+    control_mark_days = models.PositiveSmallIntegerField(_("контрольные работы: дней"), default=3)
+    written_mark_days = models.PositiveSmallIntegerField(_("письменные работы, сочинения: дней"), default=7)
+    period_mark_working_days = models.PositiveSmallIntegerField(
+        _("отметки за период: рабочих дней после его окончания"), default=5
+    )
+    homework_hours_after_last_lesson = models.PositiveSmallIntegerField(
+        _("домашнее задание: часов после последнего урока класса"), default=1
+    )
+    ktp_due_month = models.PositiveSmallIntegerField(
+        _("КТП: месяц срока"), default=9, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    ktp_due_day = models.PositiveSmallIntegerField(
+        _("КТП: число срока"), default=15, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    correction_reason_after_days = models.PositiveSmallIntegerField(
+        _("исправление отметки старше N дней — с указанием причины"), default=3
+    )
+    thresholds_key = models.CharField(
+        _("пороги отметки за период"), max_length=3, choices=Thresholds.choices, default=Thresholds.STANDARD
+    )
+    grade_one_marks = models.BooleanField(_("отметки в 1 классе"), default=False)
+    control_day = models.PositiveSmallIntegerField(
+        _("день ежемесячного контроля журнала"), default=20, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    min_marks_for_attestation = models.PositiveSmallIntegerField(_("отметок для аттестации за период"), default=3)
+    homework_norm_minutes = ArrayField(
+        models.PositiveSmallIntegerField(), size=11, default=default_homework_norms,
+        verbose_name=_("норма домашнего задания в день, мин, 1–11 классы"),
+    )
+    enrolment_due_month = models.PositiveSmallIntegerField(
+        _("приказы о зачислении в 1 и 10 классы: месяц"), default=9,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    enrolment_due_day = models.PositiveSmallIntegerField(
+        _("приказы о зачислении в 1 и 10 классы: число"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    movement_working_days = models.PositiveSmallIntegerField(_("движение вносится за рабочих дней"), default=3)
+    reminders_from = models.TimeField(_("напоминания не раньше"), default=time(8, 0))
+    reminders_until = models.TimeField(_("напоминания не позже"), default=time(21, 0))
+    rating_enabled = models.BooleanField(_("рейтинг в классе в дневнике"), default=True)
+    saturday_is_working = models.BooleanField(_("суббота — рабочий день"), default=False)
+
+    class Meta:
+        verbose_name = _("правила школы")
+        verbose_name_plural = _("правила школы")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(homework_norm_minutes__len=11), name="rules_homework_norms_per_grade",
+                violation_error_message=_("Нормы задаются для каждой из 11 параллелей."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.school)
 
     @property
     def academic_year(self):

@@ -1,42 +1,71 @@
-"""A school's journal rules: deadlines and grading thresholds (seeds 003 and 004).
+"""The school policy module: every deadline and threshold a school's regulations set.
 
-Regulations differ between schools, so every value here is a default a school may
-override (stored in gradebook.SchoolPolicy). Code reads the rules only through
-`journal_policy(school)`; deadlines are computed in the school's own time zone.
+Regulations differ between schools (seeds 000–004), so each value here is a default that
+a school may override on its «Правила школы» page (stored in `school.SchoolRules`). Code
+reads the rules only through `school_policy(school)` and computes every deadline with the
+functions below, in the school's own time zone: Russia spans eleven.
+
+| rule | default | source |
+|---|---|---|
+| attendance entered after the lesson start | 10 minutes | seed 004 item 8 |
+| current marks / control work / written work and essays | same day / 3 days / 7 days | seed 004 items 10–12 |
+| period, year, exam and final marks after the period ends | 5 working days | seed 004 item 13 |
+| homework after the class's last lesson of the day | 1 hour | seed 003 item 2.2 |
+| КТП filled | by 15 September | seed 004 item 14 |
+| correcting a mark older than this needs a reason | 3 days | SPEC §3 (corrections) |
+| suggested period mark: «3», «4», «5» from | 2.5 / 3.5 / 4.5 | seed 002; 2.6/3.6/4.6 also common |
+| grade 1 without marks | yes | СанПиН 2.4.3648-20 §3.4.16 |
+| monthly journal audit | by the 20th | seed 002 section 7 |
+| marks needed to be attested in a period | 3 | school decision |
+| homework load per day, minutes, grades 1…11 | 60, 90, 90, 120, 120, 150, 150, 150, 210, 210, 210 | СанПиН 1.2.3685-21 table 6.6 |
+| enrolment orders for grades 1 and 10 | by 5 September | seed 000 item 5 |
+| movement entered after the order | 3 working days | seed 000 item 19 |
+| reminders are not sent at night | only 08:00–21:00 | — |
+| the class rating in the e-diary | shown | seed 002 section 5 |
+| Saturday is a working day | no (five-day week) | — |
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-# seed 004 item 8: attendance within 10 minutes of the lesson start.
-DEFAULT_ATTENDANCE_MINUTES = 10
-# seed 004 items 10–12: current marks daily, control work 3 days, written work a week.
-DEFAULT_MARK_DAYS = {"current": 0, "control": 3, "written": 7}
-# seed 004 item 13: period marks within 5 working days after the period ends.
-DEFAULT_PERIOD_MARK_WORKING_DAYS = 5
-# seed 003 item 2.2: homework at most 1 hour after that class's last lesson.
-DEFAULT_HOMEWORK_HOURS = 1
-
 THRESHOLD_SETS: dict[str, tuple[Decimal, Decimal, Decimal]] = {
     "2.5": (Decimal("2.5"), Decimal("3.5"), Decimal("4.5")),
     "2.6": (Decimal("2.6"), Decimal("3.6"), Decimal("4.6")),
 }
-DEFAULT_THRESHOLDS = "2.5"
+# СанПиН 1.2.3685-21 table 6.6: total homework time per day, in minutes, for grades 1..11.
+HOMEWORK_NORM_MINUTES = (60, 90, 90, 120, 120, 150, 150, 150, 210, 210, 210)
 
 
 @dataclass(frozen=True)
-class JournalPolicy:
-    attendance_minutes: int = DEFAULT_ATTENDANCE_MINUTES
-    current_mark_days: int = DEFAULT_MARK_DAYS["current"]
-    control_mark_days: int = DEFAULT_MARK_DAYS["control"]
-    written_mark_days: int = DEFAULT_MARK_DAYS["written"]
-    period_mark_working_days: int = DEFAULT_PERIOD_MARK_WORKING_DAYS
-    homework_hours_after_last_lesson: int = DEFAULT_HOMEWORK_HOURS
-    thresholds_key: str = DEFAULT_THRESHOLDS
+class Policy:
+    # The journal (seed 004).
+    attendance_minutes: int = 10
+    current_mark_days: int = 0
+    control_mark_days: int = 3
+    written_mark_days: int = 7
+    period_mark_working_days: int = 5
+    homework_hours_after_last_lesson: int = 1
+    ktp_due_month: int = 9
+    ktp_due_day: int = 15
+    correction_reason_after_days: int = 3
+    thresholds_key: str = "2.5"
     grade_one_marks: bool = False
+    # Control (seed 002 sections 6–7).
+    control_day: int = 20
+    min_marks_for_attestation: int = 3
+    homework_norm_minutes: tuple[int, ...] = HOMEWORK_NORM_MINUTES
+    # Contingent (seed 000).
+    enrolment_due_month: int = 9
+    enrolment_due_day: int = 5
+    movement_working_days: int = 3
+    # Everyone.
+    reminders_from: time = time(8, 0)
+    reminders_until: time = time(21, 0)
+    rating_enabled: bool = True
+    saturday_is_working: bool = False
 
     @property
     def thresholds(self) -> tuple[Decimal, Decimal, Decimal]:
@@ -45,12 +74,11 @@ class JournalPolicy:
 
     @property
     def thresholds_label(self) -> str:
-        low, mid, high = self.thresholds
-        return _("«3» от %(a)s, «4» от %(b)s, «5» от %(c)s") % {
-            "a": str(low).replace(".", ","), "b": str(mid).replace(".", ","), "c": str(high).replace(".", ","),
-        }
+        low, mid, high = (str(v).replace(".", ",") for v in self.thresholds)
+        return _("«3» от %(a)s, «4» от %(b)s, «5» от %(c)s") % {"a": low, "b": mid, "c": high}
 
     def mark_days(self, deadline_kind: str) -> int:
+        """Days after the lesson a mark of this work-type deadline kind may be entered."""
         return {
             "current": self.current_mark_days,
             "control": self.control_mark_days,
@@ -61,54 +89,127 @@ class JournalPolicy:
         """Grade 1 is taught without marks unless the school decided otherwise."""
         return grade != 1 or self.grade_one_marks
 
+    def homework_norm(self, grade: int) -> int:
+        """Minutes of homework per day allowed for a grade."""
+        return self.homework_norm_minutes[grade - 1]
 
-DEFAULT_POLICY = JournalPolicy()
+
+DEFAULT_POLICY = Policy()
+POLICY_FIELDS = tuple(f.name for f in fields(Policy))
 
 
-def journal_policy(school) -> JournalPolicy:
-    """The school's rules (one query; defaults when the school has no overrides)."""
-    from apps.gradebook.models import SchoolPolicy
+def school_policy(school) -> Policy:
+    """The school's rules: one query, defaults when the school changed nothing."""
+    from apps.school.models import SchoolRules
 
-    row = SchoolPolicy.objects.filter(school_id=school.pk).first()
+    row = SchoolRules.objects.filter(school_id=school.pk).first()
     if row is None:
         return DEFAULT_POLICY
-    return JournalPolicy(
-        attendance_minutes=row.attendance_minutes,
-        current_mark_days=row.current_mark_days,
-        control_mark_days=row.control_mark_days,
-        written_mark_days=row.written_mark_days,
-        period_mark_working_days=row.period_mark_working_days,
-        homework_hours_after_last_lesson=row.homework_hours_after_last_lesson,
-        thresholds_key=row.thresholds,
-        grade_one_marks=row.grade_one_marks,
-    )
+    values = {name: getattr(row, name) for name in POLICY_FIELDS}
+    values["homework_norm_minutes"] = tuple(values["homework_norm_minutes"])
+    return Policy(**values)
 
 
-def attendance_deadline(policy: JournalPolicy, *, school, lesson_date: date, starts_at: time | None) -> datetime:
+# --- working days and deadlines ----------------------------------------------------------
+
+def public_days_off(school, start: date, end: date) -> set[date]:
+    """Public holidays and declared days off between two dates (one query).
+
+    School vacations (каникулы) are not days off here: teachers and the office work then,
+    and a period mark due «5 working days after the quarter» falls inside the vacation.
+    """
+    from apps.school.models import Holiday
+
+    days: set[date] = set()
+    for first, last in Holiday.objects.filter(
+        school_id=school.pk, kind=Holiday.Kind.PUBLIC, grades=[], starts_on__lte=end, ends_on__gte=start
+    ).values_list("starts_on", "ends_on"):
+        day = max(first, start)
+        while day <= min(last, end):
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def is_working_day(policy: Policy, day: date, days_off: set[date]) -> bool:
+    """Not Sunday, not Saturday in a five-day school, not a holiday or public day off."""
+    weekday = day.isoweekday()
+    if weekday == 7 or (weekday == 6 and not policy.saturday_is_working):
+        return False
+    return day not in days_off
+
+
+def add_working_days(policy: Policy, start: date, n: int, days_off: set[date]) -> date:
+    """The n-th working day after `start` (n=0: `start` itself)."""
+    day, counted = start, 0
+    while counted < n:
+        day += timedelta(days=1)
+        if is_working_day(policy, day, days_off):
+            counted += 1
+    return day
+
+
+def end_of_day(school, day: date) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=school.tz)
+
+
+def attendance_deadline(policy: Policy, *, school, lesson_date: date, starts_at: time | None) -> datetime:
     """Aware moment by which attendance must be entered (lesson start + N minutes).
 
     Without a bell time, the end of the lesson's day (seed 003 item 2.1).
     """
     if starts_at is None:
-        return datetime.combine(lesson_date, time.max, tzinfo=school.tz)
+        return end_of_day(school, lesson_date)
     start = datetime.combine(lesson_date, starts_at, tzinfo=school.tz)
     return start + timedelta(minutes=policy.attendance_minutes)
 
 
-def mark_deadline(policy: JournalPolicy, *, school, lesson_date: date, deadline_kind: str) -> datetime:
+def mark_deadline(policy: Policy, *, school, lesson_date: date, deadline_kind: str) -> datetime:
     """End of the last day on which a mark of this kind is on time, in school time."""
-    last_day = lesson_date + timedelta(days=policy.mark_days(deadline_kind))
-    return datetime.combine(last_day, time.max, tzinfo=school.tz)
+    return end_of_day(school, lesson_date + timedelta(days=policy.mark_days(deadline_kind)))
 
 
-def period_mark_deadline(policy: JournalPolicy, *, school, period_end: date, days_off: set[date]) -> datetime:
-    """End of the N-th working day after the period ends (Sundays and `days_off` excluded).
+def period_mark_deadline(policy: Policy, *, school, period_end: date, days_off: set[date]) -> datetime:
+    """End of the N-th working day after the period ends (seed 004 item 13)."""
+    return end_of_day(school, add_working_days(policy, period_end, policy.period_mark_working_days, days_off))
 
-    Saturdays count as working days: most Russian schools in the seeds study six days.
-    """
-    day, counted = period_end, 0
-    while counted < policy.period_mark_working_days:
-        day += timedelta(days=1)
-        if day.isoweekday() != 7 and day not in days_off:
-            counted += 1
-    return datetime.combine(day, time.max, tzinfo=school.tz)
+
+def homework_deadline(policy: Policy, *, school, lesson_date: date, last_lesson_ends: time | None) -> datetime:
+    """One hour (by default) after the class's last lesson of the day (seed 003 item 2.2)."""
+    if last_lesson_ends is None:
+        return end_of_day(school, lesson_date)
+    end = datetime.combine(lesson_date, last_lesson_ends, tzinfo=school.tz)
+    return min(end + timedelta(hours=policy.homework_hours_after_last_lesson), end_of_day(school, lesson_date))
+
+
+def ktp_deadline(policy: Policy, *, school, year_starts_on: date) -> datetime:
+    """КТП is due by the set day of the year's first autumn (seed 004 item 14)."""
+    return end_of_day(school, date(year_starts_on.year, policy.ktp_due_month, policy.ktp_due_day))
+
+
+def enrolment_order_deadline(policy: Policy, *, year_starts_on: date) -> date:
+    """Enrolment into grades 1 and 10 is ordered by 5 September (seed 000 item 5)."""
+    return date(year_starts_on.year, policy.enrolment_due_month, policy.enrolment_due_day)
+
+
+def movement_deadline(policy: Policy, *, school, order_date: date, days_off: set[date]) -> datetime:
+    """Movement is entered within 3 working days of the order (seed 000 item 19)."""
+    return end_of_day(school, add_working_days(policy, order_date, policy.movement_working_days, days_off))
+
+
+def audit_day(policy: Policy, *, year: int, month: int) -> date:
+    """The monthly control day (the 20th by default), clamped to the month's length."""
+    last_day = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return date(year, month, min(policy.control_day, last_day.day))
+
+
+def may_remind_at(policy: Policy, *, school, moment: datetime) -> bool:
+    """Reminders are never sent at night, in the school's local time."""
+    local = moment.astimezone(school.tz).time()
+    return policy.reminders_from <= local < policy.reminders_until
+
+
+def correction_needs_reason(policy: Policy, *, school, entered_at: datetime, now: datetime) -> bool:
+    """Correcting a mark entered more than N days ago requires a written reason."""
+    entered_day = entered_at.astimezone(school.tz).date()
+    return (now.astimezone(school.tz).date() - entered_day).days > policy.correction_reason_after_days

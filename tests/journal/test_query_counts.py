@@ -35,7 +35,7 @@ def _fill(jw, n_students: int, n_lessons: int):
         for lesson in lessons for s in students[::2]
     )
     AttendanceMark.objects.bulk_create(
-        AttendanceMark(lesson=lesson, student=s, kind="н", entered_at=now, entered_by=teacher)
+        AttendanceMark(school=lesson.school, lesson=lesson, student=s, kind="н", entered_at=now, entered_by=teacher)
         for lesson in lessons[::3] for s in students[1::4]
     )
     return students, lessons

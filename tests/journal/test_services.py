@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from apps.attendance.models import AttendanceMark
 from apps.attendance.services import attendance_set
 from apps.gradebook.errors import ConflictError
-from apps.gradebook.models import Mark, PeriodMark, SchoolPolicy
+from apps.gradebook.models import Mark, PeriodMark
 from apps.gradebook.services import (
     journal_grant,
     lesson_topic_set,
@@ -20,7 +20,7 @@ from apps.homework.models import Homework
 from apps.homework.services import homework_set
 from apps.schedule.models import Lesson
 from apps.schedule.services import lesson_cancel, lesson_substitute
-from apps.school.models import AcademicYear
+from apps.school.models import AcademicYear, SchoolRules
 from apps.school.services import ClosedYearError
 from tests import factories as f
 from tests.journal.conftest import MONDAY, other_teacher
@@ -129,7 +129,7 @@ def test_grade_one_has_no_marks_unless_the_school_allows(jw):
     with pytest.raises(ValidationError):
         _set(jw, "5", lesson=lesson, student=pupil)
     attendance_set(acting_user=jw.users["teacher"], lesson=lesson, student=pupil, kind="б", expected_version=0)
-    SchoolPolicy.objects.create(school=jw.school, grade_one_marks=True)
+    SchoolRules.objects.create(school=jw.school, grade_one_marks=True)
     assert _set(jw, "5", lesson=lesson, student=pupil).value == "5"
 
 
