@@ -36,7 +36,7 @@ class BenchContext:
     @classmethod
     def prepare(cls) -> "BenchContext":
         if not School.objects.exists():
-            from apps.school.demo.builder import build_demo_school
+            from apps.school.demo import build_demo_school
 
             build_demo_school()
         school = School.objects.order_by("pk").first()
