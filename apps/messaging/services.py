@@ -1,4 +1,12 @@
-"""Notifications: created once per (user, key), e-mailed after commit by a worker."""
+"""Notifications: created once per (user, key), e-mailed after commit by a worker.
+
+The notification row is the record of what must be mailed: if the broker is down when
+the transaction commits, the row stays unsent and `notification_emails_pending` queues
+it again later, so nothing is lost; the send itself is once-only.
+"""
+
+import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -6,6 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.messaging.models import Notification
+
+logger = logging.getLogger(__name__)
+# A notification still unsent this long after it was created is queued again.
+RESEND_AFTER = timedelta(minutes=5)
 
 
 def notify(*, school, user, title: str, body: str = "", link: str = "", dedupe_key: str, email: bool = False) -> Notification | None:
@@ -22,10 +34,30 @@ def notify(*, school, user, title: str, body: str = "", link: str = "", dedupe_k
     if not created:
         return None
     if notification.wants_email:
-        from apps.messaging.tasks import send_notification_email
-
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+        transaction.on_commit(lambda: queue_email(notification.pk), robust=True)
     return notification
+
+
+def queue_email(notification_id: int) -> bool:
+    """Hand one e-mail to the worker; a broker that is down leaves it for the next sweep."""
+    from apps.messaging.tasks import send_notification_email
+
+    try:
+        send_notification_email.delay(notification_id)
+    except Exception:  # kombu raises its own OperationalError family when Redis is away
+        logger.warning("notification %s: broker unavailable, e-mail left for the next sweep", notification_id)
+        return False
+    return True
+
+
+def notification_emails_pending(*, now=None, older_than: timedelta = RESEND_AFTER) -> int:
+    """Queue again every e-mail that should have gone out and has not (broker down, worker
+    lost). Sending stays once-only: the task checks `emailed_at` under a row lock."""
+    now = now or timezone.now()
+    pending = Notification.objects.filter(
+        wants_email=True, emailed_at__isnull=True, created_at__lte=now - older_than
+    ).values_list("pk", flat=True)[:1000]
+    return sum(queue_email(pk) for pk in pending)
 
 
 def notification_email_send(*, notification_id: int) -> bool:

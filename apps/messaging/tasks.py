@@ -1,8 +1,14 @@
 from celery import shared_task
 
-from apps.messaging.services import notification_email_send
+from apps.messaging.services import notification_email_send, notification_emails_pending
 
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
 def send_notification_email(self, notification_id: int) -> bool:
     return notification_email_send(notification_id=notification_id)
+
+
+@shared_task(acks_late=True)
+def send_pending_emails() -> int:
+    """Every few minutes: mail what the broker could not take when it was committed."""
+    return notification_emails_pending()

@@ -359,6 +359,13 @@ class SchoolRules(models.Model):
     movement_working_days = models.PositiveSmallIntegerField(_("движение вносится за рабочих дней"), default=3)
     reminders_from = models.TimeField(_("напоминания не раньше"), default=time(8, 0))
     reminders_until = models.TimeField(_("напоминания не позже"), default=time(21, 0))
+    attendance_reminder_minutes = models.PositiveSmallIntegerField(
+        _("напоминание о посещаемости: минут от начала урока"), default=5, validators=[MaxValueValidator(24 * 60)]
+    )
+    reminder_working_days_before = models.PositiveSmallIntegerField(
+        _("напоминания об отметках за период и КТП: рабочих дней до срока"), default=2,
+        validators=[MaxValueValidator(30)],
+    )
     rating_enabled = models.BooleanField(_("рейтинг в классе в дневнике"), default=True)
     saturday_is_working = models.BooleanField(_("суббота — рабочий день"), default=False)
 

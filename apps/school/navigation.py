@@ -43,6 +43,15 @@ MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
         NavItem(_("Журналы классов"), "journal:index", Perm.READ_ALL_JOURNALS, _("Просмотр журналов всех классов")),
         NavItem(_("Расписание уроков"), "timetable:page", Perm.VIEW_STRUCTURE, _("Расписание классов, создание уроков")),
     )),
+    (_("Контроль и отчёты"), (
+        NavItem(_("Контроль ведения журнала"), "reports:audit", Perm.AUDIT_JOURNALS, _("Ежемесячная проверка журнала, сводка и динамика")),
+        NavItem(_("Мои замечания по журналу"), "reports:audit", Perm.KEEP_JOURNAL, _("Результаты проверки журнала по вашим урокам и классу")),
+        NavItem(_("Отчёты"), "reports:index", Perm.KEEP_JOURNAL, _("Успеваемость и посещаемость своего класса, архив журнала")),
+        NavItem(_("Успеваемость и качество"), "reports:progress", Perm.VIEW_REPORTS, _("Итоги периода и года, СОУ, прогноз")),
+        NavItem(_("Посещаемость"), "reports:attendance", Perm.VIEW_REPORTS, _("Пропуски по причинам: ученики, классы, месяцы")),
+        NavItem(_("Активность пользователей"), "reports:activity", Perm.VIEW_REPORTS, _("Входы, записи в журнале, просмотры дневника")),
+        NavItem(_("Архив журналов и выгрузки"), "reports:archive", Perm.VIEW_REPORTS, _("Журнал класса за год в PDF, ведомость в Excel")),
+    )),
     (_("Люди"), (
         _section("students", _("Личные дела и история классов")),
         _section("guardians", _("Родители и законные представители")),

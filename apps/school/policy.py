@@ -21,6 +21,8 @@ functions below, in the school's own time zone: Russia spans eleven.
 | enrolment orders for grades 1 and 10 | by 5 September | seed 000 item 5 |
 | movement entered after the order | 3 working days | seed 000 item 19 |
 | reminders are not sent at night | only 08:00–21:00 | — |
+| attendance reminder after the lesson start | 5 minutes | seed 004 item 8 (before the 10-minute limit) |
+| period-mark and КТП reminders before their deadline | 2 working days | SPEC §10 |
 | the class rating in the e-diary | shown | seed 002 section 5 |
 | Saturday is a working day | no (five-day week) | — |
 """
@@ -64,6 +66,8 @@ class Policy:
     # Everyone.
     reminders_from: time = time(8, 0)
     reminders_until: time = time(21, 0)
+    attendance_reminder_minutes: int = 5
+    reminder_working_days_before: int = 2
     rating_enabled: bool = True
     saturday_is_working: bool = False
 
@@ -201,6 +205,22 @@ def audit_day(policy: Policy, *, year: int, month: int) -> date:
     """The monthly control day (the 20th by default), clamped to the month's length."""
     last_day = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
     return date(year, month, min(policy.control_day, last_day.day))
+
+
+def attendance_reminder_at(policy: Policy, *, school, lesson_date: date, starts_at: time) -> datetime:
+    """When a teacher who has not taken attendance is reminded (5 minutes after the bell)."""
+    start = datetime.combine(lesson_date, starts_at, tzinfo=school.tz)
+    return start + timedelta(minutes=policy.attendance_reminder_minutes)
+
+
+def reminder_starts_on(policy: Policy, *, deadline_day: date, days_off: set[date]) -> date:
+    """The day reminders about a deadline begin: N working days before it (2 by default)."""
+    day, counted = deadline_day, 0
+    while counted < policy.reminder_working_days_before:
+        day -= timedelta(days=1)
+        if is_working_day(policy, day, days_off):
+            counted += 1
+    return day
 
 
 def may_remind_at(policy: Policy, *, school, moment: datetime) -> bool:

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "apps.gradebook",
     "apps.attendance",
     "apps.homework",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [
@@ -153,7 +155,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="journal")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Key prefix and visibility timeout of the Redis transport (tests isolate themselves with them).
+CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={})
+# Every job is idempotent and decides for itself what is due in each school's own time zone,
+# so the beat only has to tick often enough; a tick lost while Redis was down is caught up.
+CELERY_BEAT_SCHEDULE: dict = {
+    "deadline-reminders": {"task": "apps.reports.tasks.reminders_tick", "schedule": crontab(minute="*/5")},
+    "monthly-journal-audit": {"task": "apps.reports.tasks.audits_dispatch", "schedule": crontab(minute=7)},
+    "monthly-activity-report": {"task": "apps.reports.tasks.activity_dispatch", "schedule": crontab(minute=17)},
+    "pending-emails": {"task": "apps.messaging.tasks.send_pending_emails", "schedule": crontab(minute="*/10")},
+    "old-exports": {"task": "apps.reports.tasks.exports_cleanup", "schedule": crontab(hour=3, minute=33)},
+}
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 

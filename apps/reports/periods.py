@@ -1,0 +1,83 @@
+"""Date ranges the reports speak of: a calendar month, a study period, the year."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from apps.school.models import AcademicYear, StudyPeriod
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def previous_month(day: date) -> date:
+    first = month_start(day)
+    return month_start(first - timedelta(days=1))
+
+
+def month_end(day: date) -> date:
+    return next_month(day) - timedelta(days=1)
+
+
+def month_label(day: date) -> str:
+    """«октябрь 2026»."""
+    return date_format(day, "F Y").lower()
+
+
+def local_bounds(tz, start: date, end: date) -> tuple[datetime, datetime]:
+    """Aware [start 00:00, the day after end 00:00) in the school's time zone."""
+    return datetime.combine(start, time(0), tzinfo=tz), datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)
+
+
+def months_of(start: date, end: date) -> list[date]:
+    months, day = [], month_start(start)
+    while day <= end:
+        months.append(day)
+        day = next_month(day)
+    return months
+
+
+@dataclass(frozen=True)
+class Span:
+    """A chosen report range: a study period, or the whole year."""
+
+    key: str  # "p<id>" or "year"
+    label: str
+    starts_on: date
+    ends_on: date
+    period: StudyPeriod | None = None
+
+    @property
+    def is_year(self) -> bool:
+        return self.period is None
+
+
+def spans_of_year(year: AcademicYear, periods: list[StudyPeriod]) -> list[Span]:
+    """Every period of the year (quarters and half-years) and the year itself."""
+    spans = [
+        Span(f"p{p.pk}", f"{p.name} ({p.get_scheme_display().lower()})" if len({q.scheme for q in periods}) > 1 else p.name,
+             p.starts_on, p.ends_on, p)
+        for p in periods
+    ]
+    spans.append(Span("year", _("Учебный год %(name)s") % {"name": year.name}, year.starts_on, year.ends_on))
+    return spans
+
+
+def pick_span(spans: list[Span], key: str | None, today: date) -> Span:
+    """The span asked for, else the period going on today, else the last one that ended."""
+    chosen = next((s for s in spans if s.key == key), None)
+    if chosen:
+        return chosen
+    periods = [s for s in spans if not s.is_year]
+    current = next((s for s in periods if s.starts_on <= today <= s.ends_on), None)
+    if current:
+        return current
+    ended = [s for s in periods if s.ends_on < today]
+    return ended[-1] if ended else spans[-1]
