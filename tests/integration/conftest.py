@@ -5,6 +5,7 @@ The worker is a separate process reading the test database (tests here use
 Skipped where no Redis runs; CI points REDIS_URL at the machine's Redis.
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -19,6 +20,11 @@ from django.db import connection
 from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
+# Every key this test run puts in Redis is prefixed, so parallel runs sharing one Redis
+# (other checkouts, CI) never see each other's queues or unacknowledged messages. A short
+# visibility timeout lets a new worker take over a task whose worker was killed.
+VISIBILITY_TIMEOUT = 6
+TRANSPORT_OPTIONS = {"global_keyprefix": f"journal-test-{uuid.uuid4().hex[:8]}:", "visibility_timeout": VISIBILITY_TIMEOUT}
 
 
 def redis_url() -> str | None:
@@ -54,6 +60,7 @@ class Worker:
             # django-environ drops one leading slash of the path: four slashes give an absolute path.
             "EMAIL_URL": f"filemail:///{self.mail_dir}",
             "DEBUG": "false",
+            "CELERY_BROKER_TRANSPORT_OPTIONS": json.dumps(TRANSPORT_OPTIONS),
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-c", "1",
@@ -67,7 +74,22 @@ class Worker:
             self.process.wait(timeout=20)
 
     def mails(self) -> list[str]:
-        return [p.read_text() for p in sorted(self.mail_dir.glob("*.log"))]
+        """Every message written, one string each (the file backend may put several in a
+        file: it names files by second and backend object, and both repeat)."""
+        separator = "-" * 79 + "\n"
+        return [m for p in sorted(self.mail_dir.glob("*.log")) for m in p.read_text().split(separator) if m.strip()]
+
+    def kill(self) -> None:
+        """Die as a crashed machine would: no warm shutdown, no acknowledgement."""
+        self.stop(kill=True)
+
+
+def run_django(code: str, **env) -> subprocess.CompletedProcess:
+    """Python code in a separate process with the app's dev settings on the test database."""
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DATABASE_URL": database_url(),
+                "DEBUG": "false", **env}
+    return subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code], cwd=ROOT,
+                          env=full_env, capture_output=True, text=True, timeout=120)
 
 
 def wait_until(predicate, timeout: float = 30.0, step: float = 0.2):
@@ -91,7 +113,7 @@ def celery_worker_process(transactional_db, tmp_path):
     previous = dict(celery_app.conf)
     celery_app.conf.update(
         broker_url=broker, task_always_eager=False, task_default_queue=queue,
-        broker_connection_retry_on_startup=True,
+        broker_connection_retry_on_startup=True, broker_transport_options=TRANSPORT_OPTIONS,
     )
     worker = Worker(broker, queue, tmp_path / "mail")
     worker.mail_dir.mkdir()
