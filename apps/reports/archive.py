@@ -124,6 +124,7 @@ def class_archive_pdf(school_class: SchoolClass, *, progress_callback: Callable[
     school = school_class.school
     sections, periods = class_archive_sections(school_class)
     common = {"school": school, "school_class": school_class, "year": school_class.year, "landscape": True,
+              "hide_page_numbers": True,
               "generated": timezone.localtime(timezone.now(), school.tz).strftime("%d.%m.%Y %H:%M")}
     documents = [HTML(string=render_to_string("reports/pdf/archive_title.html", {
         **common, "sections": sections, "periods": periods,

@@ -120,8 +120,10 @@ def audit_page(request):
             if class_id:
                 qs = qs.filter(school_class_id=class_id)
             lines = list(qs)
-            summary = {r.key: sum(getattr(line, r.key) for line in lines) for r in RULES}
-            summary["issues"] = sum(line.issues for line in lines)
+            # A teacher's own count; the class's other lines are shown, not added to it.
+            counted = lines if admin else [line for line in lines if line.teacher_id == ctx.user.pk]
+            summary = {r.key: sum(getattr(line, r.key) for line in counted) for r in RULES}
+            summary["issues"] = sum(line.issues for line in counted)
             chosen_class = next((c for c in run.classes if c["id"] == class_id), None) if class_id else None
             if chosen_class:
                 chosen_class = {**chosen_class, "overload": [
@@ -147,6 +149,8 @@ def audit_page(request):
         "run": run, "run_label": run_label(run) if run else "", "admin": admin, "rules": RULES,
         "lines": lines, "summary": summary, "trend": trend, "chosen_class": chosen_class,
         "chosen_teacher": chosen_teacher, "teacher_id": teacher_id, "class_id": class_id,
+        "own_lines": [line for line in lines or () if line.teacher_id == ctx.user.pk],
+        "class_lines": [line for line in lines or () if line.teacher_id != ctx.user.pk],
     })
 
 
@@ -242,7 +246,7 @@ def progress_page(request):
     )
     trend = progress_by_month(year=year, span=span, policy=policy, today=today, class_ids=class_ids)
     chart_trend = charts.line_chart(
-        [month_label(m) for m, _t in trend],
+        [f"{m:%m.%Y}" for m, _t in trend],
         [(_("Качество, %"), [t.quality for _m, t in trend]), (_("Успеваемость, %"), [t.success for _m, t in trend])],
         title=_("По текущим отметкам за месяц"),
     ) if trend else ""
@@ -274,7 +278,7 @@ def attendance_page(request):
             raise Http404
         class_ids = [class_id]
     data = attendance(year=year, starts_on=span.starts_on, ends_on=span.ends_on, class_ids=class_ids,
-                      per_student=class_ids is not None)
+                      per_student=class_ids is not None, today=today)
     scope = ", ".join(r["name"] for r in data.class_rows) if class_ids is not None else _("вся школа")
     report = builders.attendance_report(school=ctx.school, data=data, scope=f"{span.label} · {scope}",
                                         deputy_name=_deputy_name(ctx))
