@@ -78,3 +78,42 @@ def deputy_classes(ctx, duration):
 
 
 SCENARIOS = [teacher_landing, deputy_classes]
+
+
+# --- control and reports ---------------------------------------------------------------------
+
+def _latest_run(ctx):
+    from apps.reports.models import AuditRun
+
+    return AuditRun.objects.filter(school=ctx.school, kind=AuditRun.Kind.MONTH).order_by("-starts_on").first()
+
+
+def deputy_audit_summary(ctx, duration):
+    """The stored audit of a whole school month: the page the issue holds to ≤ 50 ms."""
+    if "deputy" not in ctx.cookies or _latest_run(ctx) is None:
+        return None
+    return Scenario("deputy audit month summary", [_get(ctx, "deputy", ctx.url("reports:audit"))], rate=40, duration=duration)
+
+
+def teacher_audit_lines(ctx, duration):
+    if "teacher" not in ctx.cookies or _latest_run(ctx) is None:
+        return None
+    return Scenario("teacher own audit lines", [_get(ctx, "teacher", ctx.url("reports:audit"))], rate=40, duration=duration)
+
+
+def deputy_progress_report(ctx, duration):
+    """Progress and quality of the whole school for the current period, computed live."""
+    if "deputy" not in ctx.cookies:
+        return None
+    return Scenario("deputy progress report (school)", [_get(ctx, "deputy", ctx.url("reports:progress"))], rate=4,
+                    threads=2, duration=duration)
+
+
+def deputy_attendance_report(ctx, duration):
+    if "deputy" not in ctx.cookies:
+        return None
+    return Scenario("deputy attendance report (year)", [_get(ctx, "deputy", ctx.url("reports:attendance") + "?span=year")],
+                    rate=4, threads=2, duration=duration)
+
+
+SCENARIOS += [deputy_audit_summary, teacher_audit_lines, deputy_progress_report, deputy_attendance_report]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.policy import Perm, Role
 from apps.reports import builders, charts
 from apps.reports.attendance import attendance
-from apps.reports.audit import RULES
+from apps.reports.audit import RULE_KEYS, RULES
 from apps.reports.exports import XLSX_TYPE, report_pdf, report_xlsx
 from apps.reports.forms import AuditRunForm
 from apps.reports.models import ActivityReport, AuditRun, ExportJob
@@ -143,7 +143,11 @@ def audit_page(request):
          (_("Отметок позже срока"), [r["totals"].get("marks_late", 0) for r in months])],
         title=_("Замечания по месяцам"), maximum=None,
     ) if admin and len(months) > 1 else ""
+    # Rows as plain lists: the template only prints them (the page must stay within 50 ms).
+    teacher_rows = [(t, [t.get(k, 0) for k in RULE_KEYS]) for t in run.teachers] if run and lines is None else []
+    class_rows = [(c, [c.get(k, 0) for k in RULE_KEYS]) for c in run.classes] if run and lines is None else []
     return render(request, "reports/audit.html", {
+        "teacher_rows": teacher_rows, "class_rows": class_rows,
         "runs": [{**r, "label": month_label(r["starts_on"]) if r["kind"] == AuditRun.Kind.MONTH else
                   f"{r['starts_on']:%d.%m.%Y}–{r['ends_on']:%d.%m.%Y}"} for r in runs],
         "run": run, "run_label": run_label(run) if run else "", "admin": admin, "rules": RULES,

@@ -23,7 +23,13 @@ TOPICS = ["Натуральные числа", "Сложение и вычита
           "Уравнения", "Периметр и площадь", "Повторение", "Контрольная работа"]
 
 
-def build_sample_school(*, seed: int = 7, until: date = date(2026, 11, 20), students_per_class: int = 12):
+SUBJECT_NAMES = ("Математика", "Русский язык", "История", "Биология", "Литература", "Английский язык",
+                 "География", "Физика", "Информатика", "Физическая культура")
+
+
+def build_sample_school(*, seed: int = 7, until: date = date(2026, 11, 20), students_per_class: int = 12,
+                        classes: int = 3, subjects: int = 4):
+    """`classes` > 3 and `subjects` > 4 make a school of benchmark size (28 × 10 is ~700 students)."""
     rng = random.Random(seed)
     school = f.SchoolFactory(full_name="Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 7»",
                              short_name="СОШ № 7", time_zone="Asia/Yekaterinburg")
@@ -48,14 +54,21 @@ def build_sample_school(*, seed: int = 7, until: date = date(2026, 11, 20), stud
                                starts_on=date(2026, 11, 5), ends_on=date(2026, 12, 28))
     f.HolidayFactory(year=year, starts_on=date(2026, 10, 26), ends_on=date(2026, 11, 4))
     work_types = {wt.name: wt for wt in work_types_ensure(school=school)}
-    subjects = [f.SubjectFactory(school=school, name=n, order=i) for i, n in
-                enumerate(("Математика", "Русский язык", "История", "Биология"), start=1)]
-    teacher_of = dict(zip(subjects, (users["t-math"], users["t-rus"], users["t-hist"], users["t-bio"]), strict=True))
+    subject_count, class_count = subjects, classes
+    subjects = [f.SubjectFactory(school=school, name=n, order=i) for i, n in enumerate(SUBJECT_NAMES[:subject_count], start=1)]
+    staff = [users["t-math"], users["t-rus"], users["t-hist"], users["t-bio"]]
+    for i in range(max(0, subject_count - 4)):
+        extra = f.UserFactory(username=f"t-extra{i}", last_name=f"Учителев{i}", first_name="Пётр", patronymic="Ильич")
+        RoleGrant.objects.create(user=extra, school=school, role="teacher")
+        staff.append(extra)
+    teacher_of = dict(zip(subjects, staff, strict=False))
     classes = [
         f.SchoolClassFactory(year=year, grade=5, letter="А", class_teacher=users["t-math"], shift=shift),
         f.SchoolClassFactory(year=year, grade=5, letter="Б", class_teacher=users["t-rus"], shift=shift),
         f.SchoolClassFactory(year=year, grade=9, letter="А", class_teacher=users["t-hist"], shift=shift),
-    ]
+    ][:class_count]
+    for i in range(max(0, class_count - 3)):
+        classes.append(f.SchoolClassFactory(year=year, grade=5 + i % 7, letter="ВГДЕЖ"[i // 7], shift=shift))
     careless = {users["t-hist"]: 0.35, users["t-bio"]: 0.15}  # share of lessons left unkept
     lessons, marks, absences, homework, period_marks, plan = [], [], [], [], [], []
     students_of = {}
@@ -78,7 +91,10 @@ def build_sample_school(*, seed: int = 7, until: date = date(2026, 11, 20), stud
             day = year.starts_on
             while day <= until:
                 if day.isoweekday() <= 5 and not (date(2026, 10, 26) <= day <= date(2026, 11, 4)):
-                    starts, ends = BELLS[number]
+                    starts, ends = BELLS[number % len(BELLS)]
+                    if number >= len(BELLS) and (day.toordinal() + number) % 2:
+                        day += timedelta(days=1)
+                        continue  # six or seven lessons a day at most: the later subjects every other day
                     lessons.append((a, Lesson(school=school, assignment=a, date=day, lesson_number=number + 1,
                                               starts_at=starts, ends_at=ends, status=Lesson.Status.HELD)))
                 day += timedelta(days=1)
