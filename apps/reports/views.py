@@ -4,6 +4,7 @@ Every report answers three ways from the same data: the page, `?format=xlsx` and
 `?format=pdf`.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
@@ -81,6 +82,12 @@ def _chosen_year(ctx, request) -> tuple[AcademicYear | None, list[AcademicYear]]
     chosen = next((y for y in years if y.pk == wanted), None)
     chosen = chosen or next((y for y in years if y.status == AcademicYear.Status.OPEN), None)
     return chosen or (years[0] if years else None), years
+
+
+def _class_choices(year, allowed: list[int] | None) -> list:
+    """Classes a report may be narrowed to: every class of the year, or the user's own."""
+    qs = year.classes.order_by("grade", "letter")
+    return list(qs if allowed is None else qs.filter(pk__in=allowed))
 
 
 # --- the hub -----------------------------------------------------------------------------
@@ -218,20 +225,33 @@ def audit_new(request):
     return render(request, "reports/audit_new.html", {"form": form, "year": year})
 
 
-# --- progress and quality -------------------------------------------------------------
+@dataclass
+class Scope:
+    """What a class report is about: the year, the period, the classes this user may see."""
 
-@_reports_view
-def progress_page(request):
+    year: AcademicYear
+    years: list[AcademicYear]
+    today: date
+    spans: list
+    span: object
+    allowed: list[int] | None  # None: every class
+    class_id: int
+    class_ids: list[int] | None  # what to report on; None: the whole school
+
+    @property
+    def context(self) -> dict:
+        return {"years": self.years, "year": self.year, "spans": self.spans, "span": self.span,
+                "class_id": self.class_id, "allowed": self.allowed}
+
+
+def _report_scope(request) -> Scope:
+    """The year, period and class asked for; another class than one's own is not found."""
     ctx = request.school_ctx
     year, years = _chosen_year(ctx, request)
     if year is None:
         raise Http404
     today = school_today(ctx.school)
-    periods = list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number"))
-    spans = spans_of_year(year, periods)
-    span = pick_span(spans, request.GET.get("span"), today)
-    source = SOURCE_FORECAST if request.GET.get("source") == SOURCE_FORECAST else SOURCE_MARKS
-    by = request.GET.get("by") if request.GET.get("by") in dict(builders.BY_CHOICES) else "class"
+    spans = spans_of_year(year, list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number")))
     allowed = report_class_ids(ctx, year)
     class_id = _int(request.GET.get("class"))
     class_ids = allowed
@@ -239,10 +259,22 @@ def progress_page(request):
         if allowed is not None and class_id not in allowed:
             raise Http404
         class_ids = [class_id]
+    return Scope(year, years, today, spans, pick_span(spans, request.GET.get("span"), today), allowed, class_id, class_ids)
+
+
+# --- progress and quality -------------------------------------------------------------
+
+@_reports_view
+def progress_page(request):
+    ctx = request.school_ctx
+    scope = _report_scope(request)
+    year, span, today, class_ids = scope.year, scope.span, scope.today, scope.class_ids
+    source = SOURCE_FORECAST if request.GET.get("source") == SOURCE_FORECAST else SOURCE_MARKS
+    by = request.GET.get("by") if request.GET.get("by") in dict(builders.BY_CHOICES) else "class"
     policy = school_policy(ctx.school)
     data = progress(year=year, span=span, source=source, policy=policy, today=today, class_ids=class_ids)
-    scope = ", ".join(c.name for c in data.classes) if class_ids is not None else _("вся школа")
-    report = builders.progress_report(school=ctx.school, data=data, by=by, year_name=year.name, scope=scope,
+    scope_label = ", ".join(c.name for c in data.classes) if class_ids is not None else _("вся школа")
+    report = builders.progress_report(school=ctx.school, data=data, by=by, year_name=year.name, scope=scope_label,
                                       deputy_name=_deputy_name(ctx))
     chart_quality = charts.bar_chart(
         [(c.name, data.by_class[c.pk].quality) for c in data.classes if c.pk in data.by_class],
@@ -255,10 +287,8 @@ def progress_page(request):
         title=_("По текущим отметкам за месяц"),
     ) if trend else ""
     return _respond(request, report, "reports/progress.html", {
-        "years": years, "year": year, "spans": spans, "span": span, "source": source, "by": by,
-        "by_choices": builders.BY_CHOICES, "classes": data.classes if class_ids is None else
-        [c for c in data.classes], "class_id": class_id, "chart_quality": chart_quality, "chart_trend": chart_trend,
-        "allowed_classes": allowed,
+        **scope.context, "source": source, "by": by, "by_choices": builders.BY_CHOICES,
+        "classes": _class_choices(year, scope.allowed), "chart_quality": chart_quality, "chart_trend": chart_trend,
     })
 
 
@@ -267,33 +297,20 @@ def progress_page(request):
 @_reports_view
 def attendance_page(request):
     ctx = request.school_ctx
-    year, years = _chosen_year(ctx, request)
-    if year is None:
-        raise Http404
-    today = school_today(ctx.school)
-    periods = list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number"))
-    spans = spans_of_year(year, periods)
-    span = pick_span(spans, request.GET.get("span"), today)
-    allowed = report_class_ids(ctx, year)
-    class_id = _int(request.GET.get("class"))
-    class_ids = allowed
-    if class_id:
-        if allowed is not None and class_id not in allowed:
-            raise Http404
-        class_ids = [class_id]
+    scope = _report_scope(request)
+    year, span, class_ids = scope.year, scope.span, scope.class_ids
     data = attendance(year=year, starts_on=span.starts_on, ends_on=span.ends_on, class_ids=class_ids,
-                      per_student=class_ids is not None, today=today)
-    scope = ", ".join(r["name"] for r in data.class_rows) if class_ids is not None else _("вся школа")
-    report = builders.attendance_report(school=ctx.school, data=data, scope=f"{span.label} · {scope}",
+                      per_student=class_ids is not None, today=scope.today)
+    scope_label = ", ".join(r["name"] for r in data.class_rows) if class_ids is not None else _("вся школа")
+    report = builders.attendance_report(school=ctx.school, data=data, scope=f"{span.label} · {scope_label}",
                                         deputy_name=_deputy_name(ctx))
     chart = charts.bar_chart(
         [(month_label(m)[:3], data.by_month.get(m, 0)) for m in data.months],
         title=_("Пропущено уроков по месяцам"), unit="", maximum=0,
     ) if data.months else ""
     return _respond(request, report, "reports/attendance.html", {
-        "years": years, "year": year, "spans": spans, "span": span, "class_id": class_id, "chart": chart,
+        **scope.context, "chart": chart,
         "class_choices": data.class_rows if class_ids is None or len(class_ids) > 1 else [],
-        "allowed": allowed,
     })
 
 

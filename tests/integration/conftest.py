@@ -62,10 +62,12 @@ class Worker:
             "DEBUG": "false",
             "CELERY_BROKER_TRANSPORT_OPTIONS": json.dumps(TRANSPORT_OPTIONS),
         }
+        # The worker's log goes to a file (a pipe nobody reads would fill up and block it).
+        self.log = self.mail_dir.parent / "worker.log"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-c", "1",
              "-Q", self.queue, "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "warning"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log.open("a"),
         )
 
     def stop(self, kill: bool = False) -> None:
@@ -102,6 +104,17 @@ def wait_until(predicate, timeout: float = 30.0, step: float = 0.2):
     return predicate()
 
 
+def _configure_producer(**conf) -> None:
+    """Point this process's Celery producer at the test broker.
+
+    Even an eager `.delay()` borrows a producer from the app's pool, so an earlier test may
+    have built the pool with other broker options: drop it, the next send builds a new one.
+    """
+    celery_app.conf.update(**conf)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
     broker = redis_url()
@@ -111,7 +124,7 @@ def celery_worker_process(transactional_db, tmp_path):
         pytest.skip("no Redis here: tasks run in-process without REDIS_URL")
     queue = f"test-{uuid.uuid4().hex[:8]}"
     previous = dict(celery_app.conf)
-    celery_app.conf.update(
+    _configure_producer(
         broker_url=broker, task_always_eager=False, task_default_queue=queue,
         broker_connection_retry_on_startup=True, broker_transport_options=TRANSPORT_OPTIONS,
     )
@@ -120,7 +133,11 @@ def celery_worker_process(transactional_db, tmp_path):
     worker.start()
     yield worker
     worker.stop()
-    celery_app.conf.update(
+    log = worker.log.read_text() if worker.log.exists() else ""
+    if "Traceback" in log or "ERROR" in log:
+        print("worker log:\n" + log[-4000:])
+    _configure_producer(
         broker_url=previous["broker_url"], task_always_eager=previous["task_always_eager"],
         task_default_queue=previous["task_default_queue"],
+        broker_transport_options=previous["broker_transport_options"],
     )
