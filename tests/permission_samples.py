@@ -10,7 +10,6 @@ URL_SAMPLES = {
     "school:shift-bells": lambda w: {"pk": w.shift.pk},
     "school:class-detail": lambda w: {"pk": w.school_class.pk},
     "school:subgroup-members": lambda w: {"pk": w.subgroup.pk},
-    "school:student-detail": lambda w: {"pk": w.student.pk},
     "accounts:user-roles": lambda w: {"user_id": w.users["teacher"].pk},
 }
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.gradebook",
     "apps.attendance",
     "apps.homework",
+    "apps.orders",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587; console output by default.
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="journal@localhost")
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # Celery: a real Redis broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = env("REDIS_URL", default="")
