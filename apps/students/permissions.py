@@ -37,6 +37,12 @@ def students_editable_by(ctx) -> QuerySet[Student]:
     return Student.objects.none()
 
 
+def guardians_visible_to(ctx) -> QuerySet[Guardian]:
+    if ctx.may(Perm.VIEW_STUDENTS):
+        return Guardian.objects.filter(school=ctx.school)
+    return Guardian.objects.filter(school=ctx.school, guardianships__student__in=students_visible_to(ctx)).distinct()
+
+
 def guardians_editable_by(ctx) -> QuerySet[Guardian]:
     if ctx.may(Perm.MANAGE_STUDENTS):
         return Guardian.objects.filter(school=ctx.school)

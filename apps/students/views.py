@@ -161,7 +161,9 @@ def guardian_add(request, pk: int):
 @cards
 def guardian_edit(request, pk: int):
     ctx = request.school_ctx
-    guardian = get_object_or_404(permissions.guardians_editable_by(ctx), pk=pk)
+    guardian = get_object_or_404(permissions.guardians_visible_to(ctx), pk=pk)
+    if not permissions.guardians_editable_by(ctx).filter(pk=pk).exists():
+        raise PermissionDenied
     form = GuardianForm(request.POST or None, instance=guardian, school=ctx.school)
     back = request.GET.get("student")
     if request.method == "POST" and form.is_valid():
@@ -258,7 +260,7 @@ def merge(request):
     data = request.POST if request.method == "POST" else request.GET
     ids = [data.get("keep", ""), data.get("remove", "")]
     if not all(i.isdigit() for i in ids):
-        raise Http404
+        return render(request, "students/merge.html", {"keep": None, "remove": None})
     people = {s.pk: s for s in Student.objects.filter(school=ctx.school, pk__in=[int(i) for i in ids])}
     if len(people) != 2:
         raise Http404
