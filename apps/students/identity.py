@@ -84,7 +84,7 @@ class Identity:
             snils=s.snils, document_series=s.document_series, document_number=s.document_number,
         )
 
-    def keys(self) -> list[tuple]:
+    def match_keys(self) -> list[tuple]:
         keys: list[tuple] = [("name", self.name, self.birth_date)]
         if self.snils:
             keys.append(("snils", self.snils))
@@ -102,12 +102,12 @@ class IdentityIndex:
             self.add(Identity.of_student(person), person)
 
     def add(self, identity: Identity, person) -> None:
-        for key in identity:
+        for key in identity.match_keys():
             self._by_key.setdefault(key, person)
 
     def find(self, identity: Identity, exclude_pk=None):
         """The first known person sharing a key, and which key: (person, "name"|"snils"|"document")."""
-        for key in identity:
+        for key in identity.match_keys():
             person = self._by_key.get(key)
             if person is not None and (exclude_pk is None or getattr(person, "pk", None) != exclude_pk):
                 return person, key[0]
