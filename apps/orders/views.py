@@ -169,6 +169,7 @@ def detail(request, pk: int):
         "cancel_form": CancelForm(initial={"order_date": school_today(ctx.school)}),
         "edit_form": _edit_form(order) if can_edit else None,
         "deadline": services.enrolment_deadline_note(order), "movement_due": due,
+        "movement_days": policy.movement_working_days,
         "over_capacity": [c for c in load if c["after"] > c["capacity"]],
         "today": school_today(ctx.school), "kinds": OrderKind,
     })
