@@ -77,4 +77,27 @@ def deputy_classes(ctx, duration):
     return Scenario("deputy class list", [_get(ctx, "deputy", ctx.url("school:classes-list"))], rate=50, duration=duration)
 
 
-SCENARIOS = [teacher_landing, deputy_classes]
+def _cookie_for(ctx, login: str) -> str | None:
+    if login not in ctx.cookies:
+        user = User.objects.filter(username=login).first()
+        if user is None:
+            return None
+        ctx.cookies[login] = session_cookie(user)
+    return ctx.cookies[login]
+
+
+def secretary_order_register(ctx, duration):
+    """The secretary's register of orders (contingent), opened many times a day."""
+    if _cookie_for(ctx, "secretary") is None:
+        return None
+    return Scenario("secretary order register", [_get(ctx, "secretary", ctx.url("orders:register"))], rate=20, duration=duration)
+
+
+def class_teacher_student_list(ctx, duration):
+    """The class teacher's list of their class's personal files."""
+    if "teacher" not in ctx.cookies:
+        return None
+    return Scenario("class teacher student list", [_get(ctx, "teacher", ctx.url("students:list"))], rate=30, duration=duration)
+
+
+SCENARIOS = [teacher_landing, deputy_classes, secretary_order_register, class_teacher_student_list]
