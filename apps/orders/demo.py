@@ -17,7 +17,13 @@ from django.utils import timezone
 from apps.accounts.models import RoleGrant
 from apps.orders import services
 from apps.orders.models import KIND_TITLES, Order, OrderItem, OrderKind, SchoolDocument
-from apps.students.models import Enrollment, Guardianship, MealCategory, PersonalDataConsent, Student
+from apps.students.models import (
+    Enrollment,
+    Guardianship,
+    MealCategory,
+    PersonalDataConsent,
+    Student,
+)
 
 STREETS = ("ул. Ленина", "ул. Мира", "ул. Советская", "ул. Школьная", "пр. Октябрьский", "ул. Гагарина",
            "ул. Молодёжная", "ул. Первомайская", "ул. Пушкина", "ул. Садовая")

@@ -368,20 +368,22 @@ def movement(request):
     return render(request, "orders/movement.html", {"form": form, "report": report, "query": request.GET.urlencode()})
 
 
-@school_view(Perm.VIEW_ORDERS)
-def movement_xlsx(request):
+def _movement_file(request, build, content_type: str, ext: str) -> HttpResponse:
     ctx = request.school_ctx
     _form, date_from, date_to = _period(request)
     report = selectors.movement_report(school=ctx.school, date_from=date_from, date_to=date_to)
-    return _file(exports.movement_xlsx(report, school=ctx.school), XLSX, f"dvizhenie-{date_from}-{date_to}.xlsx")
+    return _file(build(report, school=ctx.school), content_type, f"dvizhenie-{date_from}-{date_to}.{ext}",
+                 inline=ext == "pdf")
+
+
+@school_view(Perm.VIEW_ORDERS)
+def movement_xlsx(request):
+    return _movement_file(request, exports.movement_xlsx, XLSX, "xlsx")
 
 
 @school_view(Perm.VIEW_ORDERS)
 def movement_pdf(request):
-    ctx = request.school_ctx
-    _form, date_from, date_to = _period(request)
-    report = selectors.movement_report(school=ctx.school, date_from=date_from, date_to=date_to)
-    return _file(exports.movement_pdf(report, school=ctx.school), PDF, f"dvizhenie-{date_from}-{date_to}.pdf", inline=True)
+    return _movement_file(request, exports.movement_pdf, PDF, "pdf")
 
 
 # --- the new academic year -----------------------------------------------------------------

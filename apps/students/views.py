@@ -48,6 +48,20 @@ def _version(form) -> int | None:
     return form.cleaned_data.get("version")
 
 
+def _save_file(request, form, save) -> tuple[Student | None, Student | None]:
+    """Validate and save a personal file; a refused duplicate goes on the form with its record."""
+    if request.method != "POST" or not form.is_valid():
+        return None, None
+    try:
+        return save(form.cleaned_data), None
+    except services.DuplicateStudentError as error:
+        form.add_error(None, error.messages)
+        return None, error.existing
+    except ValidationError as error:
+        add_validation_errors(form, error)
+        return None, None
+
+
 @cards
 def student_list(request):
     ctx = request.school_ctx
@@ -70,21 +84,14 @@ def student_list(request):
 def student_create(request):
     ctx = request.school_ctx
     form = StudentForm(request.POST or None, school=ctx.school)
-    duplicate = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            student = services.student_create(acting_user=request.user, school=ctx.school, data=form.cleaned_data)
-        except services.DuplicateStudentError as error:
-            duplicate = error.existing
-            form.add_error(None, error.messages)
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, _("Личное дело открыто: %(name)s.") % {"name": student.full_name})
-            nxt = request.GET.get("next", "")
-            if nxt.startswith(f"/s/{ctx.school.pk}/"):
-                return redirect(f"{nxt}{'&' if '?' in nxt else '?'}student={student.pk}")
-            return redirect("students:card", school_id=ctx.school.pk, pk=student.pk)
+    student, duplicate = _save_file(request, form, lambda data: services.student_create(
+        acting_user=request.user, school=ctx.school, data=data))
+    if student is not None:
+        messages.success(request, _("Личное дело открыто: %(name)s.") % {"name": student.full_name})
+        nxt = request.GET.get("next", "")
+        if nxt.startswith(f"/s/{ctx.school.pk}/"):
+            return redirect(f"{nxt}{'&' if '?' in nxt else '?'}student={student.pk}")
+        return redirect("students:card", school_id=ctx.school.pk, pk=student.pk)
     return render(request, "students/form.html", {"form": form, "duplicate": duplicate, "student": None})
 
 
@@ -111,19 +118,11 @@ def student_edit(request, pk: int):
     ctx = request.school_ctx
     student = _editable_student(request, pk)
     form = StudentForm(request.POST or None, instance=student, school=ctx.school)
-    duplicate = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.student_update(acting_user=request.user, student=student, changes=form.cleaned_data,
-                                    expected_version=_version(form))
-        except services.DuplicateStudentError as error:
-            duplicate = error.existing
-            form.add_error(None, error.messages)
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, _("Личное дело сохранено."))
-            return redirect("students:card", school_id=ctx.school.pk, pk=student.pk)
+    saved, duplicate = _save_file(request, form, lambda data: services.student_update(
+        acting_user=request.user, student=student, changes=data, expected_version=_version(form)))
+    if saved is not None:
+        messages.success(request, _("Личное дело сохранено."))
+        return redirect("students:card", school_id=ctx.school.pk, pk=student.pk)
     return render(request, "students/form.html", {"form": form, "duplicate": duplicate, "student": student})
 
 

@@ -4,6 +4,7 @@ teacher downloads login slips with the student's login."""
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -79,7 +80,7 @@ def test_enrolment_by_order_reaches_the_class_and_the_journal(page, live_server,
     screenshot(page, "orders/logins")
     with page.expect_download() as download_info:
         page.get_by_test_id("issue").click()
-    content = open(download_info.value.path(), "rb").read()
+    content = Path(download_info.value.path()).read_bytes()
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     newcomer = Student.objects.get(last_name="Веселова")
     assert newcomer.user is not None and newcomer.user.username == "veselova.pa"

@@ -229,7 +229,7 @@ def lesson_time():
 
 @pytest.mark.parametrize("n", [3, 60])
 def test_student_list_and_card_cost_a_fixed_number_of_queries(client, world, django_assert_max_num_queries, n):
-    for i in range(n):
+    for _ in range(n):
         s = f.EnrollmentFactory(school_class=world.school_class).student
         f.GuardianshipFactory(student=s)
     client.force_login(world.users["secretary"])
