@@ -78,8 +78,9 @@ def order_draft(*, acting_user, school: School, year: AcademicYear, kind: str, o
 
 
 def _locked_draft(order: Order, expected_version: int | None = None) -> Order:
-    stored = Order.objects.select_for_update().get(pk=order.pk)
+    stored = Order.objects.select_for_update().select_related("year").get(pk=order.pk)
     ensure_draft(stored)
+    ensure_year_writable(stored.year)
     if expected_version is not None and stored.version != expected_version:
         raise ValidationError(_("Проект приказа изменил другой пользователь. Обновите страницу."))
     return stored

@@ -255,3 +255,27 @@ def test_enrolment_into_first_grade_warns_after_5_september(client, world, secre
                   lines=[{"student": f.StudentFactory(school=world.school), "to_class": first}])
     note = services.enrolment_deadline_note(order)
     assert note.late and "05.09.2026" in note.text
+
+
+@pytest.mark.parametrize("n", [5, 80])
+def test_signing_costs_a_fixed_number_of_queries(world, secretary, director, django_assert_max_num_queries, n):
+    order = services.order_draft(acting_user=secretary, school=world.school, year=world.year,
+                                 kind=OrderKind.ENROLMENT, order_date=NOV_16)
+    services.order_items_bulk_add(acting_user=secretary, order=order, lines=[
+        {"student": f.StudentFactory(school=world.school), "to_class": world.school_class} for _ in range(n)
+    ])
+    with django_assert_max_num_queries(20):
+        services.order_sign(acting_user=director, order=order)
+    assert Enrollment.objects.filter(school_class=world.school_class).count() == n + 1
+
+
+def test_a_draft_of_a_closed_year_cannot_be_signed(world, secretary, director):
+    from apps.school.models import AcademicYear
+    from apps.school.services import ClosedYearError, academic_year_open
+
+    order = draft(world, secretary, OrderKind.LEAVING, lines=[{"student": world.student, "destination": "СОШ № 5"}])
+    nxt = f.AcademicYearFactory(school=world.school, name="2027/2028", starts_on=date(2027, 9, 1),
+                                ends_on=date(2028, 5, 31), status=AcademicYear.Status.PLANNED)
+    academic_year_open(acting_user=world.users["deputy"], year=nxt)
+    with pytest.raises(ClosedYearError):
+        services.order_sign(acting_user=director, order=order)
