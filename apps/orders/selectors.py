@@ -134,3 +134,42 @@ def movement_report(*, school, date_from: date, date_to: date) -> MovementReport
             classes[item.from_class_id].left.append(MovementLine(item.order, item, "out", other))
     shown = [c for c in classes.values() if c.at_start or c.at_end or c.came or c.left]
     return MovementReport(date_from=date_from, date_to=date_to, classes=shown)
+
+
+@dataclass
+class LateDraft:
+    order: Order
+    due: date
+    late: bool
+
+
+def movement_drafts_due(*, school, today: date) -> list[LateDraft]:
+    """Unsigned orders with the day their movement must be entered by (seed 000 item 19:
+    3 working days after the movement; seed 000 item 5: enrolment into grades 1 and 10 by
+    5 September). For reminders: the reports area calls this from its daily task."""
+    from datetime import timedelta
+
+    from apps.school.policy import (
+        add_working_days,
+        enrolment_order_deadline,
+        public_days_off,
+        school_policy,
+    )
+
+    drafts = list(
+        Order.objects.filter(school=school, status=Order.Status.DRAFT).select_related("year")
+        .prefetch_related(Prefetch("items", queryset=OrderItem.objects.select_related("to_class")))
+        .order_by("effective_on", "pk")
+    )
+    if not drafts:
+        return []
+    policy = school_policy(school)
+    first = min(o.effective_on for o in drafts)
+    days_off = public_days_off(school, first, max(today, first) + timedelta(days=60))
+    out = []
+    for order in drafts:
+        due = add_working_days(policy, order.effective_on, policy.movement_working_days, days_off)
+        if order.kind == OrderKind.ENROLMENT and any(i.to_class and i.to_class.grade in (1, 10) for i in order.items.all()):
+            due = min(due, enrolment_order_deadline(policy, year_starts_on=order.year.starts_on))
+        out.append(LateDraft(order=order, due=due, late=today > due))
+    return out

@@ -279,3 +279,12 @@ def test_a_draft_of_a_closed_year_cannot_be_signed(world, secretary, director):
     academic_year_open(acting_user=world.users["deputy"], year=nxt)
     with pytest.raises(ClosedYearError):
         services.order_sign(acting_user=director, order=order)
+
+
+def test_unsigned_movement_is_late_after_three_working_days(world, secretary):
+    from apps.orders.selectors import movement_drafts_due
+
+    order = draft(world, secretary, OrderKind.LEAVING, on=date(2026, 11, 13))  # a Friday
+    [due] = movement_drafts_due(school=world.school, today=date(2026, 11, 18))
+    assert due.order == order and due.due == date(2026, 11, 18) and not due.late
+    assert movement_drafts_due(school=world.school, today=date(2026, 11, 19))[0].late
