@@ -6,6 +6,7 @@ signed order is never changed again: it is undone by a cancellation order.
 """
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -85,6 +86,24 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | (Q(sequence__isnull=False) & ~Q(number="")),
                 name="order_signed_has_number",
+            ),
+        ]
+        # The database itself keeps a signed order as it was signed: only its state may go
+        # from «signed» to «cancelled» (by a cancellation order); it is never deleted.
+        triggers = [
+            pgtrigger.Protect(
+                name="signed_order_frozen", operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "OLD.status IN ('signed', 'cancelled') AND (NEW.status <> 'cancelled' OR "
+                    "(NEW.kind, NEW.number, NEW.sequence, NEW.order_date, NEW.effective_on, NEW.title, NEW.basis, "
+                    "NEW.year_id, NEW.school_id, NEW.cancels_id, NEW.signed_by_id, NEW.signed_at) IS DISTINCT FROM "
+                    "(OLD.kind, OLD.number, OLD.sequence, OLD.order_date, OLD.effective_on, OLD.title, OLD.basis, "
+                    "OLD.year_id, OLD.school_id, OLD.cancels_id, OLD.signed_by_id, OLD.signed_at))"
+                ),
+            ),
+            pgtrigger.Protect(
+                name="signed_order_kept", operation=pgtrigger.Delete,
+                condition=pgtrigger.Q(old__status__in=["signed", "cancelled"]),
             ),
         ]
 

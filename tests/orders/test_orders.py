@@ -288,3 +288,16 @@ def test_unsigned_movement_is_late_after_three_working_days(world, secretary):
     [due] = movement_drafts_due(school=world.school, today=date(2026, 11, 18))
     assert due.order == order and due.due == date(2026, 11, 18) and not due.late
     assert movement_drafts_due(school=world.school, today=date(2026, 11, 19))[0].late
+
+
+def test_the_database_refuses_to_change_or_delete_a_signed_order(world, secretary, director):
+    from django.db import DatabaseError, transaction
+
+    order = signed(world, secretary, director, OrderKind.LEAVING, lines=[{"student": world.student, "destination": "x"}])
+    for attempt in (lambda: Order.objects.filter(pk=order.pk).update(title="Подмена"),
+                    lambda: Order.objects.filter(pk=order.pk).update(status="draft"),
+                    lambda: Order.objects.filter(pk=order.pk).delete()):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            attempt()
+    order.refresh_from_db()
+    assert order.title == "О выбытии обучающихся" and order.status == Order.Status.SIGNED
