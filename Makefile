@@ -24,9 +24,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# makemessages needs GNU gettext (xgettext); compiling does not (pure Python, deterministic).
 messages: install
-	cd apps && ../$(BIN)/python ../manage.py makemessages -l en --ignore=*/migrations/*
-	$(BIN)/python manage.py compilemessages -l en
+	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=var \
+		--ignore='*/migrations/*' --ignore=tests --ignore=bench --ignore=test-artifacts
+	$(BIN)/python manage.py compile_translations
 
 bench: install
 	$(BIN)/python bench/run.py
