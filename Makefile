@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+DEMO_ADDR ?= 127.0.0.1:8000
+
 demo: install
-	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py demo $(DEMO_ADDR)
 
 test: install
 	$(BIN)/python -m pytest
