@@ -1,5 +1,6 @@
 """`manage.py demo` (what `make demo` runs): migrate, build the demo school, print the logins, serve."""
 
+import signal
 import time
 
 from django.core.management import call_command
@@ -71,4 +72,11 @@ class Command(BaseCommand):
         else:
             self.stdout.write("В базе есть школа без демо-пользователей: войдите своими учётными данными.")
         if not no_server:
+            # `kill` stops the server like Ctrl-C does: exit handlers run, so the embedded
+            # PostgreSQL (when DATABASE_URL is unset) shuts down with it.
+            signal.signal(signal.SIGTERM, _exit_quietly)
             call_command("runserver", addrport, use_reloader=False)
+
+
+def _exit_quietly(signum, frame):
+    raise SystemExit(0)
