@@ -15,6 +15,9 @@ from apps.school.models import School
 from apps.students.models import Student
 
 
+PARENT_SESSIONS = 200  # distinct parents logged in at the 8 a.m. peak
+
+
 @dataclass
 class Scenario:
     name: str
@@ -32,6 +35,7 @@ class BenchContext:
     school: School
     student_count: int
     cookies: dict[str, str] = field(default_factory=dict)
+    parent_cookies: list[str] = field(default_factory=list)  # many parents, one session each
 
     @classmethod
     def prepare(cls) -> "BenchContext":
@@ -45,6 +49,8 @@ class BenchContext:
             user = User.objects.filter(username=login).first()
             if user is not None:
                 ctx.cookies[login] = session_cookie(user)
+        parents = User.objects.filter(role_grants__school=school, role_grants__role="parent").order_by("pk")
+        ctx.parent_cookies = [session_cookie(u) for u in parents[:PARENT_SESSIONS]]
         return ctx
 
     def url(self, name: str, **kwargs) -> str:
@@ -78,3 +84,15 @@ def deputy_classes(ctx, duration):
 
 
 SCENARIOS = [teacher_landing, deputy_classes]
+
+
+def parents_landing(ctx, duration):
+    """Many different parents open the school's home page (their children's cards)."""
+    if not ctx.parent_cookies:
+        return None
+    path = ctx.url("school:home")
+    requests = [{"method": "GET", "path": path, "cookie": cookie} for cookie in ctx.parent_cookies]
+    return Scenario(f"{len(requests)} parents' landing pages", requests, rate=100, duration=duration)
+
+
+SCENARIOS.append(parents_landing)
