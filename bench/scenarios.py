@@ -14,7 +14,6 @@ from apps.accounts.models import User
 from apps.school.models import School
 from apps.students.models import Student
 
-
 PARENT_SESSIONS = 200  # distinct parents logged in at the 8 a.m. peak
 
 
