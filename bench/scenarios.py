@@ -14,6 +14,8 @@ from apps.accounts.models import User
 from apps.school.models import School
 from apps.students.models import Student
 
+PARENT_SESSIONS = 200  # distinct parents logged in at the 8 a.m. peak
+
 
 @dataclass
 class Scenario:
@@ -32,6 +34,7 @@ class BenchContext:
     school: School
     student_count: int
     cookies: dict[str, str] = field(default_factory=dict)
+    parent_cookies: list[str] = field(default_factory=list)  # many parents, one session each
 
     @classmethod
     def prepare(cls) -> "BenchContext":
@@ -45,6 +48,8 @@ class BenchContext:
             user = User.objects.filter(username=login).first()
             if user is not None:
                 ctx.cookies[login] = session_cookie(user)
+        parents = User.objects.filter(role_grants__school=school, role_grants__role="parent").order_by("pk")
+        ctx.parent_cookies = [session_cookie(u) for u in parents[:PARENT_SESSIONS]]
         return ctx
 
     def url(self, name: str, **kwargs) -> str:
@@ -77,6 +82,9 @@ def deputy_classes(ctx, duration):
     return Scenario("deputy class list", [_get(ctx, "deputy", ctx.url("school:classes-list"))], rate=50, duration=duration)
 
 
+SCENARIOS = [teacher_landing, deputy_classes]
+
+
 def _cookie_for(ctx, login: str) -> str | None:
     if login not in ctx.cookies:
         user = User.objects.filter(username=login).first()
@@ -100,4 +108,15 @@ def class_teacher_student_list(ctx, duration):
     return Scenario("class teacher student list", [_get(ctx, "teacher", ctx.url("students:list"))], rate=30, duration=duration)
 
 
-SCENARIOS = [teacher_landing, deputy_classes, secretary_order_register, class_teacher_student_list]
+def parents_landing(ctx, duration):
+    """Many different parents open the school's home page (their children's cards)."""
+    if not ctx.parent_cookies:
+        return None
+    path = ctx.url("school:home")
+    requests = [{"method": "GET", "path": path, "cookie": cookie} for cookie in ctx.parent_cookies]
+    return Scenario(f"{len(requests)} parents' landing pages", requests, rate=100, duration=duration)
+
+
+SCENARIOS.append(parents_landing)
+
+SCENARIOS += [secretary_order_register, class_teacher_student_list]

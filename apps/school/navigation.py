@@ -25,6 +25,8 @@ def _section(slug: str, description: str = "") -> NavItem:
 MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
     (_("Школа"), (
         NavItem(_("Карточка школы"), "school:card", Perm.VIEW_SCHOOL_CARD, _("Реквизиты, часовой пояс, директор")),
+        NavItem(_("Правила школы"), "school:rules", Perm.VIEW_SCHOOL_CARD,
+                _("Сроки заполнения журнала, пороги отметок, нормы домашних заданий")),
         _section("licences", _("Лицензия и свидетельство об аккредитации")),
         _section("years", _("Открытие года; прошлый год — только чтение")),
         _section("periods", _("Четверти для 1–9, полугодия для 10–11")),
