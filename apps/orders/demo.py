@@ -143,7 +143,13 @@ def sign_movements(demo, secretary, director) -> None:
     }
     pool = [s for s in demo.students if s.pk in current]
     rng.shuffle(pool)
-    day = lambda fraction: year.starts_on + timedelta(days=max(1, int(span * fraction)))  # noqa: E731
+
+    def day(fraction: float):
+        """A weekday that far into the year so far: orders are signed in office hours."""
+        d = year.starts_on + timedelta(days=max(1, int(span * fraction)))
+        while d.isoweekday() > 5:
+            d += timedelta(days=1)
+        return min(d, last)
 
     def sign(kind, on, lines, basis):
         order = services.order_draft(acting_user=secretary, school=demo.school, year=year, kind=kind,
