@@ -82,7 +82,12 @@ def register(request):
     )
     page = Paginator(qs, 50).get_page(g.get("page"))
     numbering = services.order_settings(ctx.school)
+    due = {d.order.pk: d for d in selectors.movement_drafts_due(school=ctx.school, today=school_today(ctx.school))}
+    rows = list(page.object_list)
+    for order in rows:
+        order.due = due.get(order.pk)
     return render(request, "orders/register.html", {
+        "rows": rows,
         "page": page, "year": year, "years": AcademicYear.objects.filter(school=ctx.school),
         "kinds": OrderKind.choices, "statuses": Order.Status.choices, "kind": kind, "status": status,
         "query": query, "date_from": g.get("from", ""), "date_to": g.get("to", ""),

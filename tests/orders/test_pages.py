@@ -162,3 +162,11 @@ def test_order_pages_cost_a_fixed_number_of_queries(client, world, django_assert
         client.force_login(sec)
         with django_assert_max_num_queries(16):
             assert client.get(reverse("orders:detail", args=[world.school.pk, order.pk]) + "?q=Смирнов").status_code == 200
+
+
+def test_register_marks_a_draft_whose_movement_is_late(client, world):
+    services.order_draft(acting_user=world.users["secretary"], school=world.school, year=world.year,
+                         kind=OrderKind.LEAVING, order_date=date(2026, 9, 14))
+    client.force_login(world.users["secretary"])
+    page = client.get(reverse("orders:register", args=[world.school.pk])).content.decode()
+    assert 'data-testid="late"' in page
