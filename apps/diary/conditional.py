@@ -18,6 +18,7 @@ from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
+from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
@@ -52,6 +53,7 @@ def access_for(request, student_id: int) -> DiaryAccess:
 def _etag(request, student_id, **kwargs) -> str:
     access = access_for(request, student_id)
     ctx = request.school_ctx
+    get_token(request)  # the page's forms carry it: a new secret (first visit) is part of the tag
     csrf = request.META.get("CSRF_COOKIE", "")
     parts = [
         access.version, str(ctx.user.pk), get_language() or "", school_today(ctx.school).isoformat(),

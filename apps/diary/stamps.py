@@ -30,7 +30,7 @@ class Source:
     name: str  # short, for trigger names
     scope: str
     keys: str  # SQL with a `{rows}` placeholder for the transition table (aliased r)
-    changed: tuple[str, ...] = ()  # columns whose update matters; empty: any column
+    changed: tuple[str, ...] = ()  # columns (or `{t}.` expressions) whose update matters; empty: any
 
 
 def _upsert(scope: str, keys_sql: str) -> str:
@@ -44,9 +44,14 @@ def _upsert(scope: str, keys_sql: str) -> str:
     )
 
 
+def _column(alias: str, column: str) -> str:
+    """A column of a transition row, or an expression over it written with `{t}`."""
+    return column.format(t=alias) if "{t}" in column else f"{alias}.{column}"
+
+
 def _changed_rows(side: str, other: str, columns: tuple[str, ...]) -> str:
-    cols_side = ", ".join(f"{side[0]}.{c}" for c in columns)
-    cols_other = ", ".join(f"{other[0]}.{c}" for c in columns)
+    cols_side = ", ".join(_column(side[0], c) for c in columns)
+    cols_other = ", ".join(_column(other[0], c) for c in columns)
     return (
         f"(SELECT {side[0]}.* FROM {side} {side[0]} JOIN {other} {other[0]} ON {other[0]}.id = {side[0]}.id "
         f"WHERE ROW({cols_side}) IS DISTINCT FROM ROW({cols_other}))"
@@ -110,10 +115,11 @@ GUARDIANSHIP = Source(
 )
 STUDENT_CARD = Source("student", STUDENT, "SELECT r.id FROM {rows} r", changed=("last_name", "first_name", "patronymic"))
 
+# planned → held (the first mark of a lesson) shows nothing new: only cancelling does.
 LESSON = Source(
     "lesson", CLASS, _VIA_ASSIGNMENT,
     changed=("assignment_id", "date", "lesson_number", "starts_at", "ends_at", "room", "topic", "lesson_type",
-             "status", "substitute_teacher_id", "moved_from_date", "moved_from_number", "comment", "cancel_reason"),
+             "({t}.status = 'cancelled')", "substitute_teacher_id", "moved_from_date", "moved_from_number", "comment", "cancel_reason"),
 )
 HOMEWORK = Source("hw", CLASS, _VIA_LESSON)
 HOMEWORK_FILE = Source("hwfile", CLASS, _VIA_HOMEWORK)
