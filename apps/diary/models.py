@@ -30,6 +30,9 @@ class StudentStamp(models.Model):
     class Meta:
         verbose_name = _("отметка изменения дневника")
 
+    def __str__(self) -> str:
+        return f"{self.student_id}: {self.version}"
+
 
 class ClassStamp(models.Model):
     """Last change of a class's lessons, homework and timetable."""
@@ -38,6 +41,9 @@ class ClassStamp(models.Model):
     version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"{self.school_class_id}: {self.version}"
+
 
 class SchoolStamp(models.Model):
     """Last change of a school's reference rows the diary shows (work types, bells, periods)."""
@@ -45,6 +51,9 @@ class SchoolStamp(models.Model):
     school_id = models.BigIntegerField(primary_key=True)
     version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.version}"
 
 
 class PaperReportRequest(models.Model):

@@ -254,6 +254,10 @@ class Week:
         return self.monday + timedelta(days=7)
 
 
+# Homework is found through its lesson's date (indexed): set at most this long before it is due.
+ADVANCE_DAYS = 60
+
+
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -316,6 +320,8 @@ def diary_week(*, student: Student, day: date, today: date) -> Week:
     due = list(
         Homework.objects.filter(
             due_date__range=(monday, saturday), lesson__assignment__school_class_id__in=class_ids,
+            # Bounds the scan to the (assignment, date) index: set at most ~two months ahead.
+            lesson__date__range=(monday - timedelta(days=ADVANCE_DAYS), saturday),
         )
         .filter(_in_subgroup(student, "lesson__assignment__"))
         .select_related("lesson__assignment__subject")
@@ -530,7 +536,8 @@ def diary_year(*, student: Student, today: date) -> tuple[list[StudyPeriod], lis
 
 # --- homework ----------------------------------------------------------------------------
 
-HOMEWORK_WINDOW_DAYS = 30
+HOMEWORK_AHEAD_DAYS = 30  # upcoming: due within a month
+OVERDUE_DAYS = 7  # overdue: due within the last week and not ticked done
 
 
 @dataclass
@@ -541,16 +548,17 @@ class HomeworkList:
 
 
 def diary_homework(*, student: Student, today: date) -> HomeworkList:
-    """Homework due from a month ago to a month ahead: upcoming, overdue (not ticked done), by subject.
+    """Homework due from a week ago to a month ahead: upcoming, overdue (not ticked done), by subject.
 
     Homework without a due date is due on the day it was set. Two queries.
     """
     enrolment = enrolment_of(student)
     if not enrolment.spans:
         return HomeworkList([], [], [])
-    first, last = today - timedelta(days=HOMEWORK_WINDOW_DAYS), today + timedelta(days=HOMEWORK_WINDOW_DAYS)
+    first, last = today - timedelta(days=OVERDUE_DAYS), today + timedelta(days=HOMEWORK_AHEAD_DAYS)
     items = list(
-        Homework.objects.filter(lesson__assignment__school_class_id__in=enrolment.class_ids)
+        Homework.objects.filter(lesson__assignment__school_class_id__in=enrolment.class_ids,
+                                lesson__date__range=(first - timedelta(days=ADVANCE_DAYS), last))
         .filter(_in_subgroup(student, "lesson__assignment__"))
         .annotate(
             due=Coalesce("due_date", "lesson__date"), files=_files("pk"),

@@ -1,6 +1,6 @@
 """Marks, year, homework, timetable, statistics and the calendar feed."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
