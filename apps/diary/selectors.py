@@ -13,12 +13,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files.storage import default_storage
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, JSONObject
 from django.http import Http404
 
+from apps.accounts.models import User
 from apps.accounts.policy import Role
-from apps.attendance.models import AttendanceKind, AttendanceMark
+from apps.attendance.models import AttendanceKind
 from apps.classes.models import Subgroup, TeachingAssignment
 from apps.diary.models import CalendarFeed, DigestSubscription, HomeworkDone
 from apps.gradebook.grading import TWO_PLACES, Grading, grade
@@ -194,16 +196,45 @@ class DiaryMark:
 
 
 @dataclass
+class WeekLesson:
+    """A dated lesson as the week shows it (read by one SQL statement, no model instances)."""
+
+    pk: int
+    date: date
+    number: int
+    topic: str
+    status: str
+    cancel_reason: str
+    moved_from_date: date | None
+    assignment_id: int
+    school_class_id: int
+
+
+@dataclass
+class WeekHomework:
+    pk: int
+    text: str
+    due_date: date | None
+    minutes: int | None
+    set_at: datetime
+    lesson_date: date
+    subject: str
+    assignment_id: int
+    file_list: list[dict] = field(default_factory=list)
+
+
+@dataclass
 class DiaryLesson:
     number: int
     subject: str
-    teacher: object  # User
-    lesson: Lesson | None = None  # None: a slot of the timetable, no dated lesson yet
+    teacher: object  # User (unsaved: names only)
+    lesson: WeekLesson | None = None  # None: a slot of the timetable, no dated lesson yet
     starts_at: time | None = None
     ends_at: time | None = None
     room: str = ""
-    homework: Homework | None = None  # set at this lesson
-    due_here: list[Homework] = field(default_factory=list)  # due at this lesson
+    substitute: object = None  # User (unsaved: names only)
+    homework: WeekHomework | None = None  # set at this lesson
+    due_here: list[WeekHomework] = field(default_factory=list)  # due at this lesson
     marks: list[DiaryMark] = field(default_factory=list)
     attendance: str = ""
 
@@ -215,17 +246,13 @@ class DiaryLesson:
     def cancelled(self) -> bool:
         return self.lesson is not None and self.lesson.status == Lesson.Status.CANCELLED
 
-    @property
-    def substitute(self):
-        return self.lesson.substitute_teacher if self.lesson is not None else None
-
 
 @dataclass
 class DiaryDay:
     day: date
     is_today: bool
     lessons: list[DiaryLesson] = field(default_factory=list)
-    due_elsewhere: list[Homework] = field(default_factory=list)  # due this day, no lesson of it
+    due_elsewhere: list[WeekHomework] = field(default_factory=list)  # due this day, no lesson of it
     holiday: str = ""
     enrolled: bool = True
 
@@ -279,6 +306,53 @@ def _marks(raw) -> list[DiaryMark]:
     ]
 
 
+# The two reads of the week as plain SQL: the ORM's compilation of these joins and
+# correlated subqueries cost more than running them (the most-read page of the product).
+_WEEK_LESSONS_SQL = """
+SELECT l.id, l.date, l.lesson_number, l.starts_at, l.ends_at, l.room, l.topic, l.status, l.cancel_reason,
+       l.moved_from_date, l.assignment_id, a.school_class_id, sub.name,
+       t.last_name, t.first_name, t.patronymic, st.last_name, st.first_name, st.patronymic,
+       h.id, h.text, h.due_date, h.minutes, h.set_at,
+       (SELECT json_agg(json_build_object('name', f.name, 'url', f.file, 'size', f.size) ORDER BY f.uploaded_at, f.id)
+          FROM homework_homeworkattachment f WHERE f.homework_id = h.id),
+       (SELECT json_agg(json_build_object('v', m.value, 'c', m.comment, 'wt', w.name, 'ws', w.short_name, 'w', w.weight)
+                        ORDER BY w."order", m.id)
+          FROM gradebook_mark m JOIN gradebook_worktype w ON w.id = m.work_type_id
+         WHERE m.lesson_id = l.id AND m.student_id = %(student)s),
+       (SELECT am.kind FROM attendance_attendancemark am WHERE am.lesson_id = l.id AND am.student_id = %(student)s)
+  FROM schedule_lesson l
+  JOIN classes_teachingassignment a ON a.id = l.assignment_id
+  JOIN classes_subject sub ON sub.id = a.subject_id
+  JOIN accounts_user t ON t.id = a.teacher_id
+  LEFT JOIN accounts_user st ON st.id = l.substitute_teacher_id
+  LEFT JOIN homework_homework h ON h.lesson_id = l.id
+ WHERE a.school_class_id = ANY(%(classes)s) AND l.date BETWEEN %(first)s AND %(last)s
+   AND (a.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM classes_subgroup_members sm
+                                          WHERE sm.subgroup_id = a.subgroup_id AND sm.student_id = %(student)s))
+ ORDER BY l.date, l.lesson_number, sub."order", l.id
+"""
+# Homework due this week, found through its lesson's date (indexed): set at most ADVANCE_DAYS ahead.
+_WEEK_DUE_SQL = """
+SELECT h.id, h.text, h.due_date, h.minutes, h.set_at, l.date, l.assignment_id, a.school_class_id, sub.name,
+       (SELECT json_agg(json_build_object('name', f.name, 'url', f.file, 'size', f.size) ORDER BY f.uploaded_at, f.id)
+          FROM homework_homeworkattachment f WHERE f.homework_id = h.id)
+  FROM homework_homework h
+  JOIN schedule_lesson l ON l.id = h.lesson_id
+  JOIN classes_teachingassignment a ON a.id = l.assignment_id
+  JOIN classes_subject sub ON sub.id = a.subject_id
+ WHERE a.school_class_id = ANY(%(classes)s) AND h.due_date BETWEEN %(first)s AND %(last)s
+   AND l.date BETWEEN %(advance)s AND %(last)s
+   AND (a.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM classes_subgroup_members sm
+                                          WHERE sm.subgroup_id = a.subgroup_id AND sm.student_id = %(student)s))
+ ORDER BY h.due_date, sub."order", h.id
+"""
+
+
+def _person(last_name, first_name, patronymic):
+    """An unsaved User carrying the names only: `short_name` as everywhere else."""
+    return User(last_name=last_name, first_name=first_name, patronymic=patronymic or "")
+
+
 def diary_week(*, student: Student, day: date, today: date) -> Week:
     """Monday to Saturday around `day`: lessons in timetable order, homework, marks, attendance.
 
@@ -299,36 +373,13 @@ def diary_week(*, student: Student, day: date, today: date) -> Week:
     if not class_ids:
         return week
 
-    lessons = list(
-        Lesson.objects.filter(assignment__school_class_id__in=class_ids, date__range=(monday, saturday))
-        .filter(_in_subgroup(student))
-        .select_related("assignment__subject", "assignment__teacher", "substitute_teacher", "homework")
-        .annotate(
-            student_marks=ArraySubquery(
-                Mark.objects.filter(lesson_id=OuterRef("pk"), student_id=student.pk)
-                .order_by("work_type__order", "pk")
-                .values(json=JSONObject(v="value", c="comment", wt="work_type__name", ws="work_type__short_name",
-                                        w="work_type__weight"))
-            ),
-            student_attendance=Subquery(
-                AttendanceMark.objects.filter(lesson_id=OuterRef("pk"), student_id=student.pk).values("kind")[:1]
-            ),
-            homework_files=_files("homework__pk"),
-        )
-        .order_by("date", "lesson_number", "assignment__subject__order", "pk")
-    )
-    due = list(
-        Homework.objects.filter(
-            due_date__range=(monday, saturday), lesson__assignment__school_class_id__in=class_ids,
-            # Bounds the scan to the (assignment, date) index: set at most ~two months ahead.
-            lesson__date__range=(monday - timedelta(days=ADVANCE_DAYS), saturday),
-        )
-        .filter(_in_subgroup(student, "lesson__assignment__"))
-        .select_related("lesson__assignment__subject")
-        .annotate(files=_files("pk"))
-        .order_by("due_date", "lesson__assignment__subject__order")
-    )
-    _attach_files(due)
+    params = {"classes": class_ids, "student": student.pk, "first": monday, "last": saturday,
+              "advance": monday - timedelta(days=ADVANCE_DAYS)}
+    with connection.cursor() as cursor:
+        cursor.execute(_WEEK_LESSONS_SQL, params)
+        lesson_rows = cursor.fetchall()
+        cursor.execute(_WEEK_DUE_SQL, params)
+        due_rows = cursor.fetchall()
     holidays = list(
         Holiday.objects.filter(year_id__in={s.school_class.year_id for s in spans},
                                starts_on__lte=saturday, ends_on__gte=monday)
@@ -341,29 +392,41 @@ def diary_week(*, student: Student, day: date, today: date) -> Week:
             "",
         )
     slots_by_assignment_day: dict[tuple[int, date], DiaryLesson] = {}
-    for lesson in lessons:
-        if not enrolment.covers(lesson.assignment.school_class_id, lesson.date):
+    for row in lesson_rows:
+        (pk, day_, number, starts_at, ends_at, room, topic, status, cancel_reason, moved_from, assignment_id,
+         class_id, subject, *names, hw_id, hw_text, hw_due, hw_minutes, hw_set_at, files, marks, attendance) = row
+        if not enrolment.covers(class_id, day_):
             continue
-        homework = getattr(lesson, "homework", None)
-        if homework is not None:
-            homework.file_list = _file_links(lesson.homework_files)
+        homework = None
+        if hw_id is not None:
+            homework = WeekHomework(pk=hw_id, text=hw_text, due_date=hw_due, minutes=hw_minutes, set_at=hw_set_at,
+                                    lesson_date=day_, subject=subject, assignment_id=assignment_id,
+                                    file_list=_file_links(files))
         item = DiaryLesson(
-            number=lesson.lesson_number, subject=lesson.assignment.subject.name, teacher=lesson.assignment.teacher,
-            lesson=lesson, starts_at=lesson.starts_at, ends_at=lesson.ends_at, room=lesson.room,
-            homework=homework, marks=_marks(lesson.student_marks), attendance=lesson.student_attendance or "",
+            number=number, subject=subject, teacher=_person(*names[:3]),
+            substitute=_person(*names[3:]) if names[3] is not None else None,
+            lesson=WeekLesson(pk=pk, date=day_, number=number, topic=topic, status=status, cancel_reason=cancel_reason,
+                              moved_from_date=moved_from, assignment_id=assignment_id, school_class_id=class_id),
+            starts_at=starts_at, ends_at=ends_at, room=room, homework=homework, marks=_marks(marks),
+            attendance=attendance or "",
         )
-        by_day[lesson.date].lessons.append(item)
-        slots_by_assignment_day.setdefault((lesson.assignment_id, lesson.date), item)
-    for hw in due:
-        target = slots_by_assignment_day.get((hw.lesson.assignment_id, hw.due_date))
+        by_day[day_].lessons.append(item)
+        slots_by_assignment_day.setdefault((assignment_id, day_), item)
+    for hw_id, text, due_date, minutes, set_at, lesson_date, assignment_id, class_id, subject, files in due_rows:
+        if not enrolment.covers(class_id, lesson_date):
+            continue
+        hw = WeekHomework(pk=hw_id, text=text, due_date=due_date, minutes=minutes, set_at=set_at,
+                          lesson_date=lesson_date, subject=subject, assignment_id=assignment_id,
+                          file_list=_file_links(files))
+        target = slots_by_assignment_day.get((assignment_id, due_date))
         if target is not None:
             target.due_here.append(hw)
-        elif hw.due_date in by_day and by_day[hw.due_date].enrolled:
-            by_day[hw.due_date].due_elsewhere.append(hw)
+        elif due_date in by_day and by_day[due_date].enrolled:
+            by_day[due_date].due_elsewhere.append(hw)
 
     # Weeks not generated yet (the future) show the timetable's slots, outside holidays.
     planned_classes = [cid for cid in class_ids if not any(
-        dl.lesson.assignment.school_class_id == cid for d in days for dl in d.lessons)]
+        dl.lesson.school_class_id == cid for d in days for dl in d.lessons)]
     if planned_classes:
         entries = (
             TimetableEntry.objects.filter(assignment__school_class_id__in=planned_classes)

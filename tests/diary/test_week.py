@@ -45,7 +45,7 @@ def test_lessons_in_timetable_order_with_time_subject_teacher_topic(parent, dw):
     assert "Натуральные числа" in html and dw.teacher.short_name in html
     # Only Monday to Saturday, the sibling's 5Б lesson is not here.
     assert len(response.context["week"].days) == 6
-    assert all(dl.lesson.assignment.school_class_id == dw.school_class.pk for dl in monday.lessons)
+    assert all(dl.lesson.school_class_id == dw.school_class.pk for dl in monday.lessons)
 
 
 def test_homework_set_in_advance_shows_on_its_due_day(parent, dw):
