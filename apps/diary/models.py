@@ -20,40 +20,39 @@ from apps.school.models import Bell, Holiday, School, SchoolRules, StudyPeriod
 from apps.students.models import Enrollment, Guardian, Guardianship, Student
 
 
-class StudentStamp(models.Model):
-    """Last change of a student's own diary rows. No foreign key: a stamp may outlive its row."""
+class Stamp(models.Model):
+    """A change counter kept by database triggers (apps/diary/stamps.py). No foreign key: a
+    stamp may outlive its row, and a trigger must never fail a journal write."""
 
-    student_id = models.BigIntegerField(primary_key=True)
     version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = _("отметка изменения дневника")
+        abstract = True
 
     def __str__(self) -> str:
-        return f"{self.student_id}: {self.version}"
+        return f"{self.pk}: {self.version}"
 
 
-class ClassStamp(models.Model):
+class StudentStamp(Stamp):
+    """Last change of a student's own diary rows."""
+
+    student_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("отметка изменения дневника")
+
+
+class ClassStamp(Stamp):
     """Last change of a class's lessons, homework and timetable."""
 
     school_class_id = models.BigIntegerField(primary_key=True)
-    version = models.BigIntegerField(default=0)
-    changed_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.school_class_id}: {self.version}"
 
 
-class SchoolStamp(models.Model):
+class SchoolStamp(Stamp):
     """Last change of a school's reference rows the diary shows (work types, bells, periods)."""
 
     school_id = models.BigIntegerField(primary_key=True)
-    version = models.BigIntegerField(default=0)
-    changed_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.school_id}: {self.version}"
 
 
 class PaperReportRequest(models.Model):
