@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.attendance.models import AttendanceMark
 from apps.diary.models import DigestSubscription
@@ -123,7 +124,8 @@ def send_digest(*, subscription_id: int, now: datetime | None = None) -> bool:
             context = {**content, "school": sub.school, "day": today, "unsubscribe": unsubscribe, "base": base,
                        "sub": sub}
             message = EmailMultiAlternatives(
-                subject=f"Дневник: сводка за {today:%d.%m.%Y} — {sub.school.short_name}",
+                subject=_("Дневник: сводка за %(day)s — %(school)s") % {
+                    "day": today.strftime("%d.%m.%Y"), "school": sub.school.short_name},
                 body=render_to_string("diary/email/digest.txt", context),
                 from_email=settings.DEFAULT_FROM_EMAIL, to=[sub.email],
                 headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},

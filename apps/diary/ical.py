@@ -8,6 +8,7 @@ is an all-day event on its due day. Five queries whatever the window holds.
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from apps.diary.models import CalendarFeed
 from apps.diary.selectors import _in_subgroup, enrolment_of
@@ -51,7 +52,7 @@ def feed_for_token(*, token: str) -> str | None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Zhurnal//E-diary//RU", "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape('Дневник: ' + student.first_name + ' ' + student.last_name)}",
+        "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(_('Дневник: %(name)s') % {'name': student.first_name + ' ' + student.last_name})}",
         "X-PUBLISHED-TTL:PT1H", "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
     ]
     if enrolment.spans:
@@ -73,11 +74,11 @@ def feed_for_token(*, token: str) -> str | None:
             if starts is None or ends is None:
                 continue
             teacher = lesson.substitute_teacher or lesson.assignment.teacher
-            description = [f"Учитель: {teacher.full_name}"]
+            description = [_("Учитель: %(name)s") % {"name": teacher.full_name}]
             if lesson.substitute_teacher_id:
-                description.append("Замена")
+                description.append(_("Замена"))
             if lesson.topic:
-                description.append(f"Тема: {lesson.topic}")
+                description.append(_("Тема: %(topic)s") % {"topic": lesson.topic})
             lines += [
                 "BEGIN:VEVENT", f"UID:lesson-{lesson.pk}@zhurnal", f"DTSTAMP:{stamp}",
                 f"DTSTART:{_utc(lesson.date, starts, school.tz)}", f"DTEND:{_utc(lesson.date, ends, school.tz)}",
@@ -85,7 +86,7 @@ def feed_for_token(*, token: str) -> str | None:
                 f"DESCRIPTION:{_escape(chr(10).join(description))}",
             ]
             if lesson.room:
-                lines.append(f"LOCATION:{_escape('каб. ' + lesson.room)}")
+                lines.append(f"LOCATION:{_escape(_('каб. %(room)s') % {'room': lesson.room})}")
             if lesson.status == Lesson.Status.CANCELLED:
                 lines.append("STATUS:CANCELLED")
             lines.append("END:VEVENT")
@@ -102,7 +103,7 @@ def feed_for_token(*, token: str) -> str | None:
             lines += [
                 "BEGIN:VEVENT", f"UID:homework-{hw.pk}@zhurnal", f"DTSTAMP:{stamp}",
                 f"DTSTART;VALUE=DATE:{due:%Y%m%d}", f"DTEND;VALUE=DATE:{due + timedelta(days=1):%Y%m%d}",
-                f"SUMMARY:{_escape('Д/з: ' + hw.lesson.assignment.subject.name)}",
+                f"SUMMARY:{_escape(_('Д/з: %(subject)s') % {'subject': hw.lesson.assignment.subject.name})}",
                 f"DESCRIPTION:{_escape(hw.text)}", "TRANSP:TRANSPARENT", "END:VEVENT",
             ]
     lines.append("END:VCALENDAR")
