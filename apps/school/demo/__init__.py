@@ -12,7 +12,9 @@ from datetime import date
 from importlib import import_module
 
 # Dotted paths of `populate(demo)` functions, run after the structure, in this order.
-DEMO_STEPS: list[str] = []
+DEMO_STEPS: list[str] = [
+    "apps.diary.demo.populate",
+]
 
 DEMO_PASSWORD = "demo12345"
 
