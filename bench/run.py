@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# The sessions made here must verify on the server, which runs with this key.
+os.environ.setdefault("SECRET_KEY", "bench-only")
 
 import django  # noqa: E402
 

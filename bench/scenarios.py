@@ -120,3 +120,56 @@ def parents_landing(ctx, duration):
 SCENARIOS.append(parents_landing)
 
 SCENARIOS += [secretary_order_register, class_teacher_student_list]
+
+# --- the e-diary: the evening peak of parents ---------------------------------------------------
+
+DIARY_PARENTS = 200
+
+
+def _diary_requests(ctx) -> list[dict]:
+    """One request per parent: many sessions, each reading their own child's week."""
+    if "diary" in ctx.cookies:
+        return ctx.cookies["diary"]
+    from django.db.models import Q
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    from apps.students.models import Guardianship
+
+    requests = []
+    pairs = (
+        Guardianship.objects.filter(school=ctx.school, guardian__user__isnull=False)
+        .filter(Q(student__enrollments__ends_on__isnull=True))
+        .values_list("guardian__user_id", "student_id").order_by("pk")[:DIARY_PARENTS]
+    )
+    users = User.objects.in_bulk([u for u, _s in pairs])
+    client = Client(HTTP_HOST="127.0.0.1")
+    for user_id, student_id in pairs:
+        csrf = _get_new_csrf_string()
+        cookie = f"{session_cookie(users[user_id])}; {settings.CSRF_COOKIE_NAME}={csrf}"
+        path = ctx.url("diary:week", student_id=student_id)
+        client.cookies.load(cookie)
+        etag = client.get(path)["ETag"]  # what the parent's browser holds after its first visit
+        requests.append({"method": "GET", "path": path, "cookie": cookie, "etag": etag})
+    ctx.cookies["diary"] = requests
+    return requests
+
+
+def diary_week_parents(ctx, duration):
+    requests = _diary_requests(ctx)
+    if not requests:
+        return None
+    plain = [{k: v for k, v in r.items() if k != "etag"} for r in requests]
+    return Scenario("diary week many parents", plain, rate=600, threads=16, duration=duration)
+
+
+def diary_week_not_modified(ctx, duration):
+    requests = _diary_requests(ctx)
+    if not requests:
+        return None
+    conditional = [{"method": r["method"], "path": r["path"], "cookie": r["cookie"],
+                    "headers": {"If-None-Match": r["etag"]}} for r in requests]
+    return Scenario("diary week 304", conditional, rate=800, threads=16, duration=duration)
+
+
+SCENARIOS += [diary_week_parents, diary_week_not_modified]

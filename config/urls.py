@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("apps.students.urls")),
     path("", include("apps.staff.urls")),
     path("", include("apps.orders.urls")),
+    path("", include("apps.diary.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),

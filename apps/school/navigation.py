@@ -45,6 +45,9 @@ MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
         NavItem(_("Журналы классов"), "journal:index", Perm.READ_ALL_JOURNALS, _("Просмотр журналов всех классов")),
         NavItem(_("Расписание уроков"), "timetable:page", Perm.VIEW_STRUCTURE, _("Расписание классов, создание уроков")),
     )),
+    (_("Дневник"), (
+        NavItem(_("Электронный дневник"), "diary:index", Perm.READ_OWN_DIARY, _("Неделя, оценки, задания, расписание, статистика")),
+    )),
     (_("Люди"), (
         NavItem(_("Обучающиеся"), "students:list", Perm.VIEW_STUDENTS, _("Личные дела и история классов")),
         NavItem(_("Родители"), "students:guardians", Perm.VIEW_STUDENTS, _("Родители и законные представители")),

@@ -14,6 +14,7 @@ from importlib import import_module
 # Dotted paths of `populate(demo)` functions, run after the structure, in this order.
 DEMO_STEPS: list[str] = [
     "apps.orders.demo.populate",
+    "apps.diary.demo.populate",
 ]
 
 DEMO_PASSWORD = "demo12345"
