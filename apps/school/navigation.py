@@ -25,6 +25,8 @@ def _section(slug: str, description: str = "") -> NavItem:
 MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
     (_("Школа"), (
         NavItem(_("Карточка школы"), "school:card", Perm.VIEW_SCHOOL_CARD, _("Реквизиты, часовой пояс, директор")),
+        NavItem(_("Правила школы"), "school:rules", Perm.VIEW_SCHOOL_CARD,
+                _("Сроки заполнения журнала, пороги отметок, нормы домашних заданий")),
         _section("licences", _("Лицензия и свидетельство об аккредитации")),
         _section("years", _("Открытие года; прошлый год — только чтение")),
         _section("periods", _("Четверти для 1–9, полугодия для 10–11")),
@@ -52,11 +54,23 @@ MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
         NavItem(_("Активность пользователей"), "reports:activity", Perm.VIEW_REPORTS, _("Входы, записи в журнале, просмотры дневника")),
         NavItem(_("Архив журналов и выгрузки"), "reports:archive", Perm.VIEW_REPORTS, _("Журнал класса за год в PDF, ведомость в Excel")),
     )),
+    (_("Дневник"), (
+        NavItem(_("Электронный дневник"), "diary:index", Perm.READ_OWN_DIARY, _("Неделя, оценки, задания, расписание, статистика")),
+    )),
     (_("Люди"), (
-        _section("students", _("Личные дела и история классов")),
-        _section("guardians", _("Родители и законные представители")),
-        _section("staff", _("Должности и квалификация")),
+        NavItem(_("Обучающиеся"), "students:list", Perm.VIEW_STUDENTS, _("Личные дела и история классов")),
+        NavItem(_("Родители"), "students:guardians", Perm.VIEW_STUDENTS, _("Родители и законные представители")),
+        NavItem(_("Сотрудники"), "staff:list", Perm.VIEW_STAFF, _("Кадры: должности, квалификация, стаж")),
         NavItem(_("Пользователи и роли"), "accounts:users", Perm.MANAGE_ROLES, _("Учётные записи, роли, временные пароли")),
+        NavItem(_("Логины и пароли"), "accounts:logins", Perm.ISSUE_LOGINS, _("Логины обучающимся и родителям, бланки")),
+    )),
+    (_("Контингент"), (
+        NavItem(_("Приказы"), "orders:register", Perm.VIEW_ORDERS, _("Зачисление, выбытие, перевод, выпуск")),
+        NavItem(_("Движение обучающихся"), "orders:movement", Perm.VIEW_ORDERS, _("Прибывшие и выбывшие за период")),
+        NavItem(_("Загрузка из Excel"), "students:import", Perm.MANAGE_STUDENTS, _("Обучающиеся с родителями из файла")),
+        NavItem(_("Дубли"), "students:duplicates", Perm.MANAGE_STUDENTS, _("Повторные записи одного человека")),
+        NavItem(_("Новый учебный год"), "orders:rollover", Perm.MANAGE_YEARS, _("Классы, перевод, выпуск, открытие года")),
+        NavItem(_("Хранилище документов"), "orders:documents", Perm.VIEW_SCHOOL_CARD, _("Подписанные приказы")),
     )),
 )
 

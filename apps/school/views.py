@@ -15,13 +15,16 @@ from apps.accounts.policy import Perm
 from apps.classes.models import SchoolClass, Subgroup
 from apps.school import services
 from apps.school.access import school_view
-from apps.school.forms import BellFormSet, EnrollForm, GuardianLinkForm, SchoolCardForm
+from apps.school.forms import (
+    BellFormSet,
+    SchoolCardForm,
+    SchoolRulesForm,
+)
 from apps.school.models import AcademicYear, Shift
 from apps.school.navigation import landing_sections
 from apps.school.sections import Section
 from apps.students import selectors as student_selectors
 from apps.students import services as student_services
-from apps.students.models import Student
 
 PAGE_SIZE = 50
 
@@ -82,6 +85,32 @@ def school_card(request):
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "school/card.html", {"form": form, "school": ctx.school})
+
+
+@school_view(Perm.VIEW_SCHOOL_CARD)
+def school_rules(request):
+    """«Правила школы»: staff read the school's deadlines and norms; the administration edits them."""
+    ctx = request.school_ctx
+    can_manage = ctx.may(Perm.MANAGE_RULES)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    rules = services.school_rules_of(ctx.school)
+    form = SchoolRulesForm(
+        request.POST or None, instance=rules, read_only=not can_manage,
+        initial={"fingerprint": services.rules_fingerprint(rules)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.school_rules_update(
+                acting_user=request.user, school=ctx.school, changes=form.changes(),
+                expected_fingerprint=form.cleaned_data["fingerprint"] or None,
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("Правила школы сохранены."))
+            return redirect("school:rules", school_id=ctx.school.pk)
+    return render(request, "school/rules.html", {"form": form, "can_manage": can_manage})
 
 
 def _section_context(request, section: Section, year):
@@ -254,40 +283,4 @@ def subgroup_members(request, pk: int):
             return redirect("school:subgroup-members", school_id=ctx.school.pk, pk=subgroup.pk)
     return render(request, "school/subgroup_members.html", {
         "subgroup": subgroup, "roster": roster, "member_ids": member_ids, "can_manage": can_manage,
-    })
-
-
-@school_view(Perm.VIEW_STUDENTS)
-def student_detail(request, pk: int):
-    ctx = request.school_ctx
-    try:
-        student = student_selectors.student_card(school=ctx.school, student_id=pk)
-    except Student.DoesNotExist as exc:
-        raise Http404 from exc
-    can_manage = ctx.may(Perm.MANAGE_STUDENTS)
-    enroll_form = EnrollForm(request.POST if "enroll" in request.POST else None, year=ctx.open_year)
-    link_form = GuardianLinkForm(request.POST if "link" in request.POST else None, school=ctx.school)
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        if "enroll" in request.POST and enroll_form.is_valid():
-            try:
-                student_services.student_enroll(
-                    acting_user=request.user, student=student, **enroll_form.cleaned_data
-                )
-            except ValidationError as error:
-                add_validation_errors(enroll_form, error)
-            else:
-                messages.success(request, _("Обучающийся зачислен в класс."))
-                return redirect("school:student-detail", school_id=ctx.school.pk, pk=student.pk)
-        if "link" in request.POST and link_form.is_valid():
-            try:
-                student_services.guardian_link(acting_user=request.user, student=student, **link_form.cleaned_data)
-            except ValidationError as error:
-                add_validation_errors(link_form, error)
-            else:
-                messages.success(request, _("Родитель связан с обучающимся."))
-                return redirect("school:student-detail", school_id=ctx.school.pk, pk=student.pk)
-    return render(request, "school/student_detail.html", {
-        "student": student, "can_manage": can_manage, "enroll_form": enroll_form, "link_form": link_form,
     })
