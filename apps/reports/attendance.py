@@ -35,8 +35,10 @@ def _blank(months) -> dict:
 
 def attendance(*, year: AcademicYear, starts_on: date, ends_on: date, class_ids: list[int] | None = None,
                per_student: bool = False, today: date | None = None) -> AttendanceData:
-    """`today`: months after it have no lessons yet and get no column."""
-    months = months_of(starts_on, min(ends_on, today) if today and today >= starts_on else ends_on)
+    """`today`: the report stops at it (months after it have no lessons yet and no column)."""
+    if today is not None and starts_on <= today < ends_on:
+        ends_on = today
+    months = months_of(starts_on, ends_on)
     classes_qs = SchoolClass.objects.filter(year=year).order_by("grade", "letter")
     if class_ids is not None:
         classes_qs = classes_qs.filter(pk__in=class_ids)

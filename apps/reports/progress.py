@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, Sum
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from apps.classes.models import TeachingAssignment
 from apps.gradebook.grading import suggested_mark
@@ -186,15 +186,17 @@ def progress_by_month(*, year: AcademicYear, span: Span, policy: Policy, today: 
     ).exclude(lesson__status=Lesson.Status.CANCELLED)
     if class_ids is not None:
         qs = qs.filter(lesson__assignment__school_class_id__in=class_ids)
-    rows = qs.annotate(month=TruncMonth("lesson__date")).values("month", "lesson__assignment_id", "student_id").annotate(
-        total=Sum(Cast("value", DecimalField(max_digits=2, decimal_places=0)) * F("work_type__weight")),
-        weight=Sum("work_type__weight"),
+    rows = (
+        qs.annotate(y=ExtractYear("lesson__date"), m=ExtractMonth("lesson__date"))
+        .values("y", "m", "lesson__assignment_id", "student_id")
+        .annotate(total=Sum(Cast("value", DecimalField(max_digits=2, decimal_places=0)) * F("work_type__weight")),
+                  weight=Sum("work_type__weight"))
+        .values_list("y", "m", "student_id", "total", "weight")
     )
     per_month: dict[date, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        mark = suggested_mark(row["total"] / row["weight"], policy.thresholds)
-        per_month[month][row["student_id"]].append(mark)
+    thresholds = policy.thresholds
+    for y, m, student_id, total, weight in rows:
+        per_month[date(y, m, 1)][student_id].append(suggested_mark(total / weight, thresholds))
     trend = []
     for month in sorted(per_month):
         tally = Tally()
