@@ -37,3 +37,42 @@ class GenerateForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise forms.ValidationError(_("Окончание не может быть раньше начала."))
         return data
+
+
+class TeacherChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class SubstituteForm(forms.Form):
+    teacher = TeacherChoiceField(label=_("Замещающий учитель"), queryset=None, required=False,
+                                 empty_label=_("— без замены —"))
+    reason = forms.CharField(label=_("Причина"), max_length=300, required=False)
+
+    def __init__(self, *args, teachers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = teachers
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Причина отмены"), max_length=300)
+
+
+class MoveForm(forms.Form):
+    new_date = forms.DateField(label=_("Новая дата"), widget=forms.DateInput(attrs={"type": "date"}))
+    new_number = forms.IntegerField(label=_("Урок №"), min_value=0, max_value=12)
+    reason = forms.CharField(label=_("Причина"), max_length=300, required=False)
+
+
+GRADE_CHOICES = [(g, str(g)) for g in range(1, 12)]
+
+
+class EndEarlyForm(forms.Form):
+    grades = forms.TypedMultipleChoiceField(
+        label=_("Параллели"), choices=GRADE_CHOICES, coerce=int, initial=[1, 9, 11],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "d-inline"}),
+    )
+    last_day = forms.DateField(
+        label=_("Последний день занятий"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Обычно 1-е, 9-е и 11-е классы занимаются по 25 мая: с 26 мая их расписание снимается."),
+    )

@@ -98,6 +98,10 @@ class PlanTopic(models.Model):
         return f"{self.position}. {self.title}"
 
     @property
+    def lesson_type_label(self) -> str:
+        return str(dict(Lesson.LessonType.choices).get(self.lesson_type, self.lesson_type))
+
+    @property
     def academic_year(self):
         return self.assignment.year
 

@@ -147,3 +147,43 @@ def ktp_progress(assignments, on_date: date) -> dict[int, KtpProgress]:
             held=done.get("held", 0), held_on_plan=done.get("on_plan", 0), cancelled=done.get("cancelled", 0),
         )
     return result
+
+
+# --- the dispatcher's day: substitutions, cancellations, moves --------------------------
+
+def school_day_lessons(*, school, day: date) -> list[Lesson]:
+    """Every lesson of the school on a day, by class and lesson number (one query)."""
+    return list(
+        Lesson.objects.filter(school=school, date=day)
+        .select_related(
+            "assignment__school_class", "assignment__subgroup", "assignment__subject", "assignment__teacher",
+            "substitute_teacher",
+        )
+        .order_by("assignment__school_class__grade", "assignment__school_class__letter", "lesson_number",
+                  "assignment__subgroup__name")
+    )
+
+
+def changes_between(*, school, date_from: date, date_to: date) -> list[Lesson]:
+    """Substituted, cancelled and moved lessons of a date range (one query)."""
+    return list(
+        Lesson.objects.filter(school=school, date__range=(date_from, date_to))
+        .filter(
+            Q(substitute_teacher__isnull=False) | Q(status=Lesson.Status.CANCELLED) | Q(moved_from_date__isnull=False)
+        )
+        .select_related(
+            "assignment__school_class", "assignment__subgroup", "assignment__subject", "assignment__teacher",
+            "substitute_teacher",
+        )
+        .order_by("date", "lesson_number")
+    )
+
+
+def school_teachers(*, school):
+    """Teachers of the school, for substitution pickers (one query)."""
+    from apps.accounts.models import User
+    from apps.accounts.policy import Role
+
+    return User.objects.filter(role_grants__school=school, role_grants__role=Role.TEACHER).order_by(
+        "last_name", "first_name"
+    ).distinct()
