@@ -5,7 +5,7 @@ student for a month. Four queries whatever the size of the class or the month.""
 import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q
 
@@ -28,9 +28,9 @@ class DayCell:
         return sum(n for k, n in self.kinds.items() if k in MISSED)
 
     @property
-    def label(self) -> str:
-        """«2н 1б»: lessons missed that day by reason, then lateness."""
-        return " ".join(f"{self.kinds[k]}{k}" if self.kinds[k] > 1 else k for k in KINDS if self.kinds.get(k))
+    def items(self) -> list[tuple[str, int]]:
+        """(reason, lessons) of the day in the order н, б, уп, оп."""
+        return [(k, self.kinds[k]) for k in KINDS if self.kinds.get(k)]
 
 
 @dataclass
@@ -72,9 +72,12 @@ def month_bounds(month: date) -> tuple[date, date]:
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-def attendance_register(*, school_class, month: date, today: date, day: date | None = None) -> AttendanceRegister:
-    """The month's register of a class; with `day`, each lesson of that day and who missed it."""
+def attendance_register(*, school_class, month: date, now: datetime, day: date | None = None) -> AttendanceRegister:
+    """The month's register of a class up to now (in the school's time); with `day`, each
+    lesson of that day and who missed it."""
+    today, clock = now.date(), now.time()
     first, last = month_bounds(month)
+    last = min(last, today) if first <= today else last
     lessons = list(
         Lesson.objects.filter(assignment__school_class=school_class, date__range=(first, last))
         .exclude(status=Lesson.Status.CANCELLED)
@@ -113,7 +116,8 @@ def attendance_register(*, school_class, month: date, today: date, day: date | N
 
     not_taken = [
         lesson for lesson in lessons
-        if lesson.date <= today and lesson.attendance_taken_at is None and lesson.status != Lesson.Status.CANCELLED
+        if lesson.attendance_taken_at is None
+        and (lesson.date < today or (lesson.starts_at is not None and lesson.starts_at <= clock))
     ]
     register = AttendanceRegister(
         school_class=school_class, month=first, days=days, rows=rows, day_totals=day_totals,

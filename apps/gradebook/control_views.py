@@ -17,6 +17,7 @@ from apps.classes.models import SchoolClass
 from apps.gradebook import selectors
 from apps.gradebook.forms import UnlockGrantForm
 from apps.gradebook.models import PeriodUnlockGrant
+from apps.gradebook.permissions import school_page
 from apps.gradebook.services import (
     period_lock,
     period_unlock,
@@ -24,7 +25,6 @@ from apps.gradebook.services import (
     period_unlock_revoke,
 )
 from apps.schedule.selectors import school_teachers
-from apps.school.access import school_view
 from apps.school.models import StudyPeriod
 from apps.school.services import school_today
 
@@ -62,13 +62,13 @@ def _locks_page(request, form=None, status=200):
     }, status=status)
 
 
-@school_view(Perm.LOCK_PERIODS)
+@school_page(Perm.LOCK_PERIODS)
 def locks_page(request):
     """Periods of the year, locked or open, with every unlock grant given."""
     return _locks_page(request)
 
 
-@school_view(Perm.LOCK_PERIODS)
+@school_page(Perm.LOCK_PERIODS)
 @require_POST
 def period_lock_toggle(request, period_id: int):
     ctx = request.school_ctx
@@ -85,7 +85,7 @@ def period_lock_toggle(request, period_id: int):
     return redirect("journal:locks", school_id=ctx.school.pk)
 
 
-@school_view(Perm.LOCK_PERIODS)
+@school_page(Perm.LOCK_PERIODS)
 @require_POST
 def unlock_grant(request):
     """Open a locked period for one teacher until a moment (an explicit, logged grant)."""
@@ -111,7 +111,7 @@ def unlock_grant(request):
     return _locks_page(request, form=form, status=422)
 
 
-@school_view(Perm.LOCK_PERIODS)
+@school_page(Perm.LOCK_PERIODS)
 @require_POST
 def unlock_revoke(request, pk: int):
     ctx = request.school_ctx
@@ -136,7 +136,7 @@ def _class(ctx, class_id: int) -> SchoolClass:
     return get_object_or_404(classes, pk=class_id)
 
 
-@school_view(Perm.READ_ALL_JOURNALS, check=leads_a_class)
+@school_page(Perm.READ_ALL_JOURNALS, check=leads_a_class)
 def class_journal(request, class_id: int):
     """All subjects of a class for a period, read-only: averages, suggested and set marks."""
     ctx = request.school_ctx
@@ -171,7 +171,7 @@ def _month(value, default: date) -> date:
         return default.replace(day=1)
 
 
-@school_view(Perm.READ_ALL_JOURNALS, check=leads_a_class)
+@school_page(Perm.READ_ALL_JOURNALS, check=leads_a_class)
 def attendance_register_page(request, class_id: int):
     """Реестр посещаемости of a class for a month (seed 004 item 9): per day each lesson's
     absences with reasons, totals per day and per student."""
@@ -185,7 +185,8 @@ def attendance_register_page(request, class_id: int):
             day = date.fromisoformat(request.GET["day"])
         except ValueError:
             day = None
-    register = attendance_register(school_class=school_class, month=month, today=today, day=day)
+    now = timezone.localtime(timezone.now(), ctx.school.tz).replace(tzinfo=None)
+    register = attendance_register(school_class=school_class, month=month, now=now, day=day)
     prev_month = (month - timedelta(days=1)).replace(day=1)
     next_month = (month + timedelta(days=32)).replace(day=1)
     return render(request, "gradebook/attendance_register.html", {

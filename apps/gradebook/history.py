@@ -9,6 +9,7 @@ old value, new value, why. A constant number of queries per page, whatever the h
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,6 +51,9 @@ def _row_events(events, *, what, show, student_of=lambda e: None, lesson_of=lamb
     lines, last = [], {}
     for e in events:
         user, reason = _context(e)
+        if user is None and e.pgh_label == "insert":
+            # Rows written in bulk (imports, the demo) carry their author themselves.
+            user = getattr(e, "entered_by_id", None) or getattr(e, "set_by_id", None) or getattr(e, "uploaded_by_id", None)
         previous = last.get(e.pgh_obj_id)
         if e.pgh_label == "delete":
             old, new = show(e), ""
@@ -137,7 +141,7 @@ def _lesson_value(e, name, types, statuses, users) -> str:
     if name == "substitute_teacher_id":
         return users.get(value, str(value))
     if name == "attendance_taken_at":
-        return value.strftime("%d.%m.%Y %H:%M")
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
     return str(value)
 
 

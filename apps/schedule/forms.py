@@ -39,19 +39,20 @@ class GenerateForm(forms.Form):
         return data
 
 
-class TeacherChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name
-
-
 class SubstituteForm(forms.Form):
-    teacher = TeacherChoiceField(label=_("Замещающий учитель"), queryset=None, required=False,
-                                 empty_label=_("— без замены —"))
+    """`teachers` is a list read once per page (one form per lesson must not query again)."""
+
+    teacher = forms.TypedChoiceField(label=_("Замещающий учитель"), coerce=int, required=False, empty_value=None)
     reason = forms.CharField(label=_("Причина"), max_length=300, required=False)
 
-    def __init__(self, *args, teachers=None, **kwargs):
+    def __init__(self, *args, teachers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["teacher"].queryset = teachers
+        self.teachers = {u.pk: u for u in teachers}
+        self.fields["teacher"].choices = [("", _("— без замены —"))] + [(u.pk, u.full_name) for u in teachers]
+
+    def clean_teacher(self):
+        pk = self.cleaned_data["teacher"]
+        return self.teachers[pk] if pk is not None else None
 
 
 class CancelForm(forms.Form):

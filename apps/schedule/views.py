@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm
 from apps.classes.models import SchoolClass
+from apps.gradebook.permissions import school_page
 from apps.schedule import selectors, services
 from apps.schedule.forms import (
     CancelForm,
@@ -151,6 +152,13 @@ def _changes_page(request, day, *, forms_for=None, status=200):
     ctx = request.school_ctx
     teachers = list(selectors.school_teachers(school=ctx.school))
     lessons = selectors.school_day_lessons(school=ctx.school, day=day)
+    classes = sorted({lesson.assignment.school_class for lesson in lessons}, key=lambda c: (c.grade, c.letter))
+    class_id, teacher_id = _int(request.GET.get("class")), _int(request.GET.get("teacher"))
+    if class_id:
+        lessons = [lesson for lesson in lessons if lesson.assignment.school_class_id == class_id]
+    if teacher_id:
+        lessons = [lesson for lesson in lessons
+                   if teacher_id in (lesson.assignment.teacher_id, lesson.substitute_teacher_id)]
     forms_for = forms_for or {}
     rows = []
     for lesson in lessons:
@@ -166,7 +174,7 @@ def _changes_page(request, day, *, forms_for=None, status=200):
         })
     week_from = day - timedelta(days=day.weekday())
     return render(request, "schedule/changes.html", {
-        "day": day, "rows": rows, "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
+        "day": day, "rows": rows, "classes": classes, "teachers": teachers, "class_id": class_id, "teacher_id": teacher_id, "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
         "today": school_today(ctx.school),
         "week_changes": selectors.changes_between(school=ctx.school, date_from=week_from, date_to=week_from + timedelta(days=6)),
     }, status=status)
@@ -179,7 +187,7 @@ def _day(value, default: date) -> date:
         return default
 
 
-@school_view(Perm.EDIT_TIMETABLE)
+@school_page(Perm.EDIT_TIMETABLE)
 def changes_page(request):
     """Замены: a day's lessons of the whole school, each with substitute, cancel and move."""
     ctx = request.school_ctx
@@ -212,7 +220,7 @@ def _describe_lesson(lesson: Lesson) -> str:
 def lesson_substitute(request, lesson_id: int):
     ctx = request.school_ctx
     lesson = _changed_lesson(request, lesson_id)
-    form = SubstituteForm(request.POST, teachers=selectors.school_teachers(school=ctx.school), prefix=f"s{lesson.pk}")
+    form = SubstituteForm(request.POST, teachers=list(selectors.school_teachers(school=ctx.school)), prefix=f"s{lesson.pk}")
     if form.is_valid():
         try:
             services.lesson_substitute(acting_user=ctx.user, lesson=lesson, teacher=form.cleaned_data["teacher"],

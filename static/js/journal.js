@@ -21,6 +21,34 @@
   const COMMENT_KEYS = ["к", "К", "k", "K"];
   let pending = null; // a save waiting for its reason: {find, value, kind}
 
+  // The attestation columns stick to the right edge; the newest lessons are in view.
+  function stickFinals(scroll) {
+    const head = grid.tHead && grid.tHead.rows[0];
+    if (!head) return;
+    const finals = Array.from(head.cells).filter((th) => th.classList.contains("jp-h"));
+    let right = 0;
+    const offsets = new Map();
+    for (const th of finals.reverse()) {
+      offsets.set(th.cellIndex, right);
+      right += th.getBoundingClientRect().width;
+    }
+    for (const row of grid.rows) {
+      for (const cell of row.cells) {
+        if (offsets.has(cell.cellIndex) && (cell.classList.contains("jf") || cell.classList.contains("jp-h"))) {
+          cell.style.right = `${offsets.get(cell.cellIndex)}px`;
+        }
+      }
+    }
+    const wrap = grid.closest(".jgrid-wrap");
+    const past = head.querySelectorAll("th[data-past]");
+    if (scroll && wrap && past.length) {
+      // The last lesson held so far sits just left of the attestation columns.
+      const last = past[past.length - 1];
+      wrap.scrollLeft = Math.max(0, last.offsetLeft + last.offsetWidth - (wrap.clientWidth - right));
+    }
+  }
+  stickFinals(true);
+
   const isCell = (el) => el && el.tagName === "TD" && (el.dataset.lesson || el.dataset.periodStudent);
   const canEdit = (td) => Boolean(td.dataset.periodStudent) || (editable && Boolean(td.dataset.lesson));
   const headers = () => JSON.parse(document.body.getAttribute("hx-headers") || "{}");
@@ -130,6 +158,7 @@
         const fresh = Array.from(tpl.content.children);
         // The answer is every attestation cell of the row: average, suggestion, the marks.
         Array.from(row.querySelectorAll("td.jf")).forEach((old, i) => fresh[i] && old.replaceWith(fresh[i]));
+        stickFinals(false);
         afterSave(find, value, "period");
       })
       .catch(() => networkError(td));
