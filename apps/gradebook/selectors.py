@@ -180,20 +180,12 @@ def row_finals(
     return cells
 
 
-def _lock_state(user, assignment: TeachingAssignment, period: StudyPeriod, last_period: StudyPeriod | None):
-    """(period locked for the user, last period locked, grant end): one query."""
-    if user is None:
-        return False, False, None
-    grant = PeriodUnlockGrant.objects.filter(
-        content_object=OuterRef("period"), user_id=user.pk, expires_at__gt=timezone.now()
-    ).order_by("-expires_at").values("expires_at")[:1]
-    wanted = {period.pk} | ({last_period.pk} if last_period else set())
-    locks = dict(
-        PeriodLock.objects.filter(period_id__in=wanted).annotate(until=Subquery(grant)).values_list("period_id", "until")
-    )
-    locked = period.pk in locks and locks[period.pk] is None
-    finals_locked = last_period is not None and last_period.pk in locks and locks[last_period.pk] is None
-    return locked, finals_locked, locks.get(period.pk)
+def _lock_state(period: StudyPeriod, last_period: StudyPeriod | None):
+    """(period locked for the user, last period locked, grant end), from periods_for's annotations."""
+    def locked(p):
+        return p is not None and getattr(p, "is_locked", False) and getattr(p, "grant_until", None) is None
+
+    return locked(period), locked(last_period), getattr(period, "grant_until", None) if period else None
 
 
 @dataclass
@@ -261,16 +253,18 @@ def _grid_lessons(**filters) -> list[Lesson]:
 def journal_grid(
     *, assignment: TeachingAssignment, period: StudyPeriod, user=None, periods: list[StudyPeriod] | None = None,
 ) -> JournalGrid:
-    """The journal page of one assignment for one period: 8 queries whatever its size.
+    """The journal page of one assignment for one period: 7 queries whatever its size
+    (8 when `periods` is not given).
 
     Rows are everyone in the class (or subgroup) at some time in the period; a cell
     exists only on the dates the student was enrolled (enrolled from November: no
     cells before). `assignment` must come with school_class, year and school loaded;
-    `periods` (the scheme's periods, as periods_for gives them) saves a query; `user`
-    adds the lock state for that user.
+    `periods` are the scheme's periods as periods_for(assignment, user=user) gives them,
+    with the lock state for `user`.
     """
-    if periods is None:
-        periods = periods_for(assignment)
+    if periods is None or (user is not None and not all(hasattr(p, "is_locked") for p in periods)):
+        periods = periods_for(assignment, user=user)
+        period = next((p for p in periods if p.pk == period.pk), period)
     span = (period.starts_on, period.ends_on)
     lessons = _grid_lessons(assignment=assignment, date__range=span)
     facts = _facts(assignment, Q(lesson__assignment=assignment, lesson__date__range=span), span)
@@ -280,7 +274,7 @@ def journal_grid(
     work_types = list(WorkType.objects.filter(school_id=assignment.school_id, is_active=True))
     policy = school_policy(assignment.school)
     columns = final_columns(assignment, period, periods)
-    locked, finals_locked, unlocked_until = _lock_state(user, assignment, period, periods[-1] if periods else None)
+    locked, finals_locked, unlocked_until = _lock_state(period, periods[-1] if periods else None)
     rows = []
     for student in facts.students:
         grading = grade(facts.weighted.get(student.pk, []), policy.thresholds)
@@ -342,10 +336,21 @@ def journal_cell(*, lesson: Lesson, student: Student) -> Cell:
     return Cell(lesson=lesson, student_id=student.pk, attendance=kind, attendance_version=version, marks=marks)
 
 
-def periods_for(assignment: TeachingAssignment) -> list[StudyPeriod]:
-    """Quarters or half-years, as the year sets them for the class's grade."""
+def periods_for(assignment: TeachingAssignment, user=None) -> list[StudyPeriod]:
+    """Quarters or half-years, as the year sets them for the class's grade (one query).
+
+    Each period carries `is_locked` and, for `user`, `grant_until` (the end of a valid
+    unlock grant, or None): the lock state the grid shows and honours.
+    """
     scheme = assignment.year.scheme_for_grade(assignment.school_class.grade)
-    return list(StudyPeriod.objects.filter(year_id=assignment.year_id, scheme=scheme).order_by("number"))
+    grant = PeriodUnlockGrant.objects.filter(
+        content_object=OuterRef("pk"), user_id=getattr(user, "pk", None), expires_at__gt=timezone.now()
+    ).order_by("-expires_at").values("expires_at")[:1]
+    return list(
+        StudyPeriod.objects.filter(year_id=assignment.year_id, scheme=scheme)
+        .annotate(is_locked=Exists(PeriodLock.objects.filter(period=OuterRef("pk"))), grant_until=Subquery(grant))
+        .order_by("number")
+    )
 
 
 def lessons_of_teacher_on(*, school, user, day: date) -> list[Lesson]:

@@ -136,7 +136,7 @@ def journal_page(request, assignment_id: int):
         assignments_visible_to(ctx).select_related("school_class", "subgroup", "subject", "teacher", "year", "school"),
         pk=assignment_id,
     )
-    periods = selectors.periods_for(assignment)
+    periods = selectors.periods_for(assignment, user=ctx.user)
     today = school_today(ctx.school)
     wanted = _int(request.GET.get("period"))
     period = (

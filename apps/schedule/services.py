@@ -526,7 +526,10 @@ def plan_topic_save(
             raise ValidationError(_("Тема из КТП другого журнала."))
         topic.title, topic.hours = row.title.strip(), row.hours
         topic.lesson_type, topic.planned_on = row.lesson_type, row.planned_on
-        topic.save()
+        if topic.pk is None:
+            topic.save()
+        else:  # the position belongs to moves, never to an edit made from a stale page
+            topic.save(update_fields=["title", "hours", "lesson_type", "planned_on"])
     return topic
 
 
@@ -536,6 +539,7 @@ def plan_topic_delete(*, acting_user, topic: PlanTopic) -> None:
     _ensure_keeps_plan(acting_user, topic.assignment)
     TeachingAssignment.objects.select_for_update().filter(pk=topic.assignment_id).first()
     with pghistory.context(user=acting_user.pk):
+        topic = PlanTopic.objects.get(pk=topic.pk)  # the stored position, not the page's
         position = topic.position
         topic.delete()
         for later in PlanTopic.objects.filter(assignment_id=topic.assignment_id, position__gt=position).order_by("position"):
@@ -548,6 +552,7 @@ def plan_topic_move(*, acting_user, topic: PlanTopic, offset: int) -> PlanTopic:
     """Move a topic one place up (offset -1) or down (+1) in the plan."""
     _ensure_keeps_plan(acting_user, topic.assignment)
     TeachingAssignment.objects.select_for_update().filter(pk=topic.assignment_id).first()
+    topic = PlanTopic.objects.get(pk=topic.pk)
     neighbour = PlanTopic.objects.filter(assignment_id=topic.assignment_id, position=topic.position + offset).first()
     if neighbour is None:
         return topic
