@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+DEMO_ADDR ?= 127.0.0.1:8000
+
 demo: install
-	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py demo $(DEMO_ADDR)
 
 test: install
 	$(BIN)/python -m pytest
@@ -24,9 +26,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# makemessages needs GNU gettext (xgettext); compiling does not (pure Python, deterministic).
 messages: install
-	cd apps && ../$(BIN)/python ../manage.py makemessages -l en --ignore=*/migrations/*
-	$(BIN)/python manage.py compilemessages -l en
+	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=var \
+		--ignore='*/migrations/*' --ignore=tests --ignore=bench --ignore=test-artifacts
+	$(BIN)/python manage.py compile_translations
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -19,10 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# The sessions made here must verify on the server, which runs with this key.
+os.environ.setdefault("SECRET_KEY", "bench-only")
 
 import django  # noqa: E402
 
 django.setup()
+
+from django.conf import settings  # noqa: E402
 
 from bench.scenarios import SCENARIOS, BenchContext  # noqa: E402
 
@@ -49,7 +53,8 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": "bench-only",
+        # The sessions were signed here (BenchContext.prepare): the server must share the key.
+        "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
@@ -84,6 +89,7 @@ def main() -> None:
     port = free_port()
     server = start_server(port, args.workers)
     results = {}
+    failures: list[str] = []
     try:
         wait_for(port)
         for make in SCENARIOS:
@@ -93,6 +99,9 @@ def main() -> None:
             run_scenario(port, scenario.warmup())  # warm caches and connections
             results[scenario.name] = {"target_rps": scenario.rate, **run_scenario(port, scenario)}
             print(f"{scenario.name:32} {results[scenario.name]}", flush=True)
+            failed = {code: n for code, n in results[scenario.name]["statuses"].items() if code != "200"}
+            if failed:
+                failures.append(f"{scenario.name}: {failed}")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -109,6 +118,9 @@ def main() -> None:
                      f"| {r['p99_ms']} | {r['statuses']} |")
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
     print(f"written to {RESULTS / 'latest.md'}")
+    if failures:
+        # A page that answers a redirect or an error measures nothing: say so loudly.
+        sys.exit("Not every answer was 200 OK:\n" + "\n".join(failures))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from apps.accounts.models import User
 from apps.school.models import School
 from apps.students.models import Student
 
+PARENT_SESSIONS = 200  # distinct parents logged in at the 8 a.m. peak
+
 
 @dataclass
 class Scenario:
@@ -32,6 +34,7 @@ class BenchContext:
     school: School
     student_count: int
     cookies: dict[str, str] = field(default_factory=dict)
+    parent_cookies: list[str] = field(default_factory=list)  # many parents, one session each
 
     @classmethod
     def prepare(cls) -> "BenchContext":
@@ -45,6 +48,8 @@ class BenchContext:
             user = User.objects.filter(username=login).first()
             if user is not None:
                 ctx.cookies[login] = session_cookie(user)
+        parents = User.objects.filter(role_grants__school=school, role_grants__role="parent").order_by("pk")
+        ctx.parent_cookies = [session_cookie(u) for u in parents[:PARENT_SESSIONS]]
         return ctx
 
     def url(self, name: str, **kwargs) -> str:
@@ -78,3 +83,69 @@ def deputy_classes(ctx, duration):
 
 
 SCENARIOS = [teacher_landing, deputy_classes]
+
+
+def parents_landing(ctx, duration):
+    """Many different parents open the school's home page (their children's cards)."""
+    if not ctx.parent_cookies:
+        return None
+    path = ctx.url("school:home")
+    requests = [{"method": "GET", "path": path, "cookie": cookie} for cookie in ctx.parent_cookies]
+    return Scenario(f"{len(requests)} parents' landing pages", requests, rate=100, duration=duration)
+
+
+SCENARIOS.append(parents_landing)
+
+
+# --- the e-diary: the evening peak of parents ---------------------------------------------------
+
+DIARY_PARENTS = 200
+
+
+def _diary_requests(ctx) -> list[dict]:
+    """One request per parent: many sessions, each reading their own child's week."""
+    if "diary" in ctx.cookies:
+        return ctx.cookies["diary"]
+    from django.db.models import Q
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    from apps.students.models import Guardianship
+
+    requests = []
+    pairs = (
+        Guardianship.objects.filter(school=ctx.school, guardian__user__isnull=False)
+        .filter(Q(student__enrollments__ends_on__isnull=True))
+        .values_list("guardian__user_id", "student_id").order_by("pk")[:DIARY_PARENTS]
+    )
+    users = User.objects.in_bulk([u for u, _s in pairs])
+    client = Client(HTTP_HOST="127.0.0.1")
+    for user_id, student_id in pairs:
+        csrf = _get_new_csrf_string()
+        cookie = f"{session_cookie(users[user_id])}; {settings.CSRF_COOKIE_NAME}={csrf}"
+        path = ctx.url("diary:week", student_id=student_id)
+        client.cookies.load(cookie)
+        etag = client.get(path)["ETag"]  # what the parent's browser holds after its first visit
+        requests.append({"method": "GET", "path": path, "cookie": cookie, "etag": etag})
+    ctx.cookies["diary"] = requests
+    return requests
+
+
+def diary_week_parents(ctx, duration):
+    requests = _diary_requests(ctx)
+    if not requests:
+        return None
+    plain = [{k: v for k, v in r.items() if k != "etag"} for r in requests]
+    return Scenario("diary week many parents", plain, rate=600, threads=16, duration=duration)
+
+
+def diary_week_not_modified(ctx, duration):
+    requests = _diary_requests(ctx)
+    if not requests:
+        return None
+    conditional = [{"method": r["method"], "path": r["path"], "cookie": r["cookie"],
+                    "headers": {"If-None-Match": r["etag"]}} for r in requests]
+    return Scenario("diary week 304", conditional, rate=800, threads=16, duration=duration)
+
+
+SCENARIOS += [diary_week_parents, diary_week_not_modified]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("apps.schedule.urls")),
     path("", include("apps.schedule.ktp_urls")),
     path("", include("apps.gradebook.urls")),
+    path("", include("apps.diary.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),

@@ -1,15 +1,26 @@
 """Forms of the school structure: validation and layout only; writes go through services."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.contrib.postgres.forms import SplitArrayField, SplitArrayWidget
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.accounts.policy import STAFF_ROLES, Role
 from apps.classes.models import CurriculumLine, SchoolClass, Subgroup, Subject, TeachingAssignment
-from apps.school.models import AcademicYear, Holiday, Licence, School, Shift, StudyPeriod
+from apps.school.models import (
+    AcademicYear,
+    Holiday,
+    Licence,
+    School,
+    SchoolRules,
+    Shift,
+    StudyPeriod,
+)
+from apps.school.policy import POLICY_FIELDS
 from apps.staff.models import StaffMember
 from apps.students.models import Guardian, Guardianship, Student
 
@@ -255,3 +266,137 @@ class GrantRoleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].widget.attrs["class"] = "form-select form-select-sm"
+
+
+# --- Правила школы -----------------------------------------------------------------------
+
+MONTHS = [
+    (1, _("январь")), (2, _("февраль")), (3, _("март")), (4, _("апрель")), (5, _("май")), (6, _("июнь")),
+    (7, _("июль")), (8, _("август")), (9, _("сентябрь")), (10, _("октябрь")), (11, _("ноябрь")),
+    (12, _("декабрь")),
+]
+# Where each default comes from (the seeds are real schools' regulations; see apps/school/policy.py).
+MEGION = _("регламент ведения электронного журнала МАОУ «СОШ № 3» г. Мегиона (приказ № 998-О от 30.09.2020)")
+KROPOTKIN = _("регламент АИС «Сетевой город. Образование» МБОУ СОШ № 4 г. Кропоткина (приказ № 1/1 от 09.01.2020)")
+PUTILOVO = _("положение об использовании ГИС «СОЛО» МКОУ «Путиловская ООШ» (приказ № 50 от 31.08.2020)")
+KRANOBOR = _("план работы с ГИС «Электронное образование» МБОУ «Краноборская СОШ» (приказ № 82 от 31.08.2021)")
+
+RULES_HELP = {
+    "attendance_minutes": format_lazy(_("По умолчанию 10 минут от начала урока: {src}, п. 8."), src=MEGION),
+    "current_mark_days": format_lazy(_("0 — в день урока («ежедневно»): {src}, п. 10."), src=MEGION),
+    "control_mark_days": format_lazy(_("Контрольные работы — в течение 3 дней: {src}, п. 11."), src=MEGION),
+    "written_mark_days": format_lazy(
+        _("Письменные работы и сочинения — в течение недели: {src}, п. 12; {src2}, п. 2.4."),
+        src=MEGION, src2=KROPOTKIN,
+    ),
+    "period_mark_working_days": format_lazy(
+        _("Четвертные, полугодовые, годовые и итоговые — не позднее 5 рабочих дней: {src}, п. 13."), src=MEGION
+    ),
+    "homework_hours_after_last_lesson": format_lazy(
+        _("В день урока, не позднее 1 часа после окончания всех занятий класса: {src}, п. 2.2."), src=KROPOTKIN
+    ),
+    "ktp_due_day": format_lazy(_("Календарно-тематическое планирование — до 15 сентября: {src}, п. 14."), src=MEGION),
+    "correction_reason_after_days": _(
+        "Каждое исправление хранится с автором, временем и прежним значением; исправление более старой "
+        "отметки требует указать причину. Решение школы, по умолчанию 3 дня."
+    ),
+    "thresholds_key": _(
+        "Средневзвешенный балл, с которого предлагается «3», «4», «5». Чаще всего 2,5 / 3,5 / 4,5; "
+        "в положениях о текущем контроле многих школ — 2,6 / 3,6 / 4,6."
+    ),
+    "grade_one_marks": _(
+        "В 1 классе обучение без балльного оценивания (СанПиН 2.4.3648-20, п. 3.4.16). "
+        "Включайте, только если так решила школа."
+    ),
+    "rating_enabled": format_lazy(_("Статистика и рейтинг по отметкам в дневнике: {src}, раздел 5."), src=PUTILOVO),
+    "saturday_is_working": _("Для шестидневной недели: суббота считается в сроках «N рабочих дней»."),
+    "control_day": format_lazy(
+        _("Контроль ведения журнала директором и заместителем — не позднее 20 числа каждого месяца: {src}, раздел 7."),
+        src=PUTILOVO,
+    ),
+    "min_marks_for_attestation": _(
+        "Меньше отметок за период — ученик в списке «недостаточно отметок для аттестации». "
+        "Устанавливается положением школы о текущем контроле, по умолчанию 3."
+    ),
+    "homework_norm_minutes": _(
+        "Общее время на домашние задания в день, минут: СанПиН 1.2.3685-21, таблица 6.6 "
+        "(1 класс — 1 ч, 2–3 — 1,5 ч, 4–5 — 2 ч, 6–8 — 2,5 ч, 9–11 — 3,5 ч)."
+    ),
+    "enrolment_due_day": format_lazy(_("Приказы о зачислении в 1-е и 10-е классы — до 5 сентября: {src}, п. 8."),
+                                     src=KRANOBOR),
+    "movement_working_days": format_lazy(
+        _("Сведения о выбывших и движении обучающихся — в течение 3 рабочих дней: {src}, п. 19."), src=KRANOBOR
+    ),
+    "reminders_from": _("Напоминания о сроках не приходят ночью: только в эти часы по времени школы."),
+}
+RULE_GROUPS = (
+    (_("Журнал"), (
+        "attendance_minutes", "current_mark_days", "control_mark_days", "written_mark_days",
+        "period_mark_working_days", "homework_hours_after_last_lesson", "ktp_due_day", "ktp_due_month",
+        "correction_reason_after_days", "thresholds_key", "grade_one_marks", "rating_enabled",
+        "saturday_is_working",
+    )),
+    (_("Контроль"), ("control_day", "min_marks_for_attestation", "homework_norm_minutes")),
+    (_("Контингент"), ("enrolment_due_day", "enrolment_due_month", "movement_working_days")),
+    (_("Уведомления"), ("reminders_from", "reminders_until")),
+)
+OTHER_RULES = _("Другие правила")
+
+
+class GradeArrayWidget(SplitArrayWidget):
+    """Eleven small inputs, one per grade, each with its grade above it."""
+
+    template_name = "school/widgets/grade_array.html"
+
+    def __init__(self, size: int = 11):
+        super().__init__(forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0}), size)
+
+
+class SchoolRulesForm(forms.ModelForm):
+    """Every rule of the school policy, grouped; a reader gets the same form, disabled."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    homework_norm_minutes = SplitArrayField(
+        forms.IntegerField(min_value=0, max_value=600), size=11, widget=GradeArrayWidget(),
+        label=_("Норма домашнего задания в день, минут, 1–11 классы"),
+    )
+
+    class Meta:
+        model = SchoolRules
+        fields = list(POLICY_FIELDS)  # every rule of the policy, including ones added later
+        widgets = {
+            "reminders_from": TimeInput(format="%H:%M"),
+            "reminders_until": TimeInput(format="%H:%M"),
+            "ktp_due_month": forms.Select(choices=MONTHS),
+            "enrolment_due_month": forms.Select(choices=MONTHS),
+        }
+
+    def __init__(self, *args, read_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in RULES_HELP:
+                field.help_text = RULES_HELP[name]
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select")
+            if read_only:
+                field.disabled = True
+        grouped = {name for _title, names in RULE_GROUPS for name in names}
+        others = tuple(n for n in self.fields if n not in grouped and n != "fingerprint")
+        self.groups = [(title, [n for n in names if n in self.fields]) for title, names in RULE_GROUPS]
+        if others:  # rules added later land here until someone files them under a group
+            self.groups.append((OTHER_RULES, list(others)))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.form_class = "form-horizontal"
+        self.helper.label_class = "col-lg-4 col-form-label"
+        self.helper.field_class = "col-lg-8"
+        self.helper.layout = Layout(
+            "fingerprint",
+            *(Fieldset(title, *names, css_class="rules-group") for title, names in self.groups),
+        )
+        if not read_only:
+            self.helper.add_input(Submit("save", _("Сохранить правила")))
+
+    def changes(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "fingerprint"}

@@ -25,6 +25,8 @@ def _section(slug: str, description: str = "") -> NavItem:
 MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
     (_("Школа"), (
         NavItem(_("Карточка школы"), "school:card", Perm.VIEW_SCHOOL_CARD, _("Реквизиты, часовой пояс, директор")),
+        NavItem(_("Правила школы"), "school:rules", Perm.VIEW_SCHOOL_CARD,
+                _("Сроки заполнения журнала, пороги отметок, нормы домашних заданий")),
         _section("licences", _("Лицензия и свидетельство об аккредитации")),
         _section("years", _("Открытие года; прошлый год — только чтение")),
         _section("periods", _("Четверти для 1–9, полугодия для 10–11")),
@@ -44,6 +46,9 @@ MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
         NavItem(_("Расписание уроков"), "timetable:page", Perm.VIEW_STRUCTURE, _("Расписание классов, создание уроков")),
         NavItem(_("Замены и переносы"), "timetable:changes", Perm.EDIT_TIMETABLE, _("Замены, отмены и переносы уроков на день")),
         NavItem(_("Закрытие периодов"), "journal:locks", Perm.LOCK_PERIODS, _("Закрыть четверть; разрешить исправления учителю")),
+    )),
+    (_("Дневник"), (
+        NavItem(_("Электронный дневник"), "diary:index", Perm.READ_OWN_DIARY, _("Неделя, оценки, задания, расписание, статистика")),
     )),
     (_("Люди"), (
         _section("students", _("Личные дела и история классов")),

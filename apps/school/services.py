@@ -5,8 +5,9 @@ previous one is read-only. `ensure_year_writable` is called by every service tha
 year-scoped data, so no page, import or task can change a closed year.
 """
 
+import hashlib
 from collections.abc import Iterable
-from datetime import time
+from datetime import date, time
 
 import pghistory
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.school.models import AcademicYear, Bell, School, Shift
+from apps.school.models import AcademicYear, Bell, School, SchoolRules, Shift
 
 
 class ClosedYearError(ValidationError):
@@ -126,3 +127,60 @@ def bells_replace(*, acting_user, shift: Shift, rows: Iterable[tuple[int, time, 
 def school_today(school: School):
     """Today's date in the school's own time zone (Russia spans eleven)."""
     return timezone.localtime(timezone.now(), school.tz).date()
+
+
+# --- Правила школы ------------------------------------------------------------------------
+
+def rules_fingerprint(rules: SchoolRules) -> str:
+    """A short digest of the rules' values: a form carries it to detect a concurrent edit."""
+    values = [
+        (f.name, str(getattr(rules, f.attname)))
+        for f in SchoolRules._meta.concrete_fields if f.name not in ("id", "school")
+    ]
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:20]
+
+
+def school_rules_of(school: School) -> SchoolRules:
+    """The school's rules row, or the defaults (unsaved) when the school changed nothing yet."""
+    return SchoolRules.objects.filter(school=school).first() or SchoolRules(school=school)
+
+
+def _valid_day(month: int | None, day: int | None) -> bool:
+    try:
+        date(2001, month, day)  # not a leap year: «29 февраля» is not a yearly deadline
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+@transaction.atomic
+def school_rules_update(
+    *, acting_user, school: School, changes: dict, expected_fingerprint: str | None = None
+) -> SchoolRules:
+    """Change the school's own deadlines, thresholds and norms (apps/school/policy.py).
+
+    Regulations differ between schools (seeds 000–004), so each school sets its values on
+    the «Правила школы» page. A yearly deadline must be a real calendar day; reminders need
+    a non-empty daytime window. When someone else saved the rules after the form was opened
+    (`expected_fingerprint` differs), nothing is written: the second editor sees the new
+    values instead of silently overwriting them.
+    """
+    with pghistory.context(user=acting_user.pk):
+        rules, _created = SchoolRules.objects.select_for_update().get_or_create(school=school)
+        if expected_fingerprint is not None and expected_fingerprint != rules_fingerprint(rules):
+            raise ValidationError(
+                _("Правила школы только что изменил другой пользователь. Проверьте новые значения и сохраните ещё раз.")
+            )
+        for name, value in changes.items():
+            setattr(rules, name, value)
+        errors = {}
+        for month, day in (("ktp_due_month", "ktp_due_day"), ("enrolment_due_month", "enrolment_due_day")):
+            if not _valid_day(getattr(rules, month), getattr(rules, day)):
+                errors[day] = _("В выбранном месяце нет такого числа.")
+        if rules.reminders_from and rules.reminders_until and rules.reminders_from >= rules.reminders_until:
+            errors["reminders_until"] = _("Окончание окна напоминаний должно быть позже начала.")
+        if errors:
+            raise ValidationError(errors)
+        rules.full_clean()
+        rules.save()
+        return rules

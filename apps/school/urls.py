@@ -27,6 +27,7 @@ urlpatterns = [
     path("", views.choose_school, name="choose"),
     path("s/<int:school_id>/", views.home, name="home"),
     path("s/<int:school_id>/card/", views.school_card, name="card"),
+    path("s/<int:school_id>/rules/", views.school_rules, name="rules"),
     path("s/<int:school_id>/years/<int:pk>/open/", views.year_open, name="year-open"),
     path("s/<int:school_id>/shifts/<int:pk>/bells/", views.shift_bells, name="shift-bells"),
     path("s/<int:school_id>/classes/<int:pk>/roster/", views.class_detail, name="class-detail"),

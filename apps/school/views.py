@@ -15,7 +15,13 @@ from apps.accounts.policy import Perm
 from apps.classes.models import SchoolClass, Subgroup
 from apps.school import services
 from apps.school.access import school_view
-from apps.school.forms import BellFormSet, EnrollForm, GuardianLinkForm, SchoolCardForm
+from apps.school.forms import (
+    BellFormSet,
+    EnrollForm,
+    GuardianLinkForm,
+    SchoolCardForm,
+    SchoolRulesForm,
+)
 from apps.school.models import AcademicYear, Shift
 from apps.school.navigation import landing_sections
 from apps.school.sections import Section
@@ -82,6 +88,32 @@ def school_card(request):
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "school/card.html", {"form": form, "school": ctx.school})
+
+
+@school_view(Perm.VIEW_SCHOOL_CARD)
+def school_rules(request):
+    """«Правила школы»: staff read the school's deadlines and norms; the administration edits them."""
+    ctx = request.school_ctx
+    can_manage = ctx.may(Perm.MANAGE_RULES)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    rules = services.school_rules_of(ctx.school)
+    form = SchoolRulesForm(
+        request.POST or None, instance=rules, read_only=not can_manage,
+        initial={"fingerprint": services.rules_fingerprint(rules)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.school_rules_update(
+                acting_user=request.user, school=ctx.school, changes=form.changes(),
+                expected_fingerprint=form.cleaned_data["fingerprint"] or None,
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("Правила школы сохранены."))
+            return redirect("school:rules", school_id=ctx.school.pk)
+    return render(request, "school/rules.html", {"form": form, "can_manage": can_manage})
 
 
 def _section_context(request, section: Section, year):

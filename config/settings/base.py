@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.gradebook",
     "apps.attendance",
     "apps.homework",
+    "apps.diary",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587; console output by default.
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="journal@localhost")
+# The public address of the site, for links in e-mail (unsubscribe, the diary).
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # Celery: a real Redis broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = env("REDIS_URL", default="")
@@ -154,6 +157,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="journal")
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["diary-digest"] = {"task": "apps.diary.tasks.digest_dispatch", "schedule": 15 * 60}
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 

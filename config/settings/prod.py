@@ -3,6 +3,8 @@ from config.settings.base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# The container's own health check calls http://localhost:8000/healthz.
+ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS", default=[]), "localhost"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

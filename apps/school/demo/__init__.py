@@ -12,7 +12,9 @@ from datetime import date
 from importlib import import_module
 
 # Dotted paths of `populate(demo)` functions, run after the structure, in this order.
-DEMO_STEPS: list[str] = []
+DEMO_STEPS: list[str] = [
+    "apps.diary.demo.populate",
+]
 
 DEMO_PASSWORD = "demo12345"
 
@@ -29,6 +31,10 @@ class DemoSchool:
     classes: list = field(default_factory=list)  # SchoolClass of the open year
     assignments: list = field(default_factory=list)  # TeachingAssignment of the open year
     students: list = field(default_factory=list)  # Student enrolled in the open year
+    subjects: dict = field(default_factory=dict)  # subject name -> Subject
+    shifts: list = field(default_factory=list)  # Shift 1 (grades 1, 5–11) and 2 (grades 2–4), with bells
+    last_year_classes: list = field(default_factory=list)  # SchoolClass of the closed year
+    guardians: list = field(default_factory=list)  # Guardian, each with an account
     extra: dict = field(default_factory=dict)
 
 

@@ -1,0 +1,110 @@
+"""The personal calendar feed (RFC 5545) of a student's lessons and homework.
+
+Lessons from two weeks back to eight weeks ahead, in UTC (no time-zone block needed);
+a cancelled lesson stays in the calendar as CANCELLED so the phone removes it; homework
+is an all-day event on its due day. Five queries whatever the window holds.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from apps.diary.models import CalendarFeed
+from apps.diary.selectors import _in_subgroup, enrolment_of
+from apps.homework.models import Homework
+from apps.schedule.models import Lesson
+from apps.school.models import Bell
+from apps.school.services import school_today
+
+PAST_DAYS, FUTURE_DAYS = 14, 56
+
+
+def _escape(text: str) -> str:
+    return (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets are folded (RFC 5545 3.1), never inside a UTF-8 character."""
+    out, current = [], b""
+    for ch in line:
+        encoded = ch.encode()
+        if len(current) + len(encoded) > (75 if not out else 74):
+            out.append(current.decode())
+            current = b""
+        current += encoded
+    out.append(current.decode())
+    return "\r\n ".join(out)
+
+
+def _utc(day, moment, tz) -> str:
+    return datetime.combine(day, moment, tzinfo=tz).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def feed_for_token(*, token: str) -> str | None:
+    feed = CalendarFeed.objects.select_related("student", "school").filter(token=token).first()
+    if feed is None:
+        return None
+    student, school = feed.student, feed.school
+    today = school_today(school)
+    first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
+    enrolment = enrolment_of(student)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Zhurnal//E-diary//RU", "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(_('Дневник: %(name)s') % {'name': student.first_name + ' ' + student.last_name})}",
+        "X-PUBLISHED-TTL:PT1H", "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+    ]
+    if enrolment.spans:
+        class_ids = enrolment.class_ids
+        shifts = {s.school_class.shift_id for s in enrolment.spans if s.school_class.shift_id}
+        bells = {b.lesson_number: b for b in Bell.objects.filter(shift_id__in=shifts)}
+        lessons = (
+            Lesson.objects.filter(assignment__school_class_id__in=class_ids, date__range=(first, last))
+            .filter(_in_subgroup(student))
+            .select_related("assignment__subject", "assignment__teacher", "substitute_teacher")
+            .order_by("date", "lesson_number")
+        )
+        for lesson in lessons:
+            if not enrolment.covers(lesson.assignment.school_class_id, lesson.date):
+                continue
+            bell = bells.get(lesson.lesson_number)
+            starts = lesson.starts_at or (bell.starts_at if bell else None)
+            ends = lesson.ends_at or (bell.ends_at if bell else None)
+            if starts is None or ends is None:
+                continue
+            teacher = lesson.substitute_teacher or lesson.assignment.teacher
+            description = [_("Учитель: %(name)s") % {"name": teacher.full_name}]
+            if lesson.substitute_teacher_id:
+                description.append(_("Замена"))
+            if lesson.topic:
+                description.append(_("Тема: %(topic)s") % {"topic": lesson.topic})
+            lines += [
+                "BEGIN:VEVENT", f"UID:lesson-{lesson.pk}@zhurnal", f"DTSTAMP:{stamp}",
+                f"DTSTART:{_utc(lesson.date, starts, school.tz)}", f"DTEND:{_utc(lesson.date, ends, school.tz)}",
+                f"SUMMARY:{_escape(f'{lesson.lesson_number}. {lesson.assignment.subject.name}')}",
+                f"DESCRIPTION:{_escape(chr(10).join(description))}",
+            ]
+            if lesson.room:
+                lines.append(f"LOCATION:{_escape(_('каб. %(room)s') % {'room': lesson.room})}")
+            if lesson.status == Lesson.Status.CANCELLED:
+                lines.append("STATUS:CANCELLED")
+            lines.append("END:VEVENT")
+        homework = (
+            Homework.objects.filter(lesson__assignment__school_class_id__in=class_ids)
+            .filter(_in_subgroup(student, "lesson__assignment__"))
+            .filter(Q(due_date__range=(first, last)) | Q(due_date__isnull=True, lesson__date__range=(first, last)))
+            .select_related("lesson__assignment__subject")
+        )
+        for hw in homework:
+            if not enrolment.covers(hw.lesson.assignment.school_class_id, hw.lesson.date):
+                continue
+            due = hw.due_date or hw.lesson.date
+            lines += [
+                "BEGIN:VEVENT", f"UID:homework-{hw.pk}@zhurnal", f"DTSTAMP:{stamp}",
+                f"DTSTART;VALUE=DATE:{due:%Y%m%d}", f"DTEND;VALUE=DATE:{due + timedelta(days=1):%Y%m%d}",
+                f"SUMMARY:{_escape(_('Д/з: %(subject)s') % {'subject': hw.lesson.assignment.subject.name})}",
+                f"DESCRIPTION:{_escape(hw.text)}", "TRANSP:TRANSPARENT", "END:VEVENT",
+            ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
