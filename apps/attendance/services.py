@@ -34,7 +34,7 @@ def attendance_set(
         with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
             ensure_may_keep_lesson(acting_user, lesson, student)
             current = AttendanceMark.objects.select_for_update().filter(lesson=lesson, student=student).first()
-            check_version(current, expected_version)
+            check_version(current, expected_version, same=(current.kind if current else "") == kind)
             if not kind:
                 if current is not None:
                     current.delete()

@@ -32,7 +32,7 @@ from apps.students.models import Enrollment, Student
 GRADUATING_GRADES = frozenset({9, 11})
 
 
-@dataclass
+@dataclass(slots=True)
 class CellMark:
     work_type_id: int
     value: str
@@ -41,7 +41,7 @@ class CellMark:
     short: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     lesson: Lesson
     student_id: int
@@ -230,18 +230,21 @@ def _facts(assignment: TeachingAssignment, lessons: Q, span: tuple[date, date]) 
 
 
 def _cells(facts: _Facts, student: Student, lessons: list[Lesson]) -> list[Cell]:
+    spans = facts.spans[student.pk]
+    whole = len(spans) == 1 and spans[0][0] <= lessons[0].date and (
+        spans[0][1] is None or spans[0][1] >= lessons[-1].date) if lessons else True
+    attendance, marks, pk = facts.attendance, facts.marks, student.pk
     cells = []
     for lesson in lessons:
-        key = (lesson.pk, student.pk)
-        kind, att_version = facts.attendance.get(key, ("", 0))
+        key = (lesson.pk, pk)
+        kind, att_version = attendance.get(key, ("", 0))
         cells.append(Cell(
-            lesson=lesson, student_id=student.pk, enrolled=_enrolled_on(facts.spans[student.pk], lesson.date),
-            attendance=kind, attendance_version=att_version, marks=facts.marks.get(key, []),
+            lesson, pk, whole or _enrolled_on(spans, lesson.date), kind, att_version, marks.get(key, []),
         ))
     return cells
 
 
-def _grid_lessons(**filters) -> list[Lesson]:
+def grid_lessons(**filters) -> list[Lesson]:
     return list(
         Lesson.objects.filter(**filters)
         .annotate(has_homework=Exists(Homework.objects.filter(lesson=OuterRef("pk"))))
@@ -266,7 +269,7 @@ def journal_grid(
         periods = periods_for(assignment, user=user)
         period = next((p for p in periods if p.pk == period.pk), period)
     span = (period.starts_on, period.ends_on)
-    lessons = _grid_lessons(assignment=assignment, date__range=span)
+    lessons = grid_lessons(assignment=assignment, date__range=span)
     facts = _facts(assignment, Q(lesson__assignment=assignment, lesson__date__range=span), span)
     attestation: dict[int, dict[tuple[str, int | None], PeriodMark]] = defaultdict(dict)
     for pm in PeriodMark.objects.filter(assignment=assignment):
@@ -292,7 +295,7 @@ def lesson_grid(*, lesson: Lesson, user=None) -> JournalGrid:
     """One lesson's column of the journal, for the lesson page (the substitute fills it
     there): the students on the lesson date, their marks and absences. 7 queries."""
     assignment = lesson.assignment
-    lessons = _grid_lessons(pk=lesson.pk)
+    lessons = grid_lessons(pk=lesson.pk)
     facts = _facts(assignment, Q(lesson_id=lesson.pk), (lesson.date, lesson.date))
     work_types = list(WorkType.objects.filter(school_id=assignment.school_id, is_active=True))
     policy = school_policy(assignment.school)

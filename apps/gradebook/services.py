@@ -163,9 +163,11 @@ def mark_lesson_held(lesson: Lesson, acting_user=None) -> None:
     lesson_mark_held(lesson=lesson, acting_user=acting_user)
 
 
-def check_version(current, expected_version: int) -> None:
+def check_version(current, expected_version: int, *, same: bool = False) -> None:
+    """A write must have seen the stored version. `same`: the stored row already holds what
+    is being written (a retry after a lost answer), which is no overwrite and no conflict."""
     stored = current.version if current is not None else 0
-    if stored != expected_version:
+    if stored != expected_version and not same:
         raise ConflictError(current)
 
 
@@ -203,7 +205,8 @@ def mark_set(
                 Mark.objects.select_for_update()
                 .filter(lesson=lesson, student=student, work_type=work_type).first()
             )
-            check_version(current, expected_version)
+            check_version(current, expected_version, same=current is not None and current.value == value
+                          and (comment is None or comment.strip() == current.comment))
             if current is None:
                 current = Mark.objects.create(
                     school_id=lesson.school_id, lesson=lesson, student=student, work_type=work_type,
@@ -259,8 +262,9 @@ def mark_delete(
             Mark.objects.select_for_update()
             .filter(lesson=lesson, student=student, work_type=work_type).first()
         )
-        if current is None or current.version != expected_version:
-            raise ConflictError(current)
+        if current is None:
+            return  # already removed: a retry, or someone else removed it too
+        check_version(current, expected_version)
         ensure_reason_for_correction(school=lesson.school, entered_at=current.entered_at, reason=reason)
         current.delete()
 

@@ -7,14 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm
 from apps.attendance.models import AttendanceKind
 from apps.attendance.services import attendance_all_present, attendance_set
+from apps.gradebook import render as markup
 from apps.gradebook import selectors
 from apps.gradebook.errors import ConflictError
 from apps.gradebook.forms import HomeworkForm, LessonForm
@@ -41,7 +40,6 @@ from apps.homework.models import Homework, HomeworkAttachment
 from apps.homework.services import homework_attachment_add, homework_attachment_remove, homework_set
 from apps.schedule.models import Lesson
 from apps.schedule.selectors import ktp_suggestion
-from apps.school.models import StudyPeriod
 from apps.school.services import school_today
 from apps.students.models import Student
 
@@ -76,9 +74,9 @@ def _visible_lessons(ctx):
     )
 
 
-def _partial(template: str, context: dict, status: int) -> HttpResponse:
-    """A cell fragment: rendered without the page's context processors (menu, counters)."""
-    return HttpResponse(render_to_string(template, context), status=status)
+def _partial(html: str, status: int) -> HttpResponse:
+    """A grid fragment for htmx (render.py writes the same markup as the page)."""
+    return HttpResponse(html, status=status)
 
 
 def _error_text(error: Exception) -> str:
@@ -152,11 +150,15 @@ def journal_page(request, assignment_id: int):
             # A school's first journal: the reference list of work types (seed 004) appears.
             grid.work_types = work_types_ensure(school=ctx.school)
     can_edit = keeps and grid is not None and not grid.locked
+    can_edit_finals = keeps and grid is not None and not grid.finals_locked
+    may_audit = ctx.may(Perm.READ_ALL_JOURNALS) or keeps
+    table = markup.grid_html(
+        grid, urls=markup.GridUrls(ctx.school.pk, assignment.pk), today=today, can_edit=can_edit,
+        can_edit_finals=can_edit_finals, may_audit=may_audit,
+    ) if grid is not None else ""
     return render(request, "gradebook/journal.html", {
         "assignment": assignment, "periods": periods, "period": period, "grid": grid, "can_edit": can_edit,
-        "keeps": keeps, "can_edit_finals": keeps and grid is not None and not grid.finals_locked,
-        "today": today, "attendance_kinds": AttendanceKind.choices,
-        "may_audit": ctx.may(Perm.READ_ALL_JOURNALS) or keeps,
+        "keeps": keeps, "can_edit_finals": can_edit_finals, "today": today, "may_audit": may_audit, "table": table,
     })
 
 
@@ -169,12 +171,10 @@ def _cell_lesson(request):
     return lesson, student
 
 
-def _cell_response(lesson, student, *, status=200, error=None, typed="", need_reason=False, editable=True):
+def _cell_response(lesson, student, *, status=200, error=None, typed="", need_reason=False):
     cell = selectors.journal_cell(lesson=lesson, student=student)
-    return _partial("gradebook/_cell.html", {
-        "cell": cell, "error": error, "conflict": status == 409, "typed": typed if error else "",
-        "saved": error is None, "need_reason": need_reason, "editable": editable,
-    }, status=status)
+    return _partial(markup.cell_html(cell, error=error, conflict=status == 409, typed=typed if error else "",
+                                     saved=error is None, need_reason=need_reason), status=status)
 
 
 @_journal_view
@@ -258,10 +258,10 @@ def period_mark_save(request, assignment_id: int):
     except (ConflictError, ValidationError, PermissionDenied) as refused:
         status, error, need_reason = _refusal(refused)
     row = selectors.journal_row(assignment=assignment, period=period, student=student, periods=periods)
-    return _partial("gradebook/_finals.html", {
-        "row": row, "period": period, "error": error, "error_kind": kind, "typed": (typed or "-") if error else "",
-        "need_reason": need_reason, "can_edit": True, "can_edit_finals": True, "saved_kind": kind if not error else "",
-    }, status=status)
+    return _partial(markup.finals_html(
+        row, can_edit=True, can_edit_finals=True, error=error, error_kind=kind,
+        typed=(typed or "-") if error else "", need_reason=need_reason, saved_kind=kind if not error else "",
+    ), status=status)
 
 
 # --- the lesson page -----------------------------------------------------------------------
@@ -317,10 +317,14 @@ def lesson_page(request, lesson_id: int):
                     return redirect("journal:lesson", school_id=ctx.school.pk, lesson_id=lesson.pk)
         status = 422
     grid = selectors.lesson_grid(lesson=lesson, user=ctx.user)
+    today = school_today(ctx.school)
+    table = markup.grid_html(grid, urls=markup.GridUrls(ctx.school.pk), today=today, finals=False,
+                             can_edit=can_edit and lesson.date <= today)
     return render(request, "gradebook/lesson.html", {
+        "table": table,
         "lesson": lesson, "homework": homework, "can_edit": can_edit, "grid": grid,
         "lesson_form": lesson_form, "homework_form": homework_form, "suggestion": suggestion,
-        "today": school_today(ctx.school), "may_audit": ctx.may(Perm.READ_ALL_JOURNALS) or can_edit,
+        "today": today, "may_audit": ctx.may(Perm.READ_ALL_JOURNALS) or can_edit,
         "sees_grid": assignments_visible_to(ctx).filter(pk=lesson.assignment_id).exists(),
     }, status=status)
 
@@ -365,10 +369,9 @@ def lesson_present(request, lesson_id: int):
     except (ValidationError, PermissionDenied) as refused:
         _status, error, _reason = _refusal(refused)
     if request.htmx:
-        lesson = selectors._grid_lessons(pk=lesson.pk)[0]
-        return _partial("gradebook/_lesson_head.html", {
-            "l": lesson, "school": ctx.school, "can_edit": True, "today": school_today(ctx.school), "error": error,
-        }, status=422 if error else 200)
+        lesson = selectors.grid_lessons(pk=lesson.pk)[0]
+        return _partial(markup.head_html(lesson, urls=markup.GridUrls(ctx.school.pk), can_edit=True,
+                                         today=school_today(ctx.school), error=error), status=422 if error else 200)
     if error:
         messages.error(request, error)
     else:
@@ -441,8 +444,3 @@ def history_student(request, assignment_id: int, student_id: int):
     return render(request, "gradebook/history.html", {
         "assignment": assignment, "student": student, "lines": student_history(assignment=assignment, student=student),
     })
-
-
-def grid_url(school_id: int, assignment_id: int, period: StudyPeriod | None = None) -> str:
-    url = reverse("journal:grid", args=[school_id, assignment_id])
-    return f"{url}?period={period.pk}" if period else url

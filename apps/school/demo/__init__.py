@@ -13,6 +13,7 @@ from importlib import import_module
 
 # Dotted paths of `populate(demo)` functions, run after the structure, in this order.
 DEMO_STEPS: list[str] = [
+    "apps.schedule.demo.populate",  # the class journal: timetable, КТП, lessons, marks (the others read it)
     "apps.diary.demo.populate",
 ]
 
