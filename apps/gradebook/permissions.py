@@ -83,3 +83,28 @@ def in_school_time(view):
 def school_page(perm=None, *, check=None):
     """school_view (the access precondition) with the school's time zone active."""
     return lambda view: school_view(perm, check=check)(in_school_time(view))
+
+
+def visible_assignment(ctx, pk: int, *related: str) -> TeachingAssignment:
+    """One assignment whose journal this user may open, or 404 (missing and not yours alike).
+
+    The same rule as assignments_visible_to, checked on the fetched row: one indexed query
+    instead of the DISTINCT over joins a queryset of all visible assignments needs.
+    """
+    from django.http import Http404
+
+    assignment = (
+        TeachingAssignment.objects.filter(school=ctx.school, pk=pk)
+        .select_related("school_class", *related).first()
+    )
+    if assignment is None:
+        raise Http404
+    user = ctx.user
+    if (
+        ctx.may(Perm.READ_ALL_JOURNALS)
+        or assignment.teacher_id == user.pk
+        or assignment.school_class.class_teacher_id == user.pk
+        or has_journal_grant(user, assignment)
+    ):
+        return assignment
+    raise Http404

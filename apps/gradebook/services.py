@@ -223,10 +223,12 @@ def mark_set(
                 current.save(update_fields=["value", "comment", "version"])
             return current
     except IntegrityError as exc:
-        # Someone created the same mark between our read and our insert.
-        raise ConflictError(
-            Mark.objects.filter(lesson=lesson, student=student, work_type=work_type).first()
-        ) from exc
+        # Someone created the same mark between our read and our insert: the same value is
+        # a retry (no conflict), another value is refused with the stored one.
+        current = Mark.objects.filter(lesson=lesson, student=student, work_type=work_type).first()
+        if current is not None and current.value == value:
+            return current
+        raise ConflictError(current) from exc
 
 
 def mark_comment_set(

@@ -1,12 +1,16 @@
 """Journal pages. HTTP only: access, input, one service call, render a page or a partial."""
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +30,7 @@ from apps.gradebook.permissions import (
     can_keep_lesson,
     reads_all_journals,
     school_page,
+    visible_assignment,
 )
 from apps.gradebook.services import (
     ReasonRequiredError,
@@ -130,10 +135,7 @@ def journal_index(request):
 def journal_page(request, assignment_id: int):
     """The grid of one assignment for one period; editable for whoever keeps it."""
     ctx = request.school_ctx
-    assignment = get_object_or_404(
-        assignments_visible_to(ctx).select_related("school_class", "subgroup", "subject", "teacher", "year", "school"),
-        pk=assignment_id,
-    )
+    assignment = visible_assignment(ctx, assignment_id, "subgroup", "subject", "teacher", "year", "school")
     periods = selectors.periods_for(assignment, user=ctx.user)
     today = school_today(ctx.school)
     wanted = _int(request.GET.get("period"))
@@ -143,23 +145,65 @@ def journal_page(request, assignment_id: int):
         or (periods[-1] if periods and today > periods[-1].ends_on else (periods[0] if periods else None))
     )
     keeps = can_keep_assignment(ctx.user, assignment) and not assignment.year.is_read_only
-    grid = None
-    if period is not None:
-        grid = selectors.journal_grid(assignment=assignment, period=period, user=ctx.user, periods=periods)
-        if keeps and not grid.work_types:
-            # A school's first journal: the reference list of work types (seed 004) appears.
-            grid.work_types = work_types_ensure(school=ctx.school)
-    can_edit = keeps and grid is not None and not grid.locked
-    can_edit_finals = keeps and grid is not None and not grid.finals_locked
     may_audit = ctx.may(Perm.READ_ALL_JOURNALS) or keeps
-    table = markup.grid_html(
-        grid, urls=markup.GridUrls(ctx.school.pk, assignment.pk), today=today, can_edit=can_edit,
-        can_edit_finals=can_edit_finals, may_audit=may_audit,
-    ) if grid is not None else ""
+    grid = _grid_page(ctx, assignment, period, periods, today, keeps, may_audit) if period is not None else None
     return render(request, "gradebook/journal.html", {
-        "assignment": assignment, "periods": periods, "period": period, "grid": grid, "can_edit": can_edit,
-        "keeps": keeps, "can_edit_finals": can_edit_finals, "today": today, "may_audit": may_audit, "table": table,
+        "assignment": assignment, "periods": periods, "period": period, "grid": grid, "keeps": keeps,
+        "can_edit": bool(grid and grid.can_edit), "can_edit_finals": bool(grid and grid.can_edit_finals),
+        "today": today, "may_audit": may_audit,
     })
+
+
+GRID_CACHE_SECONDS = 900
+
+
+@dataclass
+class GridPage:
+    """What the grid page shows of a grid: the rendered table and the toolbar's facts.
+    Cached under the grid's fingerprint, so an unchanged grid is not built again."""
+
+    table: str
+    can_edit: bool
+    can_edit_finals: bool
+    locked: bool
+    unlocked_until: object
+    marks_allowed: bool
+    work_types: list[tuple[int, str, str]]
+    work_type_names: dict[int, str]
+    thresholds_label: str
+    has_lessons: bool
+
+
+def _grid_page(ctx, assignment, period, periods, today, keeps: bool, may_audit: bool) -> GridPage:
+    """The grid of (assignment, period) for this user, from the cache when nothing changed.
+
+    The key holds everything the HTML depends on: the rows (grid_fingerprint), the periods
+    with their locks and this user's grant, what the user may do, the day and the language.
+    """
+    state = [(p.pk, p.starts_on, p.ends_on, p.is_locked, p.grant_until) for p in periods]
+    fingerprint = selectors.grid_fingerprint(assignment=assignment, period=period)
+    raw = repr((assignment.pk, assignment.school_class_id, assignment.subgroup_id, period.pk, state, keeps,
+                may_audit, today, get_language(), fingerprint))
+    key = "journal-grid:" + hashlib.sha256(raw.encode()).hexdigest()
+    page = cache.get(key)
+    if page is not None:
+        return page
+    grid = selectors.journal_grid(assignment=assignment, period=period, user=ctx.user, periods=periods)
+    if keeps and not grid.work_types:
+        # A school's first journal: the reference list of work types (seed 004) appears.
+        grid.work_types = work_types_ensure(school=ctx.school)
+    can_edit, can_edit_finals = keeps and not grid.locked, keeps and not grid.finals_locked
+    page = GridPage(
+        table=markup.grid_html(grid, urls=markup.GridUrls(ctx.school.pk, assignment.pk), today=today,
+                               can_edit=can_edit, can_edit_finals=can_edit_finals, may_audit=may_audit),
+        can_edit=can_edit, can_edit_finals=can_edit_finals, locked=grid.locked, unlocked_until=grid.unlocked_until,
+        marks_allowed=grid.marks_allowed,
+        work_types=[(wt.pk, wt.name, str(wt.weight)) for wt in grid.work_types],
+        work_type_names=grid.work_type_names, thresholds_label=str(grid.policy.thresholds_label),
+        has_lessons=bool(grid.lessons),
+    )
+    cache.set(key, page, GRID_CACHE_SECONDS)
+    return page
 
 
 def _cell_lesson(request):
@@ -238,9 +282,7 @@ def cell_comment(request):
 def period_mark_save(request, assignment_id: int):
     """A period, year, exam or final mark from the grid; answers the row's attestation cells."""
     ctx = request.school_ctx
-    assignment = get_object_or_404(
-        assignments_visible_to(ctx).select_related("school_class", "year", "school"), pk=assignment_id
-    )
+    assignment = visible_assignment(ctx, assignment_id, "year", "school")
     periods = selectors.periods_for(assignment)
     period = next((p for p in periods if p.pk == _int(request.POST.get("period"))), None)
     if period is None:
@@ -435,10 +477,7 @@ def history_lesson(request, lesson_id: int):
 def history_student(request, assignment_id: int, student_id: int):
     """A student's row of one journal for the year: marks, absences, period marks."""
     ctx = request.school_ctx
-    assignment = get_object_or_404(
-        assignments_visible_to(ctx).select_related("school_class", "subgroup", "subject", "teacher", "year"),
-        pk=assignment_id,
-    )
+    assignment = visible_assignment(ctx, assignment_id, "subgroup", "subject", "teacher", "year")
     _may_read_history(ctx, can_keep_assignment(ctx.user, assignment))
     student = get_object_or_404(Student.objects.filter(school=ctx.school), pk=student_id)
     return render(request, "gradebook/history.html", {

@@ -19,6 +19,7 @@ from apps.gradebook.permissions import (
     can_keep_assignment,
     reads_all_journals,
     school_page,
+    visible_assignment,
 )
 from apps.schedule import selectors, services
 from apps.schedule.ktp_excel import XLSX_TYPE, ktp_template, ktp_workbook, parse_ktp
@@ -32,10 +33,7 @@ SIGNING_SALT = "ktp-import"
 
 
 def _assignment(ctx, assignment_id: int):
-    return get_object_or_404(
-        assignments_visible_to(ctx).select_related("school_class", "subgroup", "subject", "teacher", "year", "school"),
-        pk=assignment_id,
-    )
+    return visible_assignment(ctx, assignment_id, "subgroup", "subject", "teacher", "year", "school")
 
 
 def _may_edit(ctx, assignment) -> bool:

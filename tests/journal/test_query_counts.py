@@ -1,6 +1,7 @@
 """The journal's query counts do not grow with the class or the number of lessons."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,8 +18,10 @@ from tests.conftest import build_school_world
 from tests.journal.conftest import MONDAY, make_lessons, make_students
 
 GRID_QUERIES = 8
-# session, user, role grants, context processor (2), assignment lookup, periods; then the grid.
-GRID_PAGE_QUERIES = 14
+# session, user, role grants, context processors (2), the assignment, its periods with their
+# locks, the grid's fingerprint; then the grid itself (7) when it changed since last rendered.
+GRID_PAGE_QUERIES = 15
+GRID_PAGE_CACHED_QUERIES = 8
 CELL_SAVE_QUERIES = 4
 CELL_REQUEST_QUERIES = 14
 
@@ -56,9 +59,13 @@ def test_grid_page_is_constant(client, jw, django_assert_max_num_queries, n_stud
     _fill(jw, n_students, n_lessons)
     client.force_login(jw.users["teacher"])
     url = reverse("journal:grid", args=[jw.school.pk, jw.assignment.pk])
+    cache.clear()
     with django_assert_max_num_queries(GRID_PAGE_QUERIES):
         response = client.get(url, {"period": jw.period.pk})
     assert response.status_code == 200
+    with django_assert_max_num_queries(GRID_PAGE_CACHED_QUERIES):  # nothing changed: the rendered grid is reused
+        again = client.get(url, {"period": jw.period.pk})
+    assert again.context["grid"].table == response.context["grid"].table
 
 
 def test_grid_counts_are_equal_small_and_large(jw):

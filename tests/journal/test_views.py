@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apps.attendance.models import AttendanceMark
 from apps.gradebook.models import Mark, PeriodMark
-from apps.gradebook.selectors import journal_cell
+from apps.gradebook.selectors import journal_cell, journal_grid
 from apps.gradebook.services import mark_set
 from apps.homework.models import Homework
 from apps.schedule.models import Lesson, TimetableEntry
@@ -121,8 +121,7 @@ def test_student_enrolled_in_november_has_no_cells_before(client, jw):
     f.EnrollmentFactory(school_class=jw.school_class, student=late, starts_on=date(2026, 11, 5))
     november = f.LessonFactory(assignment=jw.assignment, date=date(2026, 11, 9))
     q2 = f.StudyPeriodFactory(year=jw.year, number=2, name="2 четверть", starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 27))
-    client.force_login(jw.users["teacher"])
-    grid = client.get(grid_url(jw), {"period": q2.pk}).context["grid"]
+    grid = journal_grid(assignment=jw.assignment, period=q2)
     row = next(r for r in grid.rows if r.student == late)
     by_lesson = {c.lesson.pk: c.enrolled for c in row.cells}
     assert by_lesson == {jw.lesson.pk: False, november.pk: True}
