@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -198,7 +199,7 @@ def _grid_page(ctx, assignment, period, periods, today, keeps: bool, may_audit: 
                                can_edit=can_edit, can_edit_finals=can_edit_finals, may_audit=may_audit),
         can_edit=can_edit, can_edit_finals=can_edit_finals, locked=grid.locked, unlocked_until=grid.unlocked_until,
         marks_allowed=grid.marks_allowed,
-        work_types=[(wt.pk, wt.name, str(wt.weight)) for wt in grid.work_types],
+        work_types=[(wt.pk, wt.name, number_format(wt.weight, 1)) for wt in grid.work_types],
         work_type_names=grid.work_type_names, thresholds_label=str(grid.policy.thresholds_label),
         has_lessons=bool(grid.lessons),
     )

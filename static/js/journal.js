@@ -64,8 +64,15 @@
     return () => grid.querySelector(`td[data-period-student="${student}"][data-kind="${kind}"]`);
   }
 
+  // Roving tabindex: Tab reaches the grid at the cell last used, arrows move inside it.
+  let roving = grid.querySelector("td[data-lesson], td[data-period-student]");
+  if (roving) roving.tabIndex = 0;
+
   function focusCell(td) {
     if (!td) return;
+    if (roving && roving !== td) roving.tabIndex = -1;
+    td.tabIndex = 0;
+    roving = td;
     td.focus();
     td.scrollIntoView({ block: "nearest", inline: "nearest" });
     showPanel(td);

@@ -258,3 +258,40 @@ def test_the_lesson_page_suggests_the_next_plan_topic(client, jw):
     page = client.get(_url("journal:lesson", jw, jw.lesson.pk))
     assert "По КТП следующая тема: «Натуральные числа»" in page.content.decode()
     assert page.context["lesson_form"]["plan_topic"].value() is not None
+
+
+def test_the_reused_grid_is_rebuilt_after_every_kind_of_change(client, jw):
+    """The page keeps the rendered grid while nothing in it changed; each change shows at once."""
+    from apps.gradebook.services import lesson_details_set
+    from apps.homework.services import homework_set
+    from apps.schedule.services import lesson_substitute
+    from apps.students.models import Student
+
+    teacher = jw.users["teacher"]
+    client.force_login(teacher)
+    url = _url("journal:grid", jw, jw.assignment.pk)
+
+    def grid() -> str:
+        return client.get(url, {"period": jw.period.pk}).context["grid"].table
+
+    first = grid()
+    assert grid() == first
+    mark_set(acting_user=teacher, lesson=jw.lesson, student=jw.student, work_type=jw.oral, value="5", expected_version=0)
+    assert ">5</span>" in grid()
+    attendance_set(acting_user=teacher, lesson=_reload(jw.lesson), student=jw.student, kind="оп", expected_version=0)
+    assert 'jc-a-оп">оп' in grid()
+    lesson_details_set(acting_user=teacher, lesson=_reload(jw.lesson), topic="Десятичные дроби")
+    assert "Десятичные дроби" in grid()
+    homework_set(acting_user=teacher, lesson=_reload(jw.lesson), text="§ 3", expected_version=0)
+    assert "jl-hw" in grid()
+    lesson_substitute(acting_user=jw.users["dispatcher"], lesson=_reload(jw.lesson), teacher=other_teacher(jw))
+    assert "jl-flag-sub" in grid()
+    Student.objects.filter(pk=jw.student.pk).update(last_name="Переименованный")
+    assert "Переименованный" in grid()
+    period_lock(acting_user=jw.users["deputy"], period=jw.period)
+    response = client.get(url, {"period": jw.period.pk})
+    assert not response.context["can_edit"] and 'data-editable="0"' in response.content.decode()
+
+
+def _reload(lesson):
+    return Lesson.objects.select_related("school", "assignment__school_class", "assignment__year").get(pk=lesson.pk)
