@@ -85,6 +85,29 @@ def deputy_classes(ctx, duration):
 SCENARIOS = [teacher_landing, deputy_classes]
 
 
+def _cookie_for(ctx, login: str) -> str | None:
+    if login not in ctx.cookies:
+        user = User.objects.filter(username=login).first()
+        if user is None:
+            return None
+        ctx.cookies[login] = session_cookie(user)
+    return ctx.cookies[login]
+
+
+def secretary_order_register(ctx, duration):
+    """The secretary's register of orders (contingent), opened many times a day."""
+    if _cookie_for(ctx, "secretary") is None:
+        return None
+    return Scenario("secretary order register", [_get(ctx, "secretary", ctx.url("orders:register"))], rate=20, duration=duration)
+
+
+def class_teacher_student_list(ctx, duration):
+    """The class teacher's list of their class's personal files."""
+    if "teacher" not in ctx.cookies:
+        return None
+    return Scenario("class teacher student list", [_get(ctx, "teacher", ctx.url("students:list"))], rate=30, duration=duration)
+
+
 def parents_landing(ctx, duration):
     """Many different parents open the school's home page (their children's cards)."""
     if not ctx.parent_cookies:
@@ -96,6 +119,7 @@ def parents_landing(ctx, duration):
 
 SCENARIOS.append(parents_landing)
 
+SCENARIOS += [secretary_order_register, class_teacher_student_list]
 
 # --- the e-diary: the evening peak of parents ---------------------------------------------------
 

@@ -10,7 +10,6 @@ URL_SAMPLES = {
     "school:shift-bells": lambda w: {"pk": w.shift.pk},
     "school:class-detail": lambda w: {"pk": w.school_class.pk},
     "school:subgroup-members": lambda w: {"pk": w.subgroup.pk},
-    "school:student-detail": lambda w: {"pk": w.student.pk},
     "accounts:user-roles": lambda w: {"user_id": w.users["teacher"].pk},
 }
 
@@ -23,6 +22,11 @@ from tests.journal.permission_samples import JOURNAL_CHECK_EXPECTATIONS, JOURNAL
 
 URL_SAMPLES.update(JOURNAL_URL_SAMPLES)
 CHECK_EXPECTATIONS.update(JOURNAL_CHECK_EXPECTATIONS)
+
+from tests.orders.permission_samples import ORDERS_CHECK_EXPECTATIONS, ORDERS_URL_SAMPLES  # noqa: E402
+
+URL_SAMPLES.update(ORDERS_URL_SAMPLES)
+CHECK_EXPECTATIONS.update(ORDERS_CHECK_EXPECTATIONS)
 
 from tests.diary.permission_samples import DIARY_CHECK_EXPECTATIONS, DIARY_URL_SAMPLES  # noqa: E402
 

@@ -104,3 +104,42 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.at:%d.%m.%Y %H:%M}"
+
+
+class LoginIssue(models.Model):
+    """Who issued a login or a temporary password to whom, how (seed 001 item 18).
+
+    The password itself is never stored: the slip is printed from memory, the e-mail is
+    sent by a worker that sets a fresh temporary password at the moment of sending.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("создана учётная запись")
+        REISSUED = "reissued", _("выдан новый временный пароль")
+
+    class Channel(models.TextChoices):
+        SLIP = "slip", _("бланк (PDF)")
+        EMAIL = "email", _("электронная почта")
+
+    school = models.ForeignKey("school.School", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кому"), on_delete=models.CASCADE, related_name="login_issues")
+    role = models.CharField(_("роль"), max_length=20, choices=Role.choices)
+    student = models.ForeignKey(
+        "students.Student", verbose_name=_("обучающийся"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("действие"), max_length=10, choices=Action.choices)
+    channel = models.CharField(_("способ"), max_length=10, choices=Channel.choices)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("кто выдал"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("когда"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("письмо отправлено"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("выдача логина")
+        verbose_name_plural = _("журнал выдачи логинов")
+        ordering = ["-issued_at", "-pk"]
+        indexes = [models.Index(fields=["school", "issued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.issued_at:%d.%m.%Y}"

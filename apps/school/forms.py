@@ -21,8 +21,6 @@ from apps.school.models import (
     StudyPeriod,
 )
 from apps.school.policy import POLICY_FIELDS
-from apps.staff.models import StaffMember
-from apps.students.models import Guardian, Guardianship, Student
 
 
 class DateInput(forms.DateInput):
@@ -187,53 +185,6 @@ class TeachingAssignmentForm(SchoolModelForm):
         if subgroup and subject and subgroup.subject_id != subject.pk:
             self.add_error("subgroup", _("Подгруппа создана для другого предмета."))
         return data
-
-
-class StaffMemberForm(SchoolModelForm):
-    staff_fields = ("user",)
-
-    class Meta:
-        model = StaffMember
-        fields = ["user", "position", "qualification", "education", "hired_on", "left_on"]
-
-
-class StudentForm(SchoolModelForm):
-    class Meta:
-        model = Student
-        fields = ["last_name", "first_name", "patronymic", "birth_date", "sex", "snils"]
-
-
-class GuardianForm(SchoolModelForm):
-    class Meta:
-        model = Guardian
-        fields = ["last_name", "first_name", "patronymic", "phone", "email"]
-
-
-class EnrollForm(forms.Form):
-    school_class = forms.ModelChoiceField(label=_("Класс"), queryset=SchoolClass.objects.none())
-    starts_on = forms.DateField(label=_("С даты"), widget=DateInput())
-    note = forms.CharField(label=_("Основание"), max_length=300, required=False)
-
-    def __init__(self, *args, year: AcademicYear | None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if year is not None:
-            self.fields["school_class"].queryset = year.classes.order_by("grade", "letter")
-        self.fields["school_class"].widget.attrs["class"] = "form-select"
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("enroll", _("Зачислить в класс")))
-
-
-class GuardianLinkForm(forms.Form):
-    guardian = forms.ModelChoiceField(label=_("Родитель"), queryset=Guardian.objects.none())
-    relationship = forms.ChoiceField(label=_("Кем приходится"), choices=Guardianship.Relationship.choices)
-
-    def __init__(self, *args, school: School, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["guardian"].queryset = Guardian.objects.filter(school=school)
-        self.fields["guardian"].widget.attrs["class"] = "form-select"
-        self.fields["relationship"].widget.attrs["class"] = "form-select"
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("link", _("Связать")))
 
 
 class BellRowForm(forms.Form):

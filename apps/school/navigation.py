@@ -51,10 +51,19 @@ MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
         NavItem(_("Электронный дневник"), "diary:index", Perm.READ_OWN_DIARY, _("Неделя, оценки, задания, расписание, статистика")),
     )),
     (_("Люди"), (
-        _section("students", _("Личные дела и история классов")),
-        _section("guardians", _("Родители и законные представители")),
-        _section("staff", _("Должности и квалификация")),
+        NavItem(_("Обучающиеся"), "students:list", Perm.VIEW_STUDENTS, _("Личные дела и история классов")),
+        NavItem(_("Родители"), "students:guardians", Perm.VIEW_STUDENTS, _("Родители и законные представители")),
+        NavItem(_("Сотрудники"), "staff:list", Perm.VIEW_STAFF, _("Кадры: должности, квалификация, стаж")),
         NavItem(_("Пользователи и роли"), "accounts:users", Perm.MANAGE_ROLES, _("Учётные записи, роли, временные пароли")),
+        NavItem(_("Логины и пароли"), "accounts:logins", Perm.ISSUE_LOGINS, _("Логины обучающимся и родителям, бланки")),
+    )),
+    (_("Контингент"), (
+        NavItem(_("Приказы"), "orders:register", Perm.VIEW_ORDERS, _("Зачисление, выбытие, перевод, выпуск")),
+        NavItem(_("Движение обучающихся"), "orders:movement", Perm.VIEW_ORDERS, _("Прибывшие и выбывшие за период")),
+        NavItem(_("Загрузка из Excel"), "students:import", Perm.MANAGE_STUDENTS, _("Обучающиеся с родителями из файла")),
+        NavItem(_("Дубли"), "students:duplicates", Perm.MANAGE_STUDENTS, _("Повторные записи одного человека")),
+        NavItem(_("Новый учебный год"), "orders:rollover", Perm.MANAGE_YEARS, _("Классы, перевод, выпуск, открытие года")),
+        NavItem(_("Хранилище документов"), "orders:documents", Perm.VIEW_SCHOOL_CARD, _("Подписанные приказы")),
     )),
 )
 

@@ -18,8 +18,6 @@ from apps.classes.models import CurriculumLine, SchoolClass, Subgroup, Subject, 
 from apps.school import forms
 from apps.school.models import AcademicYear, Holiday, Licence, Shift, StudyPeriod
 from apps.school.services import school_today
-from apps.staff.models import StaffMember
-from apps.students.models import Guardian, Student
 
 
 def _d(value: date | None) -> str:
@@ -193,42 +191,6 @@ SECTIONS: tuple[Section, ...] = (
             (_("Предмет"), lambda a: a.subject.name),
             (_("Учитель"), lambda a: a.teacher.full_name),
             (_("Часов"), lambda a: a.hours_per_week),
-        ),
-    ),
-    Section(
-        slug="staff", title=_("Сотрудники"), new_item=_("Новая должность сотрудника"),
-        model=StaffMember, form=forms.StaffMemberForm, select_related=("user",),
-        search_fields=("user__last_name", "user__first_name"),
-        view_perm=Perm.VIEW_STAFF, manage_perm=Perm.MANAGE_STAFF,
-        columns=(
-            (_("ФИО"), lambda s: s.user.full_name),
-            (_("Должность"), lambda s: s.get_position_display()),
-            (_("Категория"), lambda s: s.qualification or "—"),
-            (_("Принят"), lambda s: _d(s.hired_on)),
-            (_("Уволен"), lambda s: _d(s.left_on)),
-        ),
-    ),
-    Section(
-        slug="students", title=_("Обучающиеся"), new_item=_("Новый обучающийся"),
-        model=Student, form=forms.StudentForm, detail_url="school:student-detail", deletable=False,
-        search_fields=("last_name", "first_name", "patronymic"),
-        view_perm=Perm.VIEW_STUDENTS, manage_perm=Perm.MANAGE_STUDENTS,
-        columns=(
-            (_("ФИО"), lambda s: s.full_name),
-            (_("Дата рождения"), lambda s: _d(s.birth_date)),
-            (_("Пол"), lambda s: s.get_sex_display()),
-        ),
-    ),
-    Section(
-        slug="guardians", title=_("Родители"), new_item=_("Новый родитель"),
-        model=Guardian, form=forms.GuardianForm, select_related=("user",),
-        search_fields=("last_name", "first_name", "patronymic", "phone"),
-        view_perm=Perm.VIEW_STUDENTS, manage_perm=Perm.MANAGE_STUDENTS,
-        columns=(
-            (_("ФИО"), lambda g: g.full_name),
-            (_("Телефон"), lambda g: g.phone or "—"),
-            (_("Почта"), lambda g: g.email or "—"),
-            (_("Учётная запись"), lambda g: g.user.username if g.user else "—"),
         ),
     ),
     Section(

@@ -32,6 +32,5 @@ urlpatterns = [
     path("s/<int:school_id>/shifts/<int:pk>/bells/", views.shift_bells, name="shift-bells"),
     path("s/<int:school_id>/classes/<int:pk>/roster/", views.class_detail, name="class-detail"),
     path("s/<int:school_id>/subgroups/<int:pk>/members/", views.subgroup_members, name="subgroup-members"),
-    path("s/<int:school_id>/students/<int:pk>/card/", views.student_detail, name="student-detail"),
     *_section_urls(),
 ]

@@ -17,8 +17,6 @@ from apps.school import services
 from apps.school.access import school_view
 from apps.school.forms import (
     BellFormSet,
-    EnrollForm,
-    GuardianLinkForm,
     SchoolCardForm,
     SchoolRulesForm,
 )
@@ -27,7 +25,6 @@ from apps.school.navigation import landing_sections
 from apps.school.sections import Section
 from apps.students import selectors as student_selectors
 from apps.students import services as student_services
-from apps.students.models import Student
 
 PAGE_SIZE = 50
 
@@ -286,40 +283,4 @@ def subgroup_members(request, pk: int):
             return redirect("school:subgroup-members", school_id=ctx.school.pk, pk=subgroup.pk)
     return render(request, "school/subgroup_members.html", {
         "subgroup": subgroup, "roster": roster, "member_ids": member_ids, "can_manage": can_manage,
-    })
-
-
-@school_view(Perm.VIEW_STUDENTS)
-def student_detail(request, pk: int):
-    ctx = request.school_ctx
-    try:
-        student = student_selectors.student_card(school=ctx.school, student_id=pk)
-    except Student.DoesNotExist as exc:
-        raise Http404 from exc
-    can_manage = ctx.may(Perm.MANAGE_STUDENTS)
-    enroll_form = EnrollForm(request.POST if "enroll" in request.POST else None, year=ctx.open_year)
-    link_form = GuardianLinkForm(request.POST if "link" in request.POST else None, school=ctx.school)
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        if "enroll" in request.POST and enroll_form.is_valid():
-            try:
-                student_services.student_enroll(
-                    acting_user=request.user, student=student, **enroll_form.cleaned_data
-                )
-            except ValidationError as error:
-                add_validation_errors(enroll_form, error)
-            else:
-                messages.success(request, _("Обучающийся зачислен в класс."))
-                return redirect("school:student-detail", school_id=ctx.school.pk, pk=student.pk)
-        if "link" in request.POST and link_form.is_valid():
-            try:
-                student_services.guardian_link(acting_user=request.user, student=student, **link_form.cleaned_data)
-            except ValidationError as error:
-                add_validation_errors(link_form, error)
-            else:
-                messages.success(request, _("Родитель связан с обучающимся."))
-                return redirect("school:student-detail", school_id=ctx.school.pk, pk=student.pk)
-    return render(request, "school/student_detail.html", {
-        "student": student, "can_manage": can_manage, "enroll_form": enroll_form, "link_form": link_form,
     })

@@ -1,3 +1,4 @@
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -23,8 +24,9 @@ class Position(models.TextChoices):
     DISPATCHER = "dispatcher", _("Диспетчер расписания")
 
 
+@pghistory.track()
 class StaffMember(models.Model):
-    """A staff record for the HR inspector: a person's position in a school."""
+    """A staff record for the HR inspector (seed 002): a person's position in a school."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("сотрудник"), on_delete=models.PROTECT, related_name="staff_records")
@@ -33,6 +35,16 @@ class StaffMember(models.Model):
     education = models.CharField(_("образование"), max_length=300, blank=True)
     hired_on = models.DateField(_("принят"), null=True, blank=True)
     left_on = models.DateField(_("уволен"), null=True, blank=True)
+    personnel_number = models.CharField(_("табельный номер"), max_length=20, blank=True)
+    category_until = models.DateField(_("категория действует до"), null=True, blank=True)
+    speciality = models.CharField(_("специальность по диплому"), max_length=300, blank=True)
+    teaching_since = models.DateField(_("педагогический стаж с"), null=True, blank=True)
+    training = models.TextField(_("повышение квалификации"), blank=True, help_text=_("Курсы: год, тема, часы"))
+    snils = models.CharField(_("СНИЛС"), max_length=14, blank=True)
+    consent_on = models.DateField(
+        _("согласие на обработку ПДн"), null=True, blank=True, help_text=_("Дата, когда сотрудник подписал согласие")
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("сотрудник")

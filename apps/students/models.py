@@ -30,6 +30,24 @@ class Sex(models.TextChoices):
     FEMALE = "f", _("женский")
 
 
+class IdentityDocument(models.TextChoices):
+    BIRTH_CERTIFICATE = "birth_certificate", _("свидетельство о рождении")
+    PASSPORT = "passport", _("паспорт гражданина РФ")
+    FOREIGN = "foreign", _("документ иностранного гражданина")
+
+
+class MealCategory(models.TextChoices):
+    """Льготные категории питания (seed 004; regional lists differ, these are the common ones)."""
+
+    NONE = "", _("нет")
+    PRIMARY = "primary", _("1–4 классы (бесплатное горячее питание)")
+    LOW_INCOME = "low_income", _("из малоимущей семьи")
+    LARGE_FAMILY = "large_family", _("из многодетной семьи")
+    DISABLED = "disabled", _("с ОВЗ / ребёнок-инвалид")
+    ORPHAN = "orphan", _("сирота, оставшийся без попечения родителей")
+    SVO = "svo", _("ребёнок участника СВО")
+
+
 class StudentQuerySet(models.QuerySet):
     def enrolled_on(self, day):
         return self.filter(
@@ -49,6 +67,20 @@ class Student(PersonName):
     birth_date = models.DateField(_("дата рождения"))
     sex = models.CharField(_("пол"), max_length=1, choices=Sex.choices)
     snils = models.CharField(_("СНИЛС"), max_length=14, blank=True)
+    # Personal file (личное дело): identity document, addresses, meals.
+    document_type = models.CharField(
+        _("документ"), max_length=20, choices=IdentityDocument.choices, default=IdentityDocument.BIRTH_CERTIFICATE
+    )
+    document_series = models.CharField(_("серия"), max_length=20, blank=True)
+    document_number = models.CharField(_("номер"), max_length=30, blank=True)
+    document_issued_on = models.DateField(_("дата выдачи"), null=True, blank=True)
+    document_issued_by = models.CharField(_("кем выдан"), max_length=300, blank=True)
+    registration_address = models.CharField(_("адрес регистрации"), max_length=500, blank=True)
+    residence_address = models.CharField(_("адрес проживания"), max_length=500, blank=True)
+    meal_category = models.CharField(_("льготное питание"), max_length=20, choices=MealCategory.choices, blank=True)
+    personal_file_number = models.CharField(_("номер личного дела"), max_length=30, blank=True)
+    arrived_from = models.CharField(_("откуда прибыл"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = StudentQuerySet.as_manager()
 
@@ -68,7 +100,13 @@ class Student(PersonName):
     def academic_year(self):
         return None
 
+    @property
+    def document_label(self) -> str:
+        number = " ".join(p for p in (self.document_series, self.document_number) if p)
+        return f"{self.get_document_type_display()} {number}".strip() if number else ""
 
+
+@pghistory.track()
 class Guardian(PersonName):
     """A parent or legal representative, known to the school before any account exists."""
 
@@ -78,6 +116,10 @@ class Guardian(PersonName):
     )
     phone = models.CharField(_("телефон"), max_length=32, blank=True)
     email = models.EmailField(_("электронная почта"), blank=True)
+    address = models.CharField(_("адрес"), max_length=500, blank=True)
+    document = models.CharField(_("документ, удостоверяющий личность"), max_length=200, blank=True)
+    work_place = models.CharField(_("место работы"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("родитель (законный представитель)")
@@ -160,3 +202,69 @@ class Enrollment(models.Model):
     @property
     def academic_year(self):
         return self.school_class.year
+
+
+@pghistory.track()
+class PersonalDataConsent(models.Model):
+    """Согласие на обработку персональных данных (seed 001 items 8 and 13).
+
+    Who gave it (a parent for a minor, the student from 14/18), when, on which document;
+    a withdrawn consent stays on record with the date it was withdrawn.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="consents")
+    guardian = models.ForeignKey(
+        Guardian, verbose_name=_("кто дал согласие"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="consents", help_text=_("Пусто — согласие дал сам обучающийся."),
+    )
+    given_on = models.DateField(_("дата согласия"))
+    document = models.CharField(_("документ"), max_length=300, help_text=_("Например, «Согласие № 17 от 01.09.2026»"))
+    scan = models.FileField(_("скан"), upload_to="consents/%Y/", blank=True)
+    withdrawn_on = models.DateField(_("отозвано"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("согласие на обработку персональных данных")
+        verbose_name_plural = _("согласия на обработку персональных данных")
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("given_on")),
+                name="consent_withdrawn_after_given",
+                violation_error_message=_("Согласие не может быть отозвано раньше, чем дано."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} ({self.given_on:%d.%m.%Y})"
+
+    @property
+    def academic_year(self):
+        return None
+
+    @property
+    def given_by(self) -> str:
+        return self.guardian.full_name if self.guardian_id else self.student.full_name
+
+
+class StudentMerge(models.Model):
+    """A record of two personal files merged into one (duplicates, seed 000 item 20)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    kept = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="merges")
+    removed_id = models.BigIntegerField()
+    removed_data = models.JSONField(_("удалённая запись"))
+    moved = models.JSONField(_("перенесено"), default=dict)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("объединение дублей")
+        verbose_name_plural = _("объединения дублей")
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.removed_id} → {self.kept_id}"

@@ -47,3 +47,111 @@ def current_class_of(students: list[Student], on: date) -> dict[int, SchoolClass
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
     ).select_related("school_class")
     return {e.student_id: e.school_class for e in rows}
+
+
+def students_list(*, students: QuerySet[Student], on: date, query: str = "", class_id: int | None = None):
+    """Students with their class on a date: one query for the page's rows, one for classes."""
+    from django.db.models import OuterRef, Subquery
+
+    current = Enrollment.objects.filter(student=OuterRef("pk"), starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+    qs = students.annotate(
+        class_id=Subquery(current.values("school_class_id")[:1]),
+        class_grade=Subquery(current.values("school_class__grade")[:1]),
+        class_letter=Subquery(current.values("school_class__letter")[:1]),
+    ).select_related("user")
+    for word in query.split():
+        qs = qs.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(patronymic__icontains=word)
+                       | Q(snils__icontains=word) | Q(personal_file_number__iexact=word))
+    if class_id:
+        qs = qs.filter(class_id=class_id)
+    return qs.order_by("last_name", "first_name", "patronymic", "pk")
+
+
+def personal_file(*, students: QuerySet[Student], student_id: int) -> Student:
+    """Everything on the card: history of classes, parents, consents, orders (5 queries)."""
+    from apps.students.models import PersonalDataConsent
+
+    return (
+        students.select_related("user")
+        .prefetch_related(
+            Prefetch("enrollments", queryset=Enrollment.objects.select_related("school_class__year").order_by("starts_on")),
+            Prefetch("guardianships", queryset=Guardianship.objects.select_related("guardian__user").order_by("pk")),
+            Prefetch("consents", queryset=PersonalDataConsent.objects.select_related("guardian").order_by("-given_on", "-pk")),
+        )
+        .get(pk=student_id)
+    )
+
+
+def student_orders(student: Student):
+    from apps.orders.models import OrderItem
+
+    return list(
+        OrderItem.objects.filter(student=student).exclude(order__status="draft")
+        .select_related("order", "from_class", "to_class").order_by("order__order_date", "order__pk")
+    )
+
+
+def change_history(model, obj_ids, limit: int = 30):
+    """Who changed a record and when (pghistory events with their context), newest first."""
+    from apps.accounts.models import User
+
+    event_model = model.pgh_event_model
+    events = list(
+        event_model.objects.filter(pgh_obj_id__in=list(obj_ids)).select_related("pgh_context")
+        .order_by("-pgh_created_at")[:limit]
+    )
+    ids = {(e.pgh_context.metadata or {}).get("user") for e in events if e.pgh_context_id}
+    names = {u.pk: u.short_name for u in User.objects.filter(pk__in=[i for i in ids if i])}
+    for e in events:
+        e.who = names.get((e.pgh_context.metadata or {}).get("user")) if e.pgh_context_id else None
+    return events
+
+
+def duplicate_groups(*, school) -> list[list[Student]]:
+    """Near-duplicates already on the list (seed 000 item 20): the same ФИО and birth date
+    once case, «ё» and spaces are ignored, or the same SNILS, or the same document. Two queries."""
+    from django.db.models import Count, Func, Value
+    from django.db.models.functions import Concat, Upper
+
+    from apps.students.identity import sql_name_key
+
+    base = Student.objects.filter(school=school).annotate(
+        key=sql_name_key(),
+        snils_key=Func("snils", Value(r"\D"), Value(""), Value("g"), function="regexp_replace"),
+        doc_key=Upper(Func(Concat("document_series", "document_number"), Value(r"[\s\-№]"), Value(""),
+                           Value("g"), function="regexp_replace")),
+    )
+    by_name = base.values("key", "birth_date").annotate(n=Count("pk")).filter(n__gt=1).values_list("key", "birth_date")
+    by_snils = base.exclude(snils_key="").values("snils_key").annotate(n=Count("pk")).filter(n__gt=1).values_list("snils_key", flat=True)
+    by_doc = base.filter(doc_key__regex=r"^.{4,}$").values("doc_key").annotate(n=Count("pk")).filter(n__gt=1).values_list("doc_key", flat=True)
+    names, snilses, docs = list(by_name), list(by_snils), list(by_doc)
+    if not (names or snilses or docs):
+        return []
+    cond = Q(snils_key__in=snilses) | Q(doc_key__in=docs)
+    for key, birth in names:
+        cond |= Q(key=key, birth_date=birth)
+    rows = list(base.filter(cond).order_by("last_name", "first_name", "pk"))
+    # Union the three kinds of match into groups of the same person.
+    parent = {s.pk: s.pk for s in rows}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    seen: dict[tuple, int] = {}
+    for s in rows:
+        for k in (("n", s.key, s.birth_date), ("s", s.snils_key), ("d", s.doc_key)):
+            if not k[1] or (k[0] == "d" and len(k[1]) < 4):
+                continue
+            if k in seen:
+                parent[find(s.pk)] = find(seen[k])
+            else:
+                seen[k] = s.pk
+    groups: dict[int, list[Student]] = {}
+    for s in rows:
+        groups.setdefault(find(s.pk), []).append(s)
+    return [g for g in groups.values() if len(g) > 1]

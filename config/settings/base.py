@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.gradebook",
     "apps.attendance",
     "apps.homework",
+    "apps.orders",
     "apps.diary",
 ]
 

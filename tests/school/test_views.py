@@ -4,7 +4,6 @@ from django.urls import reverse
 
 from apps.classes.models import SchoolClass
 from apps.school.models import AcademicYear
-from apps.students.models import Enrollment
 from tests import factories as f
 
 
@@ -70,17 +69,6 @@ def test_a_closed_year_shows_read_only_and_refuses_edits(client, world):
     assert world.school_class.letter == "А"
 
 
-def test_secretary_enrols_a_student_from_the_card(client, world):
-    student = f.StudentFactory(school=world.school, last_name="Кузнецова", first_name="Дарья")
-    client.force_login(world.users["secretary"])
-    url = reverse("school:student-detail", args=[world.school.pk, student.pk])
-    response = client.post(url, {"enroll": "1", "school_class": world.school_class.pk, "starts_on": "2026-11-16"})
-    assert response.status_code == 302
-    assert Enrollment.objects.get(student=student).starts_on == date(2026, 11, 16)
-    roster = client.get(reverse("school:class-detail", args=[world.school.pk, world.school_class.pk]))
-    assert "Кузнецова Дарья" in roster.content.decode()
-
-
 def test_class_teacher_sets_subgroup_members_of_their_class(client, world):
     client.force_login(world.users["teacher"])
     url = reverse("school:subgroup-members", args=[world.school.pk, world.subgroup.pk])
@@ -124,7 +112,8 @@ def test_section_lists_cost_a_fixed_number_of_queries(client, world, django_asse
         for _ in range(5):
             f.EnrollmentFactory(school_class=cls)
         f.TeachingAssignmentFactory(school_class=cls, teacher=world.users["teacher"])
-    for slug in ("classes", "assignments", "students", "subgroups", "staff"):
+    # Students and staff have their own pages (tests/orders/test_query_counts.py).
+    for slug in ("classes", "assignments", "subgroups"):
         with django_assert_max_num_queries(12):
             assert client.get(reverse(f"school:{slug}-list", args=[world.school.pk])).status_code == 200
 
