@@ -1,7 +1,7 @@
 """Pages around the journal: locked periods and unlock grants (the deputy), the whole class
 journal and the attendance register (the class teacher). HTTP only."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from apps.attendance.selectors import attendance_register
 from apps.classes.models import SchoolClass
 from apps.gradebook import selectors
 from apps.gradebook.forms import UnlockGrantForm
+from apps.gradebook.inputs import add_errors, day_param, int_param, month_param
 from apps.gradebook.models import PeriodUnlockGrant
 from apps.gradebook.permissions import school_page
 from apps.gradebook.services import (
@@ -27,22 +28,6 @@ from apps.gradebook.services import (
 from apps.schedule.selectors import school_teachers
 from apps.school.models import StudyPeriod
 from apps.school.services import school_today
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
 
 # --- locked periods -----------------------------------------------------------------------
 
@@ -102,7 +87,7 @@ def unlock_grant(request):
             period_unlock_grant(acting_user=ctx.user, period=data["period"], user=data["user"],
                                 expires_at=expires_at, reason=data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Разрешение выдано: %(user)s, %(period)s, до %(until)s.") % {
                 "user": data["user"].short_name, "period": data["period"].name,
@@ -144,7 +129,7 @@ def class_journal(request, class_id: int):
     scheme = school_class.year.scheme_for_grade(school_class.grade)
     periods = list(StudyPeriod.objects.filter(year=school_class.year, scheme=scheme).order_by("number"))
     today = school_today(ctx.school)
-    wanted = _int(request.GET.get("period"))
+    wanted = int_param(request.GET.get("period"))
     period = (
         next((p for p in periods if p.pk == wanted), None)
         or next((p for p in periods if p.starts_on <= today <= p.ends_on), None)
@@ -163,12 +148,6 @@ def _classes_for_picker(ctx, school_class):
     return ctx.led_classes
 
 
-def _month(value, default: date) -> date:
-    try:
-        year, month = (int(p) for p in (value or "").split("-")[:2])
-        return date(year, month, 1)
-    except ValueError:
-        return default.replace(day=1)
 
 
 @school_page(Perm.READ_ALL_JOURNALS, check=leads_a_class)
@@ -178,13 +157,8 @@ def attendance_register_page(request, class_id: int):
     ctx = request.school_ctx
     school_class = _class(ctx, class_id)
     today = school_today(ctx.school)
-    month = _month(request.GET.get("month"), today)
-    day = None
-    if request.GET.get("day"):
-        try:
-            day = date.fromisoformat(request.GET["day"])
-        except ValueError:
-            day = None
+    month = month_param(request.GET.get("month"), today)
+    day = day_param(request.GET.get("day"), None)
     now = timezone.localtime(timezone.now(), ctx.school.tz).replace(tzinfo=None)
     register = attendance_register(school_class=school_class, month=month, now=now, day=day)
     prev_month = (month - timedelta(days=1)).replace(day=1)

@@ -2,7 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -23,6 +23,7 @@ from apps.gradebook import selectors
 from apps.gradebook.errors import ConflictError
 from apps.gradebook.forms import HomeworkForm, LessonForm
 from apps.gradebook.history import lesson_history, student_history
+from apps.gradebook.inputs import day_param, int_param
 from apps.gradebook.locks import covering_locks
 from apps.gradebook.models import PeriodMark, WorkType
 from apps.gradebook.permissions import (
@@ -59,18 +60,8 @@ LESSON_RELATED = (
 )
 
 
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
-def _day(value, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 def _visible_lessons(ctx):
@@ -115,7 +106,7 @@ def journal_index(request):
     """The teacher's day (own lessons, substitutions, what is filled in) and the journals."""
     ctx = request.school_ctx
     today = school_today(ctx.school)
-    day = _day(request.GET.get("day"), today)
+    day = day_param(request.GET.get("day"), today)
     assignments = []
     if ctx.open_year is not None:
         assignments = list(
@@ -139,7 +130,7 @@ def journal_page(request, assignment_id: int):
     assignment = visible_assignment(ctx, assignment_id, "subgroup", "subject", "teacher", "year", "school")
     periods = selectors.periods_for(assignment, user=ctx.user)
     today = school_today(ctx.school)
-    wanted = _int(request.GET.get("period"))
+    wanted = int_param(request.GET.get("period"))
     period = (
         next((p for p in periods if p.pk == wanted), None)
         or next((p for p in periods if p.starts_on <= today <= p.ends_on), None)
@@ -210,9 +201,9 @@ def _grid_page(ctx, assignment, period, periods, today, keeps: bool, may_audit: 
 def _cell_lesson(request):
     ctx = request.school_ctx
     lesson = get_object_or_404(
-        _visible_lessons(ctx).select_related(*LESSON_RELATED), pk=_int(request.POST.get("lesson"))
+        _visible_lessons(ctx).select_related(*LESSON_RELATED), pk=int_param(request.POST.get("lesson"))
     )
-    student = get_object_or_404(Student.objects.filter(school=ctx.school), pk=_int(request.POST.get("student")))
+    student = get_object_or_404(Student.objects.filter(school=ctx.school), pk=int_param(request.POST.get("student")))
     return lesson, student
 
 
@@ -237,7 +228,7 @@ def cell_save(request):
     typed = (request.POST.get("value") or "").strip().lower()
     reason = (request.POST.get("reason") or "").strip()
     seen = selectors.parse_token(request.POST.get("token", ""))
-    work_type_id = _int(request.POST.get("work_type"))
+    work_type_id = int_param(request.POST.get("work_type"))
     mark_key = f"m{work_type_id}"
     try:
         if typed in AttendanceKind.values:
@@ -267,7 +258,7 @@ def cell_comment(request):
     """The comment of one mark in a cell (the family sees it next to the mark)."""
     ctx = request.school_ctx
     lesson, student = _cell_lesson(request)
-    work_type = get_object_or_404(WorkType.objects.filter(school=ctx.school), pk=_int(request.POST.get("work_type")))
+    work_type = get_object_or_404(WorkType.objects.filter(school=ctx.school), pk=int_param(request.POST.get("work_type")))
     seen = selectors.parse_token(request.POST.get("token", ""))
     try:
         mark_comment_set(acting_user=ctx.user, lesson=lesson, student=student, work_type=work_type,
@@ -285,10 +276,10 @@ def period_mark_save(request, assignment_id: int):
     ctx = request.school_ctx
     assignment = visible_assignment(ctx, assignment_id, "year", "school")
     periods = selectors.periods_for(assignment)
-    period = next((p for p in periods if p.pk == _int(request.POST.get("period"))), None)
+    period = next((p for p in periods if p.pk == int_param(request.POST.get("period"))), None)
     if period is None:
         raise Http404
-    student = get_object_or_404(Student.objects.filter(school=ctx.school), pk=_int(request.POST.get("student")))
+    student = get_object_or_404(Student.objects.filter(school=ctx.school), pk=int_param(request.POST.get("student")))
     kind = request.POST.get("kind") or PeriodMark.Kind.PERIOD
     typed = (request.POST.get("value") or "").strip().lower()
     status, error, need_reason = 200, None, False
@@ -296,7 +287,7 @@ def period_mark_save(request, assignment_id: int):
         period_mark_set(
             acting_user=ctx.user, assignment=assignment, student=student, value=typed,
             period=period if kind == PeriodMark.Kind.PERIOD else None, kind=kind,
-            expected_version=_int(request.POST.get("version")), reason=(request.POST.get("reason") or "").strip(),
+            expected_version=int_param(request.POST.get("version")), reason=(request.POST.get("reason") or "").strip(),
         )
     except (ConflictError, ValidationError, PermissionDenied) as refused:
         status, error, need_reason = _refusal(refused)
@@ -467,7 +458,7 @@ def history_lesson(request, lesson_id: int):
     _may_read_history(ctx, can_keep_lesson(ctx.user, lesson))
     student = None
     if request.GET.get("student"):
-        student = get_object_or_404(Student.objects.filter(school=ctx.school), pk=_int(request.GET.get("student")))
+        student = get_object_or_404(Student.objects.filter(school=ctx.school), pk=int_param(request.GET.get("student")))
     return render(request, "gradebook/history.html", {
         "lesson": lesson, "student": student, "assignment": lesson.assignment,
         "lines": lesson_history(lesson=lesson, student=student),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm
 from apps.gradebook.forms import KtpImportForm, PlanTopicForm
+from apps.gradebook.inputs import add_errors
 from apps.gradebook.permissions import (
     assignments_visible_to,
     can_keep_assignment,
@@ -40,12 +41,6 @@ def _may_edit(ctx, assignment) -> bool:
     return not assignment.year.is_read_only and can_keep_assignment(ctx.user, assignment)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _row(data) -> services.PlanRow:
@@ -82,7 +77,7 @@ def ktp_page(request, assignment_id: int):
         try:
             services.plan_topic_save(acting_user=ctx.user, assignment=assignment, row=_row(form.cleaned_data))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Тема добавлена."))
             return redirect("ktp:page", school_id=ctx.school.pk, assignment_id=assignment.pk)
@@ -113,7 +108,7 @@ def ktp_topic_edit(request, pk: int):
             try:
                 services.plan_topic_save(acting_user=ctx.user, assignment=assignment, row=_row(form.cleaned_data), topic=topic)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Тема изменена."))
                 return redirect("ktp:page", school_id=ctx.school.pk, assignment_id=assignment.pk)

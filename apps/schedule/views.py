@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm
 from apps.classes.models import SchoolClass
+from apps.gradebook.inputs import add_errors, day_param, int_param
 from apps.gradebook.permissions import school_page
 from apps.schedule import selectors, services
 from apps.schedule.forms import (
@@ -27,27 +28,14 @@ from apps.school.models import AcademicYear
 from apps.school.services import school_today
 
 
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
 def _year(request) -> AcademicYear | None:
     ctx = request.school_ctx
-    wanted = _int(request.GET.get("year") or request.POST.get("year"))
+    wanted = int_param(request.GET.get("year") or request.POST.get("year"))
     if wanted:
         return get_object_or_404(AcademicYear.objects.filter(school=ctx.school), pk=wanted)
     return ctx.open_year
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page(request, *, school_class=None, form=None, generate_form=None, end_form=None, status=200):
@@ -55,7 +43,7 @@ def _page(request, *, school_class=None, form=None, generate_form=None, end_form
     year = school_class.year if school_class else _year(request)
     classes = selectors.year_classes(year)
     if school_class is None:
-        wanted = _int(request.GET.get("class"))
+        wanted = int_param(request.GET.get("class"))
         school_class = next((c for c in classes if c.pk == wanted), classes[0] if classes else None)
     can_edit = ctx.may(Perm.EDIT_TIMETABLE) and year is not None and not year.is_read_only
     return render(request, "schedule/timetable.html", {
@@ -85,7 +73,7 @@ def timetable_add(request, class_id: int):
         try:
             services.timetable_entry_add(acting_user=ctx.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Урок добавлен в расписание."))
             return redirect(f"{reverse('timetable:page', args=[ctx.school.pk])}?class={school_class.pk}")
@@ -119,7 +107,7 @@ def generate(request):
     try:
         report = services.lessons_generate(acting_user=ctx.user, year=year, **form.cleaned_data)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_errors(form, error)
         return _page(request, generate_form=form, status=422)
     return render(request, "schedule/generate_report.html", {
         "year": year, "report": report, "date_from": form.cleaned_data["date_from"],
@@ -139,7 +127,7 @@ def end_early(request):
     try:
         report = services.timetable_end_early(acting_user=ctx.user, year=year, **form.cleaned_data)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_errors(form, error)
         return _page(request, end_form=form, status=422)
     return render(request, "schedule/end_early_report.html", {
         "year": year, "report": report, "back": f"{reverse('timetable:page', args=[ctx.school.pk])}?{request.GET.urlencode()}",
@@ -153,7 +141,7 @@ def _changes_page(request, day, *, forms_for=None, status=200):
     teachers = list(selectors.school_teachers(school=ctx.school))
     lessons = selectors.school_day_lessons(school=ctx.school, day=day)
     classes = sorted({lesson.assignment.school_class for lesson in lessons}, key=lambda c: (c.grade, c.letter))
-    class_id, teacher_id = _int(request.GET.get("class")), _int(request.GET.get("teacher"))
+    class_id, teacher_id = int_param(request.GET.get("class")), int_param(request.GET.get("teacher"))
     if class_id:
         lessons = [lesson for lesson in lessons if lesson.assignment.school_class_id == class_id]
     if teacher_id:
@@ -180,18 +168,13 @@ def _changes_page(request, day, *, forms_for=None, status=200):
     }, status=status)
 
 
-def _day(value, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 @school_page(Perm.EDIT_TIMETABLE)
 def changes_page(request):
     """Замены: a day's lessons of the whole school, each with substitute, cancel and move."""
     ctx = request.school_ctx
-    return _changes_page(request, _day(request.GET.get("day"), school_today(ctx.school)))
+    return _changes_page(request, day_param(request.GET.get("day"), school_today(ctx.school)))
 
 
 def _changed_lesson(request, lesson_id: int) -> Lesson:
@@ -226,7 +209,7 @@ def lesson_substitute(request, lesson_id: int):
             services.lesson_substitute(acting_user=ctx.user, lesson=lesson, teacher=form.cleaned_data["teacher"],
                                        reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             teacher = form.cleaned_data["teacher"]
             text = (_("Замена: %(lesson)s ведёт %(t)s.") % {"lesson": _describe_lesson(lesson), "t": teacher.short_name}
@@ -252,7 +235,7 @@ def lesson_cancel(request, lesson_id: int):
         try:
             services.lesson_cancel(acting_user=ctx.user, lesson=lesson, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             return _after_change(request, lesson, _("Урок отменён: %(lesson)s.") % {"lesson": _describe_lesson(lesson)})
     return _changes_page(request, lesson.date, forms_for={lesson.pk: {"cancel": form}}, status=422)
@@ -270,7 +253,7 @@ def lesson_move(request, lesson_id: int):
         try:
             services.lesson_move(acting_user=ctx.user, lesson=lesson, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             return _after_change(request, lesson, _("Урок перенесён: %(before)s → %(d)s, %(n)s урок.") % {
                 "before": before, "d": lesson.date.strftime("%d.%m"), "n": lesson.lesson_number})
