@@ -63,7 +63,7 @@ class HomeworkForm(forms.Form):
         help_text=_("Пустое поле — задания нет. Задание можно задать заранее, до урока."),
     )
     minutes = forms.IntegerField(label=_("Время на выполнение, мин"), required=False, min_value=1, max_value=300)
-    due_date = forms.DateField(label=_("К какому дню"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("К какому дню"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     files = MultipleFileField(label=_("Файлы к заданию"), required=False,
                               help_text=_("До 10 МБ каждый: pdf, doc(x), xls(x), ppt(x), odt, jpg, png, txt."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -97,7 +97,7 @@ class PlanTopicForm(forms.Form):
     lesson_type = forms.ChoiceField(
         label=_("Тип урока"), required=False, choices=[("", "—"), *Lesson.LessonType.choices],
     )
-    planned_on = forms.DateField(label=_("Дата по плану"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    planned_on = forms.DateField(label=_("Дата по плану"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class KtpImportForm(forms.Form):

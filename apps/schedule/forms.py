@@ -16,8 +16,8 @@ class TimetableEntryForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("День недели"), choices=WEEKDAYS, coerce=int)
     lesson_number = forms.IntegerField(label=_("Урок"), validators=LESSON_NUMBER_VALIDATORS, min_value=0, max_value=12)
     room = forms.CharField(label=_("Кабинет"), max_length=30, required=False)
-    starts_on = forms.DateField(label=_("Действует с"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Действует по"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("Действует с"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label=_("Действует по"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, school_class=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,8 +29,8 @@ class TimetableEntryForm(forms.Form):
 
 
 class GenerateForm(forms.Form):
-    date_from = forms.DateField(label=_("С"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("По"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("С"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("По"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self):
         data = super().clean()
@@ -60,7 +60,7 @@ class CancelForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    new_date = forms.DateField(label=_("Новая дата"), widget=forms.DateInput(attrs={"type": "date"}))
+    new_date = forms.DateField(label=_("Новая дата"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     new_number = forms.IntegerField(label=_("Урок №"), min_value=0, max_value=12)
     reason = forms.CharField(label=_("Причина"), max_length=300, required=False)
 
@@ -74,6 +74,6 @@ class EndEarlyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "d-inline"}),
     )
     last_day = forms.DateField(
-        label=_("Последний день занятий"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Последний день занятий"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Обычно 1-е, 9-е и 11-е классы занимаются по 25 мая: с 26 мая их расписание снимается."),
     )
