@@ -37,7 +37,9 @@ def homework_set(
             check_version(current, expected_version)
             if not text:
                 if current is not None:
-                    current.delete()
+                    files = [(a.file.storage, a.file.name) for a in current.attachments.all()]
+                    current.delete()  # its files' rows go with it; the files once committed
+                    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
                 return None
             if current is None:
                 return Homework.objects.create(

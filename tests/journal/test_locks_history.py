@@ -282,3 +282,13 @@ def test_homework_files_are_checked_and_removed_with_the_row(jw, media, django_c
         homework_attachment_remove(acting_user=teacher, attachment=attachment)
     assert not HomeworkAttachment.objects.exists()
     assert not os.path.exists(path)
+
+
+def test_removing_the_homework_removes_its_files(jw, media, django_capture_on_commit_callbacks):
+    teacher = jw.users["teacher"]
+    homework = homework_set(acting_user=teacher, lesson=jw.lesson, text="Решить задачи", expected_version=0)
+    path = homework_attachment_add(acting_user=teacher, homework=homework,
+                                   file=SimpleUploadedFile("лист.pdf", b"%PDF")).file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        homework_set(acting_user=teacher, lesson=jw.lesson, text="", expected_version=1)
+    assert not HomeworkAttachment.objects.exists() and not os.path.exists(path)
