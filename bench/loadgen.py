@@ -25,6 +25,7 @@ def run(spec: dict) -> dict:
     requests = spec["requests"]
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    tagged: dict[str, list[tuple[float, int]]] = {}  # a mixed scenario reports each kind of request apart
     lock = threading.Lock()
     deadline = time.monotonic() + duration
     interval = threads / rate if rate else 0.0
@@ -58,6 +59,8 @@ def run(spec: dict) -> dict:
             with lock:
                 latencies.append(elapsed)
                 statuses[status] = statuses.get(status, 0) + 1
+                if req.get("tag"):
+                    tagged.setdefault(req["tag"], []).append((elapsed, status))
             next_at += interval
         conn.close()
 
@@ -68,6 +71,22 @@ def run(spec: dict) -> dict:
     for t in pool:
         t.join()
     wall = time.monotonic() - t0
+    result = summary(latencies, statuses, wall)
+    if tagged:
+        result["by_tag"] = {
+            tag: summary([ms for ms, _s in rows], _count(s for _ms, s in rows), wall) for tag, rows in tagged.items()
+        }
+    return result
+
+
+def _count(statuses) -> dict[int, int]:
+    counted: dict[int, int] = {}
+    for status in statuses:
+        counted[status] = counted.get(status, 0) + 1
+    return counted
+
+
+def summary(latencies: list[float], statuses: dict[int, int], wall: float) -> dict:
     return {
         "requests": len(latencies),
         "throughput_rps": round(len(latencies) / wall, 1),

@@ -116,6 +116,9 @@ def main() -> None:
     for name, r in results.items():
         lines.append(f"| {name} | {r['target_rps']} | {r['throughput_rps']} | {r['median_ms']} | {r['p95_ms']} "
                      f"| {r['p99_ms']} | {r['statuses']} |")
+        for tag, t in r.get("by_tag", {}).items():  # a mixed scenario: each kind of request apart
+            lines.append(f"| {name} · {tag} | | {t['throughput_rps']} | {t['median_ms']} | {t['p95_ms']} "
+                         f"| {t['p99_ms']} | {t['statuses']} |")
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
     print(f"written to {RESULTS / 'latest.md'}")
     if failures:

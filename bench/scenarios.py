@@ -175,6 +175,94 @@ def diary_week_not_modified(ctx, duration):
 SCENARIOS += [diary_week_parents, diary_week_not_modified]
 
 
+# --- the class journal: the 8 a.m. peak of teachers (issue 3) -----------------------------------
+
+JOURNAL_TEACHERS = 20  # teachers with a session, each opening the grids of their journals
+JOURNAL_SAVE_CELLS = 4000  # distinct empty cells a save may hit (a repeated one is an idempotent retry)
+JOURNAL_WORK_TYPE = "Проверочная работа"  # the demo gives none: each save is a new mark
+
+
+def _journal_requests(ctx) -> dict[str, list[dict]]:
+    """Grid views of this period's journals and cell saves of new marks, per teacher session."""
+    if "journal" in ctx.cookies:
+        return ctx.cookies["journal"]
+    import random
+
+    from django.middleware.csrf import _get_new_csrf_string
+
+    from apps.classes.models import TeachingAssignment
+    from apps.gradebook.models import WorkType
+    from apps.gradebook.selectors import periods_for
+    from apps.schedule.models import Lesson
+    from apps.school.services import school_today
+    from apps.students.models import Enrollment
+
+    today = school_today(ctx.school)
+    rng = random.Random(3)
+    work_type = WorkType.objects.filter(school=ctx.school, name=JOURNAL_WORK_TYPE).first()
+    teachers = list(
+        User.objects.filter(assignments__year__status="open", assignments__school=ctx.school)
+        .distinct().order_by("pk")[:JOURNAL_TEACHERS]
+    )
+    views, saves = [], []
+    for teacher in teachers:
+        csrf = _get_new_csrf_string()
+        cookie = f"{session_cookie(teacher)}; {settings.CSRF_COOKIE_NAME}={csrf}"
+        assignments = TeachingAssignment.objects.filter(teacher=teacher, year__status="open").select_related(
+            "school_class", "year")
+        for a in assignments:
+            period = next((p for p in periods_for(a) if p.starts_on <= today <= p.ends_on), None)
+            if period is None:
+                continue
+            views.append({"method": "GET", "path": ctx.url("journal:grid", assignment_id=a.pk) + f"?period={period.pk}",
+                          "cookie": cookie, "tag": "grid"})
+            if work_type is None or a.school_class.grade == 1:  # grade 1 is taught without marks
+                continue
+            lessons = list(Lesson.objects.filter(assignment=a, date__range=(period.starts_on, today))
+                           .exclude(status=Lesson.Status.CANCELLED).values_list("pk", "date"))
+            students = list(Enrollment.objects.filter(school_class=a.school_class_id, ends_on__isnull=True)
+                            .values_list("student_id", flat=True))
+            if a.subgroup_id:
+                members = set(a.subgroup.members.values_list("pk", flat=True))
+                students = [s for s in students if s in members]
+            for lesson_id, _day in lessons:
+                for student_id in students:
+                    saves.append({
+                        "method": "POST", "path": ctx.url("journal:cell"), "cookie": cookie, "tag": "cell save",
+                        "headers": {"X-CSRFToken": csrf},
+                        "body": f"lesson={lesson_id}&student={student_id}&value={rng.choice('345')}"
+                                f"&token=a%3A0&work_type={work_type.pk}",
+                    })
+    rng.shuffle(saves)
+    ctx.cookies["journal"] = {"views": views, "saves": saves[:JOURNAL_SAVE_CELLS]}
+    return ctx.cookies["journal"]
+
+
+def journal_grid_views(ctx, duration):
+    views = _journal_requests(ctx)["views"]
+    if not views:
+        return None
+    return Scenario("journal grid views", views, rate=150, threads=12, duration=duration)
+
+
+def journal_grid_with_saves(ctx, duration):
+    """150 grid views a second while 50 cells a second are saved, from the same load process."""
+    requests = _journal_requests(ctx)
+    if not requests["views"] or not requests["saves"]:
+        return None
+    mixed = requests["views"] * max(1, 3 * len(requests["saves"]) // max(1, len(requests["views"]))) + requests["saves"]
+    return Scenario("journal grid 150/s + cell saves 50/s", mixed, rate=200, threads=16, duration=duration)
+
+
+def journal_grid_with_saves_unsaturated(ctx, duration):
+    """The same mix at a rate this shared 2-core machine sustains: latency without queueing."""
+    scenario = journal_grid_with_saves(ctx, duration)
+    return replace(scenario, name="journal grid 30/s + cell saves 10/s", rate=40, threads=8) if scenario else None
+
+
+SCENARIOS += [journal_grid_views, journal_grid_with_saves, journal_grid_with_saves_unsaturated]
+
+
 # --- control and reports ---------------------------------------------------------------------
 
 def _latest_run(ctx):

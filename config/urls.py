@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("", include("apps.messaging.urls")),
     path("", include("apps.schedule.urls")),
+    path("", include("apps.schedule.ktp_urls")),
     path("", include("apps.gradebook.urls")),
     path("", include("apps.students.urls")),
     path("", include("apps.staff.urls")),

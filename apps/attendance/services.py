@@ -12,32 +12,29 @@ from django.utils.translation import gettext as _
 
 from apps.attendance.models import AttendanceKind, AttendanceMark
 from apps.gradebook.errors import ConflictError
-from apps.gradebook.services import (
-    check_version,
-    ensure_lesson_happened,
-    ensure_may_keep_lesson,
-    ensure_student_in_lesson,
-    mark_lesson_held,
-)
+from apps.gradebook.services import check_version, ensure_lesson_happened, ensure_may_keep_lesson
 from apps.schedule.models import Lesson
-from apps.schedule.services import attendance_taken
+from apps.schedule.services import lesson_mark_held
 from apps.students.models import Student
 
 
 def attendance_set(
     *, acting_user, lesson: Lesson, student: Student, kind: str, expected_version: int, reason: str = "",
 ) -> AttendanceMark | None:
-    """Record an absence or lateness; an empty `kind` means present (the row is removed)."""
+    """Record an absence or lateness; an empty `kind` means present (the row is removed).
+
+    The first entry at a lesson stamps when attendance was taken (the audit compares it
+    with the lesson start, seed 004 item 8). Nothing changes in a locked period.
+    """
     kind = (kind or "").strip().lower()
     if kind and kind not in AttendanceKind.values:
         raise ValidationError({"kind": _("Посещаемость: «н», «б», «уп» или «оп».")})
-    ensure_may_keep_lesson(acting_user, lesson)
     ensure_lesson_happened(lesson)
     try:
         with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
-            ensure_student_in_lesson(lesson, student)
+            ensure_may_keep_lesson(acting_user, lesson, student)
             current = AttendanceMark.objects.select_for_update().filter(lesson=lesson, student=student).first()
-            check_version(current, expected_version)
+            check_version(current, expected_version, same=(current.kind if current else "") == kind)
             if not kind:
                 if current is not None:
                     current.delete()
@@ -50,8 +47,20 @@ def attendance_set(
                 current.kind = kind
                 current.version += 1
                 current.save(update_fields=["kind", "version"])
-            mark_lesson_held(lesson)
-            attendance_taken(lesson, acting_user)
+            lesson_mark_held(lesson=lesson, acting_user=acting_user, attendance_taken=True)
             return current
     except IntegrityError as exc:
         raise ConflictError(AttendanceMark.objects.filter(lesson=lesson, student=student).first()) from exc
+
+
+def attendance_all_present(*, acting_user, lesson: Lesson) -> Lesson:
+    """«Все присутствуют»: attendance was taken and nobody is missing.
+
+    A lesson where everyone came has no attendance rows; this stamps the moment attendance
+    was taken (seed 004 item 8) and marks the lesson held. Absences entered before stay.
+    """
+    ensure_lesson_happened(lesson)
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
+        ensure_may_keep_lesson(acting_user, lesson)
+        lesson_mark_held(lesson=lesson, acting_user=acting_user, attendance_taken=True)
+    return lesson

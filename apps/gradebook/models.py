@@ -151,3 +151,48 @@ class AssignmentJournalGrant(UserObjectPermissionBase):
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("доступ к журналу")
         verbose_name_plural = _("доступы к журналу")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class PeriodLock(models.Model):
+    """A closed study period (закрытие периода): nothing in its journals changes any more.
+
+    The deputy locks a quarter or half-year once its marks are final (seed 004 item 13,
+    SPEC §3). Lessons of the grades that study by this period's scheme, dated inside it,
+    and its period marks become read-only, unless a teacher holds a valid unlock grant.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    period = models.OneToOneField(StudyPeriod, verbose_name=_("период"), on_delete=models.CASCADE, related_name="lock")
+    locked_at = models.DateTimeField(_("закрыт"))
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("закрытый период")
+        verbose_name_plural = _("закрытые периоды")
+
+    def __str__(self) -> str:
+        return str(self.period)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class PeriodUnlockGrant(UserObjectPermissionBase):
+    """django-guardian direct table: one teacher may correct a locked period until a moment.
+
+    An explicit, logged exception to a lock (SPEC §3): who granted it, why, and until when.
+    Expired grants stay as the record; the lock check ignores them.
+    """
+
+    content_object = models.ForeignKey(StudyPeriod, on_delete=models.CASCADE, related_name="unlock_grants")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField(_("действует до"))
+    granted_at = models.DateTimeField(_("выдано"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("основание"), max_length=300)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("разрешение на исправление")
+        verbose_name_plural = _("разрешения на исправление в закрытом периоде")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.content_object} ({self.expires_at:%d.%m.%Y %H:%M})"

@@ -6,6 +6,7 @@ client's version must match the stored one — a stale write raises ConflictErro
 the current value instead of overwriting it (SPEC §3, corrections are kept).
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pghistory
@@ -13,14 +14,29 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from apps.accounts.models import RoleGrant
+from apps.accounts.policy import Role
 from apps.classes.models import TeachingAssignment
 from apps.gradebook.errors import ConflictError
-from apps.gradebook.models import Mark, MarkValue, PeriodMark, WorkType
+from apps.gradebook.locks import (
+    ensure_period_open,
+    locked_error,
+    locked_period_name,
+    unlock_permission,
+)
+from apps.gradebook.models import (
+    Mark,
+    MarkValue,
+    PeriodLock,
+    PeriodMark,
+    PeriodUnlockGrant,
+    WorkType,
+)
 from apps.gradebook.permissions import (
     KEEP_JOURNAL_CODENAME,
     KEEP_JOURNAL_PERM,
@@ -28,8 +44,9 @@ from apps.gradebook.permissions import (
     can_keep_lesson,
 )
 from apps.schedule.models import Lesson
+from apps.schedule.services import lesson_mark_held
 from apps.school.models import School, StudyPeriod
-from apps.school.policy import school_policy
+from apps.school.policy import correction_needs_reason, school_policy
 from apps.school.services import ensure_year_writable, school_today
 from apps.students.models import Enrollment, Student
 
@@ -58,12 +75,75 @@ def work_types_ensure(*, school: School) -> list[WorkType]:
 
 # --- shared preconditions -------------------------------------------------------------
 
-def ensure_may_keep_lesson(acting_user, lesson: Lesson) -> None:
-    ensure_year_writable(lesson.assignment.year)
+class ReasonRequiredError(ValidationError):
+    """Correcting an old mark needs a written reason (the school's rule, SPEC §3)."""
+
+
+def reason_required_error(days: int) -> ReasonRequiredError:
+    return ReasonRequiredError(
+        {"reason": _("Отметка выставлена более %(days)s дн. назад: укажите причину исправления.") % {"days": days}}
+    )
+
+
+def ensure_reason_for_correction(*, school, entered_at, reason: str) -> None:
+    """A mark entered more than N days ago (school policy) changes only with a reason.
+
+    Reads the school's rules only when the mark is older than today: a same-day
+    correction never needs a reason, and costs no query.
+    """
+    now = timezone.now()
+    if (reason or "").strip() or entered_at.astimezone(school.tz).date() >= now.astimezone(school.tz).date():
+        return
+    policy = school_policy(school)
+    if correction_needs_reason(policy, school=school, entered_at=entered_at, now=now):
+        raise reason_required_error(policy.correction_reason_after_days)
+
+
+def _enrolment(lesson: Lesson, student_id: int):
+    assignment = lesson.assignment
+    enrolled = Enrollment.objects.filter(
+        student_id=student_id, school_class_id=assignment.school_class_id, starts_on__lte=lesson.date
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=lesson.date))
+    if assignment.subgroup_id:
+        enrolled = enrolled.filter(student__subgroups=assignment.subgroup_id)
+    return enrolled
+
+
+def _not_enrolled_error(lesson: Lesson, student: Student) -> ValidationError:
+    assignment = lesson.assignment
+    return ValidationError(
+        _("%(student)s не обучается в %(group)s на %(date)s.")
+        % {"student": student.full_name, "group": assignment.subgroup or assignment.school_class,
+           "date": lesson.date.strftime("%d.%m.%Y")}
+    )
+
+
+def ensure_may_keep_lesson(acting_user, lesson: Lesson, student: Student | None = None) -> None:
+    """Everything that must hold before writing into a lesson, in at most one query.
+
+    The year is open; the user keeps this lesson (teacher, substitute or grant); the lesson
+    is not cancelled; its period is not locked for this user; and, with a student, the
+    student is in the class (and subgroup) on the lesson date. `lesson` comes with
+    assignment.school_class and assignment.year loaded.
+    """
+    assignment = lesson.assignment
+    ensure_year_writable(assignment.year)
     if not can_keep_lesson(acting_user, lesson):
         raise PermissionDenied(_("Вы не ведёте этот урок."))
     if lesson.is_cancelled:
         raise ValidationError(_("Урок отменён: в нём нельзя ничего вносить."))
+    checks = {
+        "locked": locked_period_name(
+            user=acting_user, year=assignment.year, grade=assignment.school_class.grade, day=lesson.date
+        )
+    }
+    if student is not None:
+        checks["enrolled"] = Exists(_enrolment(lesson, student.pk))
+    state = Lesson.objects.filter(pk=lesson.pk).values(**checks).get()
+    if state["locked"] is not None:
+        raise locked_error(state["locked"])
+    if student is not None and not state["enrolled"]:
+        raise _not_enrolled_error(lesson, student)
 
 
 def ensure_lesson_happened(lesson: Lesson) -> None:
@@ -72,116 +152,151 @@ def ensure_lesson_happened(lesson: Lesson) -> None:
         raise ValidationError(_("Урок ещё не состоялся: отметки и посещаемость вносятся в день урока или позже."))
 
 
-def _enrolled_q(school_class_id: int, on_from, on_to) -> Q:
-    return Q(
-        enrollments__school_class_id=school_class_id,
-        enrollments__starts_on__lte=on_to,
-    ) & (Q(enrollments__ends_on__isnull=True) | Q(enrollments__ends_on__gte=on_from))
-
-
 def ensure_student_in_lesson(lesson: Lesson, student: Student) -> None:
     """The student is in the class (and the subgroup) on the lesson date: one query."""
-    assignment = lesson.assignment
-    enrolled = Enrollment.objects.filter(
-        student_id=student.pk, school_class_id=assignment.school_class_id, starts_on__lte=lesson.date
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=lesson.date))
-    if assignment.subgroup_id:
-        enrolled = enrolled.filter(student__subgroups=assignment.subgroup_id)
-    if not enrolled.exists():
-        raise ValidationError(
-            _("%(student)s не обучается в %(group)s на %(date)s.")
-            % {"student": student.full_name, "group": assignment.subgroup or assignment.school_class,
-               "date": lesson.date.strftime("%d.%m.%Y")}
-        )
+    if not _enrolment(lesson, student.pk).exists():
+        raise _not_enrolled_error(lesson, student)
 
 
-def mark_lesson_held(lesson: Lesson) -> None:
-    """The first fact entered for a lesson marks it held (one UPDATE, once per lesson)."""
-    if lesson.status == Lesson.Status.PLANNED:
-        Lesson.objects.filter(pk=lesson.pk, status=Lesson.Status.PLANNED).update(status=Lesson.Status.HELD)
-        lesson.status = Lesson.Status.HELD
+def mark_lesson_held(lesson: Lesson, acting_user=None) -> None:
+    """The first fact entered for a lesson marks it held; it takes its КТП topic then."""
+    lesson_mark_held(lesson=lesson, acting_user=acting_user)
 
 
-def check_version(current, expected_version: int) -> None:
+def check_version(current, expected_version: int, *, same: bool = False) -> None:
+    """A write must have seen the stored version. `same`: the stored row already holds what
+    is being written (a retry after a lost answer), which is no overwrite and no conflict."""
     stored = current.version if current is not None else 0
-    if stored != expected_version:
+    if stored != expected_version and not same:
         raise ConflictError(current)
+
+
+def _ensure_marks_allowed(lesson: Lesson) -> None:
+    """Grade 1 is taught without marks (СанПиН 2.4.3648-20 §3.4.16) unless the school allows."""
+    if lesson.assignment.school_class.grade == 1 and not school_policy(lesson.school).marks_allowed_in_grade(1):
+        raise ValidationError({"value": _("В 1 классе обучение безотметочное: вносятся посещаемость и темы.")})
 
 
 # --- marks ------------------------------------------------------------------------------
 
 def mark_set(
     *, acting_user, lesson: Lesson, student: Student, work_type: WorkType, value: str,
-    expected_version: int, comment: str = "", reason: str = "",
+    expected_version: int, comment: str | None = None, reason: str = "",
 ) -> Mark:
     """Set (or correct) a student's mark for a work type at a lesson.
 
-    `expected_version` is the version the client saw (0: it saw no mark). Grade 1 is
-    taught without marks unless the school's policy allows them.
+    `expected_version` is the version the client saw (0: it saw no mark); a different
+    stored version is a conflict, never an overwrite. Correcting a mark entered more than
+    the school's N days ago needs a reason (kept in the history with who and when).
+    `comment=None` keeps the mark's comment. Grade 1 is taught without marks unless the
+    school's policy allows them. Cost: 3 queries to correct a mark.
     """
     value = (value or "").strip().lower()
     if value not in MarkValue.values:
         raise ValidationError({"value": _("Отметка: 1–5, «зач», «незач» или «н/а».")})
     if work_type.school_id != lesson.school_id:
         raise ValidationError({"work_type": _("Вид работы другой школы.")})
-    ensure_may_keep_lesson(acting_user, lesson)
     ensure_lesson_happened(lesson)
-    if lesson.assignment.school_class.grade == 1 and not school_policy(lesson.school).marks_allowed_in_grade(1):
-        raise ValidationError({"value": _("В 1 классе обучение безотметочное: вносятся посещаемость и темы.")})
+    _ensure_marks_allowed(lesson)
     try:
         with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
-            ensure_student_in_lesson(lesson, student)
+            ensure_may_keep_lesson(acting_user, lesson, student)
             current = (
                 Mark.objects.select_for_update()
                 .filter(lesson=lesson, student=student, work_type=work_type).first()
             )
-            check_version(current, expected_version)
+            check_version(current, expected_version, same=current is not None and current.value == value
+                          and (comment is None or comment.strip() == current.comment))
             if current is None:
                 current = Mark.objects.create(
                     school_id=lesson.school_id, lesson=lesson, student=student, work_type=work_type,
-                    value=value, comment=comment, entered_at=timezone.now(), entered_by=acting_user,
+                    value=value, comment=(comment or "").strip(), entered_at=timezone.now(), entered_by=acting_user,
                 )
-            elif (current.value, current.comment) != (value, comment):
+                mark_lesson_held(lesson, acting_user)
+                return current
+            comment = current.comment if comment is None else comment.strip()
+            if (current.value, current.comment) != (value, comment):
+                if current.value != value:
+                    ensure_reason_for_correction(school=lesson.school, entered_at=current.entered_at, reason=reason)
                 current.value, current.comment = value, comment
                 current.version += 1
                 current.save(update_fields=["value", "comment", "version"])
-            mark_lesson_held(lesson)
             return current
     except IntegrityError as exc:
-        # Someone created the same mark between our read and our insert.
-        raise ConflictError(
-            Mark.objects.filter(lesson=lesson, student=student, work_type=work_type).first()
-        ) from exc
+        # Someone created the same mark between our read and our insert: the same value is
+        # a retry (no conflict), another value is refused with the stored one.
+        current = Mark.objects.filter(lesson=lesson, student=student, work_type=work_type).first()
+        if current is not None and current.value == value:
+            return current
+        raise ConflictError(current) from exc
+
+
+def mark_comment_set(
+    *, acting_user, lesson: Lesson, student: Student, work_type: WorkType, comment: str, expected_version: int,
+) -> Mark:
+    """Change only the comment of a mark (shown to the family next to the mark, SPEC §4)."""
+    comment = (comment or "").strip()
+    if len(comment) > 500:
+        raise ValidationError({"comment": _("Комментарий — не длиннее 500 знаков.")})
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
+        ensure_may_keep_lesson(acting_user, lesson, student)
+        current = Mark.objects.select_for_update().filter(lesson=lesson, student=student, work_type=work_type).first()
+        if current is None:
+            raise ValidationError({"comment": _("Комментарий пишется к выставленной отметке.")})
+        check_version(current, expected_version)
+        if current.comment != comment:
+            current.comment = comment
+            current.version += 1
+            current.save(update_fields=["comment", "version"])
+        return current
 
 
 def mark_delete(
     *, acting_user, lesson: Lesson, student: Student, work_type: WorkType, expected_version: int, reason: str = "",
 ) -> None:
-    """Remove a mark; history keeps the removed value with who and why."""
-    ensure_may_keep_lesson(acting_user, lesson)
+    """Remove a mark; history keeps the removed value with who and why.
+
+    Removing a mark older than the school's limit needs a reason, as any correction.
+    """
     with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
+        ensure_may_keep_lesson(acting_user, lesson)
         current = (
             Mark.objects.select_for_update()
             .filter(lesson=lesson, student=student, work_type=work_type).first()
         )
-        if current is None or current.version != expected_version:
-            raise ConflictError(current)
+        if current is None:
+            return  # already removed: a retry, or someone else removed it too
+        check_version(current, expected_version)
+        ensure_reason_for_correction(school=lesson.school, entered_at=current.entered_at, reason=reason)
         current.delete()
 
 
-# --- lesson topic -----------------------------------------------------------------------
+# --- lesson topic and details -----------------------------------------------------------
 
-def lesson_topic_set(
+_UNCHANGED = object()
+
+
+def lesson_details_set(
     *, acting_user, lesson: Lesson, topic: str, lesson_type: str | None = None,
-    expected_topic: str | None = None, reason: str = "",
+    expected_topic: str | None = None, reason: str = "", plan_topic=_UNCHANGED,
+    work_types: list[WorkType] | None = None, comment: str | None = None,
 ) -> Lesson:
-    """Set the topic (and type) of a lesson. `expected_topic`, when given, is the topic the
-    client saw: a different stored topic means someone else changed it."""
+    """Set what the teacher records about a lesson (seed 002: topic, lesson type, the work
+    types used; SPEC §3: comments). `plan_topic` links the lesson to its КТП row; an empty
+    `topic` with a КТП row takes the row's title. `expected_topic`, when given, is the
+    topic the client saw: a different stored topic means someone else changed it.
+    """
     topic = (topic or "").strip()
     if lesson_type is not None and lesson_type not in Lesson.LessonType.values:
         raise ValidationError({"lesson_type": _("Неизвестный тип урока.")})
-    ensure_may_keep_lesson(acting_user, lesson)
+    if plan_topic is not _UNCHANGED and plan_topic is not None and plan_topic.assignment_id != lesson.assignment_id:
+        raise ValidationError({"plan_topic": _("Тема из КТП другого журнала.")})
+    if work_types and any(wt.school_id != lesson.school_id for wt in work_types):
+        raise ValidationError({"work_types": _("Вид работы другой школы.")})
+    if plan_topic is not _UNCHANGED and plan_topic is not None and not topic:
+        topic = plan_topic.title
     with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
+        ensure_may_keep_lesson(acting_user, lesson)
         current = Lesson.objects.select_for_update().get(pk=lesson.pk)
         if expected_topic is not None and current.topic != expected_topic.strip():
             raise ConflictError(current, _("Тему урока уже изменил другой пользователь: «%(topic)s».") % {"topic": current.topic})
@@ -193,14 +308,49 @@ def lesson_topic_set(
         if lesson_type is not None:
             lesson.lesson_type = lesson_type
             fields.append("lesson_type")
+        if plan_topic is not _UNCHANGED:
+            lesson.plan_topic = plan_topic
+            fields.append("plan_topic")
+        if comment is not None:
+            lesson.comment = comment.strip()
+            fields.append("comment")
         if topic and lesson.status == Lesson.Status.PLANNED and lesson.date <= school_today(lesson.school):
             lesson.status = Lesson.Status.HELD
             fields.append("status")
         lesson.save(update_fields=fields)
+        if work_types is not None:
+            lesson.work_types.set(work_types)
         return lesson
 
 
+def lesson_topic_set(
+    *, acting_user, lesson: Lesson, topic: str, lesson_type: str | None = None,
+    expected_topic: str | None = None, reason: str = "",
+) -> Lesson:
+    """Set the topic (and type) of a lesson; see lesson_details_set."""
+    return lesson_details_set(
+        acting_user=acting_user, lesson=lesson, topic=topic, lesson_type=lesson_type,
+        expected_topic=expected_topic, reason=reason,
+    )
+
+
 # --- period marks -----------------------------------------------------------------------
+
+def _enrolled_q(school_class_id: int, on_from, on_to) -> Q:
+    return Q(
+        enrollments__school_class_id=school_class_id,
+        enrollments__starts_on__lte=on_to,
+    ) & (Q(enrollments__ends_on__isnull=True) | Q(enrollments__ends_on__gte=on_from))
+
+
+def period_for_lock(assignment: TeachingAssignment, period: StudyPeriod | None) -> StudyPeriod | None:
+    """The period whose lock covers a period mark: its own, or for year, exam and final
+    marks the last period of the class's scheme."""
+    if period is not None:
+        return period
+    scheme = assignment.year.scheme_for_grade(assignment.school_class.grade)
+    return StudyPeriod.objects.filter(year_id=assignment.year_id, scheme=scheme).order_by("-number").first()
+
 
 def period_mark_set(
     *, acting_user, assignment: TeachingAssignment, student: Student, value: str, expected_version: int,
@@ -209,7 +359,9 @@ def period_mark_set(
     """Set, correct or (with an empty value) remove a quarter, half-year, year, exam or final mark.
 
     The system suggests a mark from the weighted average; the teacher decides (SPEC §3).
-    A quarter or half-year mark names its period; the others belong to the whole year.
+    A quarter or half-year mark names its period; the others belong to the whole year and
+    close with the year's last period. Correcting one older than the school's limit needs
+    a reason; nothing changes in a locked period without the deputy's grant.
     """
     value = (value or "").strip().lower()
     if value and value not in MarkValue.values:
@@ -223,6 +375,9 @@ def period_mark_set(
         raise ValidationError({"period": _("Период другого учебного года.")})
     if not can_keep_assignment(acting_user, assignment):
         raise PermissionDenied(_("Вы не ведёте этот журнал."))
+    lock_period = period_for_lock(assignment, period)
+    if lock_period is not None:
+        ensure_period_open(user=acting_user, period=lock_period)
     span_from, span_to = (period.starts_on, period.ends_on) if period else (assignment.year.starts_on, assignment.year.ends_on)
     in_class = Student.objects.filter(pk=student.pk).filter(
         _enrolled_q(assignment.school_class_id, span_from, span_to)
@@ -236,6 +391,8 @@ def period_mark_set(
         with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
             current = PeriodMark.objects.select_for_update().filter(**lookup).first()
             check_version(current, expected_version)
+            if current is not None and current.value != value:
+                ensure_reason_for_correction(school=assignment.school, entered_at=current.entered_at, reason=reason)
             if not value:
                 if current is not None:
                     current.delete()
@@ -277,3 +434,72 @@ def journal_grant(*, acting_user, assignment: TeachingAssignment, user) -> None:
 @transaction.atomic
 def journal_revoke(*, acting_user, assignment: TeachingAssignment, user) -> None:
     remove_perm(KEEP_JOURNAL_PERM, user, assignment)
+
+
+# --- locked periods and the grants that open them for one teacher -------------------------
+
+@transaction.atomic
+def period_lock(*, acting_user, period: StudyPeriod) -> PeriodLock:
+    """Close a period (закрытие периода): its lessons and period marks become read-only.
+
+    The deputy closes a quarter once its period marks are final (seed 004 item 13); from
+    then on every write service refuses changes dated inside it (SPEC §3).
+    """
+    ensure_year_writable(period.year)
+    with pghistory.context(user=acting_user.pk):
+        lock, _created = PeriodLock.objects.get_or_create(
+            period=period, defaults={"school_id": period.school_id, "locked_at": timezone.now(), "locked_by": acting_user}
+        )
+        return lock
+
+
+@transaction.atomic
+def period_unlock(*, acting_user, period: StudyPeriod, reason: str = "") -> None:
+    """Reopen a locked period for everyone (the removal is kept in the history)."""
+    ensure_year_writable(period.year)
+    with pghistory.context(user=acting_user.pk, reason=reason):
+        PeriodLock.objects.filter(period=period).delete()
+
+
+MAX_UNLOCK_DAYS = 14
+
+
+@transaction.atomic
+def period_unlock_grant(*, acting_user, period: StudyPeriod, user, expires_at, reason: str) -> PeriodUnlockGrant:
+    """Let one teacher correct a locked period until a moment (an explicit, logged grant).
+
+    The deputy names the reason (a late medical certificate, an error found by the audit);
+    the grant ends by itself, at most two weeks later. Re-granting moves the end.
+    """
+    ensure_year_writable(period.year)
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Укажите основание: зачем открывается закрытый период.")
+    now = timezone.now()
+    if expires_at <= now:
+        errors["expires_at"] = _("Срок разрешения должен быть в будущем.")
+    elif expires_at > now + timedelta(days=MAX_UNLOCK_DAYS):
+        errors["expires_at"] = _("Разрешение выдаётся не больше чем на %(days)s дней.") % {"days": MAX_UNLOCK_DAYS}
+    if not RoleGrant.objects.filter(user=user, school_id=period.school_id, role=Role.TEACHER).exists():
+        errors["user"] = _("Разрешение выдаётся учителю этой школы.")
+    if errors:
+        raise ValidationError(errors)
+    with pghistory.context(user=acting_user.pk, reason=reason):
+        grant, _created = PeriodUnlockGrant.objects.update_or_create(
+            user=user, permission=unlock_permission(), content_object=period,
+            defaults={"school_id": period.school_id, "expires_at": expires_at, "granted_at": now,
+                      "granted_by": acting_user, "reason": reason},
+        )
+        return grant
+
+
+@transaction.atomic
+def period_unlock_revoke(*, acting_user, grant: PeriodUnlockGrant) -> PeriodUnlockGrant:
+    """End a grant now; the row stays as the record of who could correct what and when."""
+    with pghistory.context(user=acting_user.pk):
+        now = timezone.now()
+        if grant.expires_at > now:
+            grant.expires_at = now
+            grant.save(update_fields=["expires_at"])
+        return grant

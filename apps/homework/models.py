@@ -35,6 +35,7 @@ def homework_upload_to(instance, filename: str) -> str:
     return f"homework/{instance.school_id}/{instance.homework_id}/{filename}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), exclude=["file"])
 class HomeworkAttachment(models.Model):
     """A file attached to a homework (a worksheet, a photo of the page)."""
 

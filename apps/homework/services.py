@@ -1,5 +1,6 @@
 """Homework of a lesson (seed 003 item 2.2: the same day, may be set in advance)."""
 
+import os
 from datetime import date
 
 import pghistory
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.gradebook.errors import ConflictError
 from apps.gradebook.services import check_version, ensure_may_keep_lesson
-from apps.homework.models import Homework
+from apps.homework.models import Homework, HomeworkAttachment
 from apps.schedule.models import Lesson
 
 
@@ -21,7 +22,8 @@ def homework_set(
     """Set or correct a lesson's homework; an empty text removes it.
 
     `minutes` is the estimated time, so the deputy can check the daily load against
-    the hygienic norms for the grade.
+    the hygienic norms for the grade. Homework may be set in advance for a future lesson
+    (seed 003 item 2.3); nothing changes in a locked period.
     """
     text = (text or "").strip()
     if due_date is not None and due_date < lesson.date:
@@ -35,7 +37,9 @@ def homework_set(
             check_version(current, expected_version)
             if not text:
                 if current is not None:
-                    current.delete()
+                    files = [(a.file.storage, a.file.name) for a in current.attachments.all()]
+                    current.delete()  # its files' rows go with it; the files once committed
+                    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
                 return None
             if current is None:
                 return Homework.objects.create(
@@ -49,3 +53,42 @@ def homework_set(
             return current
     except IntegrityError as exc:
         raise ConflictError(Homework.objects.filter(lesson=lesson).first()) from exc
+
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = frozenset(
+    {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt", "jpg", "jpeg", "png", "gif"}
+)
+
+
+def homework_attachment_add(*, acting_user, homework: Homework, file) -> HomeworkAttachment:
+    """Attach a file to a lesson's homework (a worksheet, a photo of the page).
+
+    The homework text must exist first; files are limited in size and kind so that
+    families can open them on any phone.
+    """
+    name = os.path.basename(file.name or "")[:200]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError({"files": _("Файл «%(name)s»: такой тип файла не принимается.") % {"name": name}})
+    if file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"files": _("Файл «%(name)s» больше 10 МБ.") % {"name": name}})
+    lesson = homework.lesson
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
+        ensure_may_keep_lesson(acting_user, lesson)
+        attachment = HomeworkAttachment(
+            school_id=homework.school_id, homework=homework, name=name, size=file.size, uploaded_by=acting_user,
+        )
+        attachment.file.save(name, file, save=False)
+        attachment.save()
+        return attachment
+
+
+def homework_attachment_remove(*, acting_user, attachment: HomeworkAttachment) -> None:
+    """Remove a file from the homework; the file itself goes once the removal is committed."""
+    lesson = attachment.homework.lesson
+    with transaction.atomic(), pghistory.context(user=acting_user.pk):
+        ensure_may_keep_lesson(acting_user, lesson)
+        storage, path = attachment.file.storage, attachment.file.name
+        attachment.delete()
+        transaction.on_commit(lambda: storage.delete(path))

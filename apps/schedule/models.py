@@ -98,6 +98,10 @@ class PlanTopic(models.Model):
         return f"{self.position}. {self.title}"
 
     @property
+    def lesson_type_label(self) -> str:
+        return str(dict(Lesson.LessonType.choices).get(self.lesson_type, self.lesson_type))
+
+    @property
     def academic_year(self):
         return self.assignment.year
 
@@ -105,9 +109,15 @@ class PlanTopic(models.Model):
 @pghistory.track(
     pghistory.UpdateEvent(
         "topic_changed",
-        condition=pghistory.AnyChange("topic", "lesson_type", "status", "substitute_teacher", "date", "comment"),
+        condition=pghistory.AnyChange(
+            "topic", "lesson_type", "status", "substitute_teacher", "date", "comment",
+            "lesson_number", "plan_topic", "cancel_reason", "attendance_taken_at",
+        ),
     ),
-    fields=["topic", "lesson_type", "status", "substitute_teacher", "date", "lesson_number", "comment"],
+    fields=[
+        "topic", "lesson_type", "status", "substitute_teacher", "date", "lesson_number", "comment",
+        "plan_topic", "cancel_reason", "moved_from_date", "moved_from_number", "attendance_taken_at",
+    ],
     model_name="LessonEvent",
 )
 class Lesson(models.Model):

@@ -44,6 +44,8 @@ MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
         NavItem(_("Классный журнал"), "journal:index", Perm.KEEP_JOURNAL, _("Уроки сегодня, отметки, посещаемость, задания")),
         NavItem(_("Журналы классов"), "journal:index", Perm.READ_ALL_JOURNALS, _("Просмотр журналов всех классов")),
         NavItem(_("Расписание уроков"), "timetable:page", Perm.VIEW_STRUCTURE, _("Расписание классов, создание уроков")),
+        NavItem(_("Замены и переносы"), "timetable:changes", Perm.EDIT_TIMETABLE, _("Замены, отмены и переносы уроков на день")),
+        NavItem(_("Закрытие периодов"), "journal:locks", Perm.LOCK_PERIODS, _("Закрыть четверть; разрешить исправления учителю")),
     )),
     (_("Контроль и отчёты"), (
         NavItem(_("Контроль ведения журнала"), "reports:audit", Perm.AUDIT_JOURNALS, _("Ежемесячная проверка журнала, сводка и динамика")),

@@ -1,26 +1,84 @@
 // The journal grid: keyboard-first cell editing over htmx.
 // Arrows move; typing opens the cell; Enter saves and moves down; Tab saves and moves right;
-// Esc cancels; Delete clears. What was typed is never lost: on a network error the input
-// stays in the cell, on a refusal or a conflict the server answers the cell with the
-// current value and the typed text is offered again.
+// Esc cancels; Delete clears; «К» edits the comment of a mark. What was typed is never
+// lost: on a network error the input stays in the cell, on a refusal or a conflict the
+// server answers the cell with the current value and the typed text is offered again.
+// Correcting an old mark needs a reason: the panel asks for it and the save is repeated.
+// Read-only grids (the deputy, the class teacher) keep the navigation and the panel.
 (function () {
   "use strict";
   const grid = document.querySelector("table.jgrid");
-  if (!grid || grid.dataset.editable !== "1") return;
+  if (!grid) return;
+  const editable = grid.dataset.editable === "1";
   const cellUrl = grid.dataset.cellUrl;
+  const commentUrl = grid.dataset.commentUrl;
   const periodUrl = grid.dataset.periodUrl;
   const workType = document.getElementById("jwt");
+  const namesNode = document.getElementById("jwt-names");
+  const workTypeNames = namesNode ? JSON.parse(namesNode.textContent) : {};
+  const panel = document.getElementById("jpanel");
   const OPENERS = /^[0-9нбуопзачеи/а\-]$/i;
+  const COMMENT_KEYS = ["к", "К", "k", "K"];
+  let pending = null; // a save waiting for its reason: {find, value, kind}
+
+  // The attestation columns stick to the right edge; the newest lessons are in view.
+  function stickFinals(scroll) {
+    const head = grid.tHead && grid.tHead.rows[0];
+    if (!head) return;
+    const finals = Array.from(head.cells).filter((th) => th.classList.contains("jp-h"));
+    let right = 0;
+    const offsets = new Map();
+    for (const th of finals.reverse()) {
+      offsets.set(th.cellIndex, right);
+      right += th.getBoundingClientRect().width;
+    }
+    for (const row of grid.rows) {
+      for (const cell of row.cells) {
+        if (offsets.has(cell.cellIndex) && (cell.classList.contains("jf") || cell.classList.contains("jp-h"))) {
+          cell.style.right = `${offsets.get(cell.cellIndex)}px`;
+        }
+      }
+    }
+    const wrap = grid.closest(".jgrid-wrap");
+    const past = head.querySelectorAll("th[data-past]");
+    if (scroll && wrap && past.length) {
+      // The last lesson held so far sits just left of the attestation columns.
+      const last = past[past.length - 1];
+      wrap.scrollLeft = Math.max(0, last.offsetLeft + last.offsetWidth - (wrap.clientWidth - right));
+    }
+  }
+  stickFinals(true);
 
   const isCell = (el) => el && el.tagName === "TD" && (el.dataset.lesson || el.dataset.periodStudent);
+  const canEdit = (td) => Boolean(td.dataset.periodStudent) || (editable && Boolean(td.dataset.lesson));
+  const headers = () => JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+
+  // A cell is found again after a swap by what it stands for, not by the replaced node.
+  function finder(td) {
+    if (td.dataset.lesson) {
+      const { lesson, student } = td.dataset;
+      return () => grid.querySelector(`td[data-lesson="${lesson}"][data-student="${student}"]`);
+    }
+    const student = td.dataset.periodStudent;
+    const kind = td.dataset.kind;
+    return () => grid.querySelector(`td[data-period-student="${student}"][data-kind="${kind}"]`);
+  }
+
+  // Roving tabindex: Tab reaches the grid at the cell last used, arrows move inside it.
+  let roving = grid.querySelector("td[data-lesson], td[data-period-student]");
+  if (roving) roving.tabIndex = 0;
 
   function focusCell(td) {
     if (!td) return;
+    if (roving && roving !== td) roving.tabIndex = -1;
+    td.tabIndex = 0;
+    roving = td;
     td.focus();
     td.scrollIntoView({ block: "nearest", inline: "nearest" });
+    showPanel(td);
   }
 
-  // The nearest editable cell from `td` going (dr, dc); skips cells outside enrolment.
+  // The nearest cell from `td` going (dr, dc); skips cells outside enrolment.
   function neighbour(td, dr, dc) {
     let row = td.parentElement;
     let col = td.cellIndex;
@@ -57,50 +115,64 @@
     if (input) input.remove();
   }
 
-  function saveCell(td, value) {
+  function afterSave(find, value, kind) {
+    const td = find();
+    if (!td) return;
+    if (td.dataset.needReason) {
+      askReason({ find, value, kind });
+      return;
+    }
+    reopenTyped(td);
+    const active = document.activeElement;
+    if (!active || active === document.body) focusCell(td);
+    else if (isCell(active)) showPanel(active);
+  }
+
+  function saveCell(td, value, reason) {
     td.classList.add("jc-saving");
     td.classList.remove("jc-error");
+    const find = finder(td);
     const values = {
       lesson: td.dataset.lesson,
       student: td.dataset.student,
       token: td.dataset.token,
       value: value,
       work_type: workType ? workType.value : "",
+      reason: reason || "",
     };
-    const lesson = td.dataset.lesson;
-    const student = td.dataset.student;
     return htmx
       .ajax("POST", cellUrl, { source: td, target: td, swap: "outerHTML", values: values })
-      .then(() => reopenTyped(grid.querySelector(`td[data-lesson="${lesson}"][data-student="${student}"]`)));
+      .then(() => afterSave(find, value, "cell"));
   }
 
-  function savePeriod(td, value) {
+  function savePeriod(td, value, reason) {
     td.classList.add("jc-saving");
+    const find = finder(td);
+    const row = td.parentElement;
     const body = new URLSearchParams({
       student: td.dataset.periodStudent,
       period: grid.dataset.period,
+      kind: td.dataset.kind,
       version: td.dataset.version,
       value: value,
+      reason: reason || "",
     });
-    const headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
-    return fetch(periodUrl, { method: "POST", body: body, headers: headers, credentials: "same-origin" })
+    return fetch(periodUrl, { method: "POST", body: body, headers: headers(), credentials: "same-origin" })
       .then((response) => response.text())
       .then((html) => {
         const tpl = document.createElement("template");
         tpl.innerHTML = html.trim();
-        const row = td.parentElement;
-        const cells = Array.from(tpl.content.children);
-        // The answer is the three period cells: average, suggestion, the mark itself.
-        row.cells[td.cellIndex - 2].replaceWith(cells[0]);
-        row.cells[td.cellIndex - 1].replaceWith(cells[1]);
-        td.replaceWith(cells[2]);
-        reopenTyped(cells[2]);
+        const fresh = Array.from(tpl.content.children);
+        // The answer is every attestation cell of the row: average, suggestion, the marks.
+        Array.from(row.querySelectorAll("td.jf")).forEach((old, i) => fresh[i] && old.replaceWith(fresh[i]));
+        stickFinals(false);
+        afterSave(find, value, "period");
       })
       .catch(() => networkError(td));
   }
 
-  function save(td, value, then) {
-    const promise = td.dataset.periodStudent ? savePeriod(td, value) : saveCell(td, value);
+  function save(td, value, then, reason) {
+    const promise = td.dataset.periodStudent ? savePeriod(td, value, reason) : saveCell(td, value, reason);
     if (then) then();
     return promise;
   }
@@ -115,13 +187,111 @@
 
   // A refused or conflicting save comes back with what was typed: offer it again.
   function reopenTyped(td) {
-    if (td && td.dataset.typed) {
+    if (td && td.dataset.typed && !td.querySelector("input")) {
       const input = document.createElement("input");
       input.type = "text";
-      input.value = td.dataset.typed;
+      input.value = td.dataset.typed === "-" ? "" : td.dataset.typed;
       td.appendChild(input);
     }
   }
+
+  // --- the panel: what is in the focused cell, its comment, its history, a reason ----------
+
+  function part(name) {
+    return panel ? panel.querySelector(name) : null;
+  }
+
+  function showPanel(td) {
+    if (!panel || !td || !td.dataset.lesson) return;
+    const row = td.parentElement;
+    const nameCell = row.querySelector(".js");
+    const head = grid.tHead.rows[0].cells[td.cellIndex];
+    part(".jpanel-hint").hidden = true;
+    part(".jpanel-info").hidden = false;
+    part(".jpanel-who").textContent = nameCell ? nameCell.textContent.trim() : "";
+    const topic = head && head.dataset.topic ? ` · ${head.dataset.topic}` : "";
+    part(".jpanel-when").textContent = head ? `${head.dataset.date || ""}${topic}` : "";
+    const bits = [];
+    const att = td.querySelector(".jc-att");
+    if (att) bits.push(att.textContent);
+    td.querySelectorAll(".jc-mark").forEach((m) => {
+      const name = workTypeNames[m.dataset.wt] || m.title;
+      bits.push(`${m.textContent} — ${name}${m.dataset.comment ? ` «${m.dataset.comment}»` : ""}`);
+    });
+    part(".jpanel-marks").textContent = bits.length ? `· ${bits.join("; ")}` : "";
+    const history = part(".jpanel-history");
+    if (history) {
+      history.hidden = false;
+      history.href = `${grid.dataset.lessonPrefix}${td.dataset.lesson}/history/?student=${td.dataset.student}`;
+    }
+  }
+
+  function markForComment(td) {
+    const marks = Array.from(td.querySelectorAll(".jc-mark"));
+    if (!marks.length) return null;
+    return marks.find((m) => workType && m.dataset.wt === workType.value) || marks[0];
+  }
+
+  function openComment(td) {
+    const mark = markForComment(td);
+    if (!panel || !mark) return;
+    const box = part(".jpanel-comment");
+    const input = part("#jcomment");
+    box.hidden = false;
+    part(".jpanel-comment-mark").textContent = `«${mark.textContent}» (${workTypeNames[mark.dataset.wt] || mark.title})`;
+    input.value = mark.dataset.comment || "";
+    input.dataset.wt = mark.dataset.wt;
+    input.focus();
+    const find = finder(td);
+    input.onkeydown = (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        const cell = find();
+        box.hidden = true;
+        htmx
+          .ajax("POST", commentUrl, {
+            source: cell, target: cell, swap: "outerHTML",
+            values: { lesson: cell.dataset.lesson, student: cell.dataset.student, token: cell.dataset.token,
+                      work_type: input.dataset.wt, comment: input.value },
+          })
+          .then(() => focusCell(find()));
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        box.hidden = true;
+        focusCell(find());
+      }
+    };
+  }
+
+  function askReason(waiting) {
+    if (!panel) return;
+    pending = waiting;
+    const box = part(".jpanel-reason");
+    const input = part("#jreason");
+    box.hidden = false;
+    input.value = "";
+    input.focus();
+    input.onkeydown = (event) => {
+      if (event.key === "Enter" && input.value.trim()) {
+        event.preventDefault();
+        box.hidden = true;
+        const { find, value } = pending;
+        pending = null;
+        const td = find();
+        closeEditor(td);
+        save(td, value, () => focusCell(find()), input.value.trim());
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        box.hidden = true;
+        const td = pending.find();
+        pending = null;
+        reopenTyped(td);
+        focusCell(td);
+      }
+    };
+  }
+
+  // --- keys -------------------------------------------------------------------------------
 
   grid.addEventListener("keydown", (event) => {
     const target = event.target;
@@ -144,13 +314,19 @@
     if (moves[event.key]) {
       event.preventDefault();
       focusCell(neighbour(td, ...moves[event.key]) || td);
-    } else if (event.key === "Enter" || event.key === "F2") {
+      return;
+    }
+    if (!canEdit(td) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Enter" || event.key === "F2") {
       event.preventDefault();
       openEditor(td, "");
     } else if (event.key === "Delete" || event.key === "Backspace") {
       event.preventDefault();
       save(td, "");
-    } else if (event.key.length === 1 && OPENERS.test(event.key) && !event.ctrlKey && !event.metaKey) {
+    } else if (td.dataset.lesson && COMMENT_KEYS.includes(event.key)) {
+      event.preventDefault();
+      openComment(td);
+    } else if (event.key.length === 1 && OPENERS.test(event.key)) {
       event.preventDefault();
       openEditor(td, event.key);
     }
@@ -160,9 +336,12 @@
     const td = event.target.closest("td");
     if (isCell(td) && event.target.tagName !== "INPUT") focusCell(td);
   });
+  grid.addEventListener("focusin", (event) => {
+    if (isCell(event.target)) showPanel(event.target);
+  });
   grid.addEventListener("dblclick", (event) => {
     const td = event.target.closest("td");
-    if (isCell(td)) openEditor(td, "");
+    if (isCell(td) && canEdit(td)) openEditor(td, "");
   });
 
   // 403/409/422 carry the cell with the current value and the reason: swap them in.

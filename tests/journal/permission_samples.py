@@ -3,7 +3,7 @@
 Merged into the shared matrix by tests/permission_samples.py.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 
 def _lesson(w):
@@ -24,21 +24,104 @@ def _entry(w):
     )
 
 
+def _attachment(w):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from apps.homework.models import Homework, HomeworkAttachment
+
+    lesson = _lesson(w)
+    homework, _created = Homework.objects.get_or_create(
+        lesson=lesson, defaults={"school": w.school, "text": "§ 1", "set_at": timezone.now(), "set_by": w.users["teacher"]}
+    )
+    found = HomeworkAttachment.objects.filter(homework=homework).first()
+    if found:
+        return found
+    attachment = HomeworkAttachment(school=w.school, homework=homework, name="task.txt", size=4,
+                                    uploaded_by=w.users["teacher"])
+    attachment.file.save("task.txt", ContentFile(b"task"), save=True)
+    return attachment
+
+
+def _topic(w):
+    from apps.schedule.models import PlanTopic
+
+    topic, _created = PlanTopic.objects.get_or_create(
+        assignment=w.assignment, position=1, defaults={"school": w.school, "title": "Натуральные числа"}
+    )
+    return topic
+
+
+def _period(w):
+    return w.year.periods.order_by("number").first()
+
+
+def _grant(w):
+    from django.utils import timezone
+
+    from apps.gradebook.locks import unlock_permission
+    from apps.gradebook.models import PeriodUnlockGrant
+
+    period = _period(w)
+    grant, _created = PeriodUnlockGrant.objects.get_or_create(
+        user=w.users["teacher"], permission=unlock_permission(), content_object=period,
+        defaults={"school": w.school, "expires_at": timezone.now() + timedelta(days=1), "granted_at": timezone.now(),
+                  "granted_by": w.users["deputy"], "reason": "Справка"},
+    )
+    return grant
+
+
 JOURNAL_URL_SAMPLES = {
     "timetable:add": lambda w: {"class_id": w.school_class.pk},
     "timetable:remove": lambda w: {"pk": _entry(w).pk},
+    "timetable:substitute": lambda w: {"lesson_id": _lesson(w).pk},
+    "timetable:cancel": lambda w: {"lesson_id": _lesson(w).pk},
+    "timetable:move": lambda w: {"lesson_id": _lesson(w).pk},
     "journal:grid": lambda w: {"assignment_id": w.assignment.pk},
     "journal:period-mark": lambda w: {"assignment_id": w.assignment.pk},
+    "journal:history-student": lambda w: {"assignment_id": w.assignment.pk, "student_id": w.student.pk},
     "journal:lesson": lambda w: {"lesson_id": _lesson(w).pk},
+    "journal:lesson-present": lambda w: {"lesson_id": _lesson(w).pk},
+    "journal:history-lesson": lambda w: {"lesson_id": _lesson(w).pk},
+    "journal:attachment": lambda w: {"pk": _attachment(w).pk},
+    "journal:attachment-delete": lambda w: {"pk": _attachment(w).pk},
+    "journal:lock-toggle": lambda w: {"period_id": _period(w).pk},
+    "journal:unlock-revoke": lambda w: {"pk": _grant(w).pk},
+    "journal:class": lambda w: {"class_id": w.school_class.pk},
+    "journal:register": lambda w: {"class_id": w.school_class.pk},
+    "ktp:page": lambda w: {"assignment_id": w.assignment.pk},
+    "ktp:import": lambda w: {"assignment_id": w.assignment.pk},
+    "ktp:import-confirm": lambda w: {"assignment_id": w.assignment.pk},
+    "ktp:export": lambda w: {"assignment_id": w.assignment.pk},
+    "ktp:topic": lambda w: {"pk": _topic(w).pk},
+    "ktp:topic-delete": lambda w: {"pk": _topic(w).pk},
+    "ktp:topic-move": lambda w: {"pk": _topic(w).pk},
 }
 
 # The world's teacher teaches 5А and is its class teacher; the director and the deputy
 # read every journal. Everyone else — parents and students included — is refused.
 _READERS = {"teacher": 200, "director": 200, "deputy": 200}
+_KEEPER = {"teacher": 200}  # pages that change the plan: its teacher only
 JOURNAL_CHECK_EXPECTATIONS = {
     "journal:index": _READERS,
     "journal:grid": _READERS,
     "journal:period-mark": _READERS,
     "journal:cell": _READERS,
+    "journal:cell-comment": _READERS,
     "journal:lesson": _READERS,
+    "journal:lesson-present": _READERS,
+    "journal:history-lesson": _READERS,
+    "journal:history-student": _READERS,
+    "journal:attachment": _READERS,
+    "journal:attachment-delete": _READERS,
+    "journal:class": _READERS,
+    "journal:register": _READERS,
+    "ktp:page": _READERS,
+    "ktp:import": _KEEPER,
+    "ktp:import-confirm": _READERS,
+    "ktp:export": _READERS,
+    "ktp:topic": _KEEPER,
+    "ktp:topic-delete": _READERS,
+    "ktp:topic-move": _READERS,
+    "ktp:template": _READERS,
 }

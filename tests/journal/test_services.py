@@ -219,3 +219,19 @@ def test_period_mark_set_and_conflict(jw):
         period_mark_set(**{**kw, "acting_user": other_teacher(jw)}, value="3", expected_version=2)
     assert period_mark_set(**kw, value="", expected_version=2) is None
     assert not PeriodMark.objects.exists()
+
+
+def test_a_retry_after_a_lost_answer_is_not_a_conflict(jw):
+    """The page saved, the answer was lost, the teacher presses Enter again with the old token:
+    the stored row already holds what they typed, so nothing is overwritten and nothing is refused."""
+    teacher = jw.users["teacher"]
+    _set(jw, "4")
+    assert _set(jw, "4", version=0).version == 1  # same value, stale token: accepted as is
+    with pytest.raises(ConflictError):
+        _set(jw, "5", version=0)  # a different value with the stale token is still refused
+    kw = {"acting_user": teacher, "lesson": jw.lesson, "student": jw.student}
+    attendance_set(**kw, kind="н", expected_version=0)
+    assert attendance_set(**kw, kind="н", expected_version=0).version == 1
+    mark_delete(acting_user=teacher, lesson=jw.lesson, student=jw.student, work_type=jw.oral, expected_version=1)
+    mark_delete(acting_user=teacher, lesson=jw.lesson, student=jw.student, work_type=jw.oral, expected_version=1)
+    assert not Mark.objects.exists()

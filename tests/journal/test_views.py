@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apps.attendance.models import AttendanceMark
 from apps.gradebook.models import Mark, PeriodMark
-from apps.gradebook.selectors import journal_cell
+from apps.gradebook.selectors import journal_cell, journal_grid
 from apps.gradebook.services import mark_set
 from apps.homework.models import Homework
 from apps.schedule.models import Lesson, TimetableEntry
@@ -121,8 +121,7 @@ def test_student_enrolled_in_november_has_no_cells_before(client, jw):
     f.EnrollmentFactory(school_class=jw.school_class, student=late, starts_on=date(2026, 11, 5))
     november = f.LessonFactory(assignment=jw.assignment, date=date(2026, 11, 9))
     q2 = f.StudyPeriodFactory(year=jw.year, number=2, name="2 четверть", starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 27))
-    client.force_login(jw.users["teacher"])
-    grid = client.get(grid_url(jw), {"period": q2.pk}).context["grid"]
+    grid = journal_grid(assignment=jw.assignment, period=q2)
     row = next(r for r in grid.rows if r.student == late)
     by_lesson = {c.lesson.pk: c.enrolled for c in row.cells}
     assert by_lesson == {jw.lesson.pk: False, november.pk: True}
@@ -144,13 +143,13 @@ def test_lesson_page_sets_topic_and_homework(client, jw):
     client.force_login(jw.users["teacher"])
     url = reverse("journal:lesson", args=[jw.school.pk, jw.lesson.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"save_topic": "1", "topic": "Дроби", "lesson_type": "new", "seen_topic": ""})
+    response = client.post(url, {"save_lesson": "1", "topic": "Дроби", "lesson_type": "new", "seen_topic": ""})
     assert response.status_code == 302
     client.post(url, {"save_homework": "1", "text": "§ 5", "minutes": "20", "version": "0"})
     jw.lesson.refresh_from_db()
     assert jw.lesson.topic == "Дроби" and Homework.objects.get().text == "§ 5"
-    stale = client.post(url, {"save_topic": "1", "topic": "Другое", "lesson_type": "new", "seen_topic": ""})
-    assert stale.status_code == 200 and "уже изменил" in stale.content.decode()
+    stale = client.post(url, {"save_lesson": "1", "topic": "Другое", "lesson_type": "new", "seen_topic": ""})
+    assert stale.status_code == 422 and "уже изменил" in stale.content.decode()
 
 
 def test_substitute_opens_the_lesson_page_of_the_substituted_lesson(client, jw):
@@ -179,7 +178,8 @@ def test_dispatcher_builds_the_timetable_and_generates_lessons(client, world):
     assert refused.status_code == 422 and "У класса 5А уже есть урок" in refused.content.decode()
     generate = reverse("timetable:generate", args=[world.school.pk])
     response = client.post(generate, {"year": world.year.pk, "date_from": "2026-09-01", "date_to": "2026-09-30"})
-    assert response.status_code == 302 and Lesson.objects.count() == 4
+    assert response.status_code == 200 and Lesson.objects.count() == 4
+    assert "Создано уроков" in response.content.decode()
     entry = TimetableEntry.objects.get()
     assert client.post(reverse("timetable:remove", args=[world.school.pk, entry.pk])).status_code == 302
     assert not TimetableEntry.objects.exists()

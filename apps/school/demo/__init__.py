@@ -13,7 +13,8 @@ from importlib import import_module
 
 # Dotted paths of `populate(demo)` functions, run after the structure, in this order.
 DEMO_STEPS: list[str] = [
-    "apps.orders.demo.populate",
+    "apps.orders.demo.populate",  # movements first: the journal follows the final class lists
+    "apps.schedule.demo.populate",  # the class journal: timetable, КТП, lessons, marks (the diary reads it)
     "apps.diary.demo.populate",
     "apps.reports.demo.populate",  # after the journal's step: it audits the lessons written there
 ]
