@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from apps.classes.models import Subgroup, TeachingAssignment
 from apps.gradebook.models import Mark, PeriodMark
-from apps.schedule.models import Lesson, PlanTopic
+from apps.schedule.models import Lesson
+from apps.schedule.selectors import ktp_progress
 from apps.school.models import AcademicYear, School, StudyPeriod
 from apps.school.policy import (
     Policy,
@@ -368,26 +368,15 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
                             "entered": _local(entered, school), "deadline": _local(deadline, school),
                         })
 
-    # --- КТП: hours planned to date against lessons held -------------------------------------
-    planned = {
-        row["assignment_id"]: row
-        for row in PlanTopic.objects.filter(assignment__year=year).values("assignment_id").annotate(
-            rows=Count("id"), hours=Sum("hours", filter=Q(planned_on__lte=min(today, ends_on))),
-        )
-    }
-    held_to_date = dict(
-        Lesson.objects.filter(assignment__year=year, date__lte=min(today, ends_on))
-        .exclude(status=Lesson.Status.CANCELLED)
-        .values("assignment_id").annotate(n=Count("id")).values_list("assignment_id", "n")
-    )
+    # --- КТП: hours planned to date against lessons held (the journal's own measure) --------
+    progress = ktp_progress(list(assignments.values()), min(today, ends_on))
     ktp_due = ktp_deadline(policy, school=school, year_starts_on=year.starts_on)
     for result in lines.values():
         if result.substitute:
             continue
-        plan = planned.get(result.assignment.pk)
-        result.ktp_planned = (plan["hours"] or 0) if plan else 0
-        result.ktp_held = held_to_date.get(result.assignment.pk, 0)
-        result.ktp_missing = plan is None and ktp_due <= as_of
+        done = progress[result.assignment.pk]
+        result.ktp_planned, result.ktp_held = done.planned_hours, done.held
+        result.ktp_missing = not done.has_plan and ktp_due <= as_of
         if result.ktp_missing:
             result.details["ktp"].append({"deadline": _local(ktp_due, school)})
 

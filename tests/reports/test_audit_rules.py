@@ -202,7 +202,8 @@ def test_ktp_hours_planned_to_date_against_lessons_held(aw):
         PlanTopic.objects.create(school=aw.school, assignment=aw.assignment, position=position, title=f"Тема {position}",
                                  hours=hours, planned_on=planned_on)
     for d in (5, 6, 7):
-        aw.lesson(day=date(2026, 10, d), topic="Тема")
+        aw.lesson(day=date(2026, 10, d), topic="Тема", status=Lesson.Status.HELD)
+    aw.lesson(day=date(2026, 10, 8), topic="")  # left planned: not held
     line = line_of(audit(aw), aw.assignment)
     assert (line.ktp_planned, line.ktp_held, line.ktp_missing) == (5, 3, False)
 
