@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from apps.classes.models import Subgroup, TeachingAssignment
@@ -69,7 +70,7 @@ RULES: tuple[Rule, ...] = (
     Rule("period_marks_missing", _("Итоговые отметки не выставлены"), _("Итог. нет"),
          _("Срок прошёл, а отметки за период нет.")),
     Rule("few_marks", _("Мало отметок для аттестации"), _("Мало отм."),
-         _("Обучающиеся, у которых отметок меньше порога школы.")),
+         _("Обучающиеся, у которых за закончившийся период отметок меньше порога школы.")),
     Rule("homework_missing", _("Уроки без домашнего задания"), _("Без д/з"), _("Домашнее задание не записано.")),
     Rule("homework_late", _("Домашнее задание позже срока"), _("Д/з поздно"),
          _("Записано позже часа после последнего урока класса в этот день.")),
@@ -307,7 +308,7 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
                 "entered": _local(entered_at, school), "days": days,
             })
 
-    for assignment_id, held in held_by_assignment.items():
+    for assignment_id in held_by_assignment:
         a = assignments[assignment_id]
         if not policy.marks_allowed_in_grade(a.school_class.grade):
             continue
@@ -315,16 +316,43 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
         roster = students_of(a, starts_on, min(ends_on, today))
         owner.students = len(roster)
         counted = marks_by_assignment.get(assignment_id, {})
-        total = sum(counted.get(s, 0) for s in roster)
         if roster:
+            total = sum(counted.get(s, 0) for s in roster)
             owner.marks_per_student = (Decimal(total) / len(roster)).quantize(TENTHS, rounding=ROUND_HALF_UP)
-        if len(held) >= policy.min_marks_for_attestation:
-            for s in sorted(roster, key=lambda s: names.get(s, "")):
-                if counted.get(s, 0) < policy.min_marks_for_attestation:
-                    owner.add("few_marks", {"student": s, "name": names.get(s, ""), "marks": counted.get(s, 0)})
+
+    # --- students who cannot be attested: fewer marks in a period than the school's minimum --
+    # Judged on whole periods (the threshold is per period), those that ended in the range.
+    periods = list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number"))
+    ended = [
+        p for p in periods
+        if p.ends_on <= today and (p in periods_due if periods_due is not None else starts_on <= p.ends_on <= ends_on)
+    ]
+    for period in ended:
+        in_period = {"lesson__assignment__year": year, "lesson__date__range": (period.starts_on, period.ends_on)}
+        marks_in_period = {
+            (a_id, s): n for a_id, s, n in Mark.objects.filter(**in_period)
+            .exclude(lesson__status=Lesson.Status.CANCELLED)
+            .values("lesson__assignment_id", "student_id").annotate(n=Count("pk"))
+            .values_list("lesson__assignment_id", "student_id", "n")
+        }
+        lessons_in_period = dict(
+            Lesson.objects.filter(assignment__year=year, date__range=(period.starts_on, period.ends_on))
+            .exclude(status=Lesson.Status.CANCELLED)
+            .values("assignment_id").annotate(n=Count("pk")).values_list("assignment_id", "n")
+        )
+        for a in assignments.values():
+            grade = a.school_class.grade
+            if (
+                year.scheme_for_grade(grade) != period.scheme or not policy.marks_allowed_in_grade(grade)
+                or lessons_in_period.get(a.pk, 0) < policy.min_marks_for_attestation
+            ):
+                continue
+            for s in sorted(students_of(a, period.ends_on, period.ends_on), key=lambda s: names.get(s, "")):
+                got = marks_in_period.get((a.pk, s), 0)
+                if got < policy.min_marks_for_attestation:
+                    line(a).add("few_marks", {"student": s, "name": names.get(s, ""), "marks": got, "period": period.name})
 
     # --- period and year marks -------------------------------------------------------------
-    periods = list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number"))
     due: list[tuple[str, StudyPeriod | None, str, date, datetime]] = []  # (scheme, period, kind, end, deadline)
     for scheme in {p.scheme for p in periods}:
         of_scheme = [p for p in periods if p.scheme == scheme]

@@ -169,9 +169,13 @@ def audit_page(request):
 def audit_line_page(request, line_id: int):
     """Drill-down of one line to the lesson and the cell."""
     ctx = request.school_ctx
-    line = get_object_or_404(audit_lines_visible(ctx).select_related("run__period", "run__year"), pk=line_id)
+    line = get_object_or_404(
+        audit_lines_visible(ctx).select_related("run__period", "run__year", "school_class"), pk=line_id
+    )
     periods = list(StudyPeriod.objects.filter(year_id=line.run.year_id).order_by("scheme", "number"))
     details = line.details or {}
+    scheme = line.run.year.scheme_for_grade(line.school_class.grade) if line.school_class_id else None
+    by_name = {p.name: p.pk for p in periods if p.scheme == scheme}
 
     def period_of(day: str) -> int | None:
         d = date.fromisoformat(day)
@@ -187,7 +191,7 @@ def audit_line_page(request, line_id: int):
                 item["url"] = reverse("journal:lesson", kwargs={"school_id": ctx.school.pk, "lesson_id": item["lesson"]})
             if rule.key in ("marks_late", "few_marks") and line.assignment_id:
                 grid = reverse("journal:grid", kwargs={"school_id": ctx.school.pk, "assignment_id": line.assignment_id})
-                pid = period_of(item["date"]) if "date" in item else None
+                pid = period_of(item["date"]) if "date" in item else by_name.get(item.get("period"))
                 item["grid"] = f"{grid}?period={pid}" if pid else grid
         sections.append((rule, items))
     extra = [(key, details.get(key, [])) for key in ("substituted", "cancelled", "ktp")]

@@ -194,7 +194,13 @@ def test_students_with_too_few_marks_and_marks_per_student(aw):
     aw.mark(lessons[1], second, "Ответ на уроке", aw.at(lessons[1].date, 10, 0))
     line = line_of(audit(aw), aw.assignment)
     assert line.students == 3 and str(line.marks_per_student) == "1.7"
-    assert [i["student"] for i in line.details["few_marks"]] == [second.pk, third.pk]
+    # The first quarter ended on 30 October: judged on the whole quarter, in October's audit.
+    assert [(i["student"], i["marks"], i["period"]) for i in line.details["few_marks"]] == [
+        (second.pk, 2, "1 четверть"), (third.pk, 0, "1 четверть")]
+    # September's audit: the quarter is not over, nobody is judged yet.
+    aw.lesson(day=date(2026, 9, 7), topic="Тема")
+    september = line_of(audit(aw, start=date(2026, 9, 1), end=date(2026, 9, 30)), aw.assignment)
+    assert september.counts["few_marks"] == 0
 
 
 def test_ktp_hours_planned_to_date_against_lessons_held(aw):
