@@ -70,14 +70,17 @@ def spans_of_year(year: AcademicYear, periods: list[StudyPeriod]) -> list[Span]:
     return spans
 
 
-def pick_span(spans: list[Span], key: str | None, today: date) -> Span:
-    """The span asked for, else the period going on today, else the last one that ended."""
+def pick_span(spans: list[Span], key: str | None, today: date, *, prefer_ended: bool = False) -> Span:
+    """The span asked for; by default a period of the main scheme (quarters when the school
+    has them): the one going on today, or — for marks already set — the last one ended."""
     chosen = next((s for s in spans if s.key == key), None)
     if chosen:
         return chosen
     periods = [s for s in spans if not s.is_year]
-    current = next((s for s in periods if s.starts_on <= today <= s.ends_on), None)
-    if current:
-        return current
+    quarters = [s for s in periods if s.period.scheme == "quarter"]
+    periods = quarters or periods
     ended = [s for s in periods if s.ends_on < today]
-    return ended[-1] if ended else spans[-1]
+    current = next((s for s in periods if s.starts_on <= today <= s.ends_on), None)
+    if prefer_ended and ended:
+        return ended[-1]
+    return current or (ended[-1] if ended else spans[-1])

@@ -115,9 +115,19 @@ def _current_mark_totals(year: AcademicYear, start: date, end: date, class_ids=N
     )
 
 
+def _grades_of(year: AcademicYear, span: Span) -> list[int]:
+    """A quarter is studied by the grades on quarters, a half-year by those on half-years."""
+    if span.period is None:
+        return list(range(1, 12))
+    return [g for g in range(1, 12) if year.scheme_for_grade(g) == span.period.scheme]
+
+
 def progress(*, year: AcademicYear, span: Span, source: str, policy: Policy, today: date,
              class_ids: list[int] | None = None) -> Progress:
-    assignments_qs = TeachingAssignment.objects.filter(year=year).select_related("school_class__class_teacher", "subject", "teacher")
+    assignments_qs = (
+        TeachingAssignment.objects.filter(year=year, school_class__grade__in=_grades_of(year, span))
+        .select_related("school_class__class_teacher", "subject", "teacher")
+    )
     if class_ids is not None:
         assignments_qs = assignments_qs.filter(school_class_id__in=class_ids)
     assignments = {a.pk: a for a in assignments_qs}
@@ -182,7 +192,7 @@ def progress_by_month(*, year: AcademicYear, span: Span, policy: Policy, today: 
     """The trend: quality and success by month, forecast from each month's current marks."""
     qs = Mark.objects.filter(
         lesson__assignment__year=year, lesson__date__range=(span.starts_on, min(span.ends_on, today)),
-        value__in=NUMERIC_MARKS,
+        value__in=NUMERIC_MARKS, lesson__assignment__school_class__grade__in=_grades_of(year, span),
     ).exclude(lesson__status=Lesson.Status.CANCELLED)
     if class_ids is not None:
         qs = qs.filter(lesson__assignment__school_class_id__in=class_ids)

@@ -189,7 +189,7 @@ def _issue_text(bucket: dict) -> str:
     return "; ".join(parts) or _("замечаний нет")
 
 
-def audit_notify(*, run: AuditRun) -> int:
+def audit_notify(*, run: AuditRun, email: bool = True) -> int:
     """Each teacher gets their lines, each class teacher their class, the deputy and the
     director the school summary: in the app and by e-mail, once per range (dedupe keys
     name the range, not the run, so a recomputed run is not announced twice)."""
@@ -217,7 +217,7 @@ def audit_notify(*, run: AuditRun) -> int:
             "label": label, "result": _("замечаний — %(n)s") % {"n": teacher["issues"]} if teacher["issues"] else _("замечаний нет"),
         }
         sent += bool(notify(school=school, user=user, title=title[:200], body=body,
-                            link=f"{page}?run={run.pk}&teacher={user.pk}", dedupe_key=f"{base}:teacher:{user.pk}", email=True))
+                            link=f"{page}?run={run.pk}&teacher={user.pk}", dedupe_key=f"{base}:teacher:{user.pk}", email=email))
     for cls in run.classes:
         user = users.get(cls["class_teacher_id"])
         if user is None:
@@ -232,7 +232,7 @@ def audit_notify(*, run: AuditRun) -> int:
             body += "\n" + _("Перегрузка домашними заданиями:") + "\n" + overload
         title = _("Контроль журнала за %(label)s: класс %(name)s") % {"label": label, "name": cls["name"]}
         sent += bool(notify(school=school, user=user, title=title[:200], body=body,
-                            link=f"{page}?run={run.pk}&class={cls['id']}", dedupe_key=f"{base}:class:{cls['id']}", email=True))
+                            link=f"{page}?run={run.pk}&class={cls['id']}", dedupe_key=f"{base}:class:{cls['id']}", email=email))
     totals = run.totals
     for user_id in admins:
         user = users.get(user_id)
@@ -241,7 +241,7 @@ def audit_notify(*, run: AuditRun) -> int:
         }
         title = _("Контроль журнала за %(label)s проведён") % {"label": label}
         sent += bool(notify(school=school, user=user, title=title[:200], body=body, link=f"{page}?run={run.pk}",
-                            dedupe_key=f"{base}:school", email=True))
+                            dedupe_key=f"{base}:school", email=email))
     if run.notified_at is None:
         run.notified_at = timezone.now()
         run.save(update_fields=["notified_at"])

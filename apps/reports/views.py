@@ -248,7 +248,7 @@ class Scope:
                 "class_id": self.class_id, "allowed": self.allowed}
 
 
-def _report_scope(request) -> Scope:
+def _report_scope(request, *, prefer_ended: bool = False) -> Scope:
     """The year, period and class asked for; another class than one's own is not found."""
     ctx = request.school_ctx
     year, years = _chosen_year(ctx, request)
@@ -263,7 +263,8 @@ def _report_scope(request) -> Scope:
         if allowed is not None and class_id not in allowed:
             raise Http404
         class_ids = [class_id]
-    return Scope(year, years, today, spans, pick_span(spans, request.GET.get("span"), today), allowed, class_id, class_ids)
+    span = pick_span(spans, request.GET.get("span"), today, prefer_ended=prefer_ended)
+    return Scope(year, years, today, spans, span, allowed, class_id, class_ids)
 
 
 # --- progress and quality -------------------------------------------------------------
@@ -271,9 +272,10 @@ def _report_scope(request) -> Scope:
 @_reports_view
 def progress_page(request):
     ctx = request.school_ctx
-    scope = _report_scope(request)
-    year, span, today, class_ids = scope.year, scope.span, scope.today, scope.class_ids
     source = SOURCE_FORECAST if request.GET.get("source") == SOURCE_FORECAST else SOURCE_MARKS
+    # Set marks are read for a period that has ended; a forecast for the one going on.
+    scope = _report_scope(request, prefer_ended=source == SOURCE_MARKS)
+    year, span, today, class_ids = scope.year, scope.span, scope.today, scope.class_ids
     by = request.GET.get("by") if request.GET.get("by") in dict(builders.BY_CHOICES) else "class"
     policy = school_policy(ctx.school)
     data = progress(year=year, span=span, source=source, policy=policy, today=today, class_ids=class_ids)

@@ -3,6 +3,7 @@
 import random
 from datetime import date
 
+from apps.messaging.models import Notification
 from apps.reports.demo import populate
 from apps.reports.models import ActivityReport, AuditRun
 from apps.school.demo import DEMO_STEPS, DemoSchool
@@ -19,6 +20,9 @@ def test_the_demo_step_stores_past_months_audits(db):
     assert runs[1].computed_at.astimezone(demo.school.tz).date() == date(2026, 11, 20)
     assert all(r.totals["lessons"] > 0 for r in runs)
     assert ActivityReport.objects.filter(school=demo.school).count() == 2
+    # Teachers find October's results among their notifications; no mail is queued.
+    notes = Notification.objects.filter(school=demo.school, title__contains="октябрь 2026")
+    assert notes.filter(user=data["users"]["t-hist"]).exists() and not notes.filter(wants_email=True).exists()
     # Before the control day of November the October audit is not due yet.
     AuditRun.objects.all().delete()
     populate(DemoSchool(school=demo.school, year=demo.year, last_year=None, today=date(2026, 11, 12), rng=demo.rng))
