@@ -111,7 +111,7 @@ def main() -> None:
         teacher = Client()
         teacher.force_login(User.objects.get(pk=teacher_id))
         figures["audit page, own lines (teacher)"] = timed_get(teacher, audit, 30)
-    figures["progress report, school, current period"] = timed_get(client, reverse("reports:progress", args=[school.pk]), 5)
+    figures["progress report, school, last ended quarter"] = timed_get(client, reverse("reports:progress", args=[school.pk]), 5)
     figures["attendance report, school, year"] = timed_get(client, reverse("reports:attendance", args=[school.pk]) + "?span=year", 5)
 
     month = run.starts_on.isoformat()
