@@ -45,13 +45,18 @@ def login_base(last_name: str, first_name: str, patronymic: str = "") -> str:
 
 
 class LoginAllocator:
-    """Hands out unique logins for many people with one query."""
+    """Hands out unique logins «base», «base2», «base3»… among those already taken."""
 
-    def __init__(self, bases: set[str]):
-        self.taken: set[str] = set()
-        if bases:
-            pattern = r"^({})\d*$".format("|".join(re.escape(b) for b in sorted(bases)))
-            self.taken = {u.lower() for u in User.objects.filter(username__iregex=pattern).values_list("username", flat=True)}
+    def __init__(self, taken: set[str] | None = None):
+        self.taken: set[str] = {login.lower() for login in taken or ()}
+
+    @classmethod
+    def from_database(cls, bases: set[str]) -> "LoginAllocator":
+        """Knows every existing login that any of these bases could collide with: one query."""
+        if not bases:
+            return cls()
+        pattern = r"^({})\d*$".format("|".join(re.escape(b) for b in sorted(bases)))
+        return cls(set(User.objects.filter(username__iregex=pattern).values_list("username", flat=True)))
 
     def take(self, base: str) -> str:
         login, n = base, 1
@@ -121,7 +126,7 @@ def logins_issue(*, acting_user, school, people: list[Person], channel: str) -> 
     for p in people:
         unique.setdefault((type(p.record).__name__, p.record.pk), p)
     people = list(unique.values())
-    allocator = LoginAllocator({login_base(p.record.last_name, p.record.first_name, p.record.patronymic) for p in people})
+    allocator = LoginAllocator.from_database({login_base(p.record.last_name, p.record.first_name, p.record.patronymic) for p in people})
     credentials, users = [], []
     for p in people:
         login = allocator.take(login_base(p.record.last_name, p.record.first_name, p.record.patronymic))

@@ -18,7 +18,6 @@ from apps.gradebook import selectors
 from apps.gradebook.forms import UnlockGrantForm
 from apps.gradebook.inputs import add_errors, day_param, int_param, month_param
 from apps.gradebook.models import PeriodUnlockGrant
-from apps.gradebook.permissions import school_page
 from apps.gradebook.services import (
     period_lock,
     period_unlock,
@@ -26,6 +25,7 @@ from apps.gradebook.services import (
     period_unlock_revoke,
 )
 from apps.schedule.selectors import school_teachers
+from apps.school.access import school_view
 from apps.school.models import StudyPeriod
 from apps.school.services import school_today
 
@@ -47,13 +47,13 @@ def _locks_page(request, form=None, status=200):
     }, status=status)
 
 
-@school_page(Perm.LOCK_PERIODS)
+@school_view(Perm.LOCK_PERIODS)
 def locks_page(request):
     """Periods of the year, locked or open, with every unlock grant given."""
     return _locks_page(request)
 
 
-@school_page(Perm.LOCK_PERIODS)
+@school_view(Perm.LOCK_PERIODS)
 @require_POST
 def period_lock_toggle(request, period_id: int):
     ctx = request.school_ctx
@@ -70,7 +70,7 @@ def period_lock_toggle(request, period_id: int):
     return redirect("journal:locks", school_id=ctx.school.pk)
 
 
-@school_page(Perm.LOCK_PERIODS)
+@school_view(Perm.LOCK_PERIODS)
 @require_POST
 def unlock_grant(request):
     """Open a locked period for one teacher until a moment (an explicit, logged grant)."""
@@ -96,7 +96,7 @@ def unlock_grant(request):
     return _locks_page(request, form=form, status=422)
 
 
-@school_page(Perm.LOCK_PERIODS)
+@school_view(Perm.LOCK_PERIODS)
 @require_POST
 def unlock_revoke(request, pk: int):
     ctx = request.school_ctx
@@ -121,7 +121,7 @@ def _class(ctx, class_id: int) -> SchoolClass:
     return get_object_or_404(classes, pk=class_id)
 
 
-@school_page(Perm.READ_ALL_JOURNALS, check=leads_a_class)
+@school_view(Perm.READ_ALL_JOURNALS, check=leads_a_class)
 def class_journal(request, class_id: int):
     """All subjects of a class for a period, read-only: averages, suggested and set marks."""
     ctx = request.school_ctx
@@ -150,7 +150,7 @@ def _classes_for_picker(ctx, school_class):
 
 
 
-@school_page(Perm.READ_ALL_JOURNALS, check=leads_a_class)
+@school_view(Perm.READ_ALL_JOURNALS, check=leads_a_class)
 def attendance_register_page(request, class_id: int):
     """Реестр посещаемости of a class for a month (seed 004 item 9): per day each lesson's
     absences with reasons, totals per day and per student."""

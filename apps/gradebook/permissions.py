@@ -6,14 +6,11 @@ covers what data cannot say. The class teacher reads the whole class journal; th
 director and the deputy read every journal (policy table: READ_ALL_JOURNALS).
 """
 
-from functools import wraps
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from apps.accounts.policy import Perm
 from apps.classes.models import TeachingAssignment
-from apps.school.access import school_view
 
 KEEP_JOURNAL_CODENAME = "keep_journal"
 KEEP_JOURNAL_PERM = f"classes.{KEEP_JOURNAL_CODENAME}"
@@ -67,22 +64,6 @@ def can_keep_lesson(user, lesson) -> bool:
     if lesson.substitute_teacher_id == user.pk or lesson.assignment.teacher_id == user.pk:
         return True
     return has_journal_grant(user, lesson.assignment)
-
-
-def in_school_time(view):
-    """Show every moment on the page in the school's own time zone (Russia spans eleven)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        with timezone.override(request.school_ctx.school.tz):
-            return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def school_page(perm=None, *, check=None):
-    """school_view (the access precondition) with the school's time zone active."""
-    return lambda view: school_view(perm, check=check)(in_school_time(view))
 
 
 def visible_assignment(ctx, pk: int, *related: str) -> TeachingAssignment:

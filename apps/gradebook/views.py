@@ -31,7 +31,6 @@ from apps.gradebook.permissions import (
     can_keep_assignment,
     can_keep_lesson,
     reads_all_journals,
-    school_page,
     visible_assignment,
 )
 from apps.gradebook.services import (
@@ -47,12 +46,13 @@ from apps.homework.models import Homework, HomeworkAttachment
 from apps.homework.services import homework_attachment_add, homework_attachment_remove, homework_set
 from apps.schedule.models import Lesson
 from apps.schedule.selectors import ktp_suggestion
+from apps.school.access import school_view
 from apps.school.services import school_today
 from apps.students.models import Student
 
 # The journal is kept by teachers (policy: KEEP_JOURNAL) and read by the administration
 # (READ_ALL_JOURNALS); which journal exactly is decided per object in each view.
-_journal_view = school_page(Perm.KEEP_JOURNAL, check=reads_all_journals)
+_journal_view = school_view(Perm.KEEP_JOURNAL, check=reads_all_journals)
 
 LESSON_RELATED = (
     "school", "assignment__school_class", "assignment__subgroup", "assignment__subject",

@@ -19,17 +19,17 @@ from apps.gradebook.permissions import (
     assignments_visible_to,
     can_keep_assignment,
     reads_all_journals,
-    school_page,
     visible_assignment,
 )
 from apps.schedule import selectors, services
 from apps.schedule.ktp_excel import XLSX_TYPE, ktp_template, ktp_workbook, parse_ktp
 from apps.schedule.models import PlanTopic
 from apps.schedule.selectors import ktp_progress
+from apps.school.access import school_view
 from apps.school.policy import ktp_deadline, school_policy
 from apps.school.services import school_today
 
-_ktp_view = school_page(Perm.KEEP_JOURNAL, check=reads_all_journals)
+_ktp_view = school_view(Perm.KEEP_JOURNAL, check=reads_all_journals)
 SIGNING_SALT = "ktp-import"
 
 

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from apps.accounts.policy import Perm
 from apps.classes.models import SchoolClass
 from apps.gradebook.inputs import add_errors, day_param, int_param
-from apps.gradebook.permissions import school_page
 from apps.schedule import selectors, services
 from apps.schedule.forms import (
     CancelForm,
@@ -170,7 +169,7 @@ def _changes_page(request, day, *, forms_for=None, status=200):
 
 
 
-@school_page(Perm.EDIT_TIMETABLE)
+@school_view(Perm.EDIT_TIMETABLE)
 def changes_page(request):
     """Замены: a day's lessons of the whole school, each with substitute, cancel and move."""
     ctx = request.school_ctx

@@ -1,7 +1,8 @@
 """Per-request school context and the view preconditions built on the policy table.
 
-`school_view` resolves the school of the URL, loads the user's roles there in one query
-and answers 404 when the user has none: another school's pages do not exist for them.
+`school_view` resolves the school of the URL, loads the user's roles in every school in one
+query (the menu's school switcher reads the others) and answers 404 when the user has none
+in this one: another school's pages do not exist for them.
 A permission the user's roles lack answers 403 (they may see the school, not do this).
 """
 
@@ -12,6 +13,7 @@ from functools import cached_property, wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from apps.accounts.models import RoleGrant
 from apps.accounts.policy import Perm, Role, perms_of, roles_may
@@ -23,6 +25,7 @@ class SchoolContext:
     school: School
     user: object
     roles: frozenset[str]
+    other_schools: tuple[tuple[int, str], ...] = ()  # (id, short name) of the user's other schools
 
     def may(self, perm: Perm) -> bool:
         return roles_may(self.roles, perm)
@@ -48,20 +51,23 @@ class SchoolContext:
 
 
 def school_context_for(user, school_id: int) -> SchoolContext:
-    """Fetch the school and the user's roles in it; 404 when the user has no role there."""
-    grants = list(
-        RoleGrant.objects.filter(user=user, school_id=school_id).select_related("school")
-    )
-    if not grants:
+    """Fetch the user's roles in every school (one query); 404 when none is in this school."""
+    grants = list(RoleGrant.objects.filter(user=user).select_related("school").order_by("school__short_name"))
+    here = [g for g in grants if g.school_id == school_id]
+    if not here:
         raise Http404
-    return SchoolContext(school=grants[0].school, user=user, roles=frozenset(g.role for g in grants))
+    others = dict.fromkeys((g.school_id, g.school.short_name) for g in grants if g.school_id != school_id)
+    return SchoolContext(
+        school=here[0].school, user=user, roles=frozenset(g.role for g in here), other_schools=tuple(others)
+    )
 
 
 def school_view(perm: Perm | None = None, *, check: Callable[[SchoolContext], bool] | None = None):
     """Precondition for every view under /s/<school_id>/.
 
     `perm` is a row of the policy table; `check` an extra rule on the context (for access
-    derived from data, such as being a class teacher). Either one passing is enough.
+    derived from data, such as being a class teacher). Either one passing is enough. The
+    view runs with the school's time zone active.
     """
 
     def decorator(view):
@@ -75,7 +81,9 @@ def school_view(perm: Perm | None = None, *, check: Callable[[SchoolContext], bo
             if not allowed:
                 raise PermissionDenied
             request.school_ctx = ctx
-            return view(request, *args, **kwargs)
+            # Every moment on a school's pages is shown in its own time zone (Russia spans eleven).
+            with timezone.override(ctx.school.tz):
+                return view(request, *args, **kwargs)
 
         # Read by the permission matrix test: every view declares what it requires.
         wrapper.required_perm = perm

@@ -174,6 +174,20 @@ CELERY_BEAT_SCHEDULE["diary-digest"] = {"task": "apps.diary.tasks.digest_dispatc
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
+# With Redis, one cache shared by every web process (the rendered journal grids), and
+# sessions read from it and written through to the database: a page costs no session
+# query at the 8 a.m. peak. Without Redis, a per-process cache and database sessions
+# (a per-process session cache would keep a logged-out session alive in other processes).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_URL", default=REDIS_URL),
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="journal"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

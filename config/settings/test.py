@@ -12,3 +12,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True  # the Celery integration tests start a real worker themselves
 # Parallel test runs on one server (CI, several checkouts) each get their own database.
 DATABASES["default"]["TEST"] = {"NAME": "test_journal" + env("TEST_DB_SUFFIX", default="")}  # noqa: F405
+
+# Tests share the machine's Redis with other runs: keep cache and sessions per process.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -14,21 +14,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from apps.accounts.logins import LoginAllocator, login_base
+
 NAMES_DIR = Path(settings.BASE_DIR) / "fixtures" / "names"
-
-# Transliteration for logins: the familiar Latin spelling of Russian names (ж zh, х kh, ц ts,
-# щ shch, ю yu, я ya); soft and hard signs are dropped.
-TRANSLIT = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-}
-
-
-def transliterate(text: str) -> str:
-    return "".join(TRANSLIT.get(ch, ch) for ch in text.lower() if ch.isalnum() or ch in TRANSLIT)
-
 
 @dataclass(frozen=True)
 class MaleName:
@@ -103,16 +91,11 @@ class NameBank:
 
 
 class LoginMaker:
-    """Unique logins «surname.initials», transliterated: Иванова Анна Петровна → ivanova.ap."""
+    """Demo logins as the school would issue them (apps/accounts/logins.py): Иванова Анна
+    Петровна → ivanova.ap, then ivanova.ap2…; planned in memory, no database needed."""
 
     def __init__(self, taken: set[str] | None = None):
-        self.taken = set(taken or ())
+        self.allocator = LoginAllocator(taken)
 
     def make(self, person: Person) -> str:
-        base = f"{transliterate(person.last_name)}.{transliterate(person.first_name)[:1]}{transliterate(person.patronymic)[:1]}"
-        login, n = base, 1
-        while login in self.taken:
-            n += 1
-            login = f"{base}{n}"
-        self.taken.add(login)
-        return login
+        return self.allocator.take(login_base(person.last_name, person.first_name, person.patronymic))
