@@ -50,9 +50,10 @@ def feed_for_token(*, token: str) -> str | None:
     first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
     enrolment = enrolment_of(student)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    calendar_name = _("Дневник: %(name)s") % {"name": student.first_name + " " + student.last_name}
     lines = [
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Zhurnal//E-diary//RU", "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(_('Дневник: %(name)s') % {'name': student.first_name + ' ' + student.last_name})}",
+        "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(calendar_name)}",
         "X-PUBLISHED-TTL:PT1H", "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
     ]
     if enrolment.spans:
@@ -86,7 +87,8 @@ def feed_for_token(*, token: str) -> str | None:
                 f"DESCRIPTION:{_escape(chr(10).join(description))}",
             ]
             if lesson.room:
-                lines.append(f"LOCATION:{_escape(_('каб. %(room)s') % {'room': lesson.room})}")
+                room = _("каб. %(room)s") % {"room": lesson.room}
+                lines.append(f"LOCATION:{_escape(room)}")
             if lesson.status == Lesson.Status.CANCELLED:
                 lines.append("STATUS:CANCELLED")
             lines.append("END:VEVENT")
@@ -100,10 +102,11 @@ def feed_for_token(*, token: str) -> str | None:
             if not enrolment.covers(hw.lesson.assignment.school_class_id, hw.lesson.date):
                 continue
             due = hw.due_date or hw.lesson.date
+            summary = _("Д/з: %(subject)s") % {"subject": hw.lesson.assignment.subject.name}
             lines += [
                 "BEGIN:VEVENT", f"UID:homework-{hw.pk}@zhurnal", f"DTSTAMP:{stamp}",
                 f"DTSTART;VALUE=DATE:{due:%Y%m%d}", f"DTEND;VALUE=DATE:{due + timedelta(days=1):%Y%m%d}",
-                f"SUMMARY:{_escape(_('Д/з: %(subject)s') % {'subject': hw.lesson.assignment.subject.name})}",
+                f"SUMMARY:{_escape(summary)}",
                 f"DESCRIPTION:{_escape(hw.text)}", "TRANSP:TRANSPARENT", "END:VEVENT",
             ]
     lines.append("END:VCALENDAR")

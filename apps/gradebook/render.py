@@ -175,7 +175,8 @@ def finals_html(row, *, can_edit: bool, can_edit_finals: bool, error: str | None
                     attrs += ' data-need-reason="1"'
         title = []
         if f.average is not None:
-            title.append(f"{_('Расчёт')}: {_number(f.average)} → {f.suggested or '—'}")
+            label = _("Расчёт")
+            title.append(f"{label}: {_number(f.average)} → {f.suggested or '—'}")
         if f.disagrees:
             title.append(_("Отметка расходится с рассчитанной"))
         if failed:
@@ -194,8 +195,9 @@ def grid_html(grid, *, urls: GridUrls, today: date, can_edit: bool, can_edit_fin
     head = ['<thead><tr><th class="jn">№</th>', f'<th class="js">{_("Обучающийся")}</th>']
     head += [head_html(lesson, urls=urls, can_edit=can_edit, today=today) for lesson in grid.lessons]
     if finals:
-        head.append(f'<th class="jp-h" title="{_("Среднее взвешенное за период")}">{_("Ср.")}</th>')
-        head.append(f'<th class="jp-h"{_attr("title", grid.policy.thresholds_label)}>{_("Расч.")}</th>')
+        average_title, average, suggested = _("Среднее взвешенное за период"), _("Ср."), _("Расч.")
+        head.append(f'<th class="jp-h" title="{average_title}">{average}</th>')
+        head.append(f'<th class="jp-h"{_attr("title", grid.policy.thresholds_label)}>{suggested}</th>')
         head += [f'<th class="jp-h jp-h-{c.kind}"{_attr("title", c.title)}>{escape(c.label)}</th>'
                  for c in grid.final_columns]
     head.append("</tr></thead>")
@@ -203,8 +205,9 @@ def grid_html(grid, *, urls: GridUrls, today: date, can_edit: bool, can_edit_fin
     for n, row in enumerate(grid.rows, start=1):
         name = escape(row.student.full_name)
         if may_audit and urls.history_student:
+            history = _("История строки")
             name = (f'<a class="js-name" href="{urls.history_student.format(row.student.pk)}"'
-                    f' title="{_("История строки")}">{name}</a>')
+                    f' title="{history}">{name}</a>')
         body.append(f'<tr data-student="{row.student.pk}"><td class="jn">{n}</td><td class="js">{name}</td>')
         body += [cell_html(cell) for cell in row.cells]
         if finals:
@@ -212,7 +215,7 @@ def grid_html(grid, *, urls: GridUrls, today: date, can_edit: bool, can_edit_fin
         body.append("</tr>")
     if not grid.rows:
         span = len(grid.lessons) + (4 + len(grid.final_columns) if finals else 2)
-        body.append(f'<tr><td colspan="{span}" class="text-muted text-center">'
-                    f'{_("В классе (подгруппе) в этом периоде никого нет.")}</td></tr>')
+        nobody = _("В классе (подгруппе) в этом периоде никого нет.")
+        body.append(f'<tr><td colspan="{span}" class="text-muted text-center">{nobody}</td></tr>')
     body.append("</tbody>")
     return mark_safe("".join(head) + "".join(body))  # noqa: S308 — every value above is escaped

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import ActivityEvent, RoleGrant
 from apps.accounts.policy import Role

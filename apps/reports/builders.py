@@ -5,6 +5,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.policy import Role
 from apps.reports.activity import ENTRY_KINDS
@@ -15,19 +16,25 @@ from apps.reports.progress import Progress
 from apps.reports.stats import FORMULAS
 from apps.reports.tables import DEC1, DEC2, INT, PCT, TEXT, Column, Report, Table
 
-RULE_COLUMNS = [Column(r.key, str(r.short), INT) for r in RULES]
-TALLY_COLUMNS = [
-    Column("counted", _("Учащихся"), INT),
-    Column("five", _("На «5»"), INT),
-    Column("four", _("На «4» и «5»"), INT),
-    Column("three", _("С «3»"), INT),
-    Column("two", _("С «2»"), INT),
-    Column("na", _("Не аттест."), INT),
-    Column("success", _("Успеваемость, %"), PCT, 13),
-    Column("quality", _("Качество, %"), PCT, 11),
-    Column("average", _("Средний балл"), DEC2, 10),
-    Column("sou", _("СОУ, %"), PCT),
-]
+
+# Column titles are translated when a report is built, in the language of the request.
+def rule_columns() -> list[Column]:
+    return [Column(r.key, str(r.short), INT) for r in RULES]
+
+
+def tally_columns() -> list[Column]:
+    return [
+        Column("counted", _("Учащихся"), INT),
+        Column("five", _("На «5»"), INT),
+        Column("four", _("На «4» и «5»"), INT),
+        Column("three", _("С «3»"), INT),
+        Column("two", _("С «2»"), INT),
+        Column("na", _("Не аттест."), INT),
+        Column("success", _("Успеваемость, %"), PCT, 13),
+        Column("quality", _("Качество, %"), PCT, 11),
+        Column("average", _("Средний балл"), DEC2, 10),
+        Column("sou", _("СОУ, %"), PCT),
+    ]
 
 
 def signatures(school, *, deputy_name: str = "") -> list[tuple[str, str]]:
@@ -46,7 +53,7 @@ def audit_report(*, school, run, label: str, lines, admin: bool, deputy_name: st
     if admin:
         tables.append(Table(
             _("Сводка по учителям"),
-            [Column("name", _("Учитель"), TEXT, 32), Column("lessons", _("Уроков"), INT), *RULE_COLUMNS,
+            [Column("name", _("Учитель"), TEXT, 32), Column("lessons", _("Уроков"), INT), *rule_columns(),
              Column("ktp_missing", _("КТП нет"), INT), Column("ktp_behind", _("Отставание КТП"), INT),
              Column("issues", _("Замечаний"), INT)],
             run.teachers, totals={"name": _("Итого"), **run.totals},
@@ -54,7 +61,7 @@ def audit_report(*, school, run, label: str, lines, admin: bool, deputy_name: st
         tables.append(Table(
             _("Сводка по классам"),
             [Column("name", _("Класс"), TEXT, 8), Column("class_teacher", _("Классный руководитель"), TEXT, 30),
-             Column("lessons", _("Уроков"), INT), *RULE_COLUMNS,
+             Column("lessons", _("Уроков"), INT), *rule_columns(),
              Column("overload_days", _("Дней перегрузки д/з"), INT), Column("issues", _("Замечаний"), INT)],
             run.classes, totals={"name": _("Итого"), **run.totals},
         ))
@@ -69,7 +76,7 @@ def audit_report(*, school, run, label: str, lines, admin: bool, deputy_name: st
         _("Учитель × класс × предмет"),
         [Column("teacher", _("Учитель"), TEXT, 30), Column("class", _("Класс"), TEXT, 10),
          Column("subject", _("Предмет"), TEXT, 22), Column("lessons", _("Уроков"), INT),
-         Column("marks_per_student", _("Отметок на ученика"), DEC1, 10), *RULE_COLUMNS,
+         Column("marks_per_student", _("Отметок на ученика"), DEC1, 10), *rule_columns(),
          Column("ktp", _("КТП: проведено/по плану"), TEXT, 12), Column("substituted", _("Замен"), INT),
          Column("cancelled", _("Пропущено (отменено)"), INT), Column("issues", _("Замечаний"), INT)],
         rows,
@@ -88,8 +95,8 @@ def audit_report(*, school, run, label: str, lines, admin: bool, deputy_name: st
 # --- progress ----------------------------------------------------------------------------
 
 BY_CHOICES = (
-    ("class", _("по классам")), ("grade", _("по параллелям")), ("subject", _("по предметам")),
-    ("teacher", _("по учителям")),
+    ("class", gettext_lazy("по классам")), ("grade", gettext_lazy("по параллелям")),
+    ("subject", gettext_lazy("по предметам")), ("teacher", gettext_lazy("по учителям")),
 )
 
 
@@ -108,11 +115,11 @@ def progress_main_table(data: Progress, by: str) -> Table:
         rows = [{"name": c.name, "class_id": c.pk, "class_teacher": c.class_teacher.short_name if c.class_teacher_id else "",
                  **data.by_class[c.pk].as_row()} for c in data.classes if c.pk in data.by_class]
         first = Column("name", _("Класс"), TEXT, 8)
-        return Table(_("Итоги по классам"), [first, Column("class_teacher", _("Кл. руководитель"), TEXT, 22), *TALLY_COLUMNS],
+        return Table(_("Итоги по классам"), [first, Column("class_teacher", _("Кл. руководитель"), TEXT, 22), *tally_columns()],
                      rows, totals={"name": _("Итого"), **data.school.as_row()})
     note = _("По предметам и учителям считаются отметки: «учащихся» — число выставленных отметок.") if by in ("subject", "teacher") else ""
     title = dict(BY_CHOICES)[by]
-    return Table(_("Итоги %(by)s") % {"by": title}, [first, *TALLY_COLUMNS], rows,
+    return Table(_("Итоги %(by)s") % {"by": title}, [first, *tally_columns()], rows,
                  totals={"name": _("Итого"), **data.school.as_row()} if by == "grade" else None, note=note)
 
 

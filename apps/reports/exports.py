@@ -50,8 +50,9 @@ def write_table(ws, report: Report, table: Table, *, head: bool = True) -> None:
     # Write-only sheets write their view with the first row: freeze before appending.
     ws.freeze_panes = f"B{header_row + 1}"
     if head:
+        generated = _("сформирован")
         for text, font in ((report.school.full_name, BOLD), (report.title, TITLE), (table.title, BOLD),
-                           (f"{report.range_label} · {_('сформирован')} {report.generated_local:%d.%m.%Y %H:%M}", None)):
+                           (f"{report.range_label} · {generated} {report.generated_local:%d.%m.%Y %H:%M}", None)):
             cell = WriteOnlyCell(ws, value=text)
             if font:
                 cell.font = font
