@@ -600,7 +600,8 @@ class _Journal:
         )
         reasons = ("Ошибка при вводе: отметка выставлена не тому ученику", "Работа переписана после консультации",
                    "Исправлена описка")
-        for mark in self.rng.sample(old, min(8, len(old))):
+        # The last one is removed below: never corrected first, so its version is the one read here.
+        for mark in self.rng.sample(old[:-1], min(8, len(old) - 1)) if old else ():
             value = str(min(5, int(mark.value) + 1)) if mark.value.isdigit() else "4"
             if value == mark.value:
                 continue
