@@ -38,10 +38,13 @@ def _set_triggers(enabled: bool) -> None:
     with connection.cursor() as cur:
         for table in STAMP_TABLES:
             cur.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE 'pgtrigger_stamp_%%'", [table]
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE 'pgtrigger_stamp_%%'",
+                [table],
             )
             for (name,) in cur.fetchall():
-                cur.execute(f'ALTER TABLE {table} {"ENABLE" if enabled else "DISABLE"} TRIGGER "{name}"')
+                cur.execute(
+                    f'ALTER TABLE {table} {"ENABLE" if enabled else "DISABLE"} TRIGGER "{name}"'
+                )
 
 
 def _round(lesson, students, work_type, teacher) -> list[float]:
@@ -49,12 +52,22 @@ def _round(lesson, students, work_type, teacher) -> list[float]:
     for student in students:
         current = Mark.objects.filter(lesson=lesson, student=student, work_type=work_type).first()
         started = time.perf_counter()
-        mark_set(acting_user=teacher, lesson=lesson, student=student, work_type=work_type,
-                 value="5" if current is None or current.value != "5" else "4",
-                 expected_version=current.version if current else 0)
+        mark_set(
+            acting_user=teacher,
+            lesson=lesson,
+            student=student,
+            work_type=work_type,
+            value="5" if current is None or current.value != "5" else "4",
+            expected_version=current.version if current else 0,
+        )
         absent = AttendanceMark.objects.filter(lesson=lesson, student=student).first()
-        attendance_set(acting_user=teacher, lesson=lesson, student=student, kind="" if absent else "оп",
-                       expected_version=absent.version if absent else 0)
+        attendance_set(
+            acting_user=teacher,
+            lesson=lesson,
+            student=student,
+            kind="" if absent else "оп",
+            expected_version=absent.version if absent else 0,
+        )
         timings.append((time.perf_counter() - started) * 1000)
     return timings
 
@@ -62,11 +75,19 @@ def _round(lesson, students, work_type, teacher) -> list[float]:
 def main(rounds: int = 6) -> None:
     lesson = (
         Lesson.objects.filter(date__lte=school_today(Lesson.objects.first().school), status="held")
-        .select_related("school", "assignment__school_class", "assignment__year", "assignment__teacher")
-        .order_by("-date").first()
+        .select_related(
+            "school", "assignment__school_class", "assignment__year", "assignment__teacher"
+        )
+        .order_by("-date")
+        .first()
     )
     teacher = lesson.assignment.teacher
-    students = [e.student for e in Enrollment.objects.filter(school_class=lesson.assignment.school_class).select_related("student")]
+    students = [
+        e.student
+        for e in Enrollment.objects.filter(
+            school_class=lesson.assignment.school_class
+        ).select_related("student")
+    ]
     work_type = WorkType.objects.filter(school=lesson.school).order_by("order").first()
     results = {True: [], False: []}
     try:
@@ -78,8 +99,10 @@ def main(rounds: int = 6) -> None:
         _set_triggers(True)
     for enabled, values in results.items():
         values.sort()
-        print(f"triggers {'on ' if enabled else 'off'}: n={len(values)} median {statistics.median(values):.2f} ms, "
-              f"p95 {values[int(0.95 * (len(values) - 1))]:.2f} ms (mark_set + attendance_set)")
+        print(
+            f"triggers {'on ' if enabled else 'off'}: n={len(values)} median {statistics.median(values):.2f} ms, "
+            f"p95 {values[int(0.95 * (len(values) - 1))]:.2f} ms (mark_set + attendance_set)"
+        )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,9 @@ def run(spec: dict) -> dict:
     requests = spec["requests"]
     latencies: list[float] = []
     statuses: dict[int, int] = {}
-    tagged: dict[str, list[tuple[float, int]]] = {}  # a mixed scenario reports each kind of request apart
+    tagged: dict[
+        str, list[tuple[float, int]]
+    ] = {}  # a mixed scenario reports each kind of request apart
     lock = threading.Lock()
     deadline = time.monotonic() + duration
     interval = threads / rate if rate else 0.0
@@ -41,7 +43,11 @@ def run(spec: dict) -> dict:
             if interval and now < next_at:
                 time.sleep(next_at - now)
             req = rnd.choice(requests)
-            headers = {"Cookie": req["cookie"], "Connection": "keep-alive", **req.get("headers", {})}
+            headers = {
+                "Cookie": req["cookie"],
+                "Connection": "keep-alive",
+                **req.get("headers", {}),
+            }
             body = req.get("body")
             if body is not None:
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -74,7 +80,8 @@ def run(spec: dict) -> dict:
     result = summary(latencies, statuses, wall)
     if tagged:
         result["by_tag"] = {
-            tag: summary([ms for ms, _s in rows], _count(s for _ms, s in rows), wall) for tag, rows in tagged.items()
+            tag: summary([ms for ms, _s in rows], _count(s for _ms, s in rows), wall)
+            for tag, rows in tagged.items()
         }
     return result
 

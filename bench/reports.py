@@ -64,8 +64,12 @@ def timed_get(client: Client, url: str, n: int) -> dict:
         client.get(url)
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
-    return {"median_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
-            "queries": queries, "runs": n}
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
+        "queries": queries,
+        "runs": n,
+    }
 
 
 def in_subprocess(code: str) -> dict:
@@ -76,12 +80,15 @@ def in_subprocess(code: str) -> dict:
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.dev')\n"
         "import django; django.setup()\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "start = time.perf_counter()\n" + code +
-        "\nprint(json.dumps({'seconds': round(time.perf_counter() - start, 2), 'bytes': len(out),"
+        "start = time.perf_counter()\n"
+        + code
+        + "\nprint(json.dumps({'seconds': round(time.perf_counter() - start, 2), 'bytes': len(out),"
         " 'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),"
         " 'rss_before_mb': round(before / 1024, 1)}))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -95,24 +102,42 @@ def main() -> None:
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     school = ensure_school()
-    deputy = User.objects.filter(role_grants__school=school, role_grants__role="deputy").order_by("pk").first()
+    deputy = (
+        User.objects.filter(role_grants__school=school, role_grants__role="deputy")
+        .order_by("pk")
+        .first()
+    )
     # The busiest stored month: the page's size grows with the lines, not with the months.
-    run = AuditRun.objects.filter(school=school, kind=AuditRun.Kind.MONTH).order_by("-totals__lessons").first()
+    run = (
+        AuditRun.objects.filter(school=school, kind=AuditRun.Kind.MONTH)
+        .order_by("-totals__lessons")
+        .first()
+    )
     teacher_id = run.teachers[0]["id"] if run and run.teachers else None
-    figures = {"school": school.short_name, "students": school.students.count(),
-               "lines_in_month": run.lines.count() if run else 0, "teachers_in_month": len(run.teachers) if run else 0}
+    figures = {
+        "school": school.short_name,
+        "students": school.students.count(),
+        "lines_in_month": run.lines.count() if run else 0,
+        "teachers_in_month": len(run.teachers) if run else 0,
+    }
     client = Client()
     client.force_login(deputy)
     audit = reverse("reports:audit", args=[school.pk])
     client.get(audit)  # warm up
     figures["audit page, school month (deputy)"] = timed_get(client, f"{audit}?run={run.pk}", 60)
-    figures["audit page, one teacher's lines (deputy)"] = timed_get(client, f"{audit}?run={run.pk}&teacher={teacher_id}", 30)
+    figures["audit page, one teacher's lines (deputy)"] = timed_get(
+        client, f"{audit}?run={run.pk}&teacher={teacher_id}", 30
+    )
     if teacher_id:
         teacher = Client()
         teacher.force_login(User.objects.get(pk=teacher_id))
         figures["audit page, own lines (teacher)"] = timed_get(teacher, audit, 30)
-    figures["progress report, school, last ended quarter"] = timed_get(client, reverse("reports:progress", args=[school.pk]), 5)
-    figures["attendance report, school, year"] = timed_get(client, reverse("reports:attendance", args=[school.pk]) + "?span=year", 5)
+    figures["progress report, school, last ended quarter"] = timed_get(
+        client, reverse("reports:progress", args=[school.pk]), 5
+    )
+    figures["attendance report, school, year"] = timed_get(
+        client, reverse("reports:attendance", args=[school.pk]) + "?span=year", 5
+    )
 
     month = run.starts_on.isoformat()
     figures["monthly audit computed and stored (worker)"] = in_subprocess(
@@ -120,7 +145,7 @@ def main() -> None:
         "from apps.school.models import School\n"
         f"school = School.objects.get(pk={school.pk})\n"
         f"run = audit_month_store(school=school, month=date.fromisoformat({month!r}), replace=True)\n"
-        "out = b\"\"\n"
+        'out = b""\n'
     )
     figures["school year Excel (worker)"] = in_subprocess(
         "from apps.reports.yearbook import school_year_xlsx\nfrom apps.school.models import AcademicYear\n"
@@ -134,20 +159,31 @@ def main() -> None:
     )
     figures["date"] = time.strftime("%Y-%m-%d %H:%M")
     figures["cpus"] = os.cpu_count()
-    figures["this_process_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    figures["this_process_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "reports.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False))
-    lines = [f"# Control and reports — server-side figures, {figures['date']}", "",
-             f"School: {figures['school']}, students: {figures['students']}, "
-             f"audit lines in the month: {figures['lines_in_month']}, teachers: {figures['teachers_in_month']}, CPUs: {figures['cpus']}.",
-             "", "| measure | median ms | p95 ms | queries |", "|---|---|---|---|"]
+    lines = [
+        f"# Control and reports — server-side figures, {figures['date']}",
+        "",
+        f"School: {figures['school']}, students: {figures['students']}, "
+        f"audit lines in the month: {figures['lines_in_month']}, teachers: {figures['teachers_in_month']}, CPUs: {figures['cpus']}.",
+        "",
+        "| measure | median ms | p95 ms | queries |",
+        "|---|---|---|---|",
+    ]
     for name, value in figures.items():
         if isinstance(value, dict) and "median_ms" in value:
-            lines.append(f"| {name} | {value['median_ms']} | {value['p95_ms']} | {value['queries']} |")
+            lines.append(
+                f"| {name} | {value['median_ms']} | {value['p95_ms']} | {value['queries']} |"
+            )
     lines += ["", "| build | seconds | peak RSS MB | size, bytes |", "|---|---|---|---|"]
     for name, value in figures.items():
         if isinstance(value, dict) and "seconds" in value:
-            lines.append(f"| {name} | {value['seconds']} | {value['peak_rss_mb']} | {value['bytes']} |")
+            lines.append(
+                f"| {name} | {value['seconds']} | {value['peak_rss_mb']} | {value['bytes']} |"
+            )
     (RESULTS / "reports.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

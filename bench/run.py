@@ -60,20 +60,38 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         "CSRF_COOKIE_SECURE": "false",
     }
     cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
-        "--log-level", "warning",
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--log-level",
+        "warning",
     ]
     return subprocess.Popen(cmd, cwd=ROOT, env=env)
 
 
 def run_scenario(port: int, scenario) -> dict:
-    spec = {"port": port, "duration": scenario.duration, "rate": scenario.rate,
-            "threads": scenario.threads, "requests": scenario.requests}
+    spec = {
+        "port": port,
+        "duration": scenario.duration,
+        "rate": scenario.rate,
+        "threads": scenario.threads,
+        "requests": scenario.requests,
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(spec, fh)
-    out = subprocess.run([sys.executable, str(ROOT / "bench" / "loadgen.py"), fh.name],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "loadgen.py"), fh.name],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     os.unlink(fh.name)
     return json.loads(out.stdout)
 
@@ -99,7 +117,9 @@ def main() -> None:
             run_scenario(port, scenario.warmup())  # warm caches and connections
             results[scenario.name] = {"target_rps": scenario.rate, **run_scenario(port, scenario)}
             print(f"{scenario.name:32} {results[scenario.name]}", flush=True)
-            failed = {code: n for code, n in results[scenario.name]["statuses"].items() if code != "200"}
+            failed = {
+                code: n for code, n in results[scenario.name]["statuses"].items() if code != "200"
+            }
             if failed:
                 failures.append(f"{scenario.name}: {failed}")
     finally:
@@ -107,18 +127,34 @@ def main() -> None:
         server.wait(timeout=30)
 
     RESULTS.mkdir(exist_ok=True)
-    meta = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "gunicorn_workers": args.workers,
-            "duration_s": args.duration, "students": ctx.student_count}
-    (RESULTS / "latest.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2, ensure_ascii=False))
-    lines = [f"# Benchmark {meta['date']}", "", f"{meta}", "",
-             "| scenario | target req/s | req/s | median ms | p95 ms | p99 ms | statuses |",
-             "|---|---|---|---|---|---|---|"]
+    meta = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "cpus": os.cpu_count(),
+        "gunicorn_workers": args.workers,
+        "duration_s": args.duration,
+        "students": ctx.student_count,
+    }
+    (RESULTS / "latest.json").write_text(
+        json.dumps({"meta": meta, "results": results}, indent=2, ensure_ascii=False)
+    )
+    lines = [
+        f"# Benchmark {meta['date']}",
+        "",
+        f"{meta}",
+        "",
+        "| scenario | target req/s | req/s | median ms | p95 ms | p99 ms | statuses |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, r in results.items():
-        lines.append(f"| {name} | {r['target_rps']} | {r['throughput_rps']} | {r['median_ms']} | {r['p95_ms']} "
-                     f"| {r['p99_ms']} | {r['statuses']} |")
+        lines.append(
+            f"| {name} | {r['target_rps']} | {r['throughput_rps']} | {r['median_ms']} | {r['p95_ms']} "
+            f"| {r['p99_ms']} | {r['statuses']} |"
+        )
         for tag, t in r.get("by_tag", {}).items():  # a mixed scenario: each kind of request apart
-            lines.append(f"| {name} · {tag} | | {t['throughput_rps']} | {t['median_ms']} | {t['p95_ms']} "
-                         f"| {t['p99_ms']} | {t['statuses']} |")
+            lines.append(
+                f"| {name} · {tag} | | {t['throughput_rps']} | {t['median_ms']} | {t['p95_ms']} "
+                f"| {t['p99_ms']} | {t['statuses']} |"
+            )
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
     print(f"written to {RESULTS / 'latest.md'}")
     if failures:

@@ -48,7 +48,9 @@ class BenchContext:
             user = User.objects.filter(username=login).first()
             if user is not None:
                 ctx.cookies[login] = session_cookie(user)
-        parents = User.objects.filter(role_grants__school=school, role_grants__role="parent").order_by("pk")
+        parents = User.objects.filter(
+            role_grants__school=school, role_grants__role="parent"
+        ).order_by("pk")
         ctx.parent_cookies = [session_cookie(u) for u in parents[:PARENT_SESSIONS]]
         return ctx
 
@@ -73,13 +75,23 @@ def _get(ctx: BenchContext, who: str, path: str) -> dict:
 def teacher_landing(ctx, duration):
     if "teacher" not in ctx.cookies:
         return None
-    return Scenario("teacher landing page", [_get(ctx, "teacher", ctx.url("school:home"))], rate=100, duration=duration)
+    return Scenario(
+        "teacher landing page",
+        [_get(ctx, "teacher", ctx.url("school:home"))],
+        rate=100,
+        duration=duration,
+    )
 
 
 def deputy_classes(ctx, duration):
     if "deputy" not in ctx.cookies:
         return None
-    return Scenario("deputy class list", [_get(ctx, "deputy", ctx.url("school:classes-list"))], rate=50, duration=duration)
+    return Scenario(
+        "deputy class list",
+        [_get(ctx, "deputy", ctx.url("school:classes-list"))],
+        rate=50,
+        duration=duration,
+    )
 
 
 SCENARIOS = [teacher_landing, deputy_classes]
@@ -98,14 +110,24 @@ def secretary_order_register(ctx, duration):
     """The secretary's register of orders (contingent), opened many times a day."""
     if _cookie_for(ctx, "secretary") is None:
         return None
-    return Scenario("secretary order register", [_get(ctx, "secretary", ctx.url("orders:register"))], rate=20, duration=duration)
+    return Scenario(
+        "secretary order register",
+        [_get(ctx, "secretary", ctx.url("orders:register"))],
+        rate=20,
+        duration=duration,
+    )
 
 
 def class_teacher_student_list(ctx, duration):
     """The class teacher's list of their class's personal files."""
     if "teacher" not in ctx.cookies:
         return None
-    return Scenario("class teacher student list", [_get(ctx, "teacher", ctx.url("students:list"))], rate=30, duration=duration)
+    return Scenario(
+        "class teacher student list",
+        [_get(ctx, "teacher", ctx.url("students:list"))],
+        rate=30,
+        duration=duration,
+    )
 
 
 def parents_landing(ctx, duration):
@@ -114,7 +136,9 @@ def parents_landing(ctx, duration):
         return None
     path = ctx.url("school:home")
     requests = [{"method": "GET", "path": path, "cookie": cookie} for cookie in ctx.parent_cookies]
-    return Scenario(f"{len(requests)} parents' landing pages", requests, rate=100, duration=duration)
+    return Scenario(
+        f"{len(requests)} parents' landing pages", requests, rate=100, duration=duration
+    )
 
 
 SCENARIOS.append(parents_landing)
@@ -140,7 +164,8 @@ def _diary_requests(ctx) -> list[dict]:
     pairs = (
         Guardianship.objects.filter(school=ctx.school, guardian__user__isnull=False)
         .filter(Q(student__enrollments__ends_on__isnull=True))
-        .values_list("guardian__user_id", "student_id").order_by("pk")[:DIARY_PARENTS]
+        .values_list("guardian__user_id", "student_id")
+        .order_by("pk")[:DIARY_PARENTS]
     )
     users = User.objects.in_bulk([u for u, _s in pairs])
     client = Client(HTTP_HOST="127.0.0.1")
@@ -167,8 +192,15 @@ def diary_week_not_modified(ctx, duration):
     requests = _diary_requests(ctx)
     if not requests:
         return None
-    conditional = [{"method": r["method"], "path": r["path"], "cookie": r["cookie"],
-                    "headers": {"If-None-Match": r["etag"]}} for r in requests]
+    conditional = [
+        {
+            "method": r["method"],
+            "path": r["path"],
+            "cookie": r["cookie"],
+            "headers": {"If-None-Match": r["etag"]},
+        }
+        for r in requests
+    ]
     return Scenario("diary week 304", conditional, rate=800, threads=16, duration=duration)
 
 
@@ -178,7 +210,9 @@ SCENARIOS += [diary_week_parents, diary_week_not_modified]
 # --- the class journal: the 8 a.m. peak of teachers (issue 3) -----------------------------------
 
 JOURNAL_TEACHERS = 20  # teachers with a session, each opening the grids of their journals
-JOURNAL_SAVE_CELLS = 4000  # distinct empty cells a save may hit (a repeated one is an idempotent retry)
+JOURNAL_SAVE_CELLS = (
+    4000  # distinct empty cells a save may hit (a repeated one is an idempotent retry)
+)
 JOURNAL_WORK_TYPE = "Проверочная работа"  # the demo gives none: each save is a new mark
 
 
@@ -202,37 +236,56 @@ def _journal_requests(ctx) -> dict[str, list[dict]]:
     work_type = WorkType.objects.filter(school=ctx.school, name=JOURNAL_WORK_TYPE).first()
     teachers = list(
         User.objects.filter(assignments__year__status="open", assignments__school=ctx.school)
-        .distinct().order_by("pk")[:JOURNAL_TEACHERS]
+        .distinct()
+        .order_by("pk")[:JOURNAL_TEACHERS]
     )
     views, saves = [], []
     for teacher in teachers:
         csrf = _get_new_csrf_string()
         cookie = f"{session_cookie(teacher)}; {settings.CSRF_COOKIE_NAME}={csrf}"
-        assignments = TeachingAssignment.objects.filter(teacher=teacher, year__status="open").select_related(
-            "school_class", "year")
+        assignments = TeachingAssignment.objects.filter(
+            teacher=teacher, year__status="open"
+        ).select_related("school_class", "year")
         for a in assignments:
             period = next((p for p in periods_for(a) if p.starts_on <= today <= p.ends_on), None)
             if period is None:
                 continue
-            views.append({"method": "GET", "path": ctx.url("journal:grid", assignment_id=a.pk) + f"?period={period.pk}",
-                          "cookie": cookie, "tag": "grid"})
+            views.append(
+                {
+                    "method": "GET",
+                    "path": ctx.url("journal:grid", assignment_id=a.pk) + f"?period={period.pk}",
+                    "cookie": cookie,
+                    "tag": "grid",
+                }
+            )
             if work_type is None or a.school_class.grade == 1:  # grade 1 is taught without marks
                 continue
-            lessons = list(Lesson.objects.filter(assignment=a, date__range=(period.starts_on, today))
-                           .exclude(status=Lesson.Status.CANCELLED).values_list("pk", "date"))
-            students = list(Enrollment.objects.filter(school_class=a.school_class_id, ends_on__isnull=True)
-                            .values_list("student_id", flat=True))
+            lessons = list(
+                Lesson.objects.filter(assignment=a, date__range=(period.starts_on, today))
+                .exclude(status=Lesson.Status.CANCELLED)
+                .values_list("pk", "date")
+            )
+            students = list(
+                Enrollment.objects.filter(
+                    school_class=a.school_class_id, ends_on__isnull=True
+                ).values_list("student_id", flat=True)
+            )
             if a.subgroup_id:
                 members = set(a.subgroup.members.values_list("pk", flat=True))
                 students = [s for s in students if s in members]
             for lesson_id, _day in lessons:
                 for student_id in students:
-                    saves.append({
-                        "method": "POST", "path": ctx.url("journal:cell"), "cookie": cookie, "tag": "cell save",
-                        "headers": {"X-CSRFToken": csrf},
-                        "body": f"lesson={lesson_id}&student={student_id}&value={rng.choice('345')}"
-                                f"&token=a%3A0&work_type={work_type.pk}",
-                    })
+                    saves.append(
+                        {
+                            "method": "POST",
+                            "path": ctx.url("journal:cell"),
+                            "cookie": cookie,
+                            "tag": "cell save",
+                            "headers": {"X-CSRFToken": csrf},
+                            "body": f"lesson={lesson_id}&student={student_id}&value={rng.choice('345')}"
+                            f"&token=a%3A0&work_type={work_type.pk}",
+                        }
+                    )
     rng.shuffle(saves)
     ctx.cookies["journal"] = {"views": views, "saves": saves[:JOURNAL_SAVE_CELLS]}
     return ctx.cookies["journal"]
@@ -250,14 +303,23 @@ def journal_grid_with_saves(ctx, duration):
     requests = _journal_requests(ctx)
     if not requests["views"] or not requests["saves"]:
         return None
-    mixed = requests["views"] * max(1, 3 * len(requests["saves"]) // max(1, len(requests["views"]))) + requests["saves"]
-    return Scenario("journal grid 150/s + cell saves 50/s", mixed, rate=200, threads=16, duration=duration)
+    mixed = (
+        requests["views"] * max(1, 3 * len(requests["saves"]) // max(1, len(requests["views"])))
+        + requests["saves"]
+    )
+    return Scenario(
+        "journal grid 150/s + cell saves 50/s", mixed, rate=200, threads=16, duration=duration
+    )
 
 
 def journal_grid_with_saves_unsaturated(ctx, duration):
     """The same mix at a rate this shared 2-core machine sustains: latency without queueing."""
     scenario = journal_grid_with_saves(ctx, duration)
-    return replace(scenario, name="journal grid 30/s + cell saves 10/s", rate=40, threads=8) if scenario else None
+    return (
+        replace(scenario, name="journal grid 30/s + cell saves 10/s", rate=40, threads=8)
+        if scenario
+        else None
+    )
 
 
 SCENARIOS += [journal_grid_views, journal_grid_with_saves, journal_grid_with_saves_unsaturated]
@@ -265,38 +327,68 @@ SCENARIOS += [journal_grid_views, journal_grid_with_saves, journal_grid_with_sav
 
 # --- control and reports ---------------------------------------------------------------------
 
+
 def _latest_run(ctx):
     from apps.reports.models import AuditRun
 
-    return AuditRun.objects.filter(school=ctx.school, kind=AuditRun.Kind.MONTH).order_by("-starts_on").first()
+    return (
+        AuditRun.objects.filter(school=ctx.school, kind=AuditRun.Kind.MONTH)
+        .order_by("-starts_on")
+        .first()
+    )
 
 
 def deputy_audit_summary(ctx, duration):
     """The stored audit of a whole school month: the page the issue holds to ≤ 50 ms."""
     if "deputy" not in ctx.cookies or _latest_run(ctx) is None:
         return None
-    return Scenario("deputy audit month summary", [_get(ctx, "deputy", ctx.url("reports:audit"))], rate=40, duration=duration)
+    return Scenario(
+        "deputy audit month summary",
+        [_get(ctx, "deputy", ctx.url("reports:audit"))],
+        rate=40,
+        duration=duration,
+    )
 
 
 def teacher_audit_lines(ctx, duration):
     if "teacher" not in ctx.cookies or _latest_run(ctx) is None:
         return None
-    return Scenario("teacher own audit lines", [_get(ctx, "teacher", ctx.url("reports:audit"))], rate=40, duration=duration)
+    return Scenario(
+        "teacher own audit lines",
+        [_get(ctx, "teacher", ctx.url("reports:audit"))],
+        rate=40,
+        duration=duration,
+    )
 
 
 def deputy_progress_report(ctx, duration):
     """Progress and quality of the whole school for the current period, computed live."""
     if "deputy" not in ctx.cookies:
         return None
-    return Scenario("deputy progress report (school)", [_get(ctx, "deputy", ctx.url("reports:progress"))], rate=4,
-                    threads=2, duration=duration)
+    return Scenario(
+        "deputy progress report (school)",
+        [_get(ctx, "deputy", ctx.url("reports:progress"))],
+        rate=4,
+        threads=2,
+        duration=duration,
+    )
 
 
 def deputy_attendance_report(ctx, duration):
     if "deputy" not in ctx.cookies:
         return None
-    return Scenario("deputy attendance report (year)", [_get(ctx, "deputy", ctx.url("reports:attendance") + "?span=year")],
-                    rate=4, threads=2, duration=duration)
+    return Scenario(
+        "deputy attendance report (year)",
+        [_get(ctx, "deputy", ctx.url("reports:attendance") + "?span=year")],
+        rate=4,
+        threads=2,
+        duration=duration,
+    )
 
 
-SCENARIOS += [deputy_audit_summary, teacher_audit_lines, deputy_progress_report, deputy_attendance_report]
+SCENARIOS += [
+    deputy_audit_summary,
+    teacher_audit_lines,
+    deputy_progress_report,
+    deputy_attendance_report,
+]

@@ -15,7 +15,11 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = School
 
-    full_name = factory.Sequence(lambda n: f"Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № {n + 1}»")
+    full_name = factory.Sequence(
+        lambda n: (
+            f"Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № {n + 1}»"
+        )
+    )
     short_name = factory.Sequence(lambda n: f"СОШ № {n + 1}")
     time_zone = "Europe/Moscow"
 
@@ -216,6 +220,7 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
 
 
 # --- journal: timetable, lessons, work types ---------------------------------------------
+
 
 class TimetableEntryFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -16,7 +16,11 @@ from tests.permission_samples import CHECK_EXPECTATIONS, URL_SAMPLES
 
 # URLs outside any school: reachable without a school role, checked by their own tests.
 OUTSIDE_SCHOOLS = {
-    "school:choose", "accounts:login", "accounts:logout", "accounts:password_change", "set_language",
+    "school:choose",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_change",
+    "set_language",
     "healthz",
 } | DIARY_PUBLIC_URLS
 IGNORED = {None}  # unnamed patterns (favicon redirect)
@@ -43,14 +47,18 @@ def test_every_url_is_declared():
             undeclared.append(f"{name}: not a school_view")
         elif view.required_check is not None and name not in CHECK_EXPECTATIONS:
             undeclared.append(f"{name}: access by check, add it to CHECK_EXPECTATIONS")
-        elif set(pattern.pattern.converters) - {"school_id"} and not _sample_kwargs(name, pattern, None, probe=True):
+        elif set(pattern.pattern.converters) - {"school_id"} and not _sample_kwargs(
+            name, pattern, None, probe=True
+        ):
             undeclared.append(f"{name}: takes ids, add a sample to URL_SAMPLES")
     assert not undeclared, "Views without a declared expectation:\n" + "\n".join(undeclared)
 
 
 def _section_of(name, pattern):
     section = pattern.default_args.get("section")
-    return section if section is not None and SECTIONS_BY_SLUG.get(section.slug) is section else None
+    return (
+        section if section is not None and SECTIONS_BY_SLUG.get(section.slug) is section else None
+    )
 
 
 def _sample_kwargs(name, pattern, world, probe=False):
@@ -102,17 +110,26 @@ def test_another_school_is_not_found(client, world, name, pattern):
     foreign_page = _url(name, pattern, world.other, world.other.school)
     foreign_ids = None
     if set(pattern.pattern.converters) - {"school_id"}:
-        foreign_ids = reverse(name, kwargs={"school_id": world.school.pk, **_sample_kwargs(name, pattern, world.other)})
+        foreign_ids = reverse(
+            name,
+            kwargs={"school_id": world.school.pk, **_sample_kwargs(name, pattern, world.other)},
+        )
     for role in Role:
         client.force_login(world.users[role.value])
         assert client.get(foreign_page).status_code == 404, f"{role.value} reached {foreign_page}"
-        assert client.post(foreign_page).status_code == 404, f"{role.value} posted to {foreign_page}"
+        assert client.post(foreign_page).status_code == 404, (
+            f"{role.value} posted to {foreign_page}"
+        )
         if foreign_ids and _expected_status(name, pattern.callback, role.value) == 200:
             # POST-only actions refuse a GET (405) before looking anything up; a POST must find nothing.
             status = client.get(foreign_ids).status_code
-            assert status in (404, 405), f"{role.value} got {status} for another school's id at {foreign_ids}"
+            assert status in (404, 405), (
+                f"{role.value} got {status} for another school's id at {foreign_ids}"
+            )
             status = client.post(foreign_ids).status_code
-            assert status == 404, f"{role.value} posted to another school's id at {foreign_ids}: {status}"
+            assert status == 404, (
+                f"{role.value} posted to another school's id at {foreign_ids}: {status}"
+            )
 
 
 @pytest.mark.parametrize(("name", "pattern"), SCHOOL_PATTERNS, ids=[n for n, _ in SCHOOL_PATTERNS])

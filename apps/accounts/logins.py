@@ -25,10 +25,39 @@ from apps.accounts.services import temporary_password
 
 # Transliteration of Russian names as in the passport (приказ МВД № 889, ICAO Doc 9303).
 _TRANSLIT = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "ie",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
 }
 
 
@@ -56,7 +85,9 @@ class LoginAllocator:
         if not bases:
             return cls()
         pattern = r"^({})\d*$".format("|".join(re.escape(b) for b in sorted(bases)))
-        return cls(set(User.objects.filter(username__iregex=pattern).values_list("username", flat=True)))
+        return cls(
+            set(User.objects.filter(username__iregex=pattern).values_list("username", flat=True))
+        )
 
     def take(self, base: str) -> str:
         login, n = base, 1
@@ -94,8 +125,12 @@ class Person:
 def _new_user(person: Person, login: str, password: str | None) -> User:
     r = person.record
     user = User(
-        username=login, last_name=r.last_name, first_name=r.first_name, patronymic=r.patronymic,
-        email=person.email, must_change_password=True,
+        username=login,
+        last_name=r.last_name,
+        first_name=r.first_name,
+        patronymic=r.patronymic,
+        email=person.email,
+        must_change_password=True,
     )
     if password:
         user.set_password(password)
@@ -119,26 +154,42 @@ def logins_issue(*, acting_user, school, people: list[Person], channel: str) -> 
         without = [p.record.full_name for p in people if not p.email]
         if without:
             raise ValidationError(
-                _("Нет адреса электронной почты: %(names)s. Выдайте им логины на бланке.") % {"names": ", ".join(without[:10])}
+                _("Нет адреса электронной почты: %(names)s. Выдайте им логины на бланке.")
+                % {"names": ", ".join(without[:10])}
             )
     # A parent with two children in the list gets one account.
     unique: dict[tuple[str, int], Person] = {}
     for p in people:
         unique.setdefault((type(p.record).__name__, p.record.pk), p)
     people = list(unique.values())
-    allocator = LoginAllocator.from_database({login_base(p.record.last_name, p.record.first_name, p.record.patronymic) for p in people})
+    allocator = LoginAllocator.from_database(
+        {login_base(p.record.last_name, p.record.first_name, p.record.patronymic) for p in people}
+    )
     credentials, users = [], []
     for p in people:
-        login = allocator.take(login_base(p.record.last_name, p.record.first_name, p.record.patronymic))
+        login = allocator.take(
+            login_base(p.record.last_name, p.record.first_name, p.record.patronymic)
+        )
         password = temporary_password() if channel == LoginIssue.Channel.SLIP else None
         user = _new_user(p, login, password)
         users.append(user)
-        credentials.append(Credential(user=user, password=password or "", full_name=p.record.full_name,
-                                      role=p.role, class_name=p.class_name, child_name=p.child_name))
+        credentials.append(
+            Credential(
+                user=user,
+                password=password or "",
+                full_name=p.record.full_name,
+                role=p.role,
+                class_name=p.class_name,
+                child_name=p.child_name,
+            )
+        )
     with pghistory.context(user=acting_user.pk):
         User.objects.bulk_create(users)
         RoleGrant.objects.bulk_create(
-            [RoleGrant(user=u, school=school, role=p.role, granted_by=acting_user) for u, p in zip(users, people, strict=True)],
+            [
+                RoleGrant(user=u, school=school, role=p.role, granted_by=acting_user)
+                for u, p in zip(users, people, strict=True)
+            ],
             ignore_conflicts=True,
         )
         by_model: dict[type, list] = {}
@@ -147,11 +198,20 @@ def logins_issue(*, acting_user, school, people: list[Person], channel: str) -> 
             by_model.setdefault(type(p.record), []).append(p.record)
         for model, records in by_model.items():
             model.objects.bulk_update(records, ["user"])
-        issues = LoginIssue.objects.bulk_create([
-            LoginIssue(school=school, user=u, role=p.role, student_id=p.student_id, action=LoginIssue.Action.CREATED,
-                       channel=channel, issued_by=acting_user)
-            for u, p in zip(users, people, strict=True)
-        ])
+        issues = LoginIssue.objects.bulk_create(
+            [
+                LoginIssue(
+                    school=school,
+                    user=u,
+                    role=p.role,
+                    student_id=p.student_id,
+                    action=LoginIssue.Action.CREATED,
+                    channel=channel,
+                    issued_by=acting_user,
+                )
+                for u, p in zip(users, people, strict=True)
+            ]
+        )
     if channel == LoginIssue.Channel.EMAIL:
         _queue_emails([i.pk for i in issues])
     return credentials
@@ -172,13 +232,24 @@ def login_reissue(*, acting_user, school, person: Person, channel: str) -> Crede
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password", "email"])
     issue = LoginIssue.objects.create(
-        school=school, user=user, role=person.role, student_id=person.student_id,
-        action=LoginIssue.Action.REISSUED, channel=channel, issued_by=acting_user,
+        school=school,
+        user=user,
+        role=person.role,
+        student_id=person.student_id,
+        action=LoginIssue.Action.REISSUED,
+        channel=channel,
+        issued_by=acting_user,
     )
     if channel == LoginIssue.Channel.EMAIL:
         _queue_emails([issue.pk])
-    return Credential(user=user, password=password, full_name=person.record.full_name, role=person.role,
-                      class_name=person.class_name, child_name=person.child_name)
+    return Credential(
+        user=user,
+        password=password,
+        full_name=person.record.full_name,
+        role=person.role,
+        class_name=person.class_name,
+        child_name=person.child_name,
+    )
 
 
 def _queue_emails(issue_ids: list[int]) -> None:
@@ -199,8 +270,10 @@ def login_email_send(*, issue_id: int) -> bool:
     """
     with transaction.atomic():
         issue = (
-            LoginIssue.objects.select_for_update().select_related("user", "school")
-            .filter(pk=issue_id, channel=LoginIssue.Channel.EMAIL).first()
+            LoginIssue.objects.select_for_update()
+            .select_related("user", "school")
+            .filter(pk=issue_id, channel=LoginIssue.Channel.EMAIL)
+            .first()
         )
         if issue is None or issue.emailed_at is not None or not issue.user.email:
             return False
@@ -208,13 +281,22 @@ def login_email_send(*, issue_id: int) -> bool:
         issue.user.set_password(password)
         issue.user.must_change_password = True
         issue.user.save(update_fields=["password", "must_change_password"])
-        body = render_to_string("accounts/login_email.txt", {
-            "issue": issue, "school": issue.school, "login": issue.user.username, "password": password,
-            "site": settings.SITE_URL,
-        })
+        body = render_to_string(
+            "accounts/login_email.txt",
+            {
+                "issue": issue,
+                "school": issue.school,
+                "login": issue.user.username,
+                "password": password,
+                "site": settings.SITE_URL,
+            },
+        )
         send_mail(
-            subject=_("Вход в электронный журнал: %(school)s") % {"school": issue.school.short_name},
-            message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[issue.user.email],
+            subject=_("Вход в электронный журнал: %(school)s")
+            % {"school": issue.school.short_name},
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[issue.user.email],
         )
         issue.emailed_at = timezone.now()
         issue.save(update_fields=["emailed_at"])

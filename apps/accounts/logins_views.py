@@ -58,10 +58,18 @@ def people_of(ctx, classes: list[SchoolClass]) -> list[Student]:
         Enrollment.objects.filter(school_class__in=classes, starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("student__user", "school_class")
-        .prefetch_related(Prefetch(
-            "student__guardianships", queryset=Guardianship.objects.select_related("guardian__user").order_by("pk")
-        ))
-        .order_by("school_class__grade", "school_class__letter", "student__last_name", "student__first_name")
+        .prefetch_related(
+            Prefetch(
+                "student__guardianships",
+                queryset=Guardianship.objects.select_related("guardian__user").order_by("pk"),
+            )
+        )
+        .order_by(
+            "school_class__grade",
+            "school_class__letter",
+            "student__last_name",
+            "student__first_name",
+        )
     )
     students = []
     for e in enrolments:
@@ -74,11 +82,21 @@ def _persons(students: list[Student], *, kids: bool, parents: bool) -> list[logi
     out = []
     for s in students:
         if kids:
-            out.append(logins.Person(record=s, role=Role.STUDENT, class_name=s.class_name, student_id=s.pk))
+            out.append(
+                logins.Person(record=s, role=Role.STUDENT, class_name=s.class_name, student_id=s.pk)
+            )
         if parents:
             for g in s.guardianships.all():
-                out.append(logins.Person(record=g.guardian, role=Role.PARENT, class_name=s.class_name,
-                                         child_name=s.full_name, email=g.guardian.email, student_id=s.pk))
+                out.append(
+                    logins.Person(
+                        record=g.guardian,
+                        role=Role.PARENT,
+                        class_name=s.class_name,
+                        child_name=s.full_name,
+                        email=g.guardian.email,
+                        student_id=s.pk,
+                    )
+                )
     return out
 
 
@@ -88,7 +106,9 @@ def _back(ctx, class_value: str):
 
 
 def _slips(credentials, school, name: str) -> HttpResponse:
-    response = HttpResponse(login_slips_pdf(credentials, school=school), content_type="application/pdf")
+    response = HttpResponse(
+        login_slips_pdf(credentials, school=school), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -101,7 +121,9 @@ def logins_page(request):
     if chosen is None and len(classes) == 1:
         chosen = classes
     students = people_of(ctx, chosen) if chosen else []
-    log = LoginIssue.objects.filter(school=ctx.school).select_related("user", "issued_by", "student")
+    log = LoginIssue.objects.filter(school=ctx.school).select_related(
+        "user", "issued_by", "student"
+    )
     if not ctx.may(Perm.ISSUE_LOGINS):
         log = log.filter(student__in=[s.pk for s in students])
     elif chosen and len(chosen) == 1:
@@ -109,11 +131,20 @@ def logins_page(request):
     without = sum(1 for s in students if s.user_id is None) + sum(
         1 for s in students for g in s.guardianships.all() if g.guardian.user_id is None
     )
-    return render(request, "accounts/logins.html", {
-        "classes": classes, "chosen": chosen, "students": students, "log": list(log[:40]),
-        "class_value": request.GET.get("class", "") or (str(chosen[0].pk) if chosen and len(chosen) == 1 else ""),
-        "may_all": ctx.may(Perm.ISSUE_LOGINS), "without": without,
-    })
+    return render(
+        request,
+        "accounts/logins.html",
+        {
+            "classes": classes,
+            "chosen": chosen,
+            "students": students,
+            "log": list(log[:40]),
+            "class_value": request.GET.get("class", "")
+            or (str(chosen[0].pk) if chosen and len(chosen) == 1 else ""),
+            "may_all": ctx.may(Perm.ISSUE_LOGINS),
+            "without": without,
+        },
+    )
 
 
 @school_view(check=may_issue_logins)
@@ -124,18 +155,29 @@ def logins_issue(request):
     if chosen is None:
         raise Http404
     channel = request.POST.get("channel", LoginIssue.Channel.SLIP)
-    people = _persons(people_of(ctx, chosen), kids="students" in request.POST, parents="parents" in request.POST)
+    people = _persons(
+        people_of(ctx, chosen), kids="students" in request.POST, parents="parents" in request.POST
+    )
     back = _back(ctx, request.POST.get("class", ""))
     try:
-        credentials = logins.logins_issue(acting_user=request.user, school=ctx.school, people=people, channel=channel)
+        credentials = logins.logins_issue(
+            acting_user=request.user, school=ctx.school, people=people, channel=channel
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return back
     if not credentials:
-        messages.info(request, _("У всех выбранных уже есть учётные записи. Для утерянного пароля — «Новый пароль»."))
+        messages.info(
+            request,
+            _("У всех выбранных уже есть учётные записи. Для утерянного пароля — «Новый пароль»."),
+        )
         return back
     if channel == LoginIssue.Channel.EMAIL:
-        messages.success(request, _("Учётные записи созданы: %(n)s. Письма с паролями отправляются.") % {"n": len(credentials)})
+        messages.success(
+            request,
+            _("Учётные записи созданы: %(n)s. Письма с паролями отправляются.")
+            % {"n": len(credentials)},
+        )
         return back
     name = "logins-all.pdf" if len(chosen) > 1 else f"logins-{chosen[0].grade}-{chosen[0].pk}.pdf"
     return _slips(credentials, ctx.school, name)
@@ -150,22 +192,34 @@ def login_reissue(request, kind: str, pk: int):
     person = None
     for s in students:
         if kind == "student" and s.pk == pk and s.user_id:
-            person = logins.Person(record=s, role=Role.STUDENT, class_name=s.class_name, student_id=s.pk)
+            person = logins.Person(
+                record=s, role=Role.STUDENT, class_name=s.class_name, student_id=s.pk
+            )
         if kind == "guardian":
             for g in s.guardianships.all():
                 if g.guardian_id == pk and g.guardian.user_id:
-                    person = logins.Person(record=g.guardian, role=Role.PARENT, class_name=s.class_name,
-                                           child_name=s.full_name, email=g.guardian.email, student_id=s.pk)
+                    person = logins.Person(
+                        record=g.guardian,
+                        role=Role.PARENT,
+                        class_name=s.class_name,
+                        child_name=s.full_name,
+                        email=g.guardian.email,
+                        student_id=s.pk,
+                    )
     if person is None or kind not in ("student", "guardian"):
         raise Http404
     channel = request.POST.get("channel", LoginIssue.Channel.SLIP)
     try:
-        credential = logins.login_reissue(acting_user=request.user, school=ctx.school, person=person, channel=channel)
+        credential = logins.login_reissue(
+            acting_user=request.user, school=ctx.school, person=person, channel=channel
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(ctx, request.POST.get("class", ""))
     if channel == LoginIssue.Channel.EMAIL:
-        messages.success(request, _("Новый пароль отправляется письмом: %(name)s.") % {"name": credential.full_name})
+        messages.success(
+            request,
+            _("Новый пароль отправляется письмом: %(name)s.") % {"name": credential.full_name},
+        )
         return _back(ctx, request.POST.get("class", ""))
     return _slips([credential], ctx.school, f"login-{credential.user.username}.pdf")
-

@@ -48,8 +48,12 @@ class RoleGrantQuerySet(models.QuerySet):
 class RoleGrant(models.Model):
     """A role a user holds in one school (SPEC §1)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
-    school = models.ForeignKey("school.School", on_delete=models.CASCADE, related_name="role_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    school = models.ForeignKey(
+        "school.School", on_delete=models.CASCADE, related_name="role_grants"
+    )
     role = models.CharField(_("роль"), max_length=20, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
     granted_by = models.ForeignKey(
@@ -86,7 +90,9 @@ class ActivityEvent(models.Model):
         DIARY_VIEW = "diary_view", _("просмотр дневника")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    school = models.ForeignKey("school.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(
+        "school.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(_("событие"), max_length=20, choices=Kind.choices)
     student = models.ForeignKey(
         "students.Student", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -122,15 +128,29 @@ class LoginIssue(models.Model):
         EMAIL = "email", _("электронная почта")
 
     school = models.ForeignKey("school.School", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кому"), on_delete=models.CASCADE, related_name="login_issues")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кому"),
+        on_delete=models.CASCADE,
+        related_name="login_issues",
+    )
     role = models.CharField(_("роль"), max_length=20, choices=Role.choices)
     student = models.ForeignKey(
-        "students.Student", verbose_name=_("обучающийся"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "students.Student",
+        verbose_name=_("обучающийся"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField(_("действие"), max_length=10, choices=Action.choices)
     channel = models.CharField(_("способ"), max_length=10, choices=Channel.choices)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("кто выдал"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто выдал"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     issued_at = models.DateTimeField(_("когда"), auto_now_add=True)
     emailed_at = models.DateTimeField(_("письмо отправлено"), null=True, blank=True)

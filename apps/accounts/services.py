@@ -37,16 +37,28 @@ def role_revoke(*, acting_user, school, user: User, role: str) -> None:
 
 @transaction.atomic
 def user_create(
-    *, acting_user, username: str, last_name: str, first_name: str, patronymic: str = "",
-    email: str = "", phone: str = "", password: str | None = None,
+    *,
+    acting_user,
+    username: str,
+    last_name: str,
+    first_name: str,
+    patronymic: str = "",
+    email: str = "",
+    phone: str = "",
+    password: str | None = None,
 ) -> tuple[User, str]:
     """Create an account with a school-issued password that must be changed at first login."""
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("Такой логин уже занят.")})
     password = password or temporary_password()
     user = User(
-        username=username, last_name=last_name, first_name=first_name, patronymic=patronymic,
-        email=email, phone=phone, must_change_password=True,
+        username=username,
+        last_name=last_name,
+        first_name=first_name,
+        patronymic=patronymic,
+        email=email,
+        phone=phone,
+        must_change_password=True,
     )
     user.set_password(password)
     user.full_clean()

@@ -13,5 +13,9 @@ urlpatterns = [
     path("s/<int:school_id>/users/<int:user_id>/roles/", views.user_roles, name="user-roles"),
     path("s/<int:school_id>/logins/", logins_views.logins_page, name="logins"),
     path("s/<int:school_id>/logins/issue/", logins_views.logins_issue, name="logins-issue"),
-    path("s/<int:school_id>/logins/reissue/<str:kind>/<int:pk>/", logins_views.login_reissue, name="login-reissue"),
+    path(
+        "s/<int:school_id>/logins/reissue/<str:kind>/<int:pk>/",
+        logins_views.login_reissue,
+        name="login-reissue",
+    ),
 ]

@@ -50,7 +50,11 @@ def password_change(request):
         update_session_auth_hash(request, user)
         messages.success(request, _("Пароль изменён."))
         return redirect("school:choose")
-    return render(request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password})
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": request.user.must_change_password},
+    )
 
 
 @school_view(Perm.MANAGE_ROLES)
@@ -65,7 +69,11 @@ def school_users(request):
     if role in Role.values:
         users = users.filter(role_grants__school=ctx.school, role_grants__role=role)
     users = users.prefetch_related(
-        Prefetch("role_grants", queryset=RoleGrant.objects.filter(school=ctx.school), to_attr="school_grants")
+        Prefetch(
+            "role_grants",
+            queryset=RoleGrant.objects.filter(school=ctx.school),
+            to_attr="school_grants",
+        )
     ).order_by("last_name", "first_name")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     form = NewUserForm(request.POST or None)
@@ -74,19 +82,35 @@ def school_users(request):
         data = form.cleaned_data
         try:
             user, password = services.user_create(
-                acting_user=request.user, username=data["username"], last_name=data["last_name"],
-                first_name=data["first_name"], patronymic=data["patronymic"], email=data["email"],
+                acting_user=request.user,
+                username=data["username"],
+                last_name=data["last_name"],
+                first_name=data["first_name"],
+                patronymic=data["patronymic"],
+                email=data["email"],
             )
-            services.role_grant(acting_user=request.user, school=ctx.school, user=user, role=data["role"])
+            services.role_grant(
+                acting_user=request.user, school=ctx.school, user=user, role=data["role"]
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
             issued = {"user": user, "password": password}
             form = NewUserForm()
-    return render(request, "accounts/users.html", {
-        "page": page, "form": form, "issued": issued, "query": query, "role": role,
-        "roles": Role.choices, "grant_form": GrantRoleForm(), "policy_rows": policy_rows(),
-    })
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "page": page,
+            "form": form,
+            "issued": issued,
+            "query": query,
+            "role": role,
+            "roles": Role.choices,
+            "grant_form": GrantRoleForm(),
+            "policy_rows": policy_rows(),
+        },
+    )
 
 
 def policy_rows() -> list[tuple[str, list[bool]]]:
@@ -98,7 +122,9 @@ def policy_rows() -> list[tuple[str, list[bool]]]:
 @require_POST
 def user_roles(request, user_id: int):
     ctx = request.school_ctx
-    user = get_object_or_404(User.objects.filter(role_grants__school=ctx.school).distinct(), pk=user_id)
+    user = get_object_or_404(
+        User.objects.filter(role_grants__school=ctx.school).distinct(), pk=user_id
+    )
     role = request.POST.get("role", "")
     try:
         if request.POST.get("action") == "revoke":
@@ -108,5 +134,7 @@ def user_roles(request, user_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Роли пользователя %(user)s изменены.") % {"user": user.full_name})
+        messages.success(
+            request, _("Роли пользователя %(user)s изменены.") % {"user": user.full_name}
+        )
     return redirect("accounts:users", school_id=ctx.school.pk)

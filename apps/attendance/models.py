@@ -23,7 +23,9 @@ class AttendanceMark(models.Model):
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="attendance")
     kind = models.CharField(_("отметка"), max_length=2, choices=AttendanceKind.choices)
     entered_at = models.DateTimeField(_("внесена"))
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -31,7 +33,8 @@ class AttendanceMark(models.Model):
         verbose_name_plural = _("посещаемость")
         constraints = [
             models.UniqueConstraint(
-                fields=["lesson", "student"], name="attendance_unique_per_lesson",
+                fields=["lesson", "student"],
+                name="attendance_unique_per_lesson",
                 violation_error_message=_("Посещаемость этого обучающегося на уроке уже внесена."),
             )
         ]

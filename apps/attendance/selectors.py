@@ -72,7 +72,9 @@ def month_bounds(month: date) -> tuple[date, date]:
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-def attendance_register(*, school_class, month: date, now: datetime, day: date | None = None) -> AttendanceRegister:
+def attendance_register(
+    *, school_class, month: date, now: datetime, day: date | None = None
+) -> AttendanceRegister:
     """The month's register of a class up to now (in the school's time); with `day`, each
     lesson of that day and who missed it."""
     today, clock = now.date(), now.time()
@@ -85,25 +87,33 @@ def attendance_register(*, school_class, month: date, now: datetime, day: date |
         .order_by("date", "lesson_number")
     )
     days = sorted({lesson.date for lesson in lessons})
-    enrolments = Enrollment.objects.filter(school_class=school_class, starts_on__lte=last).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=first)
-    ).select_related("student")
+    enrolments = (
+        Enrollment.objects.filter(school_class=school_class, starts_on__lte=last)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .select_related("student")
+    )
     spans, students = defaultdict(list), {}
     for e in enrolments:
         spans[e.student_id].append((e.starts_on, e.ends_on))
         students[e.student_id] = e.student
-    marks = list(
-        AttendanceMark.objects.filter(lesson__in=[lesson.pk for lesson in lessons]).values_list(
-            "lesson_id", "student_id", "kind"
+    marks = (
+        list(
+            AttendanceMark.objects.filter(lesson__in=[lesson.pk for lesson in lessons]).values_list(
+                "lesson_id", "student_id", "kind"
+            )
         )
-    ) if lessons else []
+        if lessons
+        else []
+    )
     by_lesson = {lesson.pk: lesson for lesson in lessons}
     per_day: dict[tuple[int, date], Counter] = defaultdict(Counter)
     for lesson_id, student_id, kind in marks:
         per_day[(student_id, by_lesson[lesson_id].date)][kind] += 1
 
     rows, day_totals, kind_totals = [], [0] * len(days), Counter()
-    for student in sorted(students.values(), key=lambda s: (s.last_name, s.first_name, s.patronymic)):
+    for student in sorted(
+        students.values(), key=lambda s: (s.last_name, s.first_name, s.patronymic)
+    ):
         cells, totals = [], Counter()
         for i, d in enumerate(days):
             enrolled = any(s <= d and (e is None or e >= d) for s, e in spans[student.pk])
@@ -115,13 +125,20 @@ def attendance_register(*, school_class, month: date, now: datetime, day: date |
         rows.append(RegisterRow(student=student, days=cells, totals=totals))
 
     not_taken = [
-        lesson for lesson in lessons
+        lesson
+        for lesson in lessons
         if lesson.attendance_taken_at is None
         and (lesson.date < today or (lesson.starts_at is not None and lesson.starts_at <= clock))
     ]
     register = AttendanceRegister(
-        school_class=school_class, month=first, days=days, rows=rows, day_totals=day_totals,
-        kind_totals=kind_totals, not_taken=not_taken, day=day,
+        school_class=school_class,
+        month=first,
+        days=days,
+        rows=rows,
+        day_totals=day_totals,
+        kind_totals=kind_totals,
+        not_taken=not_taken,
+        day=day,
     )
     if day is not None:
         absent = defaultdict(list)
@@ -130,6 +147,7 @@ def attendance_register(*, school_class, month: date, now: datetime, day: date |
                 absent[lesson_id].append((students[student_id], kind))
         register.day_lessons = [
             DayLesson(lesson, sorted(absent.get(lesson.pk, []), key=lambda p: p[0].last_name))
-            for lesson in lessons if lesson.date == day
+            for lesson in lessons
+            if lesson.date == day
         ]
     return register

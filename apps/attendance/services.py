@@ -19,7 +19,13 @@ from apps.students.models import Student
 
 
 def attendance_set(
-    *, acting_user, lesson: Lesson, student: Student, kind: str, expected_version: int, reason: str = "",
+    *,
+    acting_user,
+    lesson: Lesson,
+    student: Student,
+    kind: str,
+    expected_version: int,
+    reason: str = "",
 ) -> AttendanceMark | None:
     """Record an absence or lateness; an empty `kind` means present (the row is removed).
 
@@ -33,7 +39,11 @@ def attendance_set(
     try:
         with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
             ensure_may_keep_lesson(acting_user, lesson, student)
-            current = AttendanceMark.objects.select_for_update().filter(lesson=lesson, student=student).first()
+            current = (
+                AttendanceMark.objects.select_for_update()
+                .filter(lesson=lesson, student=student)
+                .first()
+            )
             check_version(current, expected_version, same=(current.kind if current else "") == kind)
             if not kind:
                 if current is not None:
@@ -41,7 +51,12 @@ def attendance_set(
                 return None
             if current is None:
                 current = AttendanceMark.objects.create(
-                    school_id=lesson.school_id, lesson=lesson, student=student, kind=kind, entered_at=timezone.now(), entered_by=acting_user,
+                    school_id=lesson.school_id,
+                    lesson=lesson,
+                    student=student,
+                    kind=kind,
+                    entered_at=timezone.now(),
+                    entered_by=acting_user,
                 )
             elif current.kind != kind:
                 current.kind = kind
@@ -50,7 +65,9 @@ def attendance_set(
             lesson_mark_held(lesson=lesson, acting_user=acting_user, attendance_taken=True)
             return current
     except IntegrityError as exc:
-        raise ConflictError(AttendanceMark.objects.filter(lesson=lesson, student=student).first()) from exc
+        raise ConflictError(
+            AttendanceMark.objects.filter(lesson=lesson, student=student).first()
+        ) from exc
 
 
 def attendance_all_present(*, acting_user, lesson: Lesson) -> Lesson:

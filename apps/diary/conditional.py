@@ -31,7 +31,10 @@ from apps.school.services import school_today
 
 def _templates_digest() -> str:
     digest = hashlib.sha1()
-    roots = [Path(__file__).parent / "templates", Path(settings.BASE_DIR) / "templates" / "base.html"]
+    roots = [
+        Path(__file__).parent / "templates",
+        Path(settings.BASE_DIR) / "templates" / "base.html",
+    ]
     for root in roots:
         for path in sorted(root.rglob("*.html")) if root.is_dir() else [root]:
             digest.update(path.read_bytes())
@@ -56,8 +59,13 @@ def _etag(request, student_id, **kwargs) -> str:
     get_token(request)  # the page's forms carry it: a new secret (first visit) is part of the tag
     csrf = request.META.get("CSRF_COOKIE", "")
     parts = [
-        access.version, str(ctx.user.pk), get_language() or "", school_today(ctx.school).isoformat(),
-        hashlib.sha1(csrf.encode()).hexdigest()[:8], RENDER_VERSION, request.get_full_path(),
+        access.version,
+        str(ctx.user.pk),
+        get_language() or "",
+        school_today(ctx.school).isoformat(),
+        hashlib.sha1(csrf.encode()).hexdigest()[:8],
+        RENDER_VERSION,
+        request.get_full_path(),
     ]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:20]
 
@@ -73,7 +81,11 @@ def diary_page(name: str, *, conditional: bool = True):
     """Access, 304 and the activity log for a diary page (see the module docstring)."""
 
     def decorator(view):
-        inner = condition(etag_func=_etag, last_modified_func=_last_modified)(view) if conditional else view
+        inner = (
+            condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+            if conditional
+            else view
+        )
 
         @wraps(view)
         def wrapper(request, student_id: int, **kwargs):
@@ -82,8 +94,13 @@ def diary_page(name: str, *, conditional: bool = True):
             if response.status_code in (200, 304):
                 patch_cache_control(response, private=True, no_cache=True)
                 ctx = request.school_ctx
-                activity_record(user=ctx.user, kind=ActivityEvent.Kind.DIARY_VIEW, school=ctx.school,
-                                student=access.student, page=name)
+                activity_record(
+                    user=ctx.user,
+                    kind=ActivityEvent.Kind.DIARY_VIEW,
+                    school=ctx.school,
+                    student=access.student,
+                    page=name,
+                )
             return response
 
         return wrapper

@@ -51,12 +51,17 @@ def digest_dispatch(*, now: datetime | None = None) -> int:
 def digest_content(*, sub: DigestSubscription, since: datetime, until: datetime) -> dict:
     """What happened to the parent's children in the school between two moments."""
     children = list(
-        Student.objects.filter(school_id=sub.school_id, guardianships__guardian__user_id=sub.user_id)
-        .distinct().order_by("last_name", "first_name")
+        Student.objects.filter(
+            school_id=sub.school_id, guardianships__guardian__user_id=sub.user_id
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
     )
-    mark_events = apps.get_model("gradebook", "MarkEvent").objects.filter(
-        pgh_created_at__gt=since, pgh_created_at__lte=until, pgh_label="update"
-    ).values("pgh_obj_id")
+    mark_events = (
+        apps.get_model("gradebook", "MarkEvent")
+        .objects.filter(pgh_created_at__gt=since, pgh_created_at__lte=until, pgh_label="update")
+        .values("pgh_obj_id")
+    )
     marks = (
         Mark.objects.filter(student__in=children)
         .filter(Q(entered_at__gt=since, entered_at__lte=until) | Q(pk__in=mark_events))
@@ -64,26 +69,40 @@ def digest_content(*, sub: DigestSubscription, since: datetime, until: datetime)
         .order_by("student_id", "lesson__date", "lesson__lesson_number")
     )
     absences = (
-        AttendanceMark.objects.filter(student__in=children, entered_at__gt=since, entered_at__lte=until)
-        .select_related("lesson__assignment__subject").order_by("student_id", "lesson__date", "lesson__lesson_number")
+        AttendanceMark.objects.filter(
+            student__in=children, entered_at__gt=since, entered_at__lte=until
+        )
+        .select_related("lesson__assignment__subject")
+        .order_by("student_id", "lesson__date", "lesson__lesson_number")
     )
     homework = (
         Homework.objects.filter(
-            set_at__gt=since, set_at__lte=until,
+            set_at__gt=since,
+            set_at__lte=until,
             lesson__assignment__school_class__enrollments__student__in=children,
             lesson__assignment__school_class__enrollments__ends_on__isnull=True,
         )
-        .select_related("lesson__assignment__subject", "lesson__assignment__school_class", "lesson__assignment__subgroup")
+        .select_related(
+            "lesson__assignment__subject",
+            "lesson__assignment__school_class",
+            "lesson__assignment__subgroup",
+        )
         .prefetch_related("lesson__assignment__subgroup__members")
-        .distinct().order_by("due_date", "lesson__date")
+        .distinct()
+        .order_by("due_date", "lesson__date")
     )
-    per_child = {c.pk: {"student": c, "marks": [], "absences": [], "homework": []} for c in children}
+    per_child = {
+        c.pk: {"student": c, "marks": [], "absences": [], "homework": []} for c in children
+    }
     for m in marks:
         per_child[m.student_id]["marks"].append(m)
     for a in absences:
         per_child[a.student_id]["absences"].append(a)
     enrolled_in = {
-        c.pk: set(c.enrollments.filter(ends_on__isnull=True).values_list("school_class_id", flat=True)) for c in children
+        c.pk: set(
+            c.enrollments.filter(ends_on__isnull=True).values_list("school_class_id", flat=True)
+        )
+        for c in children
     }
     for hw in homework:
         assignment = hw.lesson.assignment
@@ -107,8 +126,10 @@ def send_digest(*, subscription_id: int, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         sub = (
-            DigestSubscription.objects.select_for_update().select_related("school", "user")
-            .filter(pk=subscription_id).first()
+            DigestSubscription.objects.select_for_update()
+            .select_related("school", "user")
+            .filter(pk=subscription_id)
+            .first()
         )
         if sub is None or not sub.enabled:
             return False
@@ -121,16 +142,28 @@ def send_digest(*, subscription_id: int, now: datetime | None = None) -> bool:
         if content["children"]:
             base = settings.SITE_URL.rstrip("/")
             unsubscribe = base + reverse("diary:unsubscribe", args=[unsubscribe_token(sub)])
-            context = {**content, "school": sub.school, "day": today, "unsubscribe": unsubscribe, "base": base,
-                       "sub": sub}
+            context = {
+                **content,
+                "school": sub.school,
+                "day": today,
+                "unsubscribe": unsubscribe,
+                "base": base,
+                "sub": sub,
+            }
             message = EmailMultiAlternatives(
-                subject=_("Дневник: сводка за %(day)s — %(school)s") % {
-                    "day": today.strftime("%d.%m.%Y"), "school": sub.school.short_name},
+                subject=_("Дневник: сводка за %(day)s — %(school)s")
+                % {"day": today.strftime("%d.%m.%Y"), "school": sub.school.short_name},
                 body=render_to_string("diary/email/digest.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL, to=[sub.email],
-                headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[sub.email],
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
             )
-            message.attach_alternative(render_to_string("diary/email/digest.html", context), "text/html")
+            message.attach_alternative(
+                render_to_string("diary/email/digest.html", context), "text/html"
+            )
             message.send()
             sent = True
         sub.last_sent_on, sub.covered_until = today, now

@@ -21,7 +21,14 @@ PAST_DAYS, FUTURE_DAYS = 14, 56
 
 
 def _escape(text: str) -> str:
-    return (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    return (
+        (text or "")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -52,16 +59,23 @@ def feed_for_token(*, token: str) -> str | None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     calendar_name = _("Дневник: %(name)s") % {"name": student.first_name + " " + student.last_name}
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Zhurnal//E-diary//RU", "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(calendar_name)}",
-        "X-PUBLISHED-TTL:PT1H", "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Zhurnal//E-diary//RU",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(calendar_name)}",
+        "X-PUBLISHED-TTL:PT1H",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
     ]
     if enrolment.spans:
         class_ids = enrolment.class_ids
         shifts = {s.school_class.shift_id for s in enrolment.spans if s.school_class.shift_id}
         bells = {b.lesson_number: b for b in Bell.objects.filter(shift_id__in=shifts)}
         lessons = (
-            Lesson.objects.filter(assignment__school_class_id__in=class_ids, date__range=(first, last))
+            Lesson.objects.filter(
+                assignment__school_class_id__in=class_ids, date__range=(first, last)
+            )
             .filter(_in_subgroup(student))
             .select_related("assignment__subject", "assignment__teacher", "substitute_teacher")
             .order_by("date", "lesson_number")
@@ -81,8 +95,11 @@ def feed_for_token(*, token: str) -> str | None:
             if lesson.topic:
                 description.append(_("Тема: %(topic)s") % {"topic": lesson.topic})
             lines += [
-                "BEGIN:VEVENT", f"UID:lesson-{lesson.pk}@zhurnal", f"DTSTAMP:{stamp}",
-                f"DTSTART:{_utc(lesson.date, starts, school.tz)}", f"DTEND:{_utc(lesson.date, ends, school.tz)}",
+                "BEGIN:VEVENT",
+                f"UID:lesson-{lesson.pk}@zhurnal",
+                f"DTSTAMP:{stamp}",
+                f"DTSTART:{_utc(lesson.date, starts, school.tz)}",
+                f"DTEND:{_utc(lesson.date, ends, school.tz)}",
                 f"SUMMARY:{_escape(f'{lesson.lesson_number}. {lesson.assignment.subject.name}')}",
                 f"DESCRIPTION:{_escape(chr(10).join(description))}",
             ]
@@ -95,7 +112,10 @@ def feed_for_token(*, token: str) -> str | None:
         homework = (
             Homework.objects.filter(lesson__assignment__school_class_id__in=class_ids)
             .filter(_in_subgroup(student, "lesson__assignment__"))
-            .filter(Q(due_date__range=(first, last)) | Q(due_date__isnull=True, lesson__date__range=(first, last)))
+            .filter(
+                Q(due_date__range=(first, last))
+                | Q(due_date__isnull=True, lesson__date__range=(first, last))
+            )
             .select_related("lesson__assignment__subject")
         )
         for hw in homework:
@@ -104,10 +124,15 @@ def feed_for_token(*, token: str) -> str | None:
             due = hw.due_date or hw.lesson.date
             summary = _("Д/з: %(subject)s") % {"subject": hw.lesson.assignment.subject.name}
             lines += [
-                "BEGIN:VEVENT", f"UID:homework-{hw.pk}@zhurnal", f"DTSTAMP:{stamp}",
-                f"DTSTART;VALUE=DATE:{due:%Y%m%d}", f"DTEND;VALUE=DATE:{due + timedelta(days=1):%Y%m%d}",
+                "BEGIN:VEVENT",
+                f"UID:homework-{hw.pk}@zhurnal",
+                f"DTSTAMP:{stamp}",
+                f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
+                f"DTEND;VALUE=DATE:{due + timedelta(days=1):%Y%m%d}",
                 f"SUMMARY:{_escape(summary)}",
-                f"DESCRIPTION:{_escape(hw.text)}", "TRANSP:TRANSPARENT", "END:VEVENT",
+                f"DESCRIPTION:{_escape(hw.text)}",
+                "TRANSP:TRANSPARENT",
+                "END:VEVENT",
             ]
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

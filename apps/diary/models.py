@@ -62,7 +62,9 @@ class PaperReportRequest(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     guardian = models.OneToOneField(Guardian, on_delete=models.CASCADE, related_name="paper_report")
     declared_on = models.DateField(_("дата заявления"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -81,9 +83,13 @@ class DigestSubscription(models.Model):
     """A parent's daily e-mail digest in one school (off unless the parent turns it on)."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary_digests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary_digests"
+    )
     email = models.EmailField(_("адрес для рассылки"))
-    hour = models.PositiveSmallIntegerField(_("час отправки"), default=19, validators=[MaxValueValidator(23)])
+    hour = models.PositiveSmallIntegerField(
+        _("час отправки"), default=19, validators=[MaxValueValidator(23)]
+    )
     enabled = models.BooleanField(_("присылать сводку"), default=False)
     # The school-local day of the last digest (at most one a day) and the moment it covered up to.
     last_sent_on = models.DateField(null=True, blank=True)
@@ -118,7 +124,9 @@ class CalendarFeed(models.Model):
         verbose_name = _("календарь (iCal)")
         verbose_name_plural = _("календари (iCal)")
         constraints = [
-            models.UniqueConstraint(fields=["user", "student"], name="calendarfeed_one_per_user_student"),
+            models.UniqueConstraint(
+                fields=["user", "student"], name="calendarfeed_one_per_user_student"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,7 +144,9 @@ class HomeworkDone(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+")
     homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="+")
     done_at = models.DateTimeField(auto_now_add=True)
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("выполненное задание")
@@ -156,9 +166,18 @@ class HomeworkDone(models.Model):
 
 # --- stamp triggers on the journal's tables (proxies: no table, no change to the owners) ---
 
+
 def _stamped(model, source, name):
-    meta = type("Meta", (), {"proxy": True, "triggers": stamps.triggers_for(source), "app_label": "diary",
-                             "default_permissions": ()})
+    meta = type(
+        "Meta",
+        (),
+        {
+            "proxy": True,
+            "triggers": stamps.triggers_for(source),
+            "app_label": "diary",
+            "default_permissions": (),
+        },
+    )
     return type(name, (model,), {"__module__": __name__, "Meta": meta})
 
 
@@ -168,7 +187,9 @@ AttendanceStamped = _stamped(AttendanceMark, stamps.ATTENDANCE, "AttendanceStamp
 EnrollmentStamped = _stamped(Enrollment, stamps.ENROLLMENT, "EnrollmentStamped")
 GuardianshipStamped = _stamped(Guardianship, stamps.GUARDIANSHIP, "GuardianshipStamped")
 StudentStamped = _stamped(Student, stamps.STUDENT_CARD, "StudentStamped")
-SubgroupMemberStamped = _stamped(Subgroup.members.through, stamps.SUBGROUP_MEMBER, "SubgroupMemberStamped")
+SubgroupMemberStamped = _stamped(
+    Subgroup.members.through, stamps.SUBGROUP_MEMBER, "SubgroupMemberStamped"
+)
 LessonStamped = _stamped(Lesson, stamps.LESSON, "LessonStamped")
 HomeworkStamped = _stamped(Homework, stamps.HOMEWORK, "HomeworkStamped")
 HomeworkFileStamped = _stamped(HomeworkAttachment, stamps.HOMEWORK_FILE, "HomeworkFileStamped")

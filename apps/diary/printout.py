@@ -20,18 +20,23 @@ def class_roster(*, school_class, day: date) -> list[dict]:
     enrolments = list(
         Enrollment.objects.filter(school_class=school_class, starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .select_related("student").order_by("student__last_name", "student__first_name")
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name")
     )
     guardians: dict[int, list] = {}
     for g in (
         Guardianship.objects.filter(student_id__in=[e.student_id for e in enrolments])
-        .select_related("guardian__paper_report").order_by("guardian__last_name")
+        .select_related("guardian__paper_report")
+        .order_by("guardian__last_name")
     ):
         g.guardian.paper = getattr(g.guardian, "paper_report", None) is not None
         guardians.setdefault(g.student_id, []).append(g)
     return [
-        {"student": e.student, "guardianships": guardians.get(e.student_id, []),
-         "paper": any(g.guardian.paper for g in guardians.get(e.student_id, []))}
+        {
+            "student": e.student,
+            "guardianships": guardians.get(e.student_id, []),
+            "paper": any(g.guardian.paper for g in guardians.get(e.student_id, [])),
+        }
         for e in enrolments
     ]
 
@@ -40,13 +45,16 @@ def _students_for(*, school_class, monday: date, student_id: int | None, everyon
     saturday = monday + timedelta(days=5)
     enrolled = (
         Enrollment.objects.filter(school_class=school_class, starts_on__lte=saturday)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday)).select_related("student")
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
+        .select_related("student")
         .order_by("student__last_name", "student__first_name")
     )
     if student_id is not None:
         enrolled = enrolled.filter(student_id=student_id)
     elif not everyone:
-        enrolled = enrolled.filter(student__guardianships__guardian__paper_report__isnull=False).distinct()
+        enrolled = enrolled.filter(
+            student__guardianships__guardian__paper_report__isnull=False
+        ).distinct()
     seen, students = set(), []
     for e in enrolled:
         if e.student_id not in seen:
@@ -56,12 +64,21 @@ def _students_for(*, school_class, monday: date, student_id: int | None, everyon
     return students
 
 
-def weekly_pdf(*, school_class, monday: date, today: date, teacher, student_id: int | None = None,
-               everyone: bool = False) -> bytes | None:
+def weekly_pdf(
+    *,
+    school_class,
+    monday: date,
+    today: date,
+    teacher,
+    student_id: int | None = None,
+    everyone: bool = False,
+) -> bytes | None:
     """The PDF, or None when nobody fits (an unknown student, or no parent asked for it)."""
     from weasyprint import HTML
 
-    students = _students_for(school_class=school_class, monday=monday, student_id=student_id, everyone=everyone)
+    students = _students_for(
+        school_class=school_class, monday=monday, student_id=student_id, everyone=everyone
+    )
     if not students:
         return None
     reports = []
@@ -71,11 +88,26 @@ def weekly_pdf(*, school_class, monday: date, today: date, teacher, student_id: 
         marks = [(d, dl, m) for d in days for dl in d.lessons for m in dl.marks]
         absences = [(d, dl) for d in days for dl in d.lessons if dl.attendance]
         homework = [(d, dl) for d in days for dl in d.lessons if dl.homework is not None]
-        reports.append({"student": student, "week": week, "days": days, "marks": marks,
-                        "absences": absences, "homework": homework})
-    html = render_to_string("diary/printout.html", {
-        "school": school_class.school, "school_class": school_class, "monday": monday,
-        "saturday": monday + timedelta(days=5), "reports": reports, "teacher": teacher,
-        "printed_on": timezone.localtime(timezone.now(), school_class.school.tz).date(),
-    })
+        reports.append(
+            {
+                "student": student,
+                "week": week,
+                "days": days,
+                "marks": marks,
+                "absences": absences,
+                "homework": homework,
+            }
+        )
+    html = render_to_string(
+        "diary/printout.html",
+        {
+            "school": school_class.school,
+            "school_class": school_class,
+            "monday": monday,
+            "saturday": monday + timedelta(days=5),
+            "reports": reports,
+            "teacher": teacher,
+            "printed_on": timezone.localtime(timezone.now(), school_class.school.tz).date(),
+        },
+    )
     return HTML(string=html).write_pdf()

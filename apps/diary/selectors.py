@@ -74,8 +74,11 @@ def diary_access(*, ctx, student_id: int) -> DiaryAccess:
     Another family's child, another school's student or a missing id: Http404, all alike.
     """
     params = {
-        "student": student_id, "school": ctx.school.pk, "user": ctx.user.pk,
-        "as_student": Role.STUDENT in ctx.roles, "as_parent": Role.PARENT in ctx.roles,
+        "student": student_id,
+        "school": ctx.school.pk,
+        "user": ctx.user.pk,
+        "as_student": Role.STUDENT in ctx.roles,
+        "as_parent": Role.PARENT in ctx.roles,
     }
     found = list(Student.objects.raw(_ACCESS_SQL, params))
     if not found:
@@ -84,7 +87,8 @@ def diary_access(*, ctx, student_id: int) -> DiaryAccess:
     s.school = ctx.school  # no query later for the school's policy
     moments = [m for m in (s.changed_student, s.changed_class, s.changed_school) if m is not None]
     return DiaryAccess(
-        student=s, version=f"{s.stamp_student}.{s.stamp_class}.{s.stamp_school}.{s.unread}",
+        student=s,
+        version=f"{s.stamp_student}.{s.stamp_class}.{s.stamp_school}.{s.unread}",
         changed_at=max(moments) if moments else None,
     )
 
@@ -99,7 +103,9 @@ def family_of(*, user, roles: frozenset[str], school) -> list[Student]:
         q |= Q(user=user)
     if Role.PARENT in roles:
         q |= Q(pk__in=Guardianship.objects.filter(guardian__user=user).values("student_id"))
-    students = list(Student.objects.filter(q).select_related("school").order_by("last_name", "first_name"))
+    students = list(
+        Student.objects.filter(q).select_related("school").order_by("last_name", "first_name")
+    )
     return sorted(students, key=lambda s: s.school_id != school.pk)
 
 
@@ -109,11 +115,16 @@ def visible_students(*, ctx):
     if Role.STUDENT in ctx.roles:
         q |= Q(user=ctx.user)
     if Role.PARENT in ctx.roles:
-        q |= Q(pk__in=Guardianship.objects.filter(guardian__user=ctx.user, school=ctx.school).values("student_id"))
+        q |= Q(
+            pk__in=Guardianship.objects.filter(guardian__user=ctx.user, school=ctx.school).values(
+                "student_id"
+            )
+        )
     return Student.objects.filter(school=ctx.school).filter(q)
 
 
 # --- enrolment ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Span:
@@ -180,11 +191,13 @@ def _in_subgroup(student: Student, prefix: str = "assignment__"):
 def _files(homework_ref: str):
     return ArraySubquery(
         HomeworkAttachment.objects.filter(homework_id=OuterRef(homework_ref))
-        .order_by("uploaded_at", "pk").values(json=JSONObject(name="name", url="file", size="size"))
+        .order_by("uploaded_at", "pk")
+        .values(json=JSONObject(name="name", url="file", size="size"))
     )
 
 
 # --- the week ------------------------------------------------------------------------------
+
 
 @dataclass
 class DiaryMark:
@@ -290,7 +303,11 @@ def monday_of(day: date) -> date:
 
 
 def _file_links(raw) -> list[dict]:
-    return [{"name": f["name"], "href": default_storage.url(f["url"]), "size": f["size"]} for f in (raw or []) if f]
+    return [
+        {"name": f["name"], "href": default_storage.url(f["url"]), "size": f["size"]}
+        for f in (raw or [])
+        if f
+    ]
 
 
 def _attach_files(homeworks) -> None:
@@ -300,8 +317,13 @@ def _attach_files(homeworks) -> None:
 
 def _marks(raw) -> list[DiaryMark]:
     return [
-        DiaryMark(value=m["v"], work_type=m["wt"], short=m["ws"] or m["wt"][:1], weight=Decimal(str(m["w"])),
-                  comment=m["c"] or "")
+        DiaryMark(
+            value=m["v"],
+            work_type=m["wt"],
+            short=m["ws"] or m["wt"][:1],
+            weight=Decimal(str(m["w"])),
+            comment=m["c"] or "",
+        )
         for m in (raw or [])
     ]
 
@@ -366,58 +388,137 @@ def diary_week(*, student: Student, day: date, today: date) -> Week:
     enrolment = enrolment_of(student)
     spans = [s for s in enrolment.spans if s.overlaps(monday, saturday)]
     class_ids = sorted({s.school_class.pk for s in spans})
-    days = [DiaryDay(day=monday + timedelta(days=i), is_today=monday + timedelta(days=i) == today) for i in range(6)]
+    days = [
+        DiaryDay(day=monday + timedelta(days=i), is_today=monday + timedelta(days=i) == today)
+        for i in range(6)
+    ]
     for d in days:
         d.enrolled = any(s.covers(d.day) for s in spans)
     week = Week(monday=monday, days=days, enrolment=enrolment, left_on=enrolment.left_on)
     if not class_ids:
         return week
 
-    params = {"classes": class_ids, "student": student.pk, "first": monday, "last": saturday,
-              "advance": monday - timedelta(days=ADVANCE_DAYS)}
+    params = {
+        "classes": class_ids,
+        "student": student.pk,
+        "first": monday,
+        "last": saturday,
+        "advance": monday - timedelta(days=ADVANCE_DAYS),
+    }
     with connection.cursor() as cursor:
         cursor.execute(_WEEK_LESSONS_SQL, params)
         lesson_rows = cursor.fetchall()
         cursor.execute(_WEEK_DUE_SQL, params)
         due_rows = cursor.fetchall()
     holidays = list(
-        Holiday.objects.filter(year_id__in={s.school_class.year_id for s in spans},
-                               starts_on__lte=saturday, ends_on__gte=monday)
+        Holiday.objects.filter(
+            year_id__in={s.school_class.year_id for s in spans},
+            starts_on__lte=saturday,
+            ends_on__gte=monday,
+        )
     )
     by_day = {d.day: d for d in days}
     for d in days:
         grades = {s.school_class.grade for s in spans if s.covers(d.day)}
         d.holiday = next(
-            (h.name for h in holidays if h.starts_on <= d.day <= h.ends_on and (not h.grades or grades & set(h.grades))),
+            (
+                h.name
+                for h in holidays
+                if h.starts_on <= d.day <= h.ends_on and (not h.grades or grades & set(h.grades))
+            ),
             "",
         )
     slots_by_assignment_day: dict[tuple[int, date], DiaryLesson] = {}
     for row in lesson_rows:
-        (pk, day_, number, starts_at, ends_at, room, topic, status, cancel_reason, moved_from, assignment_id,
-         class_id, subject, *names, hw_id, hw_text, hw_due, hw_minutes, hw_set_at, files, marks, attendance) = row
+        (
+            pk,
+            day_,
+            number,
+            starts_at,
+            ends_at,
+            room,
+            topic,
+            status,
+            cancel_reason,
+            moved_from,
+            assignment_id,
+            class_id,
+            subject,
+            *names,
+            hw_id,
+            hw_text,
+            hw_due,
+            hw_minutes,
+            hw_set_at,
+            files,
+            marks,
+            attendance,
+        ) = row
         if not enrolment.covers(class_id, day_):
             continue
         homework = None
         if hw_id is not None:
-            homework = WeekHomework(pk=hw_id, text=hw_text, due_date=hw_due, minutes=hw_minutes, set_at=hw_set_at,
-                                    lesson_date=day_, subject=subject, assignment_id=assignment_id,
-                                    file_list=_file_links(files))
+            homework = WeekHomework(
+                pk=hw_id,
+                text=hw_text,
+                due_date=hw_due,
+                minutes=hw_minutes,
+                set_at=hw_set_at,
+                lesson_date=day_,
+                subject=subject,
+                assignment_id=assignment_id,
+                file_list=_file_links(files),
+            )
         item = DiaryLesson(
-            number=number, subject=subject, teacher=_person(*names[:3]),
+            number=number,
+            subject=subject,
+            teacher=_person(*names[:3]),
             substitute=_person(*names[3:]) if names[3] is not None else None,
-            lesson=WeekLesson(pk=pk, date=day_, number=number, topic=topic, status=status, cancel_reason=cancel_reason,
-                              moved_from_date=moved_from, assignment_id=assignment_id, school_class_id=class_id),
-            starts_at=starts_at, ends_at=ends_at, room=room, homework=homework, marks=_marks(marks),
+            lesson=WeekLesson(
+                pk=pk,
+                date=day_,
+                number=number,
+                topic=topic,
+                status=status,
+                cancel_reason=cancel_reason,
+                moved_from_date=moved_from,
+                assignment_id=assignment_id,
+                school_class_id=class_id,
+            ),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            room=room,
+            homework=homework,
+            marks=_marks(marks),
             attendance=attendance or "",
         )
         by_day[day_].lessons.append(item)
         slots_by_assignment_day.setdefault((assignment_id, day_), item)
-    for hw_id, text, due_date, minutes, set_at, lesson_date, assignment_id, class_id, subject, files in due_rows:
+    for (
+        hw_id,
+        text,
+        due_date,
+        minutes,
+        set_at,
+        lesson_date,
+        assignment_id,
+        class_id,
+        subject,
+        files,
+    ) in due_rows:
         if not enrolment.covers(class_id, lesson_date):
             continue
-        hw = WeekHomework(pk=hw_id, text=text, due_date=due_date, minutes=minutes, set_at=set_at,
-                          lesson_date=lesson_date, subject=subject, assignment_id=assignment_id,
-                          file_list=_file_links(files))
+        hw = WeekHomework(
+            pk=hw_id,
+            text=text,
+            due_date=due_date,
+            minutes=minutes,
+            set_at=set_at,
+            lesson_date=lesson_date,
+            subject=subject,
+            assignment_id=assignment_id,
+            file_list=_file_links(files),
+        )
         target = slots_by_assignment_day.get((assignment_id, due_date))
         if target is not None:
             target.due_here.append(hw)
@@ -425,12 +526,16 @@ def diary_week(*, student: Student, day: date, today: date) -> Week:
             by_day[due_date].due_elsewhere.append(hw)
 
     # Weeks not generated yet (the future) show the timetable's slots, outside holidays.
-    planned_classes = [cid for cid in class_ids if not any(
-        dl.lesson.school_class_id == cid for d in days for dl in d.lessons)]
+    planned_classes = [
+        cid
+        for cid in class_ids
+        if not any(dl.lesson.school_class_id == cid for d in days for dl in d.lessons)
+    ]
     if planned_classes:
         entries = (
             TimetableEntry.objects.filter(assignment__school_class_id__in=planned_classes)
-            .valid_between(monday, saturday).filter(_in_subgroup(student))
+            .valid_between(monday, saturday)
+            .filter(_in_subgroup(student))
             .select_related("assignment__subject", "assignment__teacher")
             .order_by("weekday", "lesson_number", "assignment__subject__order")
         )
@@ -440,11 +545,20 @@ def diary_week(*, student: Student, day: date, today: date) -> Week:
                 continue
             if not enrolment.covers(entry.assignment.school_class_id, d.day):
                 continue
-            d.lessons.append(DiaryLesson(number=entry.lesson_number, subject=entry.assignment.subject.name,
-                                         teacher=entry.assignment.teacher, room=entry.room))
+            d.lessons.append(
+                DiaryLesson(
+                    number=entry.lesson_number,
+                    subject=entry.assignment.subject.name,
+                    teacher=entry.assignment.teacher,
+                    room=entry.room,
+                )
+            )
     if any(dl.starts_at is None for d in days for dl in d.lessons):
         shifts = {s.school_class.shift_id for s in spans if s.school_class.shift_id}
-        bells = {b.lesson_number: b for b in Bell.objects.filter(shift_id__in=shifts).order_by("shift_id")}
+        bells = {
+            b.lesson_number: b
+            for b in Bell.objects.filter(shift_id__in=shifts).order_by("shift_id")
+        }
         for d in days:
             for dl in d.lessons:
                 bell = bells.get(dl.number)
@@ -456,6 +570,7 @@ def diary_week(*, student: Student, day: date, today: date) -> Week:
 
 
 # --- marks -----------------------------------------------------------------------------------
+
 
 @dataclass
 class SubjectMarks:
@@ -484,7 +599,9 @@ def _year_frame(student: Student, today: date):
     school_class = span.school_class
     year = school_class.year
     periods = list(
-        StudyPeriod.objects.filter(year_id=year.pk, scheme=year.scheme_for_grade(school_class.grade)).order_by("number")
+        StudyPeriod.objects.filter(
+            year_id=year.pk, scheme=year.scheme_for_grade(school_class.grade)
+        ).order_by("number")
     )
     return enrolment, span, periods
 
@@ -511,7 +628,9 @@ def _assignments(student: Student, enrolment: Enrolment, year_id: int):
 def _subject_rows(assignments) -> dict[int, SubjectMarks]:
     rows: dict[int, SubjectMarks] = {}
     for a in assignments:
-        row = rows.setdefault(a.subject_id, SubjectMarks(subject_id=a.subject_id, subject=a.subject.name, teachers=[]))
+        row = rows.setdefault(
+            a.subject_id, SubjectMarks(subject_id=a.subject_id, subject=a.subject.name, teachers=[])
+        )
         if a.teacher not in row.teachers:
             row.teachers.append(a.teacher)
     return rows
@@ -521,8 +640,17 @@ def _student_marks(student: Student, first: date, last: date):
     return (
         Mark.objects.filter(student_id=student.pk, lesson__date__range=(first, last))
         .order_by("lesson__date", "lesson__lesson_number", "work_type__order")
-        .values("value", "comment", "lesson__date", "lesson__topic", "lesson__assignment__subject_id",
-                "lesson__assignment__subject__name", "work_type__name", "work_type__short_name", "work_type__weight")
+        .values(
+            "value",
+            "comment",
+            "lesson__date",
+            "lesson__topic",
+            "lesson__assignment__subject_id",
+            "lesson__assignment__subject__name",
+            "work_type__name",
+            "work_type__short_name",
+            "work_type__weight",
+        )
     )
 
 
@@ -541,17 +669,26 @@ def diary_marks(*, student: Student, period_id: int | None, today: date) -> Mark
     for m in _student_marks(student, period.starts_on, period.ends_on):
         sid = m["lesson__assignment__subject_id"]
         row = rows.get(sid) or rows.setdefault(
-            sid, SubjectMarks(subject_id=sid, subject=m["lesson__assignment__subject__name"], teachers=[]))
+            sid,
+            SubjectMarks(
+                subject_id=sid, subject=m["lesson__assignment__subject__name"], teachers=[]
+            ),
+        )
         row.marks.append(m)
         weighted[sid].append((m["value"], m["work_type__weight"]))
-    for pm in PeriodMark.objects.filter(student_id=student.pk, kind=PeriodMark.Kind.PERIOD, period_id=period.pk).values(
-        "assignment__subject_id", "value"
-    ):
+    for pm in PeriodMark.objects.filter(
+        student_id=student.pk, kind=PeriodMark.Kind.PERIOD, period_id=period.pk
+    ).values("assignment__subject_id", "value"):
         if pm["assignment__subject_id"] in rows:
             rows[pm["assignment__subject_id"]].period_mark = pm["value"]
     for sid, row in rows.items():
         row.grading = grade(weighted.get(sid, []), policy.thresholds)
-    return MarksPage(periods=periods, period=period, rows=list(rows.values()), thresholds_label=policy.thresholds_label)
+    return MarksPage(
+        periods=periods,
+        period=period,
+        rows=list(rows.values()),
+        thresholds_label=policy.thresholds_label,
+    )
 
 
 @dataclass
@@ -575,7 +712,9 @@ def diary_year(*, student: Student, today: date) -> tuple[list[StudyPeriod], lis
     for m in _student_marks(student, year.starts_on, year.ends_on):
         for p in periods:
             if p.starts_on <= m["lesson__date"] <= p.ends_on:
-                weighted[(m["lesson__assignment__subject_id"], p.pk)].append((m["value"], m["work_type__weight"]))
+                weighted[(m["lesson__assignment__subject_id"], p.pk)].append(
+                    (m["value"], m["work_type__weight"])
+                )
     marks: dict[tuple[int, str, int | None], str] = {}
     for pm in PeriodMark.objects.filter(student_id=student.pk, assignment__year_id=year.pk).values(
         "assignment__subject_id", "kind", "period_id", "value"
@@ -584,16 +723,21 @@ def diary_year(*, student: Student, today: date) -> tuple[list[StudyPeriod], lis
     result = []
     for sid, row in rows.items():
         cells = [
-            {"mark": marks.get((sid, PeriodMark.Kind.PERIOD, p.pk), ""),
-             "average": grade(weighted.get((sid, p.pk), []), policy.thresholds).average}
+            {
+                "mark": marks.get((sid, PeriodMark.Kind.PERIOD, p.pk), ""),
+                "average": grade(weighted.get((sid, p.pk), []), policy.thresholds).average,
+            }
             for p in periods
         ]
-        result.append(YearRow(
-            subject=row.subject, cells=cells,
-            year=marks.get((sid, PeriodMark.Kind.YEAR, None), ""),
-            exam=marks.get((sid, PeriodMark.Kind.EXAM, None), ""),
-            final=marks.get((sid, PeriodMark.Kind.FINAL, None), ""),
-        ))
+        result.append(
+            YearRow(
+                subject=row.subject,
+                cells=cells,
+                year=marks.get((sid, PeriodMark.Kind.YEAR, None), ""),
+                exam=marks.get((sid, PeriodMark.Kind.EXAM, None), ""),
+                final=marks.get((sid, PeriodMark.Kind.FINAL, None), ""),
+            )
+        )
     return periods, result
 
 
@@ -620,18 +764,25 @@ def diary_homework(*, student: Student, today: date) -> HomeworkList:
         return HomeworkList([], [], [])
     first, last = today - timedelta(days=OVERDUE_DAYS), today + timedelta(days=HOMEWORK_AHEAD_DAYS)
     items = list(
-        Homework.objects.filter(lesson__assignment__school_class_id__in=enrolment.class_ids,
-                                lesson__date__range=(first - timedelta(days=ADVANCE_DAYS), last))
+        Homework.objects.filter(
+            lesson__assignment__school_class_id__in=enrolment.class_ids,
+            lesson__date__range=(first - timedelta(days=ADVANCE_DAYS), last),
+        )
         .filter(_in_subgroup(student, "lesson__assignment__"))
         .annotate(
-            due=Coalesce("due_date", "lesson__date"), files=_files("pk"),
-            done=Exists(HomeworkDone.objects.filter(homework_id=OuterRef("pk"), student_id=student.pk)),
+            due=Coalesce("due_date", "lesson__date"),
+            files=_files("pk"),
+            done=Exists(
+                HomeworkDone.objects.filter(homework_id=OuterRef("pk"), student_id=student.pk)
+            ),
         )
         .filter(due__range=(first, last))
         .select_related("lesson__assignment__subject", "lesson__assignment__teacher")
         .order_by("due", "lesson__assignment__subject__order", "pk")
     )
-    items = [hw for hw in items if enrolment.covers(hw.lesson.assignment.school_class_id, hw.lesson.date)]
+    items = [
+        hw for hw in items if enrolment.covers(hw.lesson.assignment.school_class_id, hw.lesson.date)
+    ]
     _attach_files(items)
     grouped: dict[str, list[Homework]] = defaultdict(list)
     for hw in items:
@@ -645,6 +796,7 @@ def diary_homework(*, student: Student, today: date) -> HomeworkList:
 
 # --- timetable ---------------------------------------------------------------------------
 
+
 def diary_timetable(*, student: Student, day: date) -> dict:
     """The class's weekly timetable valid on `day`, with the bell schedule of its shift."""
     enrolment = enrolment_of(student)
@@ -653,11 +805,16 @@ def diary_timetable(*, student: Student, day: date) -> dict:
         return {"span": None, "rows": [], "weekdays": WEEKDAYS}
     entries = list(
         TimetableEntry.objects.filter(assignment__school_class_id=span.school_class.pk)
-        .valid_between(day, day).filter(_in_subgroup(student))
+        .valid_between(day, day)
+        .filter(_in_subgroup(student))
         .select_related("assignment__subject", "assignment__teacher", "assignment__subgroup")
         .order_by("weekday", "lesson_number")
     )
-    bells = {b.lesson_number: b for b in Bell.objects.filter(shift_id=span.school_class.shift_id)} if span.school_class.shift_id else {}
+    bells = (
+        {b.lesson_number: b for b in Bell.objects.filter(shift_id=span.school_class.shift_id)}
+        if span.school_class.shift_id
+        else {}
+    )
     slots: dict[tuple[int, int], list[TimetableEntry]] = defaultdict(list)
     for e in entries:
         slots[(e.weekday, e.lesson_number)].append(e)
@@ -667,6 +824,7 @@ def diary_timetable(*, student: Student, day: date) -> dict:
 
 
 # --- statistics and rating -----------------------------------------------------------------
+
 
 @dataclass
 class Stats:
@@ -706,8 +864,15 @@ def diary_stats(*, student: Student, period_id: int | None, today: date) -> Stat
     enrolment, span, periods = _year_frame(student, today)
     period = pick_period(periods, period_id, today)
     policy = school_policy(student.school)
-    stats = Stats(periods=periods, period=period, subjects=[], overall=None, distribution=[], timeline=[],
-                  rating_enabled=policy.rating_enabled)
+    stats = Stats(
+        periods=periods,
+        period=period,
+        subjects=[],
+        overall=None,
+        distribution=[],
+        timeline=[],
+        rating_enabled=policy.rating_enabled,
+    )
     if span is None or period is None:
         return stats
     own = list(_student_marks(student, period.starts_on, period.ends_on))
@@ -723,27 +888,34 @@ def diary_stats(*, student: Student, period_id: int | None, today: date) -> Stat
     counts = defaultdict(int)
     for m in own:
         counts[m["value"]] += 1
-    stats.distribution = [(v, counts[v]) for v in ("5", "4", "3", "2", "1") if counts[v] or v in "5432"]
+    stats.distribution = [
+        (v, counts[v]) for v in ("5", "4", "3", "2", "1") if counts[v] or v in "5432"
+    ]
     # Week by week: the overall average of every mark up to that Sunday.
     end = min(period.ends_on, max(today, period.starts_on))
     sunday = monday_of(period.starts_on) + timedelta(days=6)
-    flat = [(m["lesson__date"], m["lesson__assignment__subject_id"], m["value"], m["work_type__weight"]) for m in own]
+    flat = [
+        (m["lesson__date"], m["lesson__assignment__subject_id"], m["value"], m["work_type__weight"])
+        for m in own
+    ]
     while sunday <= end + timedelta(days=6):
         upto = [(sid, v, w) for d, sid, v, w in flat if d <= sunday]
         stats.timeline.append((min(sunday, end), _overall(upto, policy.thresholds)))
         sunday += timedelta(days=7)
     if policy.rating_enabled and stats.overall is not None:
         on = min(period.ends_on, today) if today >= period.starts_on else period.ends_on
-        classmates = Enrollment.objects.filter(school_class_id=span.school_class.pk, starts_on__lte=on).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-        ).values("student_id")
+        classmates = (
+            Enrollment.objects.filter(school_class_id=span.school_class.pk, starts_on__lte=on)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+            .values("student_id")
+        )
         marks: dict[int, list] = defaultdict(list)
-        for sid, subject_id, value, weight in (
-            Mark.objects.filter(lesson__assignment__school_class_id=span.school_class.pk,
-                                lesson__date__range=(period.starts_on, period.ends_on), student_id__in=classmates,
-                                value__in=NUMERIC_MARKS)
-            .values_list("student_id", "lesson__assignment__subject_id", "value", "work_type__weight")
-        ):
+        for sid, subject_id, value, weight in Mark.objects.filter(
+            lesson__assignment__school_class_id=span.school_class.pk,
+            lesson__date__range=(period.starts_on, period.ends_on),
+            student_id__in=classmates,
+            value__in=NUMERIC_MARKS,
+        ).values_list("student_id", "lesson__assignment__subject_id", "value", "work_type__weight"):
             marks[sid].append((subject_id, value, weight))
         averages = {sid: _overall(values, policy.thresholds) for sid, values in marks.items()}
         mine = averages.get(student.pk)
@@ -754,6 +926,7 @@ def diary_stats(*, student: Student, period_id: int | None, today: date) -> Stat
 
 
 # --- the user's own settings -----------------------------------------------------------------
+
 
 def calendar_feed_of(*, user, student) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user, student=student).first()

@@ -21,6 +21,7 @@ UNSUBSCRIBE_SALT = "diary.digest.unsubscribe"
 
 # --- the personal calendar feed ---------------------------------------------------------------
 
+
 def _token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -33,7 +34,9 @@ def calendar_feed_issue(*, acting_user, student: Student) -> CalendarFeed:
     receiving anything, which is how a leaked address is made useless.
     """
     feed, _created = CalendarFeed.objects.select_for_update().get_or_create(
-        user=acting_user, student=student, defaults={"school_id": student.school_id, "token": _token()},
+        user=acting_user,
+        student=student,
+        defaults={"school_id": student.school_id, "token": _token()},
     )
     if not _created:
         feed.token = _token()
@@ -49,6 +52,7 @@ def calendar_feed_revoke(*, acting_user, student: Student) -> None:
 
 # --- the daily digest ----------------------------------------------------------------------------
 
+
 @transaction.atomic
 def digest_save(*, acting_user, school, enabled: bool, hour: int, email: str) -> DigestSubscription:
     """A parent's choice of the daily digest: on or off, the hour (school time) and the address.
@@ -60,7 +64,9 @@ def digest_save(*, acting_user, school, enabled: bool, hour: int, email: str) ->
     if enabled and not email:
         raise ValidationError({"email": _("Укажите адрес, на который присылать сводку.")})
     sub, _created = DigestSubscription.objects.select_for_update().get_or_create(
-        school=school, user=acting_user, defaults={"email": email, "hour": hour, "enabled": enabled},
+        school=school,
+        user=acting_user,
+        defaults={"email": email, "hour": hour, "enabled": enabled},
     )
     if not _created:
         sub.email, sub.hour, sub.enabled = email, hour, enabled
@@ -89,6 +95,7 @@ def digest_unsubscribe(*, token: str) -> DigestSubscription | None:
 
 # --- homework ticked done ---------------------------------------------------------------------------
 
+
 @transaction.atomic
 def homework_done_set(*, acting_user, student: Student, homework: Homework, done: bool) -> None:
     """The student or a parent ticks a homework done (or not): done homework is never «overdue»."""
@@ -96,7 +103,9 @@ def homework_done_set(*, acting_user, student: Student, homework: Homework, done
         raise ValidationError(_("Задание другой школы."))
     if done:
         HomeworkDone.objects.get_or_create(
-            student=student, homework=homework, defaults={"school_id": student.school_id, "marked_by": acting_user},
+            student=student,
+            homework=homework,
+            defaults={"school_id": student.school_id, "marked_by": acting_user},
         )
     else:
         HomeworkDone.objects.filter(student=student, homework=homework).delete()
@@ -104,8 +113,11 @@ def homework_done_set(*, acting_user, student: Student, homework: Homework, done
 
 # --- parents who read a printout instead ------------------------------------------------------------
 
+
 @transaction.atomic
-def paper_report_set(*, acting_user, school_class, guardian: Guardian, wanted: bool, declared_on: date | None = None) -> None:
+def paper_report_set(
+    *, acting_user, school_class, guardian: Guardian, wanted: bool, declared_on: date | None = None
+) -> None:
     """The class teacher records that a parent declared they cannot use the e-diary (or no longer).
 
     Such parents get a printed weekly report (seed 003, appendix 3 item 3). Only the class
@@ -118,8 +130,11 @@ def paper_report_set(*, acting_user, school_class, guardian: Guardian, wanted: b
     if wanted:
         PaperReportRequest.objects.get_or_create(
             guardian=guardian,
-            defaults={"school_id": guardian.school_id, "declared_on": declared_on or timezone.localdate(),
-                      "recorded_by": acting_user},
+            defaults={
+                "school_id": guardian.school_id,
+                "declared_on": declared_on or timezone.localdate(),
+                "recorded_by": acting_user,
+            },
         )
     else:
         PaperReportRequest.objects.filter(guardian=guardian).delete()

@@ -30,7 +30,9 @@ class Source:
     name: str  # short, for trigger names
     scope: str
     keys: str  # SQL with a `{rows}` placeholder for the transition table (aliased r)
-    changed: tuple[str, ...] = ()  # columns (or `{t}.` expressions) whose update matters; empty: any
+    changed: tuple[
+        str, ...
+    ] = ()  # columns (or `{t}.` expressions) whose update matters; empty: any
 
 
 def _upsert(scope: str, keys_sql: str) -> str:
@@ -67,30 +69,39 @@ def triggers_for(source: Source) -> list[pgtrigger.Trigger]:
         old_rows = _changed_rows("old_values", "new_values", source.changed)
         on_update = f"{source.keys.format(rows=new_rows)} UNION {source.keys.format(rows=old_rows)}"
     else:
-        on_update = f"{source.keys.format(rows='new_values')} UNION {source.keys.format(rows='old_values')}"
+        on_update = (
+            f"{source.keys.format(rows='new_values')} UNION {source.keys.format(rows='old_values')}"
+        )
     return [
         pgtrigger.Trigger(
-            name=f"stamp_{source.name}_ins", level=pgtrigger.Statement, when=pgtrigger.After,
-            operation=pgtrigger.Insert, referencing=pgtrigger.Referencing(new="new_values"),
+            name=f"stamp_{source.name}_ins",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=pgtrigger.Insert,
+            referencing=pgtrigger.Referencing(new="new_values"),
             func=_upsert(source.scope, on_insert),
         ),
         pgtrigger.Trigger(
-            name=f"stamp_{source.name}_upd", level=pgtrigger.Statement, when=pgtrigger.After,
-            operation=pgtrigger.Update, referencing=pgtrigger.Referencing(old="old_values", new="new_values"),
+            name=f"stamp_{source.name}_upd",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=pgtrigger.Update,
+            referencing=pgtrigger.Referencing(old="old_values", new="new_values"),
             func=_upsert(source.scope, on_update),
         ),
         pgtrigger.Trigger(
-            name=f"stamp_{source.name}_del", level=pgtrigger.Statement, when=pgtrigger.After,
-            operation=pgtrigger.Delete, referencing=pgtrigger.Referencing(old="old_values"),
+            name=f"stamp_{source.name}_del",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=pgtrigger.Delete,
+            referencing=pgtrigger.Referencing(old="old_values"),
             func=_upsert(source.scope, on_delete),
         ),
     ]
 
 
 _OWN = "SELECT r.student_id FROM {rows} r"
-_VIA_ASSIGNMENT = (
-    "SELECT a.school_class_id FROM {rows} r JOIN classes_teachingassignment a ON a.id = r.assignment_id"
-)
+_VIA_ASSIGNMENT = "SELECT a.school_class_id FROM {rows} r JOIN classes_teachingassignment a ON a.id = r.assignment_id"
 _VIA_LESSON = (
     "SELECT a.school_class_id FROM {rows} r JOIN schedule_lesson l ON l.id = r.lesson_id "
     "JOIN classes_teachingassignment a ON a.id = l.assignment_id"
@@ -101,25 +112,51 @@ _VIA_HOMEWORK = (
 )
 _SCHOOL = "SELECT r.school_id FROM {rows} r"
 
-MARK = Source("mark", STUDENT, _OWN, changed=("value", "comment", "work_type_id", "lesson_id", "student_id"))
-PERIOD_MARK = Source("pmark", STUDENT, _OWN, changed=("value", "kind", "period_id", "assignment_id", "student_id"))
+MARK = Source(
+    "mark", STUDENT, _OWN, changed=("value", "comment", "work_type_id", "lesson_id", "student_id")
+)
+PERIOD_MARK = Source(
+    "pmark", STUDENT, _OWN, changed=("value", "kind", "period_id", "assignment_id", "student_id")
+)
 ATTENDANCE = Source("att", STUDENT, _OWN, changed=("kind", "lesson_id", "student_id"))
 ENROLLMENT = Source("enrol", STUDENT, _OWN)
 SUBGROUP_MEMBER = Source("subgrp", STUDENT, _OWN)
 HOMEWORK_DONE = Source("hwdone", STUDENT, _OWN)
 # A new or removed guardian changes the child switcher of every child of that guardian.
 GUARDIANSHIP = Source(
-    "guard", STUDENT,
+    "guard",
+    STUDENT,
     "SELECT r.student_id FROM {rows} r UNION "
     "SELECT g.student_id FROM {rows} r JOIN students_guardianship g ON g.guardian_id = r.guardian_id",
 )
-STUDENT_CARD = Source("student", STUDENT, "SELECT r.id FROM {rows} r", changed=("last_name", "first_name", "patronymic"))
+STUDENT_CARD = Source(
+    "student",
+    STUDENT,
+    "SELECT r.id FROM {rows} r",
+    changed=("last_name", "first_name", "patronymic"),
+)
 
 # planned → held (the first mark of a lesson) shows nothing new: only cancelling does.
 LESSON = Source(
-    "lesson", CLASS, _VIA_ASSIGNMENT,
-    changed=("assignment_id", "date", "lesson_number", "starts_at", "ends_at", "room", "topic", "lesson_type",
-             "({t}.status = 'cancelled')", "substitute_teacher_id", "moved_from_date", "moved_from_number", "comment", "cancel_reason"),
+    "lesson",
+    CLASS,
+    _VIA_ASSIGNMENT,
+    changed=(
+        "assignment_id",
+        "date",
+        "lesson_number",
+        "starts_at",
+        "ends_at",
+        "room",
+        "topic",
+        "lesson_type",
+        "({t}.status = 'cancelled')",
+        "substitute_teacher_id",
+        "moved_from_date",
+        "moved_from_number",
+        "comment",
+        "cancel_reason",
+    ),
 )
 HOMEWORK = Source("hw", CLASS, _VIA_LESSON)
 HOMEWORK_FILE = Source("hwfile", CLASS, _VIA_HOMEWORK)

@@ -18,8 +18,16 @@ urlpatterns = [
     path(f"{_student}calendar/", views.calendar, name="calendar"),
     path("s/<int:school_id>/diary/digest/", views.digest, name="digest"),
     path("s/<int:school_id>/diary/printouts/", views.printouts, name="printouts"),
-    path("s/<int:school_id>/diary/printouts/<int:class_id>/", views.printout_class, name="printout-class"),
-    path("s/<int:school_id>/diary/printouts/<int:class_id>/pdf/", views.printout_pdf, name="printout-pdf"),
+    path(
+        "s/<int:school_id>/diary/printouts/<int:class_id>/",
+        views.printout_class,
+        name="printout-class",
+    ),
+    path(
+        "s/<int:school_id>/diary/printouts/<int:class_id>/pdf/",
+        views.printout_pdf,
+        name="printout-pdf",
+    ),
     # Outside any school and without login: the secret token or the signature is the key.
     path("diary/ical/<str:token>.ics", views.ical_feed, name="ical-feed"),
     path("diary/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

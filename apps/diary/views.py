@@ -48,10 +48,18 @@ def _date(value, default: date) -> date:
 def _page(request, template: str, student, tab: str, context: dict) -> HttpResponse:
     ctx = request.school_ctx
     family = selectors.family_of(user=ctx.user, roles=ctx.roles, school=ctx.school)
-    return render(request, template, {
-        "student": student, "family": family, "tab": tab, "today": school_today(ctx.school),
-        "is_self": student.user_id == ctx.user.pk, **context,
-    })
+    return render(
+        request,
+        template,
+        {
+            "student": student,
+            "family": family,
+            "tab": tab,
+            "today": school_today(ctx.school),
+            "is_self": student.user_id == ctx.user.pk,
+            **context,
+        },
+    )
 
 
 @_diary_view
@@ -59,7 +67,9 @@ def index(request):
     """The children (or the student themselves) whose diary this user reads."""
     ctx = request.school_ctx
     family = selectors.family_of(user=ctx.user, roles=ctx.roles, school=ctx.school)
-    return render(request, "diary/index.html", {"family": family, "today": school_today(ctx.school)})
+    return render(
+        request, "diary/index.html", {"family": family, "today": school_today(ctx.school)}
+    )
 
 
 @_diary_view
@@ -68,7 +78,9 @@ def week(request, student_id: int):
     ctx = request.school_ctx
     student = access_for(request, student_id).student
     today = school_today(ctx.school)
-    data = selectors.diary_week(student=student, day=_date(request.GET.get("d"), today), today=today)
+    data = selectors.diary_week(
+        student=student, day=_date(request.GET.get("d"), today), today=today
+    )
     return _page(request, "diary/week.html", student, "week", {"week": data})
 
 
@@ -77,8 +89,9 @@ def week(request, student_id: int):
 def marks(request, student_id: int):
     ctx = request.school_ctx
     student = access_for(request, student_id).student
-    data = selectors.diary_marks(student=student, period_id=_int(request.GET.get("period")),
-                                 today=school_today(ctx.school))
+    data = selectors.diary_marks(
+        student=student, period_id=_int(request.GET.get("period")), today=school_today(ctx.school)
+    )
     return _page(request, "diary/marks.html", student, "marks", {"page": data})
 
 
@@ -107,14 +120,20 @@ def homework_done(request, student_id: int, homework_id: int):
     ctx = request.school_ctx
     student = access_for(request, student_id).student
     item = get_object_or_404(
-        Homework.objects.filter(school=ctx.school, lesson__assignment__school_class__enrollments__student=student)
-        .distinct(), pk=homework_id,
+        Homework.objects.filter(
+            school=ctx.school, lesson__assignment__school_class__enrollments__student=student
+        ).distinct(),
+        pk=homework_id,
     )
     done = request.POST.get("done") == "1"
     services.homework_done_set(acting_user=ctx.user, student=student, homework=item, done=done)
     if request.htmx:
         item.done = done
-        return render(request, "diary/_done_button.html", {"hw": item, "student": student, "school": ctx.school})
+        return render(
+            request,
+            "diary/_done_button.html",
+            {"hw": item, "student": student, "school": ctx.school},
+        )
     return redirect("diary:homework", school_id=ctx.school.pk, student_id=student.pk)
 
 
@@ -133,11 +152,20 @@ def stats(request, student_id: int):
     """Not conditional: the rank moves with classmates' marks, which this student's stamps do not see."""
     ctx = request.school_ctx
     student = access_for(request, student_id).student
-    data = selectors.diary_stats(student=student, period_id=_int(request.GET.get("period")),
-                                 today=school_today(ctx.school))
-    return _page(request, "diary/stats.html", student, "stats", {
-        "stats": data, "chart": charts.line_chart(data.timeline), "bars": charts.bar_chart(data.distribution),
-    })
+    data = selectors.diary_stats(
+        student=student, period_id=_int(request.GET.get("period")), today=school_today(ctx.school)
+    )
+    return _page(
+        request,
+        "diary/stats.html",
+        student,
+        "stats",
+        {
+            "stats": data,
+            "chart": charts.line_chart(data.timeline),
+            "bars": charts.bar_chart(data.distribution),
+        },
+    )
 
 
 @_diary_view
@@ -154,8 +182,12 @@ def calendar(request, student_id: int):
             messages.success(request, _("Новый адрес календаря готов. Старый больше не работает."))
         return redirect("diary:calendar", school_id=ctx.school.pk, student_id=student.pk)
     feed = selectors.calendar_feed_of(user=ctx.user, student=student)
-    feed_url = request.build_absolute_uri(reverse("diary:ical-feed", args=[feed.token])) if feed else ""
-    return _page(request, "diary/calendar.html", student, "calendar", {"feed": feed, "feed_url": feed_url})
+    feed_url = (
+        request.build_absolute_uri(reverse("diary:ical-feed", args=[feed.token])) if feed else ""
+    )
+    return _page(
+        request, "diary/calendar.html", student, "calendar", {"feed": feed, "feed_url": feed_url}
+    )
 
 
 def ical_feed(request, token: str):
@@ -174,8 +206,11 @@ def digest(request):
     """The parent's daily e-mail digest: off by default, at the hour they choose."""
     ctx = request.school_ctx
     sub = selectors.digest_of(user=ctx.user, school=ctx.school)
-    initial = {"enabled": sub.enabled, "hour": sub.hour, "email": sub.email} if sub else {
-        "enabled": False, "hour": 19, "email": ctx.user.email}
+    initial = (
+        {"enabled": sub.enabled, "hour": sub.hour, "email": sub.email}
+        if sub
+        else {"enabled": False, "hour": 19, "email": ctx.user.email}
+    )
     form = DigestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -186,7 +221,9 @@ def digest(request):
             for fieldname, errors in error.message_dict.items():
                 form.add_error(fieldname if fieldname in form.fields else None, errors)
     family = selectors.family_of(user=ctx.user, roles=ctx.roles, school=ctx.school)
-    return render(request, "diary/digest.html", {"form": form, "sub": sub, "family": family, "tab": "digest"})
+    return render(
+        request, "diary/digest.html", {"form": form, "sub": sub, "family": family, "tab": "digest"}
+    )
 
 
 @csrf_exempt
@@ -208,6 +245,7 @@ def unsubscribe(request, token: str):
 
 # --- the class teacher's weekly printouts ------------------------------------------------------------
 
+
 @school_view(check=_leads_a_class)
 def printouts(request):
     """The class teacher's classes: who reads a printout instead of the e-diary."""
@@ -228,19 +266,33 @@ def printout_class(request, class_id: int):
     school_class = _led_class(ctx, class_id)
     today = school_today(ctx.school)
     if request.method == "POST":
-        guardian = get_object_or_404(Guardian.objects.filter(school=ctx.school), pk=_int(request.POST.get("guardian")))
+        guardian = get_object_or_404(
+            Guardian.objects.filter(school=ctx.school), pk=_int(request.POST.get("guardian"))
+        )
         try:
-            services.paper_report_set(acting_user=ctx.user, school_class=school_class, guardian=guardian,
-                                      wanted=request.POST.get("wanted") == "1", declared_on=today)
+            services.paper_report_set(
+                acting_user=ctx.user,
+                school_class=school_class,
+                guardian=guardian,
+                wanted=request.POST.get("wanted") == "1",
+                declared_on=today,
+            )
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect(reverse("diary:printout-class", args=[ctx.school.pk, school_class.pk]))
     monday = selectors.monday_of(_date(request.GET.get("week"), today - timedelta(days=2)))
     rows = printout.class_roster(school_class=school_class, day=today)
-    return render(request, "diary/printout_class.html", {
-        "school_class": school_class, "rows": rows, "monday": monday, "saturday": monday + timedelta(days=5),
-        "flagged": sum(1 for r in rows if r["paper"]),
-    })
+    return render(
+        request,
+        "diary/printout_class.html",
+        {
+            "school_class": school_class,
+            "rows": rows,
+            "monday": monday,
+            "saturday": monday + timedelta(days=5),
+            "flagged": sum(1 for r in rows if r["paper"]),
+        },
+    )
 
 
 @school_view(check=_leads_a_class)
@@ -252,8 +304,12 @@ def printout_pdf(request, class_id: int):
     monday = selectors.monday_of(_date(request.GET.get("week"), today))
     student_id = _int(request.GET.get("student"))
     pdf = printout.weekly_pdf(
-        school_class=school_class, monday=monday, today=today, teacher=ctx.user,
-        student_id=student_id, everyone=request.GET.get("all") == "1",
+        school_class=school_class,
+        monday=monday,
+        today=today,
+        teacher=ctx.user,
+        student_id=student_id,
+        everyone=request.GET.get("all") == "1",
     )
     if pdf is None:
         raise Http404

@@ -31,20 +31,36 @@ from apps.school.services import school_today
 
 # --- locked periods -----------------------------------------------------------------------
 
+
 def _locks_page(request, form=None, status=200):
     ctx = request.school_ctx
     year = ctx.open_year
-    periods = StudyPeriod.objects.filter(year=year).order_by("scheme", "number") if year else StudyPeriod.objects.none()
+    periods = (
+        StudyPeriod.objects.filter(year=year).order_by("scheme", "number")
+        if year
+        else StudyPeriod.objects.none()
+    )
     if form is None:
         form = UnlockGrantForm(
-            periods=periods, teachers=school_teachers(school=ctx.school),
-            initial={"expires_at": (timezone.localtime(timezone.now(), ctx.school.tz) + timedelta(days=3)).replace(
-                second=0, microsecond=0, tzinfo=None)},
+            periods=periods,
+            teachers=school_teachers(school=ctx.school),
+            initial={
+                "expires_at": (
+                    timezone.localtime(timezone.now(), ctx.school.tz) + timedelta(days=3)
+                ).replace(second=0, microsecond=0, tzinfo=None)
+            },
         )
-    return render(request, "gradebook/locks.html", {
-        "year": year, "rows": selectors.lock_overview(year=year) if year else [], "form": form,
-        "now": timezone.now(),
-    }, status=status)
+    return render(
+        request,
+        "gradebook/locks.html",
+        {
+            "year": year,
+            "rows": selectors.lock_overview(year=year) if year else [],
+            "form": form,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
 
 
 @school_view(Perm.LOCK_PERIODS)
@@ -57,14 +73,18 @@ def locks_page(request):
 @require_POST
 def period_lock_toggle(request, period_id: int):
     ctx = request.school_ctx
-    period = get_object_or_404(StudyPeriod.objects.filter(school=ctx.school).select_related("year"), pk=period_id)
+    period = get_object_or_404(
+        StudyPeriod.objects.filter(school=ctx.school).select_related("year"), pk=period_id
+    )
     try:
         if request.POST.get("action") == "unlock":
             period_unlock(acting_user=ctx.user, period=period)
             messages.success(request, _("Период «%(p)s» открыт.") % {"p": period.name})
         else:
             period_lock(acting_user=ctx.user, period=period)
-            messages.success(request, _("Период «%(p)s» закрыт: изменения в нём запрещены.") % {"p": period.name})
+            messages.success(
+                request, _("Период «%(p)s» закрыт: изменения в нём запрещены.") % {"p": period.name}
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("journal:locks", school_id=ctx.school.pk)
@@ -77,21 +97,36 @@ def unlock_grant(request):
     ctx = request.school_ctx
     year = ctx.open_year
     periods = StudyPeriod.objects.filter(year=year) if year else StudyPeriod.objects.none()
-    form = UnlockGrantForm(request.POST, periods=periods, teachers=school_teachers(school=ctx.school))
+    form = UnlockGrantForm(
+        request.POST, periods=periods, teachers=school_teachers(school=ctx.school)
+    )
     if form.is_valid():
         data = form.cleaned_data
         expires_at = data["expires_at"]
         if timezone.is_naive(expires_at):
             expires_at = expires_at.replace(tzinfo=ctx.school.tz)
         try:
-            period_unlock_grant(acting_user=ctx.user, period=data["period"], user=data["user"],
-                                expires_at=expires_at, reason=data["reason"])
+            period_unlock_grant(
+                acting_user=ctx.user,
+                period=data["period"],
+                user=data["user"],
+                expires_at=expires_at,
+                reason=data["reason"],
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("Разрешение выдано: %(user)s, %(period)s, до %(until)s.") % {
-                "user": data["user"].short_name, "period": data["period"].name,
-                "until": timezone.localtime(expires_at, ctx.school.tz).strftime("%d.%m.%Y %H:%M")})
+            messages.success(
+                request,
+                _("Разрешение выдано: %(user)s, %(period)s, до %(until)s.")
+                % {
+                    "user": data["user"].short_name,
+                    "period": data["period"].name,
+                    "until": timezone.localtime(expires_at, ctx.school.tz).strftime(
+                        "%d.%m.%Y %H:%M"
+                    ),
+                },
+            )
             return redirect("journal:locks", school_id=ctx.school.pk)
     return _locks_page(request, form=form, status=422)
 
@@ -108,6 +143,7 @@ def unlock_revoke(request, pk: int):
 
 # --- the class teacher: the whole class journal, the attendance register --------------------
 
+
 def leads_a_class(ctx) -> bool:
     """View precondition: the class teacher of some class (derived from data)."""
     return ctx.is_class_teacher
@@ -115,7 +151,9 @@ def leads_a_class(ctx) -> bool:
 
 def _class(ctx, class_id: int) -> SchoolClass:
     """A class the user may read: any class for the administration, their own for a class teacher."""
-    classes = SchoolClass.objects.filter(school=ctx.school).select_related("year", "school", "class_teacher")
+    classes = SchoolClass.objects.filter(school=ctx.school).select_related(
+        "year", "school", "class_teacher"
+    )
     if not ctx.may(Perm.READ_ALL_JOURNALS):
         classes = classes.filter(class_teacher=ctx.user)
     return get_object_or_404(classes, pk=class_id)
@@ -127,7 +165,9 @@ def class_journal(request, class_id: int):
     ctx = request.school_ctx
     school_class = _class(ctx, class_id)
     scheme = school_class.year.scheme_for_grade(school_class.grade)
-    periods = list(StudyPeriod.objects.filter(year=school_class.year, scheme=scheme).order_by("number"))
+    periods = list(
+        StudyPeriod.objects.filter(year=school_class.year, scheme=scheme).order_by("number")
+    )
     today = school_today(ctx.school)
     wanted = int_param(request.GET.get("period"))
     period = (
@@ -136,18 +176,23 @@ def class_journal(request, class_id: int):
         or (periods[-1] if periods else None)
     )
     summary = selectors.class_summary(school_class=school_class, period=period) if period else None
-    return render(request, "gradebook/class_journal.html", {
-        "school_class": school_class, "periods": periods, "period": period, "summary": summary,
-        "classes": _classes_for_picker(ctx, school_class),
-    })
+    return render(
+        request,
+        "gradebook/class_journal.html",
+        {
+            "school_class": school_class,
+            "periods": periods,
+            "period": period,
+            "summary": summary,
+            "classes": _classes_for_picker(ctx, school_class),
+        },
+    )
 
 
 def _classes_for_picker(ctx, school_class):
     if ctx.may(Perm.READ_ALL_JOURNALS):
         return list(SchoolClass.objects.filter(year=school_class.year).order_by("grade", "letter"))
     return ctx.led_classes
-
-
 
 
 @school_view(Perm.READ_ALL_JOURNALS, check=leads_a_class)
@@ -163,9 +208,16 @@ def attendance_register_page(request, class_id: int):
     register = attendance_register(school_class=school_class, month=month, now=now, day=day)
     prev_month = (month - timedelta(days=1)).replace(day=1)
     next_month = (month + timedelta(days=32)).replace(day=1)
-    return render(request, "gradebook/attendance_register.html", {
-        "school_class": school_class, "register": register, "month": month,
-        "prev_month": prev_month, "next_month": next_month,
-        "classes": _classes_for_picker(ctx, school_class),
-        "base_url": reverse("journal:register", args=[ctx.school.pk, school_class.pk]),
-    })
+    return render(
+        request,
+        "gradebook/attendance_register.html",
+        {
+            "school_class": school_class,
+            "register": register,
+            "month": month,
+            "prev_month": prev_month,
+            "next_month": next_month,
+            "classes": _classes_for_picker(ctx, school_class),
+            "base_url": reverse("journal:register", args=[ctx.school.pk, school_class.pk]),
+        },
+    )

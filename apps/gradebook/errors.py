@@ -12,5 +12,7 @@ class ConflictError(Exception):
 
     def __init__(self, current=None, message: str | None = None):
         self.current = current
-        self.message = message or _("Запись уже изменил другой пользователь. Проверьте текущее значение.")
+        self.message = message or _(
+            "Запись уже изменил другой пользователь. Проверьте текущее значение."
+        )
         super().__init__(self.message)

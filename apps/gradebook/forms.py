@@ -14,20 +14,29 @@ class LessonForm(forms.Form):
     """What the teacher records about a lesson (seed 002): topic, type, work types, comment."""
 
     plan_topic = PlanTopicChoiceField(
-        label=_("Тема по КТП"), queryset=PlanTopic.objects.none(), required=False,
+        label=_("Тема по КТП"),
+        queryset=PlanTopic.objects.none(),
+        required=False,
         empty_label=_("— не из КТП —"),
     )
     topic = forms.CharField(
-        label=_("Тема урока"), max_length=500, required=False,
+        label=_("Тема урока"),
+        max_length=500,
+        required=False,
         help_text=_("Пусто при выбранной теме КТП — берётся тема из КТП."),
     )
     lesson_type = forms.ChoiceField(label=_("Тип урока"), choices=Lesson.LessonType.choices)
     work_types = forms.ModelMultipleChoiceField(
-        label=_("Виды работ на уроке"), queryset=WorkType.objects.none(), required=False,
+        label=_("Виды работ на уроке"),
+        queryset=WorkType.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     comment = forms.CharField(
-        label=_("Комментарий к уроку"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Комментарий к уроку"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     reason = forms.CharField(label=_("Причина исправления"), required=False, max_length=300)
     # The topic the page showed: a different stored one means someone else changed it.
@@ -36,7 +45,9 @@ class LessonForm(forms.Form):
     def __init__(self, *args, lesson=None, work_types=None, **kwargs):
         super().__init__(*args, **kwargs)
         if lesson is not None:
-            self.fields["plan_topic"].queryset = PlanTopic.objects.filter(assignment_id=lesson.assignment_id).order_by("position")
+            self.fields["plan_topic"].queryset = PlanTopic.objects.filter(
+                assignment_id=lesson.assignment_id
+            ).order_by("position")
         if work_types is not None:
             self.fields["work_types"].queryset = work_types
 
@@ -59,13 +70,24 @@ class MultipleFileField(forms.FileField):
 
 class HomeworkForm(forms.Form):
     text = forms.CharField(
-        label=_("Домашнее задание"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Домашнее задание"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Пустое поле — задания нет. Задание можно задать заранее, до урока."),
     )
-    minutes = forms.IntegerField(label=_("Время на выполнение, мин"), required=False, min_value=1, max_value=300)
-    due_date = forms.DateField(label=_("К какому дню"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    files = MultipleFileField(label=_("Файлы к заданию"), required=False,
-                              help_text=_("До 10 МБ каждый: pdf, doc(x), xls(x), ppt(x), odt, jpg, png, txt."))
+    minutes = forms.IntegerField(
+        label=_("Время на выполнение, мин"), required=False, min_value=1, max_value=300
+    )
+    due_date = forms.DateField(
+        label=_("К какому дню"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    files = MultipleFileField(
+        label=_("Файлы к заданию"),
+        required=False,
+        help_text=_("До 10 МБ каждый: pdf, doc(x), xls(x), ppt(x), odt, jpg, png, txt."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -79,7 +101,8 @@ class UnlockGrantForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Период"), queryset=None)
     user = forms.ModelChoiceField(label=_("Учитель"), queryset=None)
     expires_at = forms.DateTimeField(
-        label=_("Действует до"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        label=_("Действует до"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
     )
     reason = forms.CharField(label=_("Основание"), max_length=300)
@@ -95,9 +118,15 @@ class PlanTopicForm(forms.Form):
     title = forms.CharField(label=_("Тема"), max_length=500)
     hours = forms.IntegerField(label=_("Часов"), min_value=1, max_value=40, initial=1)
     lesson_type = forms.ChoiceField(
-        label=_("Тип урока"), required=False, choices=[("", "—"), *Lesson.LessonType.choices],
+        label=_("Тип урока"),
+        required=False,
+        choices=[("", "—"), *Lesson.LessonType.choices],
     )
-    planned_on = forms.DateField(label=_("Дата по плану"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    planned_on = forms.DateField(
+        label=_("Дата по плану"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
 
 class KtpImportForm(forms.Form):

@@ -32,7 +32,9 @@ def weighted_average(marks: Iterable[tuple[str, Decimal]]) -> Decimal | None:
     return total / weights
 
 
-def suggested_mark(average: Decimal | None, thresholds: tuple[Decimal, Decimal, Decimal]) -> str | None:
+def suggested_mark(
+    average: Decimal | None, thresholds: tuple[Decimal, Decimal, Decimal]
+) -> str | None:
     if average is None:
         return None
     three, four, five = thresholds
@@ -45,7 +47,9 @@ def suggested_mark(average: Decimal | None, thresholds: tuple[Decimal, Decimal, 
     return "2"
 
 
-def grade(marks: Iterable[tuple[str, Decimal]], thresholds: tuple[Decimal, Decimal, Decimal]) -> Grading:
+def grade(
+    marks: Iterable[tuple[str, Decimal]], thresholds: tuple[Decimal, Decimal, Decimal]
+) -> Grading:
     """Average and suggested mark for one student's marks (value, work type weight)."""
     average = weighted_average(marks)
     shown = average.quantize(TWO_PLACES, rounding=ROUND_HALF_UP) if average is not None else None

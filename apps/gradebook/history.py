@@ -36,16 +36,24 @@ class HistoryLine:
     lesson_label: str = ""
 
 
-ACTIONS = {"insert": gettext_lazy("внесено"), "update": gettext_lazy("изменено"), "delete": gettext_lazy("удалено")}
+ACTIONS = {
+    "insert": gettext_lazy("внесено"),
+    "update": gettext_lazy("изменено"),
+    "delete": gettext_lazy("удалено"),
+}
 
 
 def _context(event) -> tuple[int | None, str]:
     meta = event.pgh_context.metadata if event.pgh_context_id and event.pgh_context else {}
     user = meta.get("user")
-    return (int(user) if isinstance(user, int | str) and str(user).isdigit() else None), (meta.get("reason") or "")
+    return (int(user) if isinstance(user, int | str) and str(user).isdigit() else None), (
+        meta.get("reason") or ""
+    )
 
 
-def _row_events(events, *, what, show, student_of=lambda e: None, lesson_of=lambda e: None) -> list[HistoryLine]:
+def _row_events(
+    events, *, what, show, student_of=lambda e: None, lesson_of=lambda e: None
+) -> list[HistoryLine]:
     """Insert/update/delete snapshots of one kind of row → lines with the old value taken
     from the previous snapshot of the same row."""
     lines, last = [], {}
@@ -53,7 +61,11 @@ def _row_events(events, *, what, show, student_of=lambda e: None, lesson_of=lamb
         user, reason = _context(e)
         if user is None and e.pgh_label == "insert":
             # Rows written in bulk (imports, the demo) carry their author themselves.
-            user = getattr(e, "entered_by_id", None) or getattr(e, "set_by_id", None) or getattr(e, "uploaded_by_id", None)
+            user = (
+                getattr(e, "entered_by_id", None)
+                or getattr(e, "set_by_id", None)
+                or getattr(e, "uploaded_by_id", None)
+            )
         previous = last.get(e.pgh_obj_id)
         if e.pgh_label == "delete":
             old, new = show(e), ""
@@ -63,10 +75,19 @@ def _row_events(events, *, what, show, student_of=lambda e: None, lesson_of=lamb
                 last[e.pgh_obj_id] = e
                 continue  # a version bump without a visible change
         last[e.pgh_obj_id] = e
-        lines.append(HistoryLine(
-            at=e.pgh_created_at, what=what(e), action=ACTIONS.get(e.pgh_label, e.pgh_label), old=old, new=new,
-            user_id=user, reason=reason, student_id=student_of(e), lesson_label=lesson_of(e),
-        ))
+        lines.append(
+            HistoryLine(
+                at=e.pgh_created_at,
+                what=what(e),
+                action=ACTIONS.get(e.pgh_label, e.pgh_label),
+                old=old,
+                new=new,
+                user_id=user,
+                reason=reason,
+                student_id=student_of(e),
+                lesson_label=lesson_of(e),
+            )
+        )
     return lines
 
 
@@ -103,12 +124,24 @@ def _lesson_lines(events, users: dict[int, str]) -> list[HistoryLine]:
         user, reason = _context(e)
         before = previous or _blank_lesson(e)
         for name, label in LESSON_FIELDS:
-            old, new = _lesson_value(before, name, types, statuses, users), _lesson_value(e, name, types, statuses, users)
+            old, new = (
+                _lesson_value(before, name, types, statuses, users),
+                _lesson_value(e, name, types, statuses, users),
+            )
             if name == "status" and e.status == Lesson.Status.CANCELLED and e.cancel_reason:
                 new = f"{new}: {e.cancel_reason}"
             if old != new:
-                lines.append(HistoryLine(at=e.pgh_created_at, what=label, action=ACTIONS["update"], old=old, new=new,
-                                         user_id=user, reason=reason))
+                lines.append(
+                    HistoryLine(
+                        at=e.pgh_created_at,
+                        what=label,
+                        action=ACTIONS["update"],
+                        old=old,
+                        new=new,
+                        user_id=user,
+                        reason=reason,
+                    )
+                )
         previous = e
     return lines
 
@@ -149,9 +182,15 @@ def _names(lines: list[HistoryLine]) -> None:
     user_ids = {line.user_id for line in lines if line.user_id}
     users = {u.pk: u.short_name for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
     student_ids = {line.student_id for line in lines if line.student_id}
-    students = {s.pk: s.full_name for s in Student.objects.filter(pk__in=student_ids)} if student_ids else {}
+    students = (
+        {s.pk: s.full_name for s in Student.objects.filter(pk__in=student_ids)}
+        if student_ids
+        else {}
+    )
     for line in lines:
-        line.user_name = users.get(line.user_id, _("система") if line.user_id is None else str(line.user_id))
+        line.user_name = users.get(
+            line.user_id, _("система") if line.user_id is None else str(line.user_id)
+        )
         line.student_name = students.get(line.student_id, "")
 
 
@@ -161,33 +200,49 @@ def lesson_history(*, lesson: Lesson, student: Student | None = None) -> list[Hi
     marks = Mark.pgh_event_model.objects.filter(lesson_id=lesson.pk)
     absences = AttendanceMark.pgh_event_model.objects.filter(lesson_id=lesson.pk)
     if student is not None:
-        marks, absences = marks.filter(student_id=student.pk), absences.filter(student_id=student.pk)
+        marks, absences = (
+            marks.filter(student_id=student.pk),
+            absences.filter(student_id=student.pk),
+        )
     work_types = dict(WorkType.objects.filter(school_id=lesson.school_id).values_list("pk", "name"))
     lines = _row_events(
         marks.select_related("pgh_context").order_by("pgh_id"),
         what=lambda e: _("Отметка · %(wt)s") % {"wt": work_types.get(e.work_type_id, "")},
-        show=_mark_text, student_of=lambda e: e.student_id,
+        show=_mark_text,
+        student_of=lambda e: e.student_id,
     )
     lines += _row_events(
         absences.select_related("pgh_context").order_by("pgh_id"),
-        what=lambda e: _("Посещаемость"), show=lambda e: f"{e.kind} — {kinds.get(e.kind, '')}",
+        what=lambda e: _("Посещаемость"),
+        show=lambda e: f"{e.kind} — {kinds.get(e.kind, '')}",
         student_of=lambda e: e.student_id,
     )
     if student is None:
         lines += _row_events(
-            Homework.pgh_event_model.objects.filter(lesson_id=lesson.pk).select_related("pgh_context").order_by("pgh_id"),
-            what=lambda e: _("Домашнее задание"), show=_homework_text,
+            Homework.pgh_event_model.objects.filter(lesson_id=lesson.pk)
+            .select_related("pgh_context")
+            .order_by("pgh_id"),
+            what=lambda e: _("Домашнее задание"),
+            show=_homework_text,
         )
         lines += _row_events(
             HomeworkAttachment.pgh_event_model.objects.filter(homework__lesson_id=lesson.pk)
-            .select_related("pgh_context").order_by("pgh_id"),
-            what=lambda e: _("Файл задания"), show=lambda e: e.name,
+            .select_related("pgh_context")
+            .order_by("pgh_id"),
+            what=lambda e: _("Файл задания"),
+            show=lambda e: e.name,
         )
         lesson_events = list(
-            Lesson.pgh_event_model.objects.filter(pgh_obj_id=lesson.pk).select_related("pgh_context").order_by("pgh_id")
+            Lesson.pgh_event_model.objects.filter(pgh_obj_id=lesson.pk)
+            .select_related("pgh_context")
+            .order_by("pgh_id")
         )
         substitutes = {e.substitute_teacher_id for e in lesson_events if e.substitute_teacher_id}
-        users = {u.pk: u.short_name for u in User.objects.filter(pk__in=substitutes)} if substitutes else {}
+        users = (
+            {u.pk: u.short_name for u in User.objects.filter(pk__in=substitutes)}
+            if substitutes
+            else {}
+        )
         lines += _lesson_lines(lesson_events, users)
     _names(lines)
     return sorted(lines, key=lambda line: line.at, reverse=True)
@@ -199,28 +254,46 @@ def student_history(*, assignment, student: Student) -> list[HistoryLine]:
     final_kinds = dict(PeriodMark.Kind.choices)
     lessons = dict(
         (pk, f"{d:%d.%m}, {n} " + _("урок"))
-        for pk, d, n in Lesson.objects.filter(assignment=assignment).values_list("pk", "date", "lesson_number")
+        for pk, d, n in Lesson.objects.filter(assignment=assignment).values_list(
+            "pk", "date", "lesson_number"
+        )
     )
-    work_types = dict(WorkType.objects.filter(school_id=assignment.school_id).values_list("pk", "name"))
+    work_types = dict(
+        WorkType.objects.filter(school_id=assignment.school_id).values_list("pk", "name")
+    )
     periods = dict(assignment.year.periods.values_list("pk", "name"))
     lines = _row_events(
         Mark.pgh_event_model.objects.filter(lesson_id__in=lessons.keys(), student_id=student.pk)
-        .select_related("pgh_context").order_by("pgh_id"),
+        .select_related("pgh_context")
+        .order_by("pgh_id"),
         what=lambda e: _("Отметка · %(wt)s") % {"wt": work_types.get(e.work_type_id, "")},
-        show=_mark_text, lesson_of=lambda e: lessons.get(e.lesson_id, ""),
-    )
-    lines += _row_events(
-        AttendanceMark.pgh_event_model.objects.filter(lesson_id__in=lessons.keys(), student_id=student.pk)
-        .select_related("pgh_context").order_by("pgh_id"),
-        what=lambda e: _("Посещаемость"), show=lambda e: f"{e.kind} — {kinds.get(e.kind, '')}",
+        show=_mark_text,
         lesson_of=lambda e: lessons.get(e.lesson_id, ""),
     )
     lines += _row_events(
-        PeriodMark.pgh_event_model.objects.filter(assignment_id=assignment.pk, student_id=student.pk)
-        .select_related("pgh_context").order_by("pgh_id"),
-        what=lambda e: _("Отметка %(kind)s") % {
-            "kind": periods.get(e.period_id, "") if e.period_id else final_kinds.get(e.kind, e.kind)
-        },
+        AttendanceMark.pgh_event_model.objects.filter(
+            lesson_id__in=lessons.keys(), student_id=student.pk
+        )
+        .select_related("pgh_context")
+        .order_by("pgh_id"),
+        what=lambda e: _("Посещаемость"),
+        show=lambda e: f"{e.kind} — {kinds.get(e.kind, '')}",
+        lesson_of=lambda e: lessons.get(e.lesson_id, ""),
+    )
+    lines += _row_events(
+        PeriodMark.pgh_event_model.objects.filter(
+            assignment_id=assignment.pk, student_id=student.pk
+        )
+        .select_related("pgh_context")
+        .order_by("pgh_id"),
+        what=lambda e: (
+            _("Отметка %(kind)s")
+            % {
+                "kind": periods.get(e.period_id, "")
+                if e.period_id
+                else final_kinds.get(e.kind, e.kind)
+            }
+        ),
         show=lambda e: e.value,
     )
     _names(lines)

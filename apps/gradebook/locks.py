@@ -27,7 +27,9 @@ class LockedPeriodError(ValidationError):
 
 def locked_error(period_name: str) -> LockedPeriodError:
     return LockedPeriodError(
-        _("Период «%(period)s» закрыт: изменения возможны только по разрешению заместителя директора.")
+        _(
+            "Период «%(period)s» закрыт: изменения возможны только по разрешению заместителя директора."
+        )
         % {"period": period_name}
     )
 
@@ -40,23 +42,28 @@ def _valid_grants(user, *, period_ref) -> QuerySet[PeriodUnlockGrant]:
 
 def covering_locks(*, user, year: AcademicYear, grade: int, day: date) -> QuerySet[PeriodLock]:
     """Locks that forbid `user` to change a lesson of `grade` on `day` (grants subtracted)."""
-    return (
-        PeriodLock.objects.filter(
-            period__year_id=year.pk, period__scheme=year.scheme_for_grade(grade),
-            period__starts_on__lte=day, period__ends_on__gte=day,
-        )
-        .exclude(Exists(_valid_grants(user, period_ref=OuterRef("period"))))
-    )
+    return PeriodLock.objects.filter(
+        period__year_id=year.pk,
+        period__scheme=year.scheme_for_grade(grade),
+        period__starts_on__lte=day,
+        period__ends_on__gte=day,
+    ).exclude(Exists(_valid_grants(user, period_ref=OuterRef("period"))))
 
 
 def locked_period_name(*, user, year: AcademicYear, grade: int, day: date):
     """An expression: the name of the locked period covering the day, or NULL. Joins any query."""
-    return Subquery(covering_locks(user=user, year=year, grade=grade, day=day).values("period__name")[:1])
+    return Subquery(
+        covering_locks(user=user, year=year, grade=grade, day=day).values("period__name")[:1]
+    )
 
 
 def ensure_day_open(*, user, year: AcademicYear, grade: int, day: date) -> None:
     """Refuse when the day lies in a period locked for this user (one query)."""
-    name = covering_locks(user=user, year=year, grade=grade, day=day).values_list("period__name", flat=True).first()
+    name = (
+        covering_locks(user=user, year=year, grade=grade, day=day)
+        .values_list("period__name", flat=True)
+        .first()
+    )
     if name is not None:
         raise locked_error(name)
 
@@ -84,6 +91,8 @@ def locked_period_ids(*, user, year_id: int) -> set[int]:
 def unlock_permission() -> Permission:
     ct = ContentType.objects.get_for_model(StudyPeriod)
     perm, _created = Permission.objects.get_or_create(
-        content_type=ct, codename=UNLOCK_CODENAME, defaults={"name": "Может исправлять журнал закрытого периода"}
+        content_type=ct,
+        codename=UNLOCK_CODENAME,
+        defaults={"name": "Может исправлять журнал закрытого периода"},
     )
     return perm

@@ -40,10 +40,15 @@ class WorkType(models.Model):
     name = models.CharField(_("название"), max_length=100)
     short_name = models.CharField(_("сокращение"), max_length=10, blank=True)
     weight = models.DecimalField(
-        _("вес"), max_digits=3, decimal_places=1, default=Decimal("1.0"),
+        _("вес"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.0"),
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("9.9"))],
     )
-    deadline_kind = models.CharField(_("срок выставления"), max_length=10, choices=Deadline.choices, default=Deadline.CURRENT)
+    deadline_kind = models.CharField(
+        _("срок выставления"), max_length=10, choices=Deadline.choices, default=Deadline.CURRENT
+    )
     order = models.PositiveSmallIntegerField(_("порядок"), default=100)
     is_active = models.BooleanField(_("используется"), default=True)
 
@@ -53,7 +58,8 @@ class WorkType(models.Model):
         ordering = ["order", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "name"], name="worktype_unique_name",
+                fields=["school", "name"],
+                name="worktype_unique_name",
                 violation_error_message=_("Такой вид работы уже есть."),
             )
         ]
@@ -73,11 +79,15 @@ class Mark(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="marks")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="marks")
-    work_type = models.ForeignKey(WorkType, verbose_name=_("вид работы"), on_delete=models.PROTECT, related_name="+")
+    work_type = models.ForeignKey(
+        WorkType, verbose_name=_("вид работы"), on_delete=models.PROTECT, related_name="+"
+    )
     value = models.CharField(_("отметка"), max_length=5, choices=MarkValue.choices)
     comment = models.CharField(_("комментарий"), max_length=500, blank=True)
     entered_at = models.DateTimeField(_("выставлена"))
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     # Optimistic concurrency: the client sends the version it saw; a different stored
     # version means someone else changed the mark meanwhile.
     version = models.PositiveIntegerField(default=1)
@@ -87,8 +97,11 @@ class Mark(models.Model):
         verbose_name_plural = _("отметки")
         constraints = [
             models.UniqueConstraint(
-                fields=["lesson", "student", "work_type"], name="mark_unique_per_work_type",
-                violation_error_message=_("У обучающегося уже есть отметка за этот вид работы на уроке."),
+                fields=["lesson", "student", "work_type"],
+                name="mark_unique_per_work_type",
+                violation_error_message=_(
+                    "У обучающегося уже есть отметка за этот вид работы на уроке."
+                ),
             )
         ]
 
@@ -108,9 +121,13 @@ class PeriodMark(models.Model):
         FINAL = "final", _("итоговая")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    assignment = models.ForeignKey(TeachingAssignment, on_delete=models.PROTECT, related_name="period_marks")
+    assignment = models.ForeignKey(
+        TeachingAssignment, on_delete=models.PROTECT, related_name="period_marks"
+    )
     kind = models.CharField(_("вид"), max_length=10, choices=Kind.choices, default=Kind.PERIOD)
-    period = models.ForeignKey(StudyPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(
+        StudyPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="period_marks")
     value = models.CharField(_("отметка"), max_length=5, choices=MarkValue.choices)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -124,14 +141,18 @@ class PeriodMark(models.Model):
         verbose_name_plural = _("итоговые отметки")
         constraints = [
             models.UniqueConstraint(
-                fields=["assignment", "student", "kind", "period"], nulls_distinct=False,
+                fields=["assignment", "student", "kind", "period"],
+                nulls_distinct=False,
                 name="periodmark_unique",
                 violation_error_message=_("Эта отметка уже выставлена."),
             ),
             models.CheckConstraint(
-                condition=Q(kind="period", period__isnull=False) | (~Q(kind="period") & Q(period__isnull=True)),
+                condition=Q(kind="period", period__isnull=False)
+                | (~Q(kind="period") & Q(period__isnull=True)),
                 name="periodmark_period_only_for_period_kind",
-                violation_error_message=_("Период указывается только для отметки за четверть или полугодие."),
+                violation_error_message=_(
+                    "Период указывается только для отметки за четверть или полугодие."
+                ),
             ),
         ]
 
@@ -146,7 +167,9 @@ class AssignmentJournalGrant(UserObjectPermissionBase):
     co-teacher. Normal access is derived from the assignment and the lesson itself.
     """
 
-    content_object = models.ForeignKey(TeachingAssignment, on_delete=models.CASCADE, related_name="journal_grants")
+    content_object = models.ForeignKey(
+        TeachingAssignment, on_delete=models.CASCADE, related_name="journal_grants"
+    )
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("доступ к журналу")
@@ -163,9 +186,13 @@ class PeriodLock(models.Model):
     """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    period = models.OneToOneField(StudyPeriod, verbose_name=_("период"), on_delete=models.CASCADE, related_name="lock")
+    period = models.OneToOneField(
+        StudyPeriod, verbose_name=_("период"), on_delete=models.CASCADE, related_name="lock"
+    )
     locked_at = models.DateTimeField(_("закрыт"))
-    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("закрытый период")
@@ -183,11 +210,15 @@ class PeriodUnlockGrant(UserObjectPermissionBase):
     Expired grants stay as the record; the lock check ignores them.
     """
 
-    content_object = models.ForeignKey(StudyPeriod, on_delete=models.CASCADE, related_name="unlock_grants")
+    content_object = models.ForeignKey(
+        StudyPeriod, on_delete=models.CASCADE, related_name="unlock_grants"
+    )
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     expires_at = models.DateTimeField(_("действует до"))
     granted_at = models.DateTimeField(_("выдано"))
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("основание"), max_length=300)
 
     class Meta(UserObjectPermissionBase.Meta):

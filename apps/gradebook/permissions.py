@@ -6,7 +6,6 @@ covers what data cannot say. The class teacher reads the whole class journal; th
 director and the deputy read every journal (policy table: READ_ALL_JOURNALS).
 """
 
-
 from django.db.models import Q, QuerySet
 
 from apps.accounts.policy import Perm
@@ -76,7 +75,8 @@ def visible_assignment(ctx, pk: int, *related: str) -> TeachingAssignment:
 
     assignment = (
         TeachingAssignment.objects.filter(school=ctx.school, pk=pk)
-        .select_related("school_class", *related).first()
+        .select_related("school_class", *related)
+        .first()
     )
     if assignment is None:
         raise Http404

@@ -32,13 +32,23 @@ class GridUrls:
         self.lesson = _url_template("journal:lesson", school_id, None)
         self.present = _url_template("journal:lesson-present", school_id, None)
         self.history_student = (
-            _url_template("journal:history-student", school_id, assignment_id, None) if assignment_id else ""
+            _url_template("journal:history-student", school_id, assignment_id, None)
+            if assignment_id
+            else ""
         )
         self.words = {
-            "lesson": _("урок"), "no_topic": _("Тема не указана"), "cancelled": _("отменён"), "sub": _("замена"),
-            "moved": _("перенесён с"), "f_cancel": _("отм."), "f_sub": _("зам."), "f_moved": _("пер."),
-            "taken": _("Посещаемость отмечена"), "present": _("Все присутствуют: отметить, что посещаемость взята"),
-            "all": _("все"), "homework": _("Задано домашнее задание"),
+            "lesson": _("урок"),
+            "no_topic": _("Тема не указана"),
+            "cancelled": _("отменён"),
+            "sub": _("замена"),
+            "moved": _("перенесён с"),
+            "f_cancel": _("отм."),
+            "f_sub": _("зам."),
+            "f_moved": _("пер."),
+            "taken": _("Посещаемость отмечена"),
+            "present": _("Все присутствуют: отметить, что посещаемость взята"),
+            "all": _("все"),
+            "homework": _("Задано домашнее задание"),
         }
         self.weekdays = [str(WEEKDAYS[i]) for i in range(7)]
         self.months = [""] + [str(MONTHS_ALT[i]) for i in range(1, 13)]
@@ -52,8 +62,15 @@ def _attr(name: str, value) -> str:
     return f' {name}="{escape(value)}"'
 
 
-def cell_html(cell, *, error: str | None = None, conflict: bool = False, typed: str = "", saved: bool = False,
-              need_reason: bool = False) -> str:
+def cell_html(
+    cell,
+    *,
+    error: str | None = None,
+    conflict: bool = False,
+    typed: str = "",
+    saved: bool = False,
+    need_reason: bool = False,
+) -> str:
     """One student's cell at one lesson: attendance, marks with their work type and comment."""
     lesson = cell.lesson
     classes = ["jc"]
@@ -96,7 +113,9 @@ def cell_html(cell, *, error: str | None = None, conflict: bool = False, typed: 
     return f'<td class="{" ".join(classes)}"{attrs}>{inner}</td>'
 
 
-def head_html(lesson, *, urls: GridUrls, can_edit: bool, today: date, error: str | None = None) -> str:
+def head_html(
+    lesson, *, urls: GridUrls, can_edit: bool, today: date, error: str | None = None
+) -> str:
     """A lesson's column header: date, topic, homework, and its state (cancelled, substituted,
     moved, attendance taken or the «все» button)."""
     classes = ["jl"]
@@ -107,13 +126,18 @@ def head_html(lesson, *, urls: GridUrls, can_edit: bool, today: date, error: str
     if lesson.moved_from_date:
         classes.append("jl-moved")
     w = urls.words
-    title = [f"{urls.day(lesson.date)}, {lesson.lesson_number} {w['lesson']}", lesson.topic or w["no_topic"]]
+    title = [
+        f"{urls.day(lesson.date)}, {lesson.lesson_number} {w['lesson']}",
+        lesson.topic or w["no_topic"],
+    ]
     if lesson.status == "cancelled":
         title.append(f"{w['cancelled']}: {lesson.cancel_reason}")
     if lesson.substitute_teacher_id:
         title.append(f"{w['sub']}: {lesson.substitute_teacher.short_name}")
     if lesson.moved_from_date:
-        title.append(f"{w['moved']} {lesson.moved_from_date:%d.%m}, {lesson.moved_from_number} {w['lesson']}")
+        title.append(
+            f"{w['moved']} {lesson.moved_from_date:%d.%m}, {lesson.moved_from_number} {w['lesson']}"
+        )
     attrs = ' data-past="1"' if lesson.date <= today else ""
     flags = []
     if lesson.status == "cancelled":
@@ -130,13 +154,16 @@ def head_html(lesson, *, urls: GridUrls, can_edit: bool, today: date, error: str
             f'<button type="button" class="jl-present" hx-post="{urls.present.format(lesson.pk)}"'
             f' hx-target="closest th" hx-swap="outerHTML" title="{w["present"]}">{w["all"]}</button>'
         )
-    homework = (f'<i class="bi bi-house-door jl-hw" title="{w["homework"]}"></i>'
-                if getattr(lesson, "has_homework", False) else "")
+    homework = (
+        f'<i class="bi bi-house-door jl-hw" title="{w["homework"]}"></i>'
+        if getattr(lesson, "has_homework", False)
+        else ""
+    )
     topic = escape(Truncator(lesson.topic).chars(16)) if lesson.topic else "—"
     message = f'<div class="jc-msg" role="alert">{escape(error)}</div>' if error else ""
     return (
         f'<th class="{" ".join(classes)}"{attrs} data-lesson-head="{lesson.pk}" data-date="{lesson.date:%d.%m.%Y}"'
-        f'{_attr("data-topic", lesson.topic)}{_attr("title", " · ".join(title))}>'
+        f"{_attr('data-topic', lesson.topic)}{_attr('title', ' · '.join(title))}>"
         f'<a href="{urls.lesson.format(lesson.pk)}">{lesson.date:%d.%m}</a>{homework}'
         f'<div class="jl-topic">{topic}</div><div class="jl-flags">{"".join(flags)}</div>{message}</th>'
     )
@@ -146,8 +173,17 @@ def _number(value) -> str:
     return "—" if value is None else number_format(value, 2)
 
 
-def finals_html(row, *, can_edit: bool, can_edit_finals: bool, error: str | None = None, error_kind: str = "",
-                typed: str = "", need_reason: bool = False, saved_kind: str = "") -> str:
+def finals_html(
+    row,
+    *,
+    can_edit: bool,
+    can_edit_finals: bool,
+    error: str | None = None,
+    error_kind: str = "",
+    typed: str = "",
+    need_reason: bool = False,
+    saved_kind: str = "",
+) -> str:
     """A row's attestation cells: the weighted average, the suggestion, then the period,
     year, exam and final marks; a set mark that disagrees with its suggestion is flagged."""
     g = row.grading
@@ -165,9 +201,11 @@ def finals_html(row, *, can_edit: bool, can_edit_finals: bool, error: str | None
         elif saved_kind == f.kind:
             classes.append("jc-saved")
         attrs = ""
-        if (can_edit if f.kind == "period" else can_edit_finals):
-            attrs = (f' tabindex="-1" data-period-student="{row.student.pk}" data-kind="{f.kind}"'
-                     f' data-version="{f.version}"')
+        if can_edit if f.kind == "period" else can_edit_finals:
+            attrs = (
+                f' tabindex="-1" data-period-student="{row.student.pk}" data-kind="{f.kind}"'
+                f' data-version="{f.version}"'
+            )
             if failed:
                 if typed:
                     attrs += _attr("data-typed", typed)
@@ -182,33 +220,56 @@ def finals_html(row, *, can_edit: bool, can_edit_finals: bool, error: str | None
         if failed:
             title.append(error)
         value = escape(f.mark.value) if f.mark else ""
-        hint = (f'<span class="jp-hint">{f.suggested}</span>'
-                if not f.mark and f.kind != "period" and f.suggested else "")
+        hint = (
+            f'<span class="jp-hint">{f.suggested}</span>'
+            if not f.mark and f.kind != "period" and f.suggested
+            else ""
+        )
         message = f'<div class="jc-msg" role="alert">{escape(error)}</div>' if failed else ""
-        parts.append(f'<td class="{" ".join(classes)}"{attrs}{_attr("title", " · ".join(title))}>{value}{hint}{message}</td>')
+        parts.append(
+            f'<td class="{" ".join(classes)}"{attrs}{_attr("title", " · ".join(title))}>{value}{hint}{message}</td>'
+        )
     return "".join(parts)
 
 
-def grid_html(grid, *, urls: GridUrls, today: date, can_edit: bool, can_edit_finals: bool = False,
-              may_audit: bool = False, finals: bool = True) -> SafeString:
+def grid_html(
+    grid,
+    *,
+    urls: GridUrls,
+    today: date,
+    can_edit: bool,
+    can_edit_finals: bool = False,
+    may_audit: bool = False,
+    finals: bool = True,
+) -> SafeString:
     """The table's head and body (the <table> element and its data attributes stay in the template)."""
     head = ['<thead><tr><th class="jn">№</th>', f'<th class="js">{_("Обучающийся")}</th>']
-    head += [head_html(lesson, urls=urls, can_edit=can_edit, today=today) for lesson in grid.lessons]
+    head += [
+        head_html(lesson, urls=urls, can_edit=can_edit, today=today) for lesson in grid.lessons
+    ]
     if finals:
         average_title, average, suggested = _("Среднее взвешенное за период"), _("Ср."), _("Расч.")
         head.append(f'<th class="jp-h" title="{average_title}">{average}</th>')
-        head.append(f'<th class="jp-h"{_attr("title", grid.policy.thresholds_label)}>{suggested}</th>')
-        head += [f'<th class="jp-h jp-h-{c.kind}"{_attr("title", c.title)}>{escape(c.label)}</th>'
-                 for c in grid.final_columns]
+        head.append(
+            f'<th class="jp-h"{_attr("title", grid.policy.thresholds_label)}>{suggested}</th>'
+        )
+        head += [
+            f'<th class="jp-h jp-h-{c.kind}"{_attr("title", c.title)}>{escape(c.label)}</th>'
+            for c in grid.final_columns
+        ]
     head.append("</tr></thead>")
     body = ["<tbody>"]
     for n, row in enumerate(grid.rows, start=1):
         name = escape(row.student.full_name)
         if may_audit and urls.history_student:
             history = _("История строки")
-            name = (f'<a class="js-name" href="{urls.history_student.format(row.student.pk)}"'
-                    f' title="{history}">{name}</a>')
-        body.append(f'<tr data-student="{row.student.pk}"><td class="jn">{n}</td><td class="js">{name}</td>')
+            name = (
+                f'<a class="js-name" href="{urls.history_student.format(row.student.pk)}"'
+                f' title="{history}">{name}</a>'
+            )
+        body.append(
+            f'<tr data-student="{row.student.pk}"><td class="jn">{n}</td><td class="js">{name}</td>'
+        )
         body += [cell_html(cell) for cell in row.cells]
         if finals:
             body.append(finals_html(row, can_edit=can_edit, can_edit_finals=can_edit_finals))

@@ -58,7 +58,9 @@ class Cell:
         Sent back with a save; the view turns it into the `expected_version` the
         services compare with the stored rows.
         """
-        parts = [f"a:{self.attendance_version}"] + [f"m{m.work_type_id}:{m.version}" for m in self.marks]
+        parts = [f"a:{self.attendance_version}"] + [
+            f"m{m.work_type_id}:{m.version}" for m in self.marks
+        ]
         return ";".join(parts)
 
 
@@ -142,14 +144,18 @@ def _enrolled_on(spans: list[tuple[date, date | None]], day: date) -> bool:
     return any(start <= day and (end is None or end >= day) for start, end in spans)
 
 
-def final_columns(assignment: TeachingAssignment, period: StudyPeriod, periods: list[StudyPeriod]) -> list[FinalColumn]:
+def final_columns(
+    assignment: TeachingAssignment, period: StudyPeriod, periods: list[StudyPeriod]
+) -> list[FinalColumn]:
     """The attestation columns of the grid: the period's mark; after the year's last period
     also the year mark, and in the graduating grades 9 and 11 the exam and final marks."""
     columns = [FinalColumn(PeriodMark.Kind.PERIOD, period.name, _("Отметка за период"), period.pk)]
     if periods and period.pk == periods[-1].pk:
         columns.append(FinalColumn(PeriodMark.Kind.YEAR, _("Год"), _("Годовая отметка")))
         if assignment.school_class.grade in GRADUATING_GRADES:
-            columns.append(FinalColumn(PeriodMark.Kind.EXAM, _("Экз."), _("Экзаменационная отметка")))
+            columns.append(
+                FinalColumn(PeriodMark.Kind.EXAM, _("Экз."), _("Экзаменационная отметка"))
+            )
             columns.append(FinalColumn(PeriodMark.Kind.FINAL, _("Итог"), _("Итоговая отметка")))
     return columns
 
@@ -161,7 +167,10 @@ def _mean_suggestion(values: list[str], thresholds) -> tuple[Decimal | None, str
 
 
 def row_finals(
-    columns: list[FinalColumn], grading: Grading, marks: dict[tuple[str, int | None], PeriodMark], thresholds,
+    columns: list[FinalColumn],
+    grading: Grading,
+    marks: dict[tuple[str, int | None], PeriodMark],
+    thresholds,
 ) -> list[FinalCell]:
     """One student's attestation cells: the period suggestion comes from the weighted average
     of its marks, the year one from the period marks, the final one from year and exam."""
@@ -170,11 +179,19 @@ def row_finals(
     for col in columns:
         mark = marks.get((col.kind, col.period_id))
         if col.kind == PeriodMark.Kind.PERIOD:
-            cells.append(FinalCell(col.kind, col.period_id, mark, grading.average, grading.suggested))
+            cells.append(
+                FinalCell(col.kind, col.period_id, mark, grading.average, grading.suggested)
+            )
         elif col.kind == PeriodMark.Kind.YEAR:
-            cells.append(FinalCell(col.kind, None, mark, *_mean_suggestion(period_values, thresholds)))
+            cells.append(
+                FinalCell(col.kind, None, mark, *_mean_suggestion(period_values, thresholds))
+            )
         elif col.kind == PeriodMark.Kind.FINAL:
-            basis = [m.value for k in (PeriodMark.Kind.YEAR, PeriodMark.Kind.EXAM) if (m := marks.get((k, None)))]
+            basis = [
+                m.value
+                for k in (PeriodMark.Kind.YEAR, PeriodMark.Kind.EXAM)
+                if (m := marks.get((k, None)))
+            ]
             cells.append(FinalCell(col.kind, None, mark, *_mean_suggestion(basis, thresholds)))
         else:
             cells.append(FinalCell(col.kind, None, mark))
@@ -183,10 +200,19 @@ def row_finals(
 
 def _lock_state(period: StudyPeriod, last_period: StudyPeriod | None):
     """(period locked for the user, last period locked, grant end), from periods_for's annotations."""
-    def locked(p):
-        return p is not None and getattr(p, "is_locked", False) and getattr(p, "grant_until", None) is None
 
-    return locked(period), locked(last_period), getattr(period, "grant_until", None) if period else None
+    def locked(p):
+        return (
+            p is not None
+            and getattr(p, "is_locked", False)
+            and getattr(p, "grant_until", None) is None
+        )
+
+    return (
+        locked(period),
+        locked(last_period),
+        getattr(period, "grant_until", None) if period else None,
+    )
 
 
 @dataclass
@@ -200,9 +226,13 @@ class _Facts:
 
 def _facts(assignment: TeachingAssignment, lessons: Q, span: tuple[date, date]) -> _Facts:
     """Who is in the journal over `span`, and the marks and absences of the `lessons` (3 queries)."""
-    enrolments = Enrollment.objects.filter(
-        school_class_id=assignment.school_class_id, starts_on__lte=span[1]
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=span[0])).select_related("student")
+    enrolments = (
+        Enrollment.objects.filter(
+            school_class_id=assignment.school_class_id, starts_on__lte=span[1]
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=span[0]))
+        .select_related("student")
+    )
     if assignment.subgroup_id:
         enrolments = enrolments.filter(student__subgroups=assignment.subgroup_id)
     spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
@@ -215,16 +245,24 @@ def _facts(assignment: TeachingAssignment, lessons: Q, span: tuple[date, date]) 
     for lesson_id, student_id, wt_id, value, version, comment, weight, short in (
         Mark.objects.filter(lessons)
         .order_by("work_type__order", "pk")
-        .values_list("lesson_id", "student_id", "work_type_id", "value", "version", "comment",
-                     "work_type__weight", "work_type__short_name")
+        .values_list(
+            "lesson_id",
+            "student_id",
+            "work_type_id",
+            "value",
+            "version",
+            "comment",
+            "work_type__weight",
+            "work_type__short_name",
+        )
     ):
         marks[(lesson_id, student_id)].append(CellMark(wt_id, value, version, comment, short))
         weighted[student_id].append((value, weight))
     attendance = {
         (lesson_id, student_id): (kind, version)
-        for lesson_id, student_id, kind, version in AttendanceMark.objects.filter(lessons).values_list(
-            "lesson_id", "student_id", "kind", "version"
-        )
+        for lesson_id, student_id, kind, version in AttendanceMark.objects.filter(
+            lessons
+        ).values_list("lesson_id", "student_id", "kind", "version")
     }
     ordered = sorted(students.values(), key=lambda s: (s.last_name, s.first_name, s.patronymic))
     return _Facts(ordered, spans, marks, weighted, attendance)
@@ -232,16 +270,28 @@ def _facts(assignment: TeachingAssignment, lessons: Q, span: tuple[date, date]) 
 
 def _cells(facts: _Facts, student: Student, lessons: list[Lesson]) -> list[Cell]:
     spans = facts.spans[student.pk]
-    whole = len(spans) == 1 and spans[0][0] <= lessons[0].date and (
-        spans[0][1] is None or spans[0][1] >= lessons[-1].date) if lessons else True
+    whole = (
+        len(spans) == 1
+        and spans[0][0] <= lessons[0].date
+        and (spans[0][1] is None or spans[0][1] >= lessons[-1].date)
+        if lessons
+        else True
+    )
     attendance, marks, pk = facts.attendance, facts.marks, student.pk
     cells = []
     for lesson in lessons:
         key = (lesson.pk, pk)
         kind, att_version = attendance.get(key, ("", 0))
-        cells.append(Cell(
-            lesson, pk, whole or _enrolled_on(spans, lesson.date), kind, att_version, marks.get(key, []),
-        ))
+        cells.append(
+            Cell(
+                lesson,
+                pk,
+                whole or _enrolled_on(spans, lesson.date),
+                kind,
+                att_version,
+                marks.get(key, []),
+            )
+        )
     return cells
 
 
@@ -255,7 +305,11 @@ def grid_lessons(**filters) -> list[Lesson]:
 
 
 def journal_grid(
-    *, assignment: TeachingAssignment, period: StudyPeriod, user=None, periods: list[StudyPeriod] | None = None,
+    *,
+    assignment: TeachingAssignment,
+    period: StudyPeriod,
+    user=None,
+    periods: list[StudyPeriod] | None = None,
 ) -> JournalGrid:
     """The journal page of one assignment for one period: 7 queries whatever its size
     (8 when `periods` is not given).
@@ -282,13 +336,27 @@ def journal_grid(
     rows = []
     for student in facts.students:
         grading = grade(facts.weighted.get(student.pk, []), policy.thresholds)
-        rows.append(Row(
-            student=student, cells=_cells(facts, student, lessons), grading=grading,
-            finals=row_finals(columns, grading, attestation.get(student.pk, {}), policy.thresholds),
-        ))
+        rows.append(
+            Row(
+                student=student,
+                cells=_cells(facts, student, lessons),
+                grading=grading,
+                finals=row_finals(
+                    columns, grading, attestation.get(student.pk, {}), policy.thresholds
+                ),
+            )
+        )
     return JournalGrid(
-        assignment=assignment, period=period, lessons=lessons, rows=rows, work_types=work_types, policy=policy,
-        final_columns=columns, locked=locked, finals_locked=finals_locked, unlocked_until=unlocked_until,
+        assignment=assignment,
+        period=period,
+        lessons=lessons,
+        rows=rows,
+        work_types=work_types,
+        policy=policy,
+        final_columns=columns,
+        locked=locked,
+        finals_locked=finals_locked,
+        unlocked_until=unlocked_until,
     )
 
 
@@ -300,44 +368,73 @@ def lesson_grid(*, lesson: Lesson, user=None) -> JournalGrid:
     facts = _facts(assignment, Q(lesson_id=lesson.pk), (lesson.date, lesson.date))
     work_types = list(WorkType.objects.filter(school_id=assignment.school_id, is_active=True))
     policy = school_policy(assignment.school)
-    locked = user is not None and covering_locks(
-        user=user, year=assignment.year, grade=assignment.school_class.grade, day=lesson.date
-    ).exists()
+    locked = (
+        user is not None
+        and covering_locks(
+            user=user, year=assignment.year, grade=assignment.school_class.grade, day=lesson.date
+        ).exists()
+    )
     rows = [
         Row(student=s, cells=_cells(facts, s, lessons), grading=grade([], policy.thresholds))
         for s in facts.students
     ]
     return JournalGrid(
-        assignment=assignment, period=None, lessons=lessons, rows=rows, work_types=work_types, policy=policy,
+        assignment=assignment,
+        period=None,
+        lessons=lessons,
+        rows=rows,
+        work_types=work_types,
+        policy=policy,
         locked=locked,
     )
 
 
-def journal_row(*, assignment: TeachingAssignment, period: StudyPeriod, student: Student, periods: list[StudyPeriod]) -> Row:
+def journal_row(
+    *,
+    assignment: TeachingAssignment,
+    period: StudyPeriod,
+    student: Student,
+    periods: list[StudyPeriod],
+) -> Row:
     """One student's attestation cells, re-read after a period-mark save (3 queries)."""
     policy = school_policy(assignment.school)
     marks = Mark.objects.filter(
-        lesson__assignment=assignment, lesson__date__range=(period.starts_on, period.ends_on), student=student
+        lesson__assignment=assignment,
+        lesson__date__range=(period.starts_on, period.ends_on),
+        student=student,
     ).values_list("value", "work_type__weight")
     grading = grade(marks, policy.thresholds)
-    attestation = {(pm.kind, pm.period_id): pm for pm in PeriodMark.objects.filter(assignment=assignment, student=student)}
+    attestation = {
+        (pm.kind, pm.period_id): pm
+        for pm in PeriodMark.objects.filter(assignment=assignment, student=student)
+    }
     columns = final_columns(assignment, period, periods)
-    return Row(student=student, cells=[], grading=grading, finals=row_finals(columns, grading, attestation, policy.thresholds))
+    return Row(
+        student=student,
+        cells=[],
+        grading=grading,
+        finals=row_finals(columns, grading, attestation, policy.thresholds),
+    )
 
 
 def journal_cell(*, lesson: Lesson, student: Student) -> Cell:
     """One cell, re-read after a save (2 queries)."""
-    kind, version = (
-        AttendanceMark.objects.filter(lesson=lesson, student=student)
-        .values_list("kind", "version").first() or ("", 0)
-    )
+    kind, version = AttendanceMark.objects.filter(lesson=lesson, student=student).values_list(
+        "kind", "version"
+    ).first() or ("", 0)
     marks = [
         CellMark(wt_id, value, v, comment, short)
         for wt_id, value, v, comment, short in Mark.objects.filter(lesson=lesson, student=student)
         .order_by("work_type__order", "pk")
         .values_list("work_type_id", "value", "version", "comment", "work_type__short_name")
     ]
-    return Cell(lesson=lesson, student_id=student.pk, attendance=kind, attendance_version=version, marks=marks)
+    return Cell(
+        lesson=lesson,
+        student_id=student.pk,
+        attendance=kind,
+        attendance_version=version,
+        marks=marks,
+    )
 
 
 def periods_for(assignment: TeachingAssignment, user=None) -> list[StudyPeriod]:
@@ -347,12 +444,21 @@ def periods_for(assignment: TeachingAssignment, user=None) -> list[StudyPeriod]:
     unlock grant, or None): the lock state the grid shows and honours.
     """
     scheme = assignment.year.scheme_for_grade(assignment.school_class.grade)
-    grant = PeriodUnlockGrant.objects.filter(
-        content_object=OuterRef("pk"), user_id=getattr(user, "pk", None), expires_at__gt=timezone.now()
-    ).order_by("-expires_at").values("expires_at")[:1]
+    grant = (
+        PeriodUnlockGrant.objects.filter(
+            content_object=OuterRef("pk"),
+            user_id=getattr(user, "pk", None),
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-expires_at")
+        .values("expires_at")[:1]
+    )
     return list(
         StudyPeriod.objects.filter(year_id=assignment.year_id, scheme=scheme)
-        .annotate(is_locked=Exists(PeriodLock.objects.filter(period=OuterRef("pk"))), grant_until=Subquery(grant))
+        .annotate(
+            is_locked=Exists(PeriodLock.objects.filter(period=OuterRef("pk"))),
+            grant_until=Subquery(grant),
+        )
         .order_by("number")
     )
 
@@ -365,7 +471,10 @@ def lessons_of_teacher_on(*, school, user, day: date) -> list[Lesson]:
         .filter(Q(assignment__teacher=user) | Q(substitute_teacher=user))
         .annotate(has_homework=Exists(Homework.objects.filter(lesson=OuterRef("pk"))))
         .select_related(
-            "assignment__school_class", "assignment__subgroup", "assignment__subject", "assignment__teacher",
+            "assignment__school_class",
+            "assignment__subgroup",
+            "assignment__subject",
+            "assignment__teacher",
             "substitute_teacher",
         )
         .order_by("lesson_number", "starts_at")
@@ -402,30 +511,36 @@ def class_summary(*, school_class, period: StudyPeriod) -> ClassSummary:
         .select_related("subject", "subgroup", "teacher")
         .order_by("subject__order", "subject__name", "subgroup__name")
     )
-    enrolments = Enrollment.objects.filter(
-        school_class=school_class, starts_on__lte=period.ends_on
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period.starts_on)).select_related("student")
+    enrolments = (
+        Enrollment.objects.filter(school_class=school_class, starts_on__lte=period.ends_on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period.starts_on))
+        .select_related("student")
+    )
     students = {e.student_id: e.student for e in enrolments}
     members = defaultdict(set)
     subgroup_ids = {a.subgroup_id for a in assignments if a.subgroup_id}
     if subgroup_ids:
-        for subgroup_id, student_id in Student.subgroups.through.objects.filter(subgroup_id__in=subgroup_ids).values_list(
-            "subgroup_id", "student_id"
-        ):
+        for subgroup_id, student_id in Student.subgroups.through.objects.filter(
+            subgroup_id__in=subgroup_ids
+        ).values_list("subgroup_id", "student_id"):
             members[subgroup_id].add(student_id)
     weighted: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
     for assignment_id, student_id, value, weight in Mark.objects.filter(
-        lesson__assignment__school_class=school_class, lesson__date__range=(period.starts_on, period.ends_on)
+        lesson__assignment__school_class=school_class,
+        lesson__date__range=(period.starts_on, period.ends_on),
     ).values_list("lesson__assignment_id", "student_id", "value", "work_type__weight"):
         weighted[(assignment_id, student_id)].append((value, weight))
     set_marks = dict(
-        ((a, st), v) for a, st, v in PeriodMark.objects.filter(
+        ((a, st), v)
+        for a, st, v in PeriodMark.objects.filter(
             assignment__school_class=school_class, kind=PeriodMark.Kind.PERIOD, period=period
         ).values_list("assignment_id", "student_id", "value")
     )
     policy = school_policy(school_class.school)
     rows = []
-    for student in sorted(students.values(), key=lambda s: (s.last_name, s.first_name, s.patronymic)):
+    for student in sorted(
+        students.values(), key=lambda s: (s.last_name, s.first_name, s.patronymic)
+    ):
         cells = []
         for a in assignments:
             if a.subgroup_id and student.pk not in members[a.subgroup_id]:
@@ -433,9 +548,15 @@ def class_summary(*, school_class, period: StudyPeriod) -> ClassSummary:
                 continue
             marks = weighted.get((a.pk, student.pk), [])
             g = grade(marks, policy.thresholds)
-            cells.append(SubjectCell(g.average, g.suggested, set_marks.get((a.pk, student.pk), ""), len(marks)))
+            cells.append(
+                SubjectCell(
+                    g.average, g.suggested, set_marks.get((a.pk, student.pk), ""), len(marks)
+                )
+            )
         rows.append((student, cells))
-    return ClassSummary(school_class=school_class, period=period, assignments=assignments, rows=rows, policy=policy)
+    return ClassSummary(
+        school_class=school_class, period=period, assignments=assignments, rows=rows, policy=policy
+    )
 
 
 @dataclass
@@ -448,14 +569,22 @@ class LockRow:
 def lock_overview(*, year) -> list[LockRow]:
     """The year's periods with their lock and every unlock grant ever given (three queries)."""
     periods = list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number"))
-    locks = {lk.period_id: lk for lk in PeriodLock.objects.filter(period__year=year).select_related("locked_by")}
+    locks = {
+        lk.period_id: lk
+        for lk in PeriodLock.objects.filter(period__year=year).select_related("locked_by")
+    }
     grants = defaultdict(list)
-    for g in PeriodUnlockGrant.objects.filter(content_object__year=year).select_related("user", "granted_by").order_by("-granted_at"):
+    for g in (
+        PeriodUnlockGrant.objects.filter(content_object__year=year)
+        .select_related("user", "granted_by")
+        .order_by("-granted_at")
+    ):
         grants[g.content_object_id].append(g)
     return [LockRow(p, locks.get(p.pk), grants.get(p.pk, [])) for p in periods]
 
 
 # --- the grid's fingerprint: is a rendered grid still current? ------------------------------
+
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
@@ -475,9 +604,17 @@ def grid_fingerprint(*, assignment: TeachingAssignment, period: StudyPeriod) -> 
 
     lessons = "SELECT id FROM {lesson} WHERE assignment_id = %(a)s AND date BETWEEN %(f)s AND %(t)s"
     t = {
-        "lesson": _table(Lesson), "mark": _table(Mark), "att": _table(AttendanceMark), "hw": _table(Homework),
-        "pm": _table(PeriodMark), "enr": _table(Enrollment), "stu": _table(Student), "wt": _table(WorkType),
-        "rules": _table(SchoolRules), "user": _table(User), "members": _table(Student.subgroups.through),
+        "lesson": _table(Lesson),
+        "mark": _table(Mark),
+        "att": _table(AttendanceMark),
+        "hw": _table(Homework),
+        "pm": _table(PeriodMark),
+        "enr": _table(Enrollment),
+        "stu": _table(Student),
+        "wt": _table(WorkType),
+        "rules": _table(SchoolRules),
+        "user": _table(User),
+        "members": _table(Student.subgroups.through),
     }
     lessons = lessons.format(**t)
     digest = "coalesce(sum(hashtext({row}::text)::bigint), 0)"
@@ -496,8 +633,14 @@ def grid_fingerprint(*, assignment: TeachingAssignment, period: StudyPeriod) -> 
         f"(SELECT {digest.format(row='(u.last_name, u.first_name, u.patronymic)')} FROM {t['lesson']} l "
         f"JOIN {t['user']} u ON u.id = l.substitute_teacher_id WHERE l.assignment_id = %(a)s AND l.date BETWEEN %(f)s AND %(t)s))"
     )
-    params = {"a": assignment.pk, "f": period.starts_on, "t": period.ends_on, "c": assignment.school_class_id,
-              "g": assignment.subgroup_id or 0, "s": assignment.school_id}
+    params = {
+        "a": assignment.pk,
+        "f": period.starts_on,
+        "t": period.ends_on,
+        "c": assignment.school_class_id,
+        "g": assignment.subgroup_id or 0,
+        "s": assignment.school_id,
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]

@@ -67,13 +67,20 @@ def work_types_ensure(*, school: School) -> list[WorkType]:
     """Create the default work types of a school once; a school may then edit them."""
     for order, (name, short, weight, kind) in enumerate(DEFAULT_WORK_TYPES, start=1):
         WorkType.objects.get_or_create(
-            school=school, name=name,
-            defaults={"short_name": short, "weight": Decimal(weight), "deadline_kind": kind, "order": order * 10},
+            school=school,
+            name=name,
+            defaults={
+                "short_name": short,
+                "weight": Decimal(weight),
+                "deadline_kind": kind,
+                "order": order * 10,
+            },
         )
     return list(WorkType.objects.filter(school=school, is_active=True))
 
 
 # --- shared preconditions -------------------------------------------------------------
+
 
 class ReasonRequiredError(ValidationError):
     """Correcting an old mark needs a written reason (the school's rule, SPEC §3)."""
@@ -81,7 +88,10 @@ class ReasonRequiredError(ValidationError):
 
 def reason_required_error(days: int) -> ReasonRequiredError:
     return ReasonRequiredError(
-        {"reason": _("Отметка выставлена более %(days)s дн. назад: укажите причину исправления.") % {"days": days}}
+        {
+            "reason": _("Отметка выставлена более %(days)s дн. назад: укажите причину исправления.")
+            % {"days": days}
+        }
     )
 
 
@@ -92,7 +102,9 @@ def ensure_reason_for_correction(*, school, entered_at, reason: str) -> None:
     correction never needs a reason, and costs no query.
     """
     now = timezone.now()
-    if (reason or "").strip() or entered_at.astimezone(school.tz).date() >= now.astimezone(school.tz).date():
+    if (reason or "").strip() or entered_at.astimezone(school.tz).date() >= now.astimezone(
+        school.tz
+    ).date():
         return
     policy = school_policy(school)
     if correction_needs_reason(policy, school=school, entered_at=entered_at, now=now):
@@ -102,7 +114,9 @@ def ensure_reason_for_correction(*, school, entered_at, reason: str) -> None:
 def _enrolment(lesson: Lesson, student_id: int):
     assignment = lesson.assignment
     enrolled = Enrollment.objects.filter(
-        student_id=student_id, school_class_id=assignment.school_class_id, starts_on__lte=lesson.date
+        student_id=student_id,
+        school_class_id=assignment.school_class_id,
+        starts_on__lte=lesson.date,
     ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=lesson.date))
     if assignment.subgroup_id:
         enrolled = enrolled.filter(student__subgroups=assignment.subgroup_id)
@@ -113,8 +127,11 @@ def _not_enrolled_error(lesson: Lesson, student: Student) -> ValidationError:
     assignment = lesson.assignment
     return ValidationError(
         _("%(student)s не обучается в %(group)s на %(date)s.")
-        % {"student": student.full_name, "group": assignment.subgroup or assignment.school_class,
-           "date": lesson.date.strftime("%d.%m.%Y")}
+        % {
+            "student": student.full_name,
+            "group": assignment.subgroup or assignment.school_class,
+            "date": lesson.date.strftime("%d.%m.%Y"),
+        }
     )
 
 
@@ -134,7 +151,10 @@ def ensure_may_keep_lesson(acting_user, lesson: Lesson, student: Student | None 
         raise ValidationError(_("Урок отменён: в нём нельзя ничего вносить."))
     checks = {
         "locked": locked_period_name(
-            user=acting_user, year=assignment.year, grade=assignment.school_class.grade, day=lesson.date
+            user=acting_user,
+            year=assignment.year,
+            grade=assignment.school_class.grade,
+            day=lesson.date,
         )
     }
     if student is not None:
@@ -149,7 +169,9 @@ def ensure_may_keep_lesson(acting_user, lesson: Lesson, student: Student | None 
 def ensure_lesson_happened(lesson: Lesson) -> None:
     """Attendance and marks are facts of a held lesson; a future lesson has none yet."""
     if lesson.date > school_today(lesson.school):
-        raise ValidationError(_("Урок ещё не состоялся: отметки и посещаемость вносятся в день урока или позже."))
+        raise ValidationError(
+            _("Урок ещё не состоялся: отметки и посещаемость вносятся в день урока или позже.")
+        )
 
 
 def ensure_student_in_lesson(lesson: Lesson, student: Student) -> None:
@@ -173,15 +195,27 @@ def check_version(current, expected_version: int, *, same: bool = False) -> None
 
 def _ensure_marks_allowed(lesson: Lesson) -> None:
     """Grade 1 is taught without marks (СанПиН 2.4.3648-20 §3.4.16) unless the school allows."""
-    if lesson.assignment.school_class.grade == 1 and not school_policy(lesson.school).marks_allowed_in_grade(1):
-        raise ValidationError({"value": _("В 1 классе обучение безотметочное: вносятся посещаемость и темы.")})
+    if lesson.assignment.school_class.grade == 1 and not school_policy(
+        lesson.school
+    ).marks_allowed_in_grade(1):
+        raise ValidationError(
+            {"value": _("В 1 классе обучение безотметочное: вносятся посещаемость и темы.")}
+        )
 
 
 # --- marks ------------------------------------------------------------------------------
 
+
 def mark_set(
-    *, acting_user, lesson: Lesson, student: Student, work_type: WorkType, value: str,
-    expected_version: int, comment: str | None = None, reason: str = "",
+    *,
+    acting_user,
+    lesson: Lesson,
+    student: Student,
+    work_type: WorkType,
+    value: str,
+    expected_version: int,
+    comment: str | None = None,
+    reason: str = "",
 ) -> Mark:
     """Set (or correct) a student's mark for a work type at a lesson.
 
@@ -203,21 +237,35 @@ def mark_set(
             ensure_may_keep_lesson(acting_user, lesson, student)
             current = (
                 Mark.objects.select_for_update()
-                .filter(lesson=lesson, student=student, work_type=work_type).first()
+                .filter(lesson=lesson, student=student, work_type=work_type)
+                .first()
             )
-            check_version(current, expected_version, same=current is not None and current.value == value
-                          and (comment is None or comment.strip() == current.comment))
+            check_version(
+                current,
+                expected_version,
+                same=current is not None
+                and current.value == value
+                and (comment is None or comment.strip() == current.comment),
+            )
             if current is None:
                 current = Mark.objects.create(
-                    school_id=lesson.school_id, lesson=lesson, student=student, work_type=work_type,
-                    value=value, comment=(comment or "").strip(), entered_at=timezone.now(), entered_by=acting_user,
+                    school_id=lesson.school_id,
+                    lesson=lesson,
+                    student=student,
+                    work_type=work_type,
+                    value=value,
+                    comment=(comment or "").strip(),
+                    entered_at=timezone.now(),
+                    entered_by=acting_user,
                 )
                 mark_lesson_held(lesson, acting_user)
                 return current
             comment = current.comment if comment is None else comment.strip()
             if (current.value, current.comment) != (value, comment):
                 if current.value != value:
-                    ensure_reason_for_correction(school=lesson.school, entered_at=current.entered_at, reason=reason)
+                    ensure_reason_for_correction(
+                        school=lesson.school, entered_at=current.entered_at, reason=reason
+                    )
                 current.value, current.comment = value, comment
                 current.version += 1
                 current.save(update_fields=["value", "comment", "version"])
@@ -232,7 +280,13 @@ def mark_set(
 
 
 def mark_comment_set(
-    *, acting_user, lesson: Lesson, student: Student, work_type: WorkType, comment: str, expected_version: int,
+    *,
+    acting_user,
+    lesson: Lesson,
+    student: Student,
+    work_type: WorkType,
+    comment: str,
+    expected_version: int,
 ) -> Mark:
     """Change only the comment of a mark (shown to the family next to the mark, SPEC §4)."""
     comment = (comment or "").strip()
@@ -240,7 +294,11 @@ def mark_comment_set(
         raise ValidationError({"comment": _("Комментарий — не длиннее 500 знаков.")})
     with transaction.atomic(), pghistory.context(user=acting_user.pk):
         ensure_may_keep_lesson(acting_user, lesson, student)
-        current = Mark.objects.select_for_update().filter(lesson=lesson, student=student, work_type=work_type).first()
+        current = (
+            Mark.objects.select_for_update()
+            .filter(lesson=lesson, student=student, work_type=work_type)
+            .first()
+        )
         if current is None:
             raise ValidationError({"comment": _("Комментарий пишется к выставленной отметке.")})
         check_version(current, expected_version)
@@ -252,7 +310,13 @@ def mark_comment_set(
 
 
 def mark_delete(
-    *, acting_user, lesson: Lesson, student: Student, work_type: WorkType, expected_version: int, reason: str = "",
+    *,
+    acting_user,
+    lesson: Lesson,
+    student: Student,
+    work_type: WorkType,
+    expected_version: int,
+    reason: str = "",
 ) -> None:
     """Remove a mark; history keeps the removed value with who and why.
 
@@ -262,12 +326,15 @@ def mark_delete(
         ensure_may_keep_lesson(acting_user, lesson)
         current = (
             Mark.objects.select_for_update()
-            .filter(lesson=lesson, student=student, work_type=work_type).first()
+            .filter(lesson=lesson, student=student, work_type=work_type)
+            .first()
         )
         if current is None:
             return  # already removed: a retry, or someone else removed it too
         check_version(current, expected_version)
-        ensure_reason_for_correction(school=lesson.school, entered_at=current.entered_at, reason=reason)
+        ensure_reason_for_correction(
+            school=lesson.school, entered_at=current.entered_at, reason=reason
+        )
         current.delete()
 
 
@@ -277,9 +344,16 @@ _UNCHANGED = object()
 
 
 def lesson_details_set(
-    *, acting_user, lesson: Lesson, topic: str, lesson_type: str | None = None,
-    expected_topic: str | None = None, reason: str = "", plan_topic=_UNCHANGED,
-    work_types: list[WorkType] | None = None, comment: str | None = None,
+    *,
+    acting_user,
+    lesson: Lesson,
+    topic: str,
+    lesson_type: str | None = None,
+    expected_topic: str | None = None,
+    reason: str = "",
+    plan_topic=_UNCHANGED,
+    work_types: list[WorkType] | None = None,
+    comment: str | None = None,
 ) -> Lesson:
     """Set what the teacher records about a lesson (seed 002: topic, lesson type, the work
     types used; SPEC §3: comments). `plan_topic` links the lesson to its КТП row; an empty
@@ -289,7 +363,11 @@ def lesson_details_set(
     topic = (topic or "").strip()
     if lesson_type is not None and lesson_type not in Lesson.LessonType.values:
         raise ValidationError({"lesson_type": _("Неизвестный тип урока.")})
-    if plan_topic is not _UNCHANGED and plan_topic is not None and plan_topic.assignment_id != lesson.assignment_id:
+    if (
+        plan_topic is not _UNCHANGED
+        and plan_topic is not None
+        and plan_topic.assignment_id != lesson.assignment_id
+    ):
         raise ValidationError({"plan_topic": _("Тема из КТП другого журнала.")})
     if work_types and any(wt.school_id != lesson.school_id for wt in work_types):
         raise ValidationError({"work_types": _("Вид работы другой школы.")})
@@ -299,7 +377,11 @@ def lesson_details_set(
         ensure_may_keep_lesson(acting_user, lesson)
         current = Lesson.objects.select_for_update().get(pk=lesson.pk)
         if expected_topic is not None and current.topic != expected_topic.strip():
-            raise ConflictError(current, _("Тему урока уже изменил другой пользователь: «%(topic)s».") % {"topic": current.topic})
+            raise ConflictError(
+                current,
+                _("Тему урока уже изменил другой пользователь: «%(topic)s».")
+                % {"topic": current.topic},
+            )
         lesson.topic = topic
         fields = ["topic", "updated_at"]
         if topic and lesson.topic_set_at is None:
@@ -314,7 +396,11 @@ def lesson_details_set(
         if comment is not None:
             lesson.comment = comment.strip()
             fields.append("comment")
-        if topic and lesson.status == Lesson.Status.PLANNED and lesson.date <= school_today(lesson.school):
+        if (
+            topic
+            and lesson.status == Lesson.Status.PLANNED
+            and lesson.date <= school_today(lesson.school)
+        ):
             lesson.status = Lesson.Status.HELD
             fields.append("status")
         lesson.save(update_fields=fields)
@@ -324,17 +410,27 @@ def lesson_details_set(
 
 
 def lesson_topic_set(
-    *, acting_user, lesson: Lesson, topic: str, lesson_type: str | None = None,
-    expected_topic: str | None = None, reason: str = "",
+    *,
+    acting_user,
+    lesson: Lesson,
+    topic: str,
+    lesson_type: str | None = None,
+    expected_topic: str | None = None,
+    reason: str = "",
 ) -> Lesson:
     """Set the topic (and type) of a lesson; see lesson_details_set."""
     return lesson_details_set(
-        acting_user=acting_user, lesson=lesson, topic=topic, lesson_type=lesson_type,
-        expected_topic=expected_topic, reason=reason,
+        acting_user=acting_user,
+        lesson=lesson,
+        topic=topic,
+        lesson_type=lesson_type,
+        expected_topic=expected_topic,
+        reason=reason,
     )
 
 
 # --- period marks -----------------------------------------------------------------------
+
 
 def _enrolled_q(school_class_id: int, on_from, on_to) -> Q:
     return Q(
@@ -343,18 +439,31 @@ def _enrolled_q(school_class_id: int, on_from, on_to) -> Q:
     ) & (Q(enrollments__ends_on__isnull=True) | Q(enrollments__ends_on__gte=on_from))
 
 
-def period_for_lock(assignment: TeachingAssignment, period: StudyPeriod | None) -> StudyPeriod | None:
+def period_for_lock(
+    assignment: TeachingAssignment, period: StudyPeriod | None
+) -> StudyPeriod | None:
     """The period whose lock covers a period mark: its own, or for year, exam and final
     marks the last period of the class's scheme."""
     if period is not None:
         return period
     scheme = assignment.year.scheme_for_grade(assignment.school_class.grade)
-    return StudyPeriod.objects.filter(year_id=assignment.year_id, scheme=scheme).order_by("-number").first()
+    return (
+        StudyPeriod.objects.filter(year_id=assignment.year_id, scheme=scheme)
+        .order_by("-number")
+        .first()
+    )
 
 
 def period_mark_set(
-    *, acting_user, assignment: TeachingAssignment, student: Student, value: str, expected_version: int,
-    period: StudyPeriod | None = None, kind: str = PeriodMark.Kind.PERIOD, reason: str = "",
+    *,
+    acting_user,
+    assignment: TeachingAssignment,
+    student: Student,
+    value: str,
+    expected_version: int,
+    period: StudyPeriod | None = None,
+    kind: str = PeriodMark.Kind.PERIOD,
+    reason: str = "",
 ) -> PeriodMark | None:
     """Set, correct or (with an empty value) remove a quarter, half-year, year, exam or final mark.
 
@@ -369,7 +478,9 @@ def period_mark_set(
     if kind not in PeriodMark.Kind.values:
         raise ValidationError({"kind": _("Неизвестный вид итоговой отметки.")})
     if (kind == PeriodMark.Kind.PERIOD) != (period is not None):
-        raise ValidationError({"period": _("Период указывается только для отметки за четверть или полугодие.")})
+        raise ValidationError(
+            {"period": _("Период указывается только для отметки за четверть или полугодие.")}
+        )
     ensure_year_writable(assignment.year)
     if period is not None and period.year_id != assignment.year_id:
         raise ValidationError({"period": _("Период другого учебного года.")})
@@ -378,21 +489,29 @@ def period_mark_set(
     lock_period = period_for_lock(assignment, period)
     if lock_period is not None:
         ensure_period_open(user=acting_user, period=lock_period)
-    span_from, span_to = (period.starts_on, period.ends_on) if period else (assignment.year.starts_on, assignment.year.ends_on)
+    span_from, span_to = (
+        (period.starts_on, period.ends_on)
+        if period
+        else (assignment.year.starts_on, assignment.year.ends_on)
+    )
     in_class = Student.objects.filter(pk=student.pk).filter(
         _enrolled_q(assignment.school_class_id, span_from, span_to)
     )
     if assignment.subgroup_id:
         in_class = in_class.filter(subgroups=assignment.subgroup_id)
     if not in_class.exists():
-        raise ValidationError(_("%(student)s не обучается в классе в этом периоде.") % {"student": student.full_name})
+        raise ValidationError(
+            _("%(student)s не обучается в классе в этом периоде.") % {"student": student.full_name}
+        )
     lookup = {"assignment": assignment, "student": student, "kind": kind, "period": period}
     try:
         with transaction.atomic(), pghistory.context(user=acting_user.pk, reason=reason):
             current = PeriodMark.objects.select_for_update().filter(**lookup).first()
             check_version(current, expected_version)
             if current is not None and current.value != value:
-                ensure_reason_for_correction(school=assignment.school, entered_at=current.entered_at, reason=reason)
+                ensure_reason_for_correction(
+                    school=assignment.school, entered_at=current.entered_at, reason=reason
+                )
             if not value:
                 if current is not None:
                     current.delete()
@@ -400,8 +519,12 @@ def period_mark_set(
             now = timezone.now()
             if current is None:
                 return PeriodMark.objects.create(
-                    school_id=assignment.school_id, **lookup, value=value, set_by=acting_user,
-                    entered_at=now, set_at=now,
+                    school_id=assignment.school_id,
+                    **lookup,
+                    value=value,
+                    set_by=acting_user,
+                    entered_at=now,
+                    set_at=now,
                 )
             if current.value != value:
                 current.value = value
@@ -415,10 +538,13 @@ def period_mark_set(
 
 # --- explicit grants (django-guardian) ---------------------------------------------------
 
+
 def _keep_journal_permission() -> Permission:
     ct = ContentType.objects.get_for_model(TeachingAssignment)
     perm, _created = Permission.objects.get_or_create(
-        content_type=ct, codename=KEEP_JOURNAL_CODENAME, defaults={"name": "Может вести журнал нагрузки"}
+        content_type=ct,
+        codename=KEEP_JOURNAL_CODENAME,
+        defaults={"name": "Может вести журнал нагрузки"},
     )
     return perm
 
@@ -438,6 +564,7 @@ def journal_revoke(*, acting_user, assignment: TeachingAssignment, user) -> None
 
 # --- locked periods and the grants that open them for one teacher -------------------------
 
+
 @transaction.atomic
 def period_lock(*, acting_user, period: StudyPeriod) -> PeriodLock:
     """Close a period (закрытие периода): its lessons and period marks become read-only.
@@ -448,7 +575,12 @@ def period_lock(*, acting_user, period: StudyPeriod) -> PeriodLock:
     ensure_year_writable(period.year)
     with pghistory.context(user=acting_user.pk):
         lock, _created = PeriodLock.objects.get_or_create(
-            period=period, defaults={"school_id": period.school_id, "locked_at": timezone.now(), "locked_by": acting_user}
+            period=period,
+            defaults={
+                "school_id": period.school_id,
+                "locked_at": timezone.now(),
+                "locked_by": acting_user,
+            },
         )
         return lock
 
@@ -465,7 +597,9 @@ MAX_UNLOCK_DAYS = 14
 
 
 @transaction.atomic
-def period_unlock_grant(*, acting_user, period: StudyPeriod, user, expires_at, reason: str) -> PeriodUnlockGrant:
+def period_unlock_grant(
+    *, acting_user, period: StudyPeriod, user, expires_at, reason: str
+) -> PeriodUnlockGrant:
     """Let one teacher correct a locked period until a moment (an explicit, logged grant).
 
     The deputy names the reason (a late medical certificate, an error found by the audit);
@@ -480,16 +614,27 @@ def period_unlock_grant(*, acting_user, period: StudyPeriod, user, expires_at, r
     if expires_at <= now:
         errors["expires_at"] = _("Срок разрешения должен быть в будущем.")
     elif expires_at > now + timedelta(days=MAX_UNLOCK_DAYS):
-        errors["expires_at"] = _("Разрешение выдаётся не больше чем на %(days)s дней.") % {"days": MAX_UNLOCK_DAYS}
-    if not RoleGrant.objects.filter(user=user, school_id=period.school_id, role=Role.TEACHER).exists():
+        errors["expires_at"] = _("Разрешение выдаётся не больше чем на %(days)s дней.") % {
+            "days": MAX_UNLOCK_DAYS
+        }
+    if not RoleGrant.objects.filter(
+        user=user, school_id=period.school_id, role=Role.TEACHER
+    ).exists():
         errors["user"] = _("Разрешение выдаётся учителю этой школы.")
     if errors:
         raise ValidationError(errors)
     with pghistory.context(user=acting_user.pk, reason=reason):
         grant, _created = PeriodUnlockGrant.objects.update_or_create(
-            user=user, permission=unlock_permission(), content_object=period,
-            defaults={"school_id": period.school_id, "expires_at": expires_at, "granted_at": now,
-                      "granted_by": acting_user, "reason": reason},
+            user=user,
+            permission=unlock_permission(),
+            content_object=period,
+            defaults={
+                "school_id": period.school_id,
+                "expires_at": expires_at,
+                "granted_at": now,
+                "granted_by": acting_user,
+                "reason": reason,
+            },
         )
         return grant
 

@@ -55,13 +55,14 @@ from apps.students.models import Student
 _journal_view = school_view(Perm.KEEP_JOURNAL, check=reads_all_journals)
 
 LESSON_RELATED = (
-    "school", "assignment__school_class", "assignment__subgroup", "assignment__subject",
-    "assignment__teacher", "assignment__year", "substitute_teacher",
+    "school",
+    "assignment__school_class",
+    "assignment__subgroup",
+    "assignment__subject",
+    "assignment__teacher",
+    "assignment__year",
+    "substitute_teacher",
 )
-
-
-
-
 
 
 def _visible_lessons(ctx):
@@ -93,13 +94,20 @@ def _refusal(error: Exception) -> tuple[int, str, bool]:
 
 def _lesson_editable(ctx, lesson: Lesson) -> bool:
     """The user keeps this lesson and may change it now (open year, not cancelled, not locked)."""
-    if lesson.assignment.year.is_read_only or lesson.is_cancelled or not can_keep_lesson(ctx.user, lesson):
+    if (
+        lesson.assignment.year.is_read_only
+        or lesson.is_cancelled
+        or not can_keep_lesson(ctx.user, lesson)
+    ):
         return False
     a = lesson.assignment
-    return not covering_locks(user=ctx.user, year=a.year, grade=a.school_class.grade, day=lesson.date).exists()
+    return not covering_locks(
+        user=ctx.user, year=a.year, grade=a.school_class.grade, day=lesson.date
+    ).exists()
 
 
 # --- the teacher's day and the list of journals -------------------------------------------
+
 
 @_journal_view
 def journal_index(request):
@@ -110,40 +118,73 @@ def journal_index(request):
     assignments = []
     if ctx.open_year is not None:
         assignments = list(
-            assignments_visible_to(ctx).filter(year=ctx.open_year)
+            assignments_visible_to(ctx)
+            .filter(year=ctx.open_year)
             .select_related("school_class", "subgroup", "subject", "teacher")
-            .order_by("school_class__grade", "school_class__letter", "subject__order", "subject__name")
+            .order_by(
+                "school_class__grade", "school_class__letter", "subject__order", "subject__name"
+            )
         )
-    return render(request, "gradebook/index.html", {
-        "today": today, "day": day, "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
-        "day_lessons": selectors.lessons_of_teacher_on(school=ctx.school, user=ctx.user, day=day),
-        "assignments": assignments,
-    })
+    return render(
+        request,
+        "gradebook/index.html",
+        {
+            "today": today,
+            "day": day,
+            "prev_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "day_lessons": selectors.lessons_of_teacher_on(
+                school=ctx.school, user=ctx.user, day=day
+            ),
+            "assignments": assignments,
+        },
+    )
 
 
 # --- the grid ----------------------------------------------------------------------------
+
 
 @_journal_view
 def journal_page(request, assignment_id: int):
     """The grid of one assignment for one period; editable for whoever keeps it."""
     ctx = request.school_ctx
-    assignment = visible_assignment(ctx, assignment_id, "subgroup", "subject", "teacher", "year", "school")
+    assignment = visible_assignment(
+        ctx, assignment_id, "subgroup", "subject", "teacher", "year", "school"
+    )
     periods = selectors.periods_for(assignment, user=ctx.user)
     today = school_today(ctx.school)
     wanted = int_param(request.GET.get("period"))
     period = (
         next((p for p in periods if p.pk == wanted), None)
         or next((p for p in periods if p.starts_on <= today <= p.ends_on), None)
-        or (periods[-1] if periods and today > periods[-1].ends_on else (periods[0] if periods else None))
+        or (
+            periods[-1]
+            if periods and today > periods[-1].ends_on
+            else (periods[0] if periods else None)
+        )
     )
     keeps = can_keep_assignment(ctx.user, assignment) and not assignment.year.is_read_only
     may_audit = ctx.may(Perm.READ_ALL_JOURNALS) or keeps
-    grid = _grid_page(ctx, assignment, period, periods, today, keeps, may_audit) if period is not None else None
-    return render(request, "gradebook/journal.html", {
-        "assignment": assignment, "periods": periods, "period": period, "grid": grid, "keeps": keeps,
-        "can_edit": bool(grid and grid.can_edit), "can_edit_finals": bool(grid and grid.can_edit_finals),
-        "today": today, "may_audit": may_audit,
-    })
+    grid = (
+        _grid_page(ctx, assignment, period, periods, today, keeps, may_audit)
+        if period is not None
+        else None
+    )
+    return render(
+        request,
+        "gradebook/journal.html",
+        {
+            "assignment": assignment,
+            "periods": periods,
+            "period": period,
+            "grid": grid,
+            "keeps": keeps,
+            "can_edit": bool(grid and grid.can_edit),
+            "can_edit_finals": bool(grid and grid.can_edit_finals),
+            "today": today,
+            "may_audit": may_audit,
+        },
+    )
 
 
 GRID_CACHE_SECONDS = 900
@@ -174,24 +215,48 @@ def _grid_page(ctx, assignment, period, periods, today, keeps: bool, may_audit: 
     """
     state = [(p.pk, p.starts_on, p.ends_on, p.is_locked, p.grant_until) for p in periods]
     fingerprint = selectors.grid_fingerprint(assignment=assignment, period=period)
-    raw = repr((assignment.pk, assignment.school_class_id, assignment.subgroup_id, period.pk, state, keeps,
-                may_audit, today, get_language(), fingerprint))
+    raw = repr(
+        (
+            assignment.pk,
+            assignment.school_class_id,
+            assignment.subgroup_id,
+            period.pk,
+            state,
+            keeps,
+            may_audit,
+            today,
+            get_language(),
+            fingerprint,
+        )
+    )
     key = "journal-grid:" + hashlib.sha256(raw.encode()).hexdigest()
     page = cache.get(key)
     if page is not None:
         return page
-    grid = selectors.journal_grid(assignment=assignment, period=period, user=ctx.user, periods=periods)
+    grid = selectors.journal_grid(
+        assignment=assignment, period=period, user=ctx.user, periods=periods
+    )
     if keeps and not grid.work_types:
         # A school's first journal: the reference list of work types (seed 004) appears.
         grid.work_types = work_types_ensure(school=ctx.school)
     can_edit, can_edit_finals = keeps and not grid.locked, keeps and not grid.finals_locked
     page = GridPage(
-        table=markup.grid_html(grid, urls=markup.GridUrls(ctx.school.pk, assignment.pk), today=today,
-                               can_edit=can_edit, can_edit_finals=can_edit_finals, may_audit=may_audit),
-        can_edit=can_edit, can_edit_finals=can_edit_finals, locked=grid.locked, unlocked_until=grid.unlocked_until,
+        table=markup.grid_html(
+            grid,
+            urls=markup.GridUrls(ctx.school.pk, assignment.pk),
+            today=today,
+            can_edit=can_edit,
+            can_edit_finals=can_edit_finals,
+            may_audit=may_audit,
+        ),
+        can_edit=can_edit,
+        can_edit_finals=can_edit_finals,
+        locked=grid.locked,
+        unlocked_until=grid.unlocked_until,
         marks_allowed=grid.marks_allowed,
         work_types=[(wt.pk, wt.name, number_format(wt.weight, 1)) for wt in grid.work_types],
-        work_type_names=grid.work_type_names, thresholds_label=str(grid.policy.thresholds_label),
+        work_type_names=grid.work_type_names,
+        thresholds_label=str(grid.policy.thresholds_label),
         has_lessons=bool(grid.lessons),
     )
     cache.set(key, page, GRID_CACHE_SECONDS)
@@ -201,16 +266,28 @@ def _grid_page(ctx, assignment, period, periods, today, keeps: bool, may_audit: 
 def _cell_lesson(request):
     ctx = request.school_ctx
     lesson = get_object_or_404(
-        _visible_lessons(ctx).select_related(*LESSON_RELATED), pk=int_param(request.POST.get("lesson"))
+        _visible_lessons(ctx).select_related(*LESSON_RELATED),
+        pk=int_param(request.POST.get("lesson")),
     )
-    student = get_object_or_404(Student.objects.filter(school=ctx.school), pk=int_param(request.POST.get("student")))
+    student = get_object_or_404(
+        Student.objects.filter(school=ctx.school), pk=int_param(request.POST.get("student"))
+    )
     return lesson, student
 
 
 def _cell_response(lesson, student, *, status=200, error=None, typed="", need_reason=False):
     cell = selectors.journal_cell(lesson=lesson, student=student)
-    return _partial(markup.cell_html(cell, error=error, conflict=status == 409, typed=typed if error else "",
-                                     saved=error is None, need_reason=need_reason), status=status)
+    return _partial(
+        markup.cell_html(
+            cell,
+            error=error,
+            conflict=status == 409,
+            typed=typed if error else "",
+            saved=error is None,
+            need_reason=need_reason,
+        ),
+        status=status,
+    )
 
 
 @_journal_view
@@ -232,23 +309,52 @@ def cell_save(request):
     mark_key = f"m{work_type_id}"
     try:
         if typed in AttendanceKind.values:
-            attendance_set(acting_user=ctx.user, lesson=lesson, student=student, kind=typed,
-                           expected_version=seen.get("a", 0), reason=reason)
+            attendance_set(
+                acting_user=ctx.user,
+                lesson=lesson,
+                student=student,
+                kind=typed,
+                expected_version=seen.get("a", 0),
+                reason=reason,
+            )
         elif typed in ("", "-"):
             work_type = WorkType.objects.filter(school=ctx.school, pk=work_type_id).first()
             if work_type is not None and mark_key in seen:
-                mark_delete(acting_user=ctx.user, lesson=lesson, student=student, work_type=work_type,
-                            expected_version=seen[mark_key], reason=reason)
+                mark_delete(
+                    acting_user=ctx.user,
+                    lesson=lesson,
+                    student=student,
+                    work_type=work_type,
+                    expected_version=seen[mark_key],
+                    reason=reason,
+                )
             elif seen.get("a"):
-                attendance_set(acting_user=ctx.user, lesson=lesson, student=student, kind="",
-                               expected_version=seen["a"], reason=reason)
+                attendance_set(
+                    acting_user=ctx.user,
+                    lesson=lesson,
+                    student=student,
+                    kind="",
+                    expected_version=seen["a"],
+                    reason=reason,
+                )
         else:
-            work_type = get_object_or_404(WorkType.objects.filter(school=ctx.school), pk=work_type_id)
-            mark_set(acting_user=ctx.user, lesson=lesson, student=student, work_type=work_type,
-                     value=typed, expected_version=seen.get(mark_key, 0), reason=reason)
+            work_type = get_object_or_404(
+                WorkType.objects.filter(school=ctx.school), pk=work_type_id
+            )
+            mark_set(
+                acting_user=ctx.user,
+                lesson=lesson,
+                student=student,
+                work_type=work_type,
+                value=typed,
+                expected_version=seen.get(mark_key, 0),
+                reason=reason,
+            )
     except (ConflictError, ValidationError, PermissionDenied) as refused:
         status, error, need_reason = _refusal(refused)
-        return _cell_response(lesson, student, status=status, error=error, typed=typed or "-", need_reason=need_reason)
+        return _cell_response(
+            lesson, student, status=status, error=error, typed=typed or "-", need_reason=need_reason
+        )
     return _cell_response(lesson, student)
 
 
@@ -258,11 +364,19 @@ def cell_comment(request):
     """The comment of one mark in a cell (the family sees it next to the mark)."""
     ctx = request.school_ctx
     lesson, student = _cell_lesson(request)
-    work_type = get_object_or_404(WorkType.objects.filter(school=ctx.school), pk=int_param(request.POST.get("work_type")))
+    work_type = get_object_or_404(
+        WorkType.objects.filter(school=ctx.school), pk=int_param(request.POST.get("work_type"))
+    )
     seen = selectors.parse_token(request.POST.get("token", ""))
     try:
-        mark_comment_set(acting_user=ctx.user, lesson=lesson, student=student, work_type=work_type,
-                         comment=request.POST.get("comment", ""), expected_version=seen.get(f"m{work_type.pk}", 0))
+        mark_comment_set(
+            acting_user=ctx.user,
+            lesson=lesson,
+            student=student,
+            work_type=work_type,
+            comment=request.POST.get("comment", ""),
+            expected_version=seen.get(f"m{work_type.pk}", 0),
+        )
     except (ConflictError, ValidationError, PermissionDenied) as refused:
         status, error, _reason = _refusal(refused)
         return _cell_response(lesson, student, status=status, error=error)
@@ -279,26 +393,45 @@ def period_mark_save(request, assignment_id: int):
     period = next((p for p in periods if p.pk == int_param(request.POST.get("period"))), None)
     if period is None:
         raise Http404
-    student = get_object_or_404(Student.objects.filter(school=ctx.school), pk=int_param(request.POST.get("student")))
+    student = get_object_or_404(
+        Student.objects.filter(school=ctx.school), pk=int_param(request.POST.get("student"))
+    )
     kind = request.POST.get("kind") or PeriodMark.Kind.PERIOD
     typed = (request.POST.get("value") or "").strip().lower()
     status, error, need_reason = 200, None, False
     try:
         period_mark_set(
-            acting_user=ctx.user, assignment=assignment, student=student, value=typed,
-            period=period if kind == PeriodMark.Kind.PERIOD else None, kind=kind,
-            expected_version=int_param(request.POST.get("version")), reason=(request.POST.get("reason") or "").strip(),
+            acting_user=ctx.user,
+            assignment=assignment,
+            student=student,
+            value=typed,
+            period=period if kind == PeriodMark.Kind.PERIOD else None,
+            kind=kind,
+            expected_version=int_param(request.POST.get("version")),
+            reason=(request.POST.get("reason") or "").strip(),
         )
     except (ConflictError, ValidationError, PermissionDenied) as refused:
         status, error, need_reason = _refusal(refused)
-    row = selectors.journal_row(assignment=assignment, period=period, student=student, periods=periods)
-    return _partial(markup.finals_html(
-        row, can_edit=True, can_edit_finals=True, error=error, error_kind=kind,
-        typed=(typed or "-") if error else "", need_reason=need_reason, saved_kind=kind if not error else "",
-    ), status=status)
+    row = selectors.journal_row(
+        assignment=assignment, period=period, student=student, periods=periods
+    )
+    return _partial(
+        markup.finals_html(
+            row,
+            can_edit=True,
+            can_edit_finals=True,
+            error=error,
+            error_kind=kind,
+            typed=(typed or "-") if error else "",
+            need_reason=need_reason,
+            saved_kind=kind if not error else "",
+        ),
+        status=status,
+    )
 
 
 # --- the lesson page -----------------------------------------------------------------------
+
 
 def _lesson(ctx, lesson_id: int) -> Lesson:
     return get_object_or_404(_visible_lessons(ctx).select_related(*LESSON_RELATED), pk=lesson_id)
@@ -314,16 +447,31 @@ def lesson_page(request, lesson_id: int):
     homework = Homework.objects.filter(lesson=lesson).prefetch_related("attachments").first()
     can_edit = _lesson_editable(ctx, lesson)
     work_types = WorkType.objects.filter(school=ctx.school, is_active=True)
-    suggestion = ktp_suggestion(lesson) if can_edit and not lesson.topic and not lesson.plan_topic_id else None
-    lesson_form = LessonForm(lesson=lesson, work_types=work_types, initial={
-        "plan_topic": lesson.plan_topic_id or (suggestion.pk if suggestion else None),
-        "topic": lesson.topic, "lesson_type": lesson.lesson_type, "comment": lesson.comment,
-        "work_types": list(lesson.work_types.values_list("pk", flat=True)), "seen_topic": lesson.topic,
-    })
-    homework_form = HomeworkForm(initial={
-        "text": homework.text if homework else "", "minutes": homework.minutes if homework else None,
-        "due_date": homework.due_date if homework else None, "version": homework.version if homework else 0,
-    })
+    suggestion = (
+        ktp_suggestion(lesson)
+        if can_edit and not lesson.topic and not lesson.plan_topic_id
+        else None
+    )
+    lesson_form = LessonForm(
+        lesson=lesson,
+        work_types=work_types,
+        initial={
+            "plan_topic": lesson.plan_topic_id or (suggestion.pk if suggestion else None),
+            "topic": lesson.topic,
+            "lesson_type": lesson.lesson_type,
+            "comment": lesson.comment,
+            "work_types": list(lesson.work_types.values_list("pk", flat=True)),
+            "seen_topic": lesson.topic,
+        },
+    )
+    homework_form = HomeworkForm(
+        initial={
+            "text": homework.text if homework else "",
+            "minutes": homework.minutes if homework else None,
+            "due_date": homework.due_date if homework else None,
+            "version": homework.version if homework else 0,
+        }
+    )
     status = 200
     if request.method == "POST":
         if not can_edit:
@@ -334,14 +482,23 @@ def lesson_page(request, lesson_id: int):
                 data = lesson_form.cleaned_data
                 try:
                     lesson_details_set(
-                        acting_user=ctx.user, lesson=lesson, topic=data["topic"], lesson_type=data["lesson_type"],
-                        plan_topic=data["plan_topic"], work_types=list(data["work_types"]), comment=data["comment"],
-                        expected_topic=data["seen_topic"], reason=data["reason"],
+                        acting_user=ctx.user,
+                        lesson=lesson,
+                        topic=data["topic"],
+                        lesson_type=data["lesson_type"],
+                        plan_topic=data["plan_topic"],
+                        work_types=list(data["work_types"]),
+                        comment=data["comment"],
+                        expected_topic=data["seen_topic"],
+                        reason=data["reason"],
                     )
                     messages.success(request, _("Урок сохранён."))
                     return redirect("journal:lesson", school_id=ctx.school.pk, lesson_id=lesson.pk)
                 except (ConflictError, ValidationError, PermissionDenied) as error:
-                    lesson_form.add_error(None, error.message if isinstance(error, ConflictError) else _error_text(error))
+                    lesson_form.add_error(
+                        None,
+                        error.message if isinstance(error, ConflictError) else _error_text(error),
+                    )
         else:
             homework_form = HomeworkForm(request.POST, request.FILES)
             if homework_form.is_valid():
@@ -352,15 +509,31 @@ def lesson_page(request, lesson_id: int):
         status = 422
     grid = selectors.lesson_grid(lesson=lesson, user=ctx.user)
     today = school_today(ctx.school)
-    table = markup.grid_html(grid, urls=markup.GridUrls(ctx.school.pk), today=today, finals=False,
-                             can_edit=can_edit and lesson.date <= today)
-    return render(request, "gradebook/lesson.html", {
-        "table": table,
-        "lesson": lesson, "homework": homework, "can_edit": can_edit, "grid": grid,
-        "lesson_form": lesson_form, "homework_form": homework_form, "suggestion": suggestion,
-        "today": today, "may_audit": ctx.may(Perm.READ_ALL_JOURNALS) or can_edit,
-        "sees_grid": assignments_visible_to(ctx).filter(pk=lesson.assignment_id).exists(),
-    }, status=status)
+    table = markup.grid_html(
+        grid,
+        urls=markup.GridUrls(ctx.school.pk),
+        today=today,
+        finals=False,
+        can_edit=can_edit and lesson.date <= today,
+    )
+    return render(
+        request,
+        "gradebook/lesson.html",
+        {
+            "table": table,
+            "lesson": lesson,
+            "homework": homework,
+            "can_edit": can_edit,
+            "grid": grid,
+            "lesson_form": lesson_form,
+            "homework_form": homework_form,
+            "suggestion": suggestion,
+            "today": today,
+            "may_audit": ctx.may(Perm.READ_ALL_JOURNALS) or can_edit,
+            "sees_grid": assignments_visible_to(ctx).filter(pk=lesson.assignment_id).exists(),
+        },
+        status=status,
+    )
 
 
 def _save_homework(request, lesson: Lesson, form: HomeworkForm) -> bool:
@@ -368,8 +541,12 @@ def _save_homework(request, lesson: Lesson, form: HomeworkForm) -> bool:
     ctx, data = request.school_ctx, form.cleaned_data
     try:
         homework = homework_set(
-            acting_user=ctx.user, lesson=lesson, text=data["text"], minutes=data["minutes"],
-            due_date=data["due_date"], expected_version=data["version"] or 0,
+            acting_user=ctx.user,
+            lesson=lesson,
+            text=data["text"],
+            minutes=data["minutes"],
+            due_date=data["due_date"],
+            expected_version=data["version"] or 0,
         )
     except ConflictError as conflict:
         current = conflict.current
@@ -404,8 +581,16 @@ def lesson_present(request, lesson_id: int):
         _status, error, _reason = _refusal(refused)
     if request.htmx:
         lesson = selectors.grid_lessons(pk=lesson.pk)[0]
-        return _partial(markup.head_html(lesson, urls=markup.GridUrls(ctx.school.pk), can_edit=True,
-                                         today=school_today(ctx.school), error=error), status=422 if error else 200)
+        return _partial(
+            markup.head_html(
+                lesson,
+                urls=markup.GridUrls(ctx.school.pk),
+                can_edit=True,
+                today=school_today(ctx.school),
+                error=error,
+            ),
+            status=422 if error else 200,
+        )
     if error:
         messages.error(request, error)
     else:
@@ -415,8 +600,9 @@ def lesson_present(request, lesson_id: int):
 
 def _attachment(ctx, pk: int) -> HomeworkAttachment:
     return get_object_or_404(
-        HomeworkAttachment.objects.filter(homework__lesson__in=_visible_lessons(ctx))
-        .select_related(*(f"homework__lesson__{r}" for r in LESSON_RELATED)),
+        HomeworkAttachment.objects.filter(
+            homework__lesson__in=_visible_lessons(ctx)
+        ).select_related(*(f"homework__lesson__{r}" for r in LESSON_RELATED)),
         pk=pk,
     )
 
@@ -444,6 +630,7 @@ def attachment_delete(request, pk: int):
 
 # --- history -------------------------------------------------------------------------------
 
+
 def _may_read_history(ctx, keeps: bool) -> None:
     """The deputy and the director read the history of any journal; a teacher, of their own."""
     if not (keeps or ctx.may(Perm.READ_ALL_JOURNALS)):
@@ -458,11 +645,19 @@ def history_lesson(request, lesson_id: int):
     _may_read_history(ctx, can_keep_lesson(ctx.user, lesson))
     student = None
     if request.GET.get("student"):
-        student = get_object_or_404(Student.objects.filter(school=ctx.school), pk=int_param(request.GET.get("student")))
-    return render(request, "gradebook/history.html", {
-        "lesson": lesson, "student": student, "assignment": lesson.assignment,
-        "lines": lesson_history(lesson=lesson, student=student),
-    })
+        student = get_object_or_404(
+            Student.objects.filter(school=ctx.school), pk=int_param(request.GET.get("student"))
+        )
+    return render(
+        request,
+        "gradebook/history.html",
+        {
+            "lesson": lesson,
+            "student": student,
+            "assignment": lesson.assignment,
+            "lines": lesson_history(lesson=lesson, student=student),
+        },
+    )
 
 
 @_journal_view
@@ -472,6 +667,12 @@ def history_student(request, assignment_id: int, student_id: int):
     assignment = visible_assignment(ctx, assignment_id, "subgroup", "subject", "teacher", "year")
     _may_read_history(ctx, can_keep_assignment(ctx.user, assignment))
     student = get_object_or_404(Student.objects.filter(school=ctx.school), pk=student_id)
-    return render(request, "gradebook/history.html", {
-        "assignment": assignment, "student": student, "lines": student_history(assignment=assignment, student=student),
-    })
+    return render(
+        request,
+        "gradebook/history.html",
+        {
+            "assignment": assignment,
+            "student": student,
+            "lines": student_history(assignment=assignment, student=student),
+        },
+    )

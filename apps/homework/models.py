@@ -45,7 +45,9 @@ class HomeworkAttachment(models.Model):
     name = models.CharField(_("название"), max_length=200)
     size = models.PositiveIntegerField(_("размер, байт"))
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("файл задания")

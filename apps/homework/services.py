@@ -16,8 +16,14 @@ from apps.schedule.models import Lesson
 
 
 def homework_set(
-    *, acting_user, lesson: Lesson, text: str, expected_version: int,
-    minutes: int | None = None, due_date: date | None = None, reason: str = "",
+    *,
+    acting_user,
+    lesson: Lesson,
+    text: str,
+    expected_version: int,
+    minutes: int | None = None,
+    due_date: date | None = None,
+    reason: str = "",
 ) -> Homework | None:
     """Set or correct a lesson's homework; an empty text removes it.
 
@@ -43,8 +49,13 @@ def homework_set(
                 return None
             if current is None:
                 return Homework.objects.create(
-                    school_id=lesson.school_id, lesson=lesson, text=text, minutes=minutes, due_date=due_date,
-                    set_at=timezone.now(), set_by=acting_user,
+                    school_id=lesson.school_id,
+                    lesson=lesson,
+                    text=text,
+                    minutes=minutes,
+                    due_date=due_date,
+                    set_at=timezone.now(),
+                    set_by=acting_user,
                 )
             if (current.text, current.minutes, current.due_date) != (text, minutes, due_date):
                 current.text, current.minutes, current.due_date = text, minutes, due_date
@@ -57,7 +68,24 @@ def homework_set(
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = frozenset(
-    {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt", "jpg", "jpeg", "png", "gif"}
+    {
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+        "rtf",
+        "txt",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+    }
 )
 
 
@@ -70,14 +98,20 @@ def homework_attachment_add(*, acting_user, homework: Homework, file) -> Homewor
     name = os.path.basename(file.name or "")[:200]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ATTACHMENT_EXTENSIONS:
-        raise ValidationError({"files": _("Файл «%(name)s»: такой тип файла не принимается.") % {"name": name}})
+        raise ValidationError(
+            {"files": _("Файл «%(name)s»: такой тип файла не принимается.") % {"name": name}}
+        )
     if file.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"files": _("Файл «%(name)s» больше 10 МБ.") % {"name": name}})
     lesson = homework.lesson
     with transaction.atomic(), pghistory.context(user=acting_user.pk):
         ensure_may_keep_lesson(acting_user, lesson)
         attachment = HomeworkAttachment(
-            school_id=homework.school_id, homework=homework, name=name, size=file.size, uploaded_by=acting_user,
+            school_id=homework.school_id,
+            homework=homework,
+            name=name,
+            size=file.size,
+            uploaded_by=acting_user,
         )
         attachment.file.save(name, file, save=False)
         attachment.save()

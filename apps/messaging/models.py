@@ -18,7 +18,9 @@ class Notification(models.Model):
     """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     title = models.CharField(_("заголовок"), max_length=200)
     body = models.TextField(_("текст"), blank=True)
     link = models.CharField(_("ссылка"), max_length=300, blank=True)
@@ -35,7 +37,9 @@ class Notification(models.Model):
         verbose_name_plural = _("уведомления")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "user", "dedupe_key"], name="notification_once"),
+            models.UniqueConstraint(
+                fields=["school", "user", "dedupe_key"], name="notification_once"
+            ),
         ]
         indexes = [models.Index(fields=["user", "read_at"])]
 

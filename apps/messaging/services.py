@@ -20,7 +20,16 @@ logger = logging.getLogger(__name__)
 RESEND_AFTER = timedelta(minutes=5)
 
 
-def notify(*, school, user, title: str, body: str = "", link: str = "", dedupe_key: str, email: bool = False) -> Notification | None:
+def notify(
+    *,
+    school,
+    user,
+    title: str,
+    body: str = "",
+    link: str = "",
+    dedupe_key: str,
+    email: bool = False,
+) -> Notification | None:
     """Create the notification unless one with this key exists; returns None for a repeat.
 
     The e-mail is queued only after the surrounding transaction commits, so a rollback
@@ -28,8 +37,15 @@ def notify(*, school, user, title: str, body: str = "", link: str = "", dedupe_k
     """
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(
-            school=school, user=user, dedupe_key=dedupe_key,
-            defaults={"title": title, "body": body, "link": link, "wants_email": email and bool(user.email)},
+            school=school,
+            user=user,
+            dedupe_key=dedupe_key,
+            defaults={
+                "title": title,
+                "body": body,
+                "link": link,
+                "wants_email": email and bool(user.email),
+            },
         )
     if not created:
         return None
@@ -45,7 +61,9 @@ def queue_email(notification_id: int) -> bool:
     try:
         send_notification_email.delay(notification_id)
     except Exception:  # kombu raises its own OperationalError family when Redis is away
-        logger.warning("notification %s: broker unavailable, e-mail left for the next sweep", notification_id)
+        logger.warning(
+            "notification %s: broker unavailable, e-mail left for the next sweep", notification_id
+        )
         return False
     return True
 
@@ -68,9 +86,16 @@ def notification_email_send(*, notification_id: int) -> bool:
     """
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
+            Notification.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=notification_id)
+            .first()
         )
-        if notification is None or notification.emailed_at is not None or not notification.wants_email:
+        if (
+            notification is None
+            or notification.emailed_at is not None
+            or not notification.wants_email
+        ):
             return False
         send_mail(
             subject=notification.title,

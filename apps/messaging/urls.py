@@ -6,5 +6,7 @@ app_name = "messaging"
 
 urlpatterns = [
     path("s/<int:school_id>/notifications/", views.notification_list, name="notifications"),
-    path("s/<int:school_id>/notifications/read/", views.notifications_read, name="notifications-read"),
+    path(
+        "s/<int:school_id>/notifications/read/", views.notifications_read, name="notifications-read"
+    ),
 ]

@@ -25,15 +25,35 @@ from apps.students.models import (
     Student,
 )
 
-STREETS = ("ул. Ленина", "ул. Мира", "ул. Советская", "ул. Школьная", "пр. Октябрьский", "ул. Гагарина",
-           "ул. Молодёжная", "ул. Первомайская", "ул. Пушкина", "ул. Садовая")
-SCHOOLS_ELSEWHERE = (
-    "МБОУ «СОШ № 5», г. Сыктывкар", "МАОУ «Гимназия № 1», г. Ухта", "МБОУ «Лицей № 2», г. Воркута",
-    "ГБОУ «Школа № 1502», г. Москва", "МАОУ «СОШ № 3 им. И. И. Рынкового», г. Мегион",
+STREETS = (
+    "ул. Ленина",
+    "ул. Мира",
+    "ул. Советская",
+    "ул. Школьная",
+    "пр. Октябрьский",
+    "ул. Гагарина",
+    "ул. Молодёжная",
+    "ул. Первомайская",
+    "ул. Пушкина",
+    "ул. Садовая",
 )
-SCHOOLS_BEFORE = ("МБОУ «СОШ № 12», г. Киров", "МАОУ «СОШ № 7», г. Пермь", "МБОУ «ООШ № 4», с. Выльгорт")
-ARRIVALS = (("Лазарева", "Ксения", "Олеговна", "f"), ("Никитин", "Артём", "Денисович", "m"),
-            ("Голубева", "Вероника", "Ильинична", "f"))
+SCHOOLS_ELSEWHERE = (
+    "МБОУ «СОШ № 5», г. Сыктывкар",
+    "МАОУ «Гимназия № 1», г. Ухта",
+    "МБОУ «Лицей № 2», г. Воркута",
+    "ГБОУ «Школа № 1502», г. Москва",
+    "МАОУ «СОШ № 3 им. И. И. Рынкового», г. Мегион",
+)
+SCHOOLS_BEFORE = (
+    "МБОУ «СОШ № 12», г. Киров",
+    "МАОУ «СОШ № 7», г. Пермь",
+    "МБОУ «ООШ № 4», с. Выльгорт",
+)
+ARRIVALS = (
+    ("Лазарева", "Ксения", "Олеговна", "f"),
+    ("Никитин", "Артём", "Денисович", "m"),
+    ("Голубева", "Вероника", "Ильинична", "f"),
+)
 
 
 def _snils(rng) -> str:
@@ -46,7 +66,12 @@ def _snils(rng) -> str:
 
 
 def _role_user(school, role):
-    grant = RoleGrant.objects.filter(school=school, role=role).select_related("user").order_by("pk").first()
+    grant = (
+        RoleGrant.objects.filter(school=school, role=role)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
     return grant.user if grant else None
 
 
@@ -57,13 +82,19 @@ def fill_personal_files(demo) -> None:
     first_guardian = {}
     for g in Guardianship.objects.filter(student__in=students).order_by("pk"):
         first_guardian.setdefault(g.student_id, g.guardian_id)
-    grade_of = dict(Enrollment.objects.filter(student__in=students, school_class__year=demo.year)
-                    .values_list("student_id", "school_class__grade"))
+    grade_of = dict(
+        Enrollment.objects.filter(student__in=students, school_class__year=demo.year).values_list(
+            "student_id", "school_class__grade"
+        )
+    )
     consents = []
     for n, s in enumerate(students, start=1):
         age = (demo.year.starts_on - s.birth_date).days // 365
         if age >= 14:
-            s.document_type, s.document_series = "passport", f"{rng.randint(10, 99)} {rng.randint(10, 25):02d}"
+            s.document_type, s.document_series = (
+                "passport",
+                f"{rng.randint(10, 99)} {rng.randint(10, 25):02d}",
+            )
             s.document_number = f"{rng.randint(100000, 999999)}"
             s.document_issued_by = "МВД по Республике Коми"
         else:
@@ -71,7 +102,9 @@ def fill_personal_files(demo) -> None:
             s.document_series = f"{rng.choice(['I', 'II', 'III', 'IV'])}-ЕА"
             s.document_number = f"{rng.randint(100000, 999999)}"
             s.document_issued_by = "Отдел ЗАГС г. Сыктывкара"
-        s.document_issued_on = s.birth_date + timedelta(days=rng.randint(10, 40) if age < 14 else 14 * 365 + 30)
+        s.document_issued_on = s.birth_date + timedelta(
+            days=rng.randint(10, 40) if age < 14 else 14 * 365 + 30
+        )
         s.snils = _snils(rng)
         address = f"г. Сыктывкар, {rng.choice(STREETS)}, д. {rng.randint(1, 120)}, кв. {rng.randint(1, 200)}"
         s.registration_address = s.residence_address = address
@@ -80,17 +113,35 @@ def fill_personal_files(demo) -> None:
         if grade is not None and grade <= 4:
             s.meal_category = MealCategory.PRIMARY
         elif rng.random() < 0.08:
-            s.meal_category = rng.choice([MealCategory.LOW_INCOME, MealCategory.LARGE_FAMILY, MealCategory.DISABLED])
+            s.meal_category = rng.choice(
+                [MealCategory.LOW_INCOME, MealCategory.LARGE_FAMILY, MealCategory.DISABLED]
+            )
         if rng.random() < 0.96:  # a few consents are still being collected
-            consents.append(PersonalDataConsent(
-                school=demo.school, student=s, guardian_id=first_guardian.get(s.pk),
-                given_on=demo.year.starts_on - timedelta(days=rng.randint(0, 5)),
-                document=f"Согласие № {n} на обработку персональных данных",
-            ))
-    Student.objects.bulk_update(students, [
-        "document_type", "document_series", "document_number", "document_issued_on", "document_issued_by",
-        "snils", "registration_address", "residence_address", "personal_file_number", "meal_category",
-    ], batch_size=500)
+            consents.append(
+                PersonalDataConsent(
+                    school=demo.school,
+                    student=s,
+                    guardian_id=first_guardian.get(s.pk),
+                    given_on=demo.year.starts_on - timedelta(days=rng.randint(0, 5)),
+                    document=f"Согласие № {n} на обработку персональных данных",
+                )
+            )
+    Student.objects.bulk_update(
+        students,
+        [
+            "document_type",
+            "document_series",
+            "document_number",
+            "document_issued_on",
+            "document_issued_by",
+            "snils",
+            "registration_address",
+            "residence_address",
+            "personal_file_number",
+            "meal_category",
+        ],
+        batch_size=500,
+    )
     PersonalDataConsent.objects.bulk_create(consents, batch_size=500)
 
 
@@ -102,26 +153,51 @@ def record_september_enrolments(demo, secretary, director) -> list[Order]:
     orders = []
     for grades, title in (((1,), "О зачислении в 1 классы"), ((10,), "О зачислении в 10 классы")):
         enrolments = list(
-            Enrollment.objects.filter(school_class__year=demo.year, school_class__grade__in=grades, starts_on=start)
-            .select_related("student", "school_class").order_by("school_class__letter", "student__last_name")
+            Enrollment.objects.filter(
+                school_class__year=demo.year, school_class__grade__in=grades, starts_on=start
+            )
+            .select_related("student", "school_class")
+            .order_by("school_class__letter", "student__last_name")
         )
         if not enrolments:
             continue
-        order = services.order_draft(acting_user=secretary, school=demo.school, year=demo.year,
-                                     kind=OrderKind.ENROLMENT, order_date=start - timedelta(days=3),
-                                     effective_on=start, title=title,
-                                     basis="заявления родителей (законных представителей)")
-        OrderItem.objects.bulk_create([
-            OrderItem(school=demo.school, order=order, student=e.student, to_class=e.school_class, position=i,
-                      created_enrollment=e)
-            for i, e in enumerate(enrolments, start=1)
-        ])
+        order = services.order_draft(
+            acting_user=secretary,
+            school=demo.school,
+            year=demo.year,
+            kind=OrderKind.ENROLMENT,
+            order_date=start - timedelta(days=3),
+            effective_on=start,
+            title=title,
+            basis="заявления родителей (законных представителей)",
+        )
+        OrderItem.objects.bulk_create(
+            [
+                OrderItem(
+                    school=demo.school,
+                    order=order,
+                    student=e.student,
+                    to_class=e.school_class,
+                    position=i,
+                    created_enrollment=e,
+                )
+                for i, e in enumerate(enrolments, start=1)
+            ]
+        )
         order.sequence, order.number = services._next_number(order)
-        order.status, order.signed_by, order.signed_at = Order.Status.SIGNED, director, timezone.now()
+        order.status, order.signed_by, order.signed_at = (
+            Order.Status.SIGNED,
+            director,
+            timezone.now(),
+        )
         order.save()
         SchoolDocument.objects.create(
-            school=demo.school, category=SchoolDocument.Category.ORDERS, order=order, dated=order.order_date,
-            title=f"Приказ № {order.number} от {order.order_date:%d.%m.%Y} «{order.title}»", added_by=director,
+            school=demo.school,
+            category=SchoolDocument.Category.ORDERS,
+            order=order,
+            dated=order.order_date,
+            title=f"Приказ № {order.number} от {order.order_date:%d.%m.%Y} «{order.title}»",
+            added_by=director,
         )
         orders.append(order)
     return orders
@@ -139,7 +215,9 @@ def sign_movements(demo, secretary, director) -> None:
         by_grade[cls.grade].append(cls)
     current = {
         e.student_id: e.school_class
-        for e in Enrollment.objects.filter(school_class__year=year, ends_on__isnull=True).select_related("school_class")
+        for e in Enrollment.objects.filter(
+            school_class__year=year, ends_on__isnull=True
+        ).select_related("school_class")
     }
     pool = [s for s in demo.students if s.pk in current]
     rng.shuffle(pool)
@@ -152,40 +230,78 @@ def sign_movements(demo, secretary, director) -> None:
         return min(d, last)
 
     def sign(kind, on, lines, basis):
-        order = services.order_draft(acting_user=secretary, school=demo.school, year=year, kind=kind,
-                                     order_date=on, effective_on=on, basis=basis)
+        order = services.order_draft(
+            acting_user=secretary,
+            school=demo.school,
+            year=year,
+            kind=kind,
+            order_date=on,
+            effective_on=on,
+            basis=basis,
+        )
         for line in lines:
             services.order_item_add(acting_user=secretary, order=order, **line)
         services.order_sign(acting_user=director, order=order)
 
     leavers = pool[:3]
     for i, s in enumerate(leavers):
-        sign(OrderKind.LEAVING, day(0.25 + 0.2 * i), [{"student": s, "destination": SCHOOLS_ELSEWHERE[i % 5],
-                                                        "reason": "перевод по заявлению родителей"}],
-             "заявление родителя (законного представителя), справка о зачислении")
+        sign(
+            OrderKind.LEAVING,
+            day(0.25 + 0.2 * i),
+            [
+                {
+                    "student": s,
+                    "destination": SCHOOLS_ELSEWHERE[i % 5],
+                    "reason": "перевод по заявлению родителей",
+                }
+            ],
+            "заявление родителя (законного представителя), справка о зачислении",
+        )
     movers = [s for s in pool[3:] if len(by_grade[current[s.pk].grade]) > 1][:2]
     for i, s in enumerate(movers):
         target = next(c for c in by_grade[current[s.pk].grade] if c.pk != current[s.pk].pk)
-        sign(OrderKind.TRANSFER, day(0.35 + 0.2 * i), [{"student": s, "to_class": target}],
-             "заявление родителя (законного представителя)")
+        sign(
+            OrderKind.TRANSFER,
+            day(0.35 + 0.2 * i),
+            [{"student": s, "to_class": target}],
+            "заявление родителя (законного представителя)",
+        )
     arrivals = []
     for last_name, first_name, patronymic, sex in ARRIVALS:
         cls = rng.choice(demo.classes)
         student = Student.objects.create(
-            school=demo.school, last_name=last_name, first_name=first_name, patronymic=patronymic, sex=sex,
-            birth_date=year.starts_on.replace(year=year.starts_on.year - cls.grade - 6) + timedelta(days=rng.randint(0, 300)),
+            school=demo.school,
+            last_name=last_name,
+            first_name=first_name,
+            patronymic=patronymic,
+            sex=sex,
+            birth_date=year.starts_on.replace(year=year.starts_on.year - cls.grade - 6)
+            + timedelta(days=rng.randint(0, 300)),
             snils=_snils(rng),
         )
         arrivals.append({"student": student, "to_class": cls, "origin": rng.choice(SCHOOLS_BEFORE)})
-    sign(OrderKind.ENROLMENT, day(0.5), arrivals, "заявления родителей, личные дела из прежних школ")
+    sign(
+        OrderKind.ENROLMENT, day(0.5), arrivals, "заявления родителей, личные дела из прежних школ"
+    )
     # One draft waits for the director's signature.
     candidates = [s for s in pool[5:] if s not in movers]
     if candidates:
-        order = services.order_draft(acting_user=secretary, school=demo.school, year=year, kind=OrderKind.LEAVING,
-                                     order_date=last, effective_on=last, title=str(KIND_TITLES[OrderKind.LEAVING]),
-                                     basis="заявление родителя (законного представителя)")
-        services.order_item_add(acting_user=secretary, order=order, student=candidates[0],
-                                destination=SCHOOLS_ELSEWHERE[4])
+        order = services.order_draft(
+            acting_user=secretary,
+            school=demo.school,
+            year=year,
+            kind=OrderKind.LEAVING,
+            order_date=last,
+            effective_on=last,
+            title=str(KIND_TITLES[OrderKind.LEAVING]),
+            basis="заявление родителя (законного представителя)",
+        )
+        services.order_item_add(
+            acting_user=secretary,
+            order=order,
+            student=candidates[0],
+            destination=SCHOOLS_ELSEWHERE[4],
+        )
 
 
 def populate(demo) -> None:

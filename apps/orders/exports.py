@@ -29,10 +29,14 @@ def render_pdf(template: str, context: dict) -> bytes:
 # What the order says about each line, in the words of a Russian order.
 ORDER_VERBS = {
     OrderKind.ENROLMENT: gettext_lazy("Зачислить в число обучающихся с %(d)s:"),
-    OrderKind.LEAVING: gettext_lazy("Отчислить из числа обучающихся с %(d)s в связи с переводом в другую образовательную организацию:"),
+    OrderKind.LEAVING: gettext_lazy(
+        "Отчислить из числа обучающихся с %(d)s в связи с переводом в другую образовательную организацию:"
+    ),
     OrderKind.TRANSFER: gettext_lazy("Перевести в другой класс с %(d)s:"),
     OrderKind.YEAR_TRANSFER: gettext_lazy("Перевести в следующий класс с %(d)s:"),
-    OrderKind.GRADUATION: gettext_lazy("Отчислить в связи с получением образования (завершением обучения) с %(d)s:"),
+    OrderKind.GRADUATION: gettext_lazy(
+        "Отчислить в связи с получением образования (завершением обучения) с %(d)s:"
+    ),
 }
 
 
@@ -41,10 +45,18 @@ def order_pdf(order: Order, *, director_name: str) -> bytes:
 
     d = date_format(order.effective_on, "d.m.Y")
     verb = str(ORDER_VERBS[order.kind]) % {"d": d} if order.kind in ORDER_VERBS else ""
-    return render_pdf("pdf/order.html", {
-        "order": order, "school": order.school, "items": list(order.items.all()), "verb": verb,
-        "settings": order_settings(order.school), "director_name": director_name, "kinds": OrderKind,
-    })
+    return render_pdf(
+        "pdf/order.html",
+        {
+            "order": order,
+            "school": order.school,
+            "items": list(order.items.all()),
+            "verb": verb,
+            "settings": order_settings(order.school),
+            "director_name": director_name,
+            "kinds": OrderKind,
+        },
+    )
 
 
 def movement_pdf(report: MovementReport, *, school) -> bytes:
@@ -58,7 +70,15 @@ def movement_xlsx(report: MovementReport, *, school) -> bytes:
     bold = Font(bold=True)
     thin = Side(style="thin", color="999999")
     ws.append([_("Движение обучающихся: %(s)s") % {"s": school.full_name}])
-    ws.append([_("с %(a)s по %(b)s") % {"a": date_format(report.date_from, "d.m.Y"), "b": date_format(report.date_to, "d.m.Y")}])
+    ws.append(
+        [
+            _("с %(a)s по %(b)s")
+            % {
+                "a": date_format(report.date_from, "d.m.Y"),
+                "b": date_format(report.date_to, "d.m.Y"),
+            }
+        ]
+    )
     ws.append([])
     ws.append([_("Класс"), _("На начало"), _("Прибыло"), _("Выбыло"), _("На конец")])
     for c in ws[4]:
@@ -70,18 +90,32 @@ def movement_xlsx(report: MovementReport, *, school) -> bytes:
     for c in ws[ws.max_row]:
         c.font = bold
     ws.append([])
-    header = [_("Класс"), _("Движение"), _("ФИО"), _("Дата рождения"), _("Откуда / куда"), _("Приказ"), _("Дата движения")]
+    header = [
+        _("Класс"),
+        _("Движение"),
+        _("ФИО"),
+        _("Дата рождения"),
+        _("Откуда / куда"),
+        _("Приказ"),
+        _("Дата движения"),
+    ]
     ws.append(header)
     head_row = ws.max_row
     for c in ws[head_row]:
         c.font = bold
     for cm in report.classes:
         for line in cm.came + cm.left:
-            ws.append([
-                cm.school_class.name, _("прибыл") if line.direction == "in" else _("выбыл"),
-                line.item.student.full_name, line.item.student.birth_date, line.other,
-                f"№ {line.order.number} от {line.order.order_date:%d.%m.%Y}", line.order.effective_on,
-            ])
+            ws.append(
+                [
+                    cm.school_class.name,
+                    _("прибыл") if line.direction == "in" else _("выбыл"),
+                    line.item.student.full_name,
+                    line.item.student.birth_date,
+                    line.other,
+                    f"№ {line.order.number} от {line.order.order_date:%d.%m.%Y}",
+                    line.order.effective_on,
+                ]
+            )
             ws.cell(row=ws.max_row, column=4).number_format = "DD.MM.YYYY"
             ws.cell(row=ws.max_row, column=7).number_format = "DD.MM.YYYY"
     for row in ws.iter_rows(min_row=4, max_row=ws.max_row):
@@ -98,6 +132,11 @@ def movement_xlsx(report: MovementReport, *, school) -> bytes:
 
 def login_slips_pdf(credentials, *, school) -> bytes:
     """One slip per person, cut lines between them, short instructions (seed 001 item 18)."""
-    return render_pdf("pdf/login_slips.html", {
-        "credentials": credentials, "school": school, "site": settings.SITE_URL,
-    })
+    return render_pdf(
+        "pdf/login_slips.html",
+        {
+            "credentials": credentials,
+            "school": school,
+            "site": settings.SITE_URL,
+        },
+    )

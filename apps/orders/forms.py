@@ -37,20 +37,33 @@ class OrderForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             *(["kind"] if "kind" in self.fields else []),
-            Row(Column("order_date"), Column("effective_on")), "title", "basis", "version",
+            Row(Column("order_date"), Column("effective_on")),
+            "title",
+            "basis",
+            "version",
         )
-        self.helper.add_input(Submit("save", _("Сохранить проект") if self.instance.pk else _("Создать проект приказа")))
+        self.helper.add_input(
+            Submit(
+                "save", _("Сохранить проект") if self.instance.pk else _("Создать проект приказа")
+            )
+        )
 
 
 class ItemForm(forms.Form):
     """A line of an order: which fields matter depends on the order's kind."""
 
     student = forms.IntegerField(widget=forms.HiddenInput)
-    to_class = forms.ModelChoiceField(label=_("В класс"), queryset=SchoolClass.objects.none(), required=False)
+    to_class = forms.ModelChoiceField(
+        label=_("В класс"), queryset=SchoolClass.objects.none(), required=False
+    )
     origin = forms.CharField(label=_("Откуда прибыл"), max_length=300, required=False)
-    destination = forms.CharField(label=_("Куда выбывает (образовательная организация)"), max_length=300, required=False)
+    destination = forms.CharField(
+        label=_("Куда выбывает (образовательная организация)"), max_length=300, required=False
+    )
     reason = forms.CharField(label=_("Причина / примечание"), max_length=300, required=False)
-    conditional = forms.BooleanField(label=_("Условно (академическая задолженность)"), required=False)
+    conditional = forms.BooleanField(
+        label=_("Условно (академическая задолженность)"), required=False
+    )
 
     def __init__(self, *args, order: Order, classes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,15 +76,20 @@ class ItemForm(forms.Form):
         if kind != OrderKind.LEAVING:
             del self.fields["destination"]
         else:
-            self.fields["destination"].widget.attrs["placeholder"] = _("МБОУ «СОШ № 5», г. Сыктывкар")
+            self.fields["destination"].widget.attrs["placeholder"] = _(
+                "МБОУ «СОШ № 5», г. Сыктывкар"
+            )
         if kind != OrderKind.YEAR_TRANSFER:
             del self.fields["conditional"]
         _style(self)
 
 
 class NumberingForm(forms.Form):
-    number_pattern = forms.CharField(label=_("Шаблон номера"), max_length=40,
-                                     help_text=_("{n} — порядковый номер в году, {year} — год начала. Например, «{n}-о»."))
+    number_pattern = forms.CharField(
+        label=_("Шаблон номера"),
+        max_length=40,
+        help_text=_("{n} — порядковый номер в году, {year} — год начала. Например, «{n}-о»."),
+    )
     city = forms.CharField(label=_("Населённый пункт"), max_length=100, required=False)
 
 

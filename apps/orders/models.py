@@ -48,25 +48,43 @@ class Order(models.Model):
         CANCELLED = "cancelled", _("Отменён")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="orders")
-    year = models.ForeignKey(AcademicYear, verbose_name=_("учебный год"), on_delete=models.PROTECT, related_name="orders")
+    year = models.ForeignKey(
+        AcademicYear, verbose_name=_("учебный год"), on_delete=models.PROTECT, related_name="orders"
+    )
     kind = models.CharField(_("вид приказа"), max_length=20, choices=OrderKind.choices)
-    status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("состояние"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     title = models.CharField(_("заголовок"), max_length=300)
     number = models.CharField(_("номер"), max_length=40, blank=True)
-    sequence = models.PositiveIntegerField(_("порядковый номер"), null=True, blank=True, editable=False)
+    sequence = models.PositiveIntegerField(
+        _("порядковый номер"), null=True, blank=True, editable=False
+    )
     order_date = models.DateField(_("дата приказа"))
     effective_on = models.DateField(
-        _("дата движения"), help_text=_("С этого дня обучающиеся числятся (или не числятся) в классах по приказу.")
+        _("дата движения"),
+        help_text=_("С этого дня обучающиеся числятся (или не числятся) в классах по приказу."),
     )
     basis = models.CharField(
-        _("основание"), max_length=500, blank=True, help_text=_("Например, «заявление родителя (законного представителя)»")
+        _("основание"),
+        max_length=500,
+        blank=True,
+        help_text=_("Например, «заявление родителя (законного представителя)»"),
     )
     cancels = models.OneToOneField(
-        "self", verbose_name=_("отменяемый приказ"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("отменяемый приказ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="cancelled_by",
     )
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     signed_at = models.DateTimeField(_("подписан"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -80,7 +98,8 @@ class Order(models.Model):
         indexes = [models.Index(fields=["school", "year", "status"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "year", "sequence"], name="order_unique_sequence",
+                fields=["school", "year", "sequence"],
+                name="order_unique_sequence",
                 violation_error_message=_("Приказ с таким номером уже есть."),
             ),
             models.CheckConstraint(
@@ -92,7 +111,8 @@ class Order(models.Model):
         # from «signed» to «cancelled» (by a cancellation order); it is never deleted.
         triggers = [
             pgtrigger.Protect(
-                name="signed_order_frozen", operation=pgtrigger.Update,
+                name="signed_order_frozen",
+                operation=pgtrigger.Update,
                 condition=pgtrigger.Condition(
                     "OLD.status IN ('signed', 'cancelled') AND (NEW.status <> 'cancelled' OR "
                     "(NEW.kind, NEW.number, NEW.sequence, NEW.order_date, NEW.effective_on, NEW.title, NEW.basis, "
@@ -102,7 +122,8 @@ class Order(models.Model):
                 ),
             ),
             pgtrigger.Protect(
-                name="signed_order_kept", operation=pgtrigger.Delete,
+                name="signed_order_kept",
+                operation=pgtrigger.Delete,
                 condition=pgtrigger.Q(old__status__in=["signed", "cancelled"]),
             ),
         ]
@@ -132,16 +153,33 @@ class OrderItem(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
-    student = models.ForeignKey("students.Student", verbose_name=_("обучающийся"), on_delete=models.PROTECT, related_name="order_items")
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("обучающийся"),
+        on_delete=models.PROTECT,
+        related_name="order_items",
+    )
     from_class = models.ForeignKey(
-        "classes.SchoolClass", verbose_name=_("из класса"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "classes.SchoolClass",
+        verbose_name=_("из класса"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     to_class = models.ForeignKey(
-        "classes.SchoolClass", verbose_name=_("в класс"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "classes.SchoolClass",
+        verbose_name=_("в класс"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     origin = models.CharField(_("откуда прибыл"), max_length=300, blank=True)
     destination = models.CharField(
-        _("куда выбыл"), max_length=300, blank=True,
+        _("куда выбыл"),
+        max_length=300,
+        blank=True,
         help_text=_("Образовательная организация, в которую выбывает обучающийся (обязательно)."),
     )
     reason = models.CharField(_("причина"), max_length=300, blank=True)
@@ -170,7 +208,8 @@ class OrderItem(models.Model):
         ordering = ["order", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order", "student"], name="orderitem_student_once",
+                fields=["order", "student"],
+                name="orderitem_student_once",
                 violation_error_message=_("Обучающийся уже есть в этом приказе."),
             )
         ]
@@ -191,7 +230,9 @@ class OrderCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["school", "year"], name="ordercounter_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year"], name="ordercounter_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.year_id}: {self.last}"
@@ -202,10 +243,19 @@ class OrderSettings(models.Model):
 
     school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="order_settings")
     number_pattern = models.CharField(
-        _("шаблон номера"), max_length=40, default="{n}-о",
-        help_text=_("{n} — порядковый номер в учебном году, {year} — год начала учебного года. Например, «{n}-о»."),
+        _("шаблон номера"),
+        max_length=40,
+        default="{n}-о",
+        help_text=_(
+            "{n} — порядковый номер в учебном году, {year} — год начала учебного года. Например, «{n}-о»."
+        ),
     )
-    city = models.CharField(_("населённый пункт"), max_length=100, blank=True, help_text=_("Пишется под заголовком приказа."))
+    city = models.CharField(
+        _("населённый пункт"),
+        max_length=100,
+        blank=True,
+        help_text=_("Пишется под заголовком приказа."),
+    )
 
     class Meta:
         verbose_name = _("нумерация приказов")
@@ -231,10 +281,14 @@ class SchoolDocument(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="documents")
     category = models.CharField(_("раздел"), max_length=20, choices=Category.choices)
     title = models.CharField(_("название"), max_length=500)
-    order = models.OneToOneField(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="document")
+    order = models.OneToOneField(
+        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="document"
+    )
     file = models.FileField(_("файл"), upload_to="documents/%Y/", blank=True)
     dated = models.DateField(_("дата документа"))
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -254,12 +308,16 @@ class ImportBatch(models.Model):
         IMPORTED = "imported", _("Загружен")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     file_name = models.CharField(max_length=300)
     rows = models.JSONField(default=list)
     errors = models.JSONField(default=list)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -32,7 +32,8 @@ LAST_GRADE = 11
 def next_year_of(year: AcademicYear) -> AcademicYear | None:
     return (
         AcademicYear.objects.filter(school_id=year.school_id, starts_on__gt=year.starts_on)
-        .order_by("starts_on").first()
+        .order_by("starts_on")
+        .first()
     )
 
 
@@ -42,21 +43,31 @@ def suggested_next_year(year: AcademicYear) -> dict:
     return {
         "name": f"{start}/{end}",
         "starts_on": date(start, year.starts_on.month, year.starts_on.day),
-        "ends_on": date(end, year.ends_on.month, min(year.ends_on.day, 30 if year.ends_on.month != 2 else 28)),
+        "ends_on": date(
+            end, year.ends_on.month, min(year.ends_on.day, 30 if year.ends_on.month != 2 else 28)
+        ),
     }
 
 
 @transaction.atomic
-def next_year_ensure(*, acting_user, year: AcademicYear, name: str, starts_on: date, ends_on: date) -> AcademicYear:
+def next_year_ensure(
+    *, acting_user, year: AcademicYear, name: str, starts_on: date, ends_on: date
+) -> AcademicYear:
     """Create next year (planned, not open) unless it exists."""
     existing = next_year_of(year)
     if existing is not None:
         return existing
     if starts_on <= year.ends_on:
-        raise ValidationError({"starts_on": _("Новый учебный год начинается после окончания текущего.")})
+        raise ValidationError(
+            {"starts_on": _("Новый учебный год начинается после окончания текущего.")}
+        )
     new = AcademicYear(
-        school_id=year.school_id, name=name.strip(), starts_on=starts_on, ends_on=ends_on,
-        status=AcademicYear.Status.PLANNED, half_year_grades=list(year.half_year_grades),
+        school_id=year.school_id,
+        name=name.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=AcademicYear.Status.PLANNED,
+        half_year_grades=list(year.half_year_grades),
     )
     new.full_clean()
     with pghistory.context(user=acting_user.pk):
@@ -92,34 +103,60 @@ def classes_plan(year: AcademicYear, next_year: AcademicYear) -> list[PlannedCla
     """Next year's classes: each class of grades 1–10 one grade up, plus new first grades."""
     day = roster_day(year)
     current = list(
-        SchoolClass.objects.filter(year=year).select_related("class_teacher", "shift")
-        .with_roster_size(day).order_by("grade", "letter")
+        SchoolClass.objects.filter(year=year)
+        .select_related("class_teacher", "shift")
+        .with_roster_size(day)
+        .order_by("grade", "letter")
     )
-    existing = {(c.grade, c.letter): c for c in SchoolClass.objects.filter(year=next_year).select_related("class_teacher")}
+    existing = {
+        (c.grade, c.letter): c
+        for c in SchoolClass.objects.filter(year=next_year).select_related("class_teacher")
+    }
     plan: dict[tuple[int, str], PlannedClass] = {}
     for c in current:
         if c.grade < LAST_GRADE and c.grade != 9:
             key = (c.grade + 1, c.letter)
             plan[key] = PlannedClass(
-                grade=key[0], letter=c.letter, capacity=c.capacity, class_teacher=c.class_teacher,
-                source=c, existing=existing.get(key), moving_in=c.roster_size,
+                grade=key[0],
+                letter=c.letter,
+                capacity=c.capacity,
+                class_teacher=c.class_teacher,
+                source=c,
+                existing=existing.get(key),
+                moving_in=c.roster_size,
             )
         if c.grade in (1, 10):  # new first and tenth grades keep this year's letters
             key = (c.grade, c.letter)
-            plan.setdefault(key, PlannedClass(
-                grade=c.grade, letter=c.letter, capacity=c.capacity, class_teacher=None,
-                source=None, existing=existing.get(key),
-            ))
+            plan.setdefault(
+                key,
+                PlannedClass(
+                    grade=c.grade,
+                    letter=c.letter,
+                    capacity=c.capacity,
+                    class_teacher=None,
+                    source=None,
+                    existing=existing.get(key),
+                ),
+            )
     for key, cls in existing.items():
-        plan.setdefault(key, PlannedClass(
-            grade=cls.grade, letter=cls.letter, capacity=cls.capacity, class_teacher=cls.class_teacher,
-            source=None, existing=cls,
-        ))
+        plan.setdefault(
+            key,
+            PlannedClass(
+                grade=cls.grade,
+                letter=cls.letter,
+                capacity=cls.capacity,
+                class_teacher=cls.class_teacher,
+                source=None,
+                existing=cls,
+            ),
+        )
     return [plan[k] for k in sorted(plan)]
 
 
 @transaction.atomic
-def next_year_classes_create(*, acting_user, year: AcademicYear, next_year: AcademicYear) -> list[SchoolClass]:
+def next_year_classes_create(
+    *, acting_user, year: AcademicYear, next_year: AcademicYear
+) -> list[SchoolClass]:
     """Create next year's classes that are missing; the ones already there are left as they are."""
     ensure_year_writable(next_year)
     created = []
@@ -130,9 +167,14 @@ def next_year_classes_create(*, acting_user, year: AcademicYear, next_year: Acad
                 continue
             source = planned.source or same.get((planned.grade, planned.letter))
             cls = SchoolClass(
-                school_id=year.school_id, year=next_year, grade=planned.grade, letter=planned.letter,
-                capacity=planned.capacity, class_teacher=planned.class_teacher,
-                shift=source.shift if source else None, programme=source.programme if source else "",
+                school_id=year.school_id,
+                year=next_year,
+                grade=planned.grade,
+                letter=planned.letter,
+                capacity=planned.capacity,
+                class_teacher=planned.class_teacher,
+                shift=source.shift if source else None,
+                programme=source.programme if source else "",
             )
             cls.full_clean()
             cls.save()
@@ -151,10 +193,17 @@ class Line:
 def _enrolled(year: AcademicYear, grades) -> list[Enrollment]:
     day = roster_day(year)
     return list(
-        Enrollment.objects.filter(school_class__year=year, school_class__grade__in=grades, starts_on__lte=day)
+        Enrollment.objects.filter(
+            school_class__year=year, school_class__grade__in=grades, starts_on__lte=day
+        )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("student", "school_class")
-        .order_by("school_class__grade", "school_class__letter", "student__last_name", "student__first_name")
+        .order_by(
+            "school_class__grade",
+            "school_class__letter",
+            "student__last_name",
+            "student__first_name",
+        )
     )
 
 
@@ -163,8 +212,9 @@ def students_with_debt(year: AcademicYear) -> set[int]:
     from apps.gradebook.models import PeriodMark
 
     return set(
-        PeriodMark.objects.filter(assignment__year=year, kind=PeriodMark.Kind.YEAR, value__in=["2", "1", "н/а"])
-        .values_list("student_id", flat=True)
+        PeriodMark.objects.filter(
+            assignment__year=year, kind=PeriodMark.Kind.YEAR, value__in=["2", "1", "н/а"]
+        ).values_list("student_id", flat=True)
     )
 
 
@@ -174,9 +224,12 @@ def transfer_plan(year: AcademicYear, next_year: AcademicYear) -> list[Line]:
     debt = students_with_debt(year)
     grades = [g for g in range(1, LAST_GRADE) if g != 9]
     return [
-        Line(student=e.student, from_class=e.school_class,
-             to_class=targets.get((e.school_class.grade + 1, e.school_class.letter)),
-             conditional=e.student_id in debt)
+        Line(
+            student=e.student,
+            from_class=e.school_class,
+            to_class=targets.get((e.school_class.grade + 1, e.school_class.letter)),
+            conditional=e.student_id in debt,
+        )
         for e in _enrolled(year, grades)
     ]
 
@@ -188,34 +241,56 @@ def graduation_plan(year: AcademicYear) -> list[Line]:
 def _rollover_order(year: AcademicYear, kind: str) -> Order | None:
     return (
         Order.objects.filter(year=year, kind=kind)
-        .exclude(status=Order.Status.CANCELLED).order_by("-pk").first()
+        .exclude(status=Order.Status.CANCELLED)
+        .order_by("-pk")
+        .first()
     )
 
 
 @transaction.atomic
-def year_transfer_order_ensure(*, acting_user, year: AcademicYear, next_year: AcademicYear) -> Order:
+def year_transfer_order_ensure(
+    *, acting_user, year: AcademicYear, next_year: AcademicYear
+) -> Order:
     """The bulk transfer order (seed 000 item 5): drafted once, completed with students
     added since; a signed one is returned as it is."""
     missing = [line for line in transfer_plan(year, next_year) if line.to_class is None]
     if missing:
         raise ValidationError(
             _("Сначала создайте классы следующего года: нет класса для %(cls)s.")
-            % {"cls": ", ".join(sorted({f"{m.from_class.grade + 1}{m.from_class.letter}" for m in missing}))}
+            % {
+                "cls": ", ".join(
+                    sorted({f"{m.from_class.grade + 1}{m.from_class.letter}" for m in missing})
+                )
+            }
         )
     order = _rollover_order(year, OrderKind.YEAR_TRANSFER)
     if order is None:
         order = services.order_draft(
-            acting_user=acting_user, school=year.school, year=year, kind=OrderKind.YEAR_TRANSFER,
-            order_date=roster_day(year), effective_on=next_year.starts_on,
+            acting_user=acting_user,
+            school=year.school,
+            year=year,
+            kind=OrderKind.YEAR_TRANSFER,
+            order_date=roster_day(year),
+            effective_on=next_year.starts_on,
             basis=_("решение педагогического совета"),
         )
     if order.is_draft:
-        services.order_items_bulk_add(acting_user=acting_user, order=order, lines=[
-            {"student": line.student, "from_class": line.from_class, "to_class": line.to_class,
-             "conditional": line.conditional,
-             "reason": _("условно, с академической задолженностью") if line.conditional else ""}
-            for line in transfer_plan(year, next_year)
-        ])
+        services.order_items_bulk_add(
+            acting_user=acting_user,
+            order=order,
+            lines=[
+                {
+                    "student": line.student,
+                    "from_class": line.from_class,
+                    "to_class": line.to_class,
+                    "conditional": line.conditional,
+                    "reason": _("условно, с академической задолженностью")
+                    if line.conditional
+                    else "",
+                }
+                for line in transfer_plan(year, next_year)
+            ],
+        )
     return order
 
 
@@ -226,14 +301,25 @@ def graduation_order_ensure(*, acting_user, year: AcademicYear) -> Order:
     if order is None:
         last_day = roster_day(year)
         order = services.order_draft(
-            acting_user=acting_user, school=year.school, year=year, kind=OrderKind.GRADUATION,
-            order_date=last_day, effective_on=max(last_day, year.ends_on) + timedelta(days=1),
-            basis=_("решение педагогического совета, результаты государственной итоговой аттестации"),
+            acting_user=acting_user,
+            school=year.school,
+            year=year,
+            kind=OrderKind.GRADUATION,
+            order_date=last_day,
+            effective_on=max(last_day, year.ends_on) + timedelta(days=1),
+            basis=_(
+                "решение педагогического совета, результаты государственной итоговой аттестации"
+            ),
         )
     if order.is_draft:
-        services.order_items_bulk_add(acting_user=acting_user, order=order, lines=[
-            {"student": line.student, "from_class": line.from_class} for line in graduation_plan(year)
-        ])
+        services.order_items_bulk_add(
+            acting_user=acting_user,
+            order=order,
+            lines=[
+                {"student": line.student, "from_class": line.from_class}
+                for line in graduation_plan(year)
+            ],
+        )
     return order
 
 

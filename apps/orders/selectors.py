@@ -12,10 +12,20 @@ from apps.orders.models import Order, OrderItem, OrderKind
 from apps.students.models import Enrollment
 
 
-def order_register(*, school, year=None, kind: str = "", status: str = "", query: str = "",
-                   date_from: date | None = None, date_to: date | None = None) -> QuerySet[Order]:
+def order_register(
+    *,
+    school,
+    year=None,
+    kind: str = "",
+    status: str = "",
+    query: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[Order]:
     """The register of orders (реестр приказов) with its filters; counts lines in the same query."""
-    qs = Order.objects.filter(school=school).select_related("year", "signed_by", "drafted_by", "cancels")
+    qs = Order.objects.filter(school=school).select_related(
+        "year", "signed_by", "drafted_by", "cancels"
+    )
     if year is not None:
         qs = qs.filter(year=year)
     if kind:
@@ -28,12 +38,15 @@ def order_register(*, school, year=None, kind: str = "", status: str = "", query
         qs = qs.filter(order_date__lte=date_to)
     for word in query.split():
         qs = qs.filter(
-            Q(number__icontains=word) | Q(title__icontains=word)
+            Q(number__icontains=word)
+            | Q(title__icontains=word)
             | Q(items__student__last_name__icontains=word)
         )
     if query:
         qs = qs.distinct()
-    return qs.annotate(item_count=Count("items", distinct=True)).order_by("-order_date", "-sequence", "-pk")
+    return qs.annotate(item_count=Count("items", distinct=True)).order_by(
+        "-order_date", "-sequence", "-pk"
+    )
 
 
 def order_detail(*, school, order_id: int) -> Order:
@@ -41,10 +54,14 @@ def order_detail(*, school, order_id: int) -> Order:
     return (
         Order.objects.filter(school=school)
         .select_related("year", "school", "signed_by", "drafted_by", "cancels", "cancelled_by")
-        .prefetch_related(Prefetch(
-            "items",
-            queryset=OrderItem.objects.select_related("student", "from_class", "to_class").order_by("position", "pk"),
-        ))
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=OrderItem.objects.select_related(
+                    "student", "from_class", "to_class"
+                ).order_by("position", "pk"),
+            )
+        )
         .get(pk=order_id)
     )
 
@@ -95,7 +112,9 @@ def movement_report(*, school, date_from: date, date_to: date) -> MovementReport
     """
     items = list(
         OrderItem.objects.filter(
-            order__school=school, order__status=Order.Status.SIGNED, order__kind__in=MOVEMENT_KINDS,
+            order__school=school,
+            order__status=Order.Status.SIGNED,
+            order__kind__in=MOVEMENT_KINDS,
             order__effective_on__range=(date_from, date_to),
         )
         .select_related("order", "student", "from_class", "to_class")
@@ -103,14 +122,18 @@ def movement_report(*, school, date_from: date, date_to: date) -> MovementReport
     )
     classes = {
         c.pk: ClassMovement(school_class=c)
-        for c in SchoolClass.objects.filter(school=school, year__starts_on__lte=date_to, year__ends_on__gte=date_from)
-        .select_related("year").order_by("year__starts_on", "grade", "letter")
+        for c in SchoolClass.objects.filter(
+            school=school, year__starts_on__lte=date_to, year__ends_on__gte=date_from
+        )
+        .select_related("year")
+        .order_by("year__starts_on", "grade", "letter")
     }
     counts: dict[tuple[int, str], int] = defaultdict(int)
     start_q = Q(starts_on__lte=date_from) & (Q(ends_on__isnull=True) | Q(ends_on__gte=date_from))
     end_q = Q(starts_on__lte=date_to) & (Q(ends_on__isnull=True) | Q(ends_on__gte=date_to))
     for class_id, at_start, at_end in (
-        Enrollment.objects.filter(school_class_id__in=list(classes)).values("school_class_id")
+        Enrollment.objects.filter(school_class_id__in=list(classes))
+        .values("school_class_id")
         .annotate(a=Count("pk", filter=start_q), b=Count("pk", filter=end_q))
         .values_list("school_class_id", "a", "b")
     ):
@@ -122,9 +145,19 @@ def movement_report(*, school, date_from: date, date_to: date) -> MovementReport
     for item in items:
         kind = item.order.kind
         if item.to_class_id in classes and kind in (OrderKind.ENROLMENT, OrderKind.TRANSFER):
-            other = item.origin if kind == OrderKind.ENROLMENT else item.from_class.name if item.from_class else ""
+            other = (
+                item.origin
+                if kind == OrderKind.ENROLMENT
+                else item.from_class.name
+                if item.from_class
+                else ""
+            )
             classes[item.to_class_id].came.append(MovementLine(item.order, item, "in", other))
-        if item.from_class_id in classes and kind in (OrderKind.LEAVING, OrderKind.TRANSFER, OrderKind.GRADUATION):
+        if item.from_class_id in classes and kind in (
+            OrderKind.LEAVING,
+            OrderKind.TRANSFER,
+            OrderKind.GRADUATION,
+        ):
             if kind == OrderKind.LEAVING:
                 other = item.destination
             elif kind == OrderKind.TRANSFER:
@@ -157,7 +190,8 @@ def movement_drafts_due(*, school, today: date) -> list[LateDraft]:
     )
 
     drafts = list(
-        Order.objects.filter(school=school, status=Order.Status.DRAFT).select_related("year")
+        Order.objects.filter(school=school, status=Order.Status.DRAFT)
+        .select_related("year")
         .prefetch_related(Prefetch("items", queryset=OrderItem.objects.select_related("to_class")))
         .order_by("effective_on", "pk")
     )
@@ -169,7 +203,9 @@ def movement_drafts_due(*, school, today: date) -> list[LateDraft]:
     out = []
     for order in drafts:
         due = add_working_days(policy, order.effective_on, policy.movement_working_days, days_off)
-        if order.kind == OrderKind.ENROLMENT and any(i.to_class and i.to_class.grade in (1, 10) for i in order.items.all()):
+        if order.kind == OrderKind.ENROLMENT and any(
+            i.to_class and i.to_class.grade in (1, 10) for i in order.items.all()
+        ):
             due = min(due, enrolment_order_deadline(policy, year_starts_on=order.year.starts_on))
         out.append(LateDraft(order=order, due=due, late=today > due))
     return out

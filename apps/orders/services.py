@@ -47,7 +47,9 @@ class OrderFrozenError(ValidationError):
 def ensure_draft(order: Order) -> None:
     if order.status != Order.Status.DRAFT:
         raise OrderFrozenError(
-            _("Приказ %(order)s подписан и не может быть изменён. Чтобы отменить его действие, издайте приказ об отмене.")
+            _(
+                "Приказ %(order)s подписан и не может быть изменён. Чтобы отменить его действие, издайте приказ об отмене."
+            )
             % {"order": order}
         )
 
@@ -58,9 +60,19 @@ def _d(day: date) -> str:
 
 # --- drafting ------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def order_draft(*, acting_user, school: School, year: AcademicYear, kind: str, order_date: date,
-                effective_on: date | None = None, title: str = "", basis: str = "") -> Order:
+def order_draft(
+    *,
+    acting_user,
+    school: School,
+    year: AcademicYear,
+    kind: str,
+    order_date: date,
+    effective_on: date | None = None,
+    title: str = "",
+    basis: str = "",
+) -> Order:
     """A new draft order of the given kind in a year of the school."""
     if year.school_id != school.pk:
         raise ValidationError(_("Учебный год другой школы."))
@@ -68,8 +80,14 @@ def order_draft(*, acting_user, school: School, year: AcademicYear, kind: str, o
         raise ValidationError(_("Приказ об отмене создаётся со страницы отменяемого приказа."))
     ensure_year_writable(year)
     order = Order(
-        school=school, year=year, kind=kind, order_date=order_date, effective_on=effective_on or order_date,
-        title=title.strip() or str(KIND_TITLES[kind]), basis=basis.strip(), drafted_by=acting_user,
+        school=school,
+        year=year,
+        kind=kind,
+        order_date=order_date,
+        effective_on=effective_on or order_date,
+        title=title.strip() or str(KIND_TITLES[kind]),
+        basis=basis.strip(),
+        drafted_by=acting_user,
     )
     order.full_clean(exclude=["number"])
     with pghistory.context(user=acting_user.pk):
@@ -87,7 +105,9 @@ def _locked_draft(order: Order, expected_version: int | None = None) -> Order:
 
 
 @transaction.atomic
-def order_update(*, acting_user, order: Order, changes: dict, expected_version: int | None = None) -> Order:
+def order_update(
+    *, acting_user, order: Order, changes: dict, expected_version: int | None = None
+) -> Order:
     """Change a draft's dates, title or basis. Signed orders are refused."""
     order = _locked_draft(order, expected_version)
     for name in ("title", "order_date", "effective_on", "basis"):
@@ -119,11 +139,21 @@ def _item_errors(order: Order, item: OrderItem) -> list[str]:
         errors.append(_("Укажите образовательную организацию, в которую выбывает обучающийся."))
     if item.to_class_id and item.to_class.school_id != order.school_id:
         errors.append(_("Класс другой школы."))
-    if (kind == OrderKind.YEAR_TRANSFER and item.to_class_id and item.from_class_id
-            and item.to_class.grade != item.from_class.grade + 1):
-        errors.append(_("Перевод возможен только в следующую параллель (из %(a)s в %(b)s).")
-                      % {"a": item.from_class.name, "b": item.to_class.name})
-    if kind == OrderKind.GRADUATION and item.from_class_id and item.from_class.grade not in GRADUATING_GRADES:
+    if (
+        kind == OrderKind.YEAR_TRANSFER
+        and item.to_class_id
+        and item.from_class_id
+        and item.to_class.grade != item.from_class.grade + 1
+    ):
+        errors.append(
+            _("Перевод возможен только в следующую параллель (из %(a)s в %(b)s).")
+            % {"a": item.from_class.name, "b": item.to_class.name}
+        )
+    if (
+        kind == OrderKind.GRADUATION
+        and item.from_class_id
+        and item.from_class.grade not in GRADUATING_GRADES
+    ):
         errors.append(_("Выпускаются только обучающиеся 9 и 11 классов."))
     if kind == OrderKind.TRANSFER and item.to_class_id and item.from_class_id == item.to_class_id:
         errors.append(_("Обучающийся уже в этом классе."))
@@ -131,8 +161,17 @@ def _item_errors(order: Order, item: OrderItem) -> list[str]:
 
 
 @transaction.atomic
-def order_item_add(*, acting_user, order: Order, student: Student, to_class: SchoolClass | None = None,
-                   destination: str = "", origin: str = "", reason: str = "", conditional: bool = False) -> OrderItem:
+def order_item_add(
+    *,
+    acting_user,
+    order: Order,
+    student: Student,
+    to_class: SchoolClass | None = None,
+    destination: str = "",
+    origin: str = "",
+    reason: str = "",
+    conditional: bool = False,
+) -> OrderItem:
     """Add a student to a draft; the line is checked against the order's kind at once."""
     order = _locked_draft(order)
     if student.school_id != order.school_id:
@@ -146,14 +185,24 @@ def order_item_add(*, acting_user, order: Order, student: Student, to_class: Sch
         # A student moved in summer is in the class where the next year starts them.
         from_class = _next_class_of(student, order.effective_on)
     item = OrderItem(
-        school_id=order.school_id, order=order, student=student, from_class=from_class, to_class=to_class,
-        destination=destination.strip(), origin=origin.strip(), reason=reason.strip(), conditional=conditional,
+        school_id=order.school_id,
+        order=order,
+        student=student,
+        from_class=from_class,
+        to_class=to_class,
+        destination=destination.strip(),
+        origin=origin.strip(),
+        reason=reason.strip(),
+        conditional=conditional,
         position=(order.items.aggregate(m=Max("position"))["m"] or 0) + 1,
     )
     errors = _item_errors(order, item)
     if errors:
-        field = "destination" if order.kind in NEEDS_DESTINATION and not item.destination else (
-            "to_class" if order.kind in NEEDS_TO_CLASS and item.to_class_id is None else None)
+        field = (
+            "destination"
+            if order.kind in NEEDS_DESTINATION and not item.destination
+            else ("to_class" if order.kind in NEEDS_TO_CLASS and item.to_class_id is None else None)
+        )
         raise ValidationError({field: errors} if field else errors)
     with pghistory.context(user=acting_user.pk):
         item.save()
@@ -165,7 +214,12 @@ def order_item_add(*, acting_user, order: Order, student: Student, to_class: Sch
 def _next_class_of(student: Student, on: date) -> SchoolClass | None:
     from apps.students.models import Enrollment
 
-    e = Enrollment.objects.filter(student=student, starts_on__gte=on).select_related("school_class").order_by("starts_on").first()
+    e = (
+        Enrollment.objects.filter(student=student, starts_on__gte=on)
+        .select_related("school_class")
+        .order_by("starts_on")
+        .first()
+    )
     return e.school_class if e else None
 
 
@@ -202,6 +256,7 @@ def order_item_remove(*, acting_user, item: OrderItem) -> None:
 
 # --- numbering -----------------------------------------------------------------------------
 
+
 def number_format(pattern: str, *, n: int, year: AcademicYear) -> str:
     """«{n}-о» → «45-о»; «{year}/{n}» → «2026/45». A pattern without {n} gets it in front."""
     if "{n}" not in pattern:
@@ -214,7 +269,9 @@ def order_settings(school: School) -> OrderSettings:
 
 
 @transaction.atomic
-def order_settings_save(*, acting_user, school: School, number_pattern: str, city: str = "") -> OrderSettings:
+def order_settings_save(
+    *, acting_user, school: School, number_pattern: str, city: str = ""
+) -> OrderSettings:
     pattern = number_pattern.strip()
     if "{n}" not in pattern:
         raise ValidationError({"number_pattern": _("В шаблоне должен быть порядковый номер {n}.")})
@@ -233,7 +290,9 @@ def _next_number(order: Order) -> tuple[int, str]:
     OrderCounter.objects.bulk_create(
         [OrderCounter(school_id=order.school_id, year_id=order.year_id)], ignore_conflicts=True
     )
-    counter = OrderCounter.objects.select_for_update().get(school_id=order.school_id, year_id=order.year_id)
+    counter = OrderCounter.objects.select_for_update().get(
+        school_id=order.school_id, year_id=order.year_id
+    )
     counter.last += 1
     counter.save(update_fields=["last"])
     pattern = order_settings(order.school).number_pattern
@@ -242,18 +301,29 @@ def _next_number(order: Order) -> tuple[int, str]:
 
 # --- signing and cancelling ----------------------------------------------------------------
 
+
 def _moves_for(order: Order, items: list[OrderItem]) -> list[Move]:
     note = _("Приказ № %(n)s от %(d)s") % {"n": order.number, "d": _d(order.order_date)}
     moves = []
     for i, item in enumerate(items, start=1):
         kind = order.kind
-        moves.append(Move(
-            student=item.student, on=order.effective_on,
-            to_class=item.to_class if kind in NEEDS_TO_CLASS else None,
-            leaving=kind in (OrderKind.LEAVING, OrderKind.GRADUATION, OrderKind.TRANSFER, OrderKind.YEAR_TRANSFER),
-            entering=kind == OrderKind.ENROLMENT,
-            note=note, label=_("%(i)s. %(name)s") % {"i": i, "name": item.student.full_name},
-        ))
+        moves.append(
+            Move(
+                student=item.student,
+                on=order.effective_on,
+                to_class=item.to_class if kind in NEEDS_TO_CLASS else None,
+                leaving=kind
+                in (
+                    OrderKind.LEAVING,
+                    OrderKind.GRADUATION,
+                    OrderKind.TRANSFER,
+                    OrderKind.YEAR_TRANSFER,
+                ),
+                entering=kind == OrderKind.ENROLMENT,
+                note=note,
+                label=_("%(i)s. %(name)s") % {"i": i, "name": item.student.full_name},
+            )
+        )
     return moves
 
 
@@ -266,17 +336,28 @@ def _store_results(items: list[OrderItem], results: list[MoveResult]) -> None:
         item.removed_starts_on = r.removed_starts_on
         item.removed_ends_on = r.removed_ends_on
         item.removed_note = r.removed_note
-    OrderItem.objects.bulk_update(items, [
-        "created_enrollment", "closed_enrollment", "closed_previous_end", "removed_class",
-        "removed_starts_on", "removed_ends_on", "removed_note",
-    ])
+    OrderItem.objects.bulk_update(
+        items,
+        [
+            "created_enrollment",
+            "closed_enrollment",
+            "closed_previous_end",
+            "removed_class",
+            "removed_starts_on",
+            "removed_ends_on",
+            "removed_note",
+        ],
+    )
 
 
 def _result_of(item: OrderItem) -> MoveResult:
     return MoveResult(
-        created=item.created_enrollment, closed=item.closed_enrollment,
-        closed_previous_end=item.closed_previous_end, removed_class_id=item.removed_class_id,
-        removed_starts_on=item.removed_starts_on, removed_ends_on=item.removed_ends_on,
+        created=item.created_enrollment,
+        closed=item.closed_enrollment,
+        closed_previous_end=item.closed_previous_end,
+        removed_class_id=item.removed_class_id,
+        removed_starts_on=item.removed_starts_on,
+        removed_ends_on=item.removed_ends_on,
         removed_note=item.removed_note,
     )
 
@@ -284,7 +365,11 @@ def _result_of(item: OrderItem) -> MoveResult:
 def _items(order: Order) -> list[OrderItem]:
     return list(
         order.items.select_related(
-            "student", "from_class__year", "to_class__year", "created_enrollment", "closed_enrollment",
+            "student",
+            "from_class__year",
+            "to_class__year",
+            "created_enrollment",
+            "closed_enrollment",
         ).order_by("position", "pk")
     )
 
@@ -301,8 +386,11 @@ def order_sign(*, acting_user, order: Order, expected_version: int | None = None
     items = _items(order)
     if not items and order.kind != OrderKind.CANCELLATION:
         raise ValidationError(_("В приказе нет ни одного обучающегося."))
-    errors = [f"{i}. {item.student.full_name}: {message}"
-              for i, item in enumerate(items, start=1) for message in _item_errors(order, item)]
+    errors = [
+        f"{i}. {item.student.full_name}: {message}"
+        for i, item in enumerate(items, start=1)
+        for message in _item_errors(order, item)
+    ]
     if errors:
         raise ValidationError(errors)
     order.sequence, order.number = _next_number(order)
@@ -318,11 +406,17 @@ def order_sign(*, acting_user, order: Order, expected_version: int | None = None
         order.signed_by = acting_user
         order.signed_at = timezone.now()
         order.version += 1
-        order.save(update_fields=["sequence", "number", "status", "signed_by", "signed_at", "version"])
+        order.save(
+            update_fields=["sequence", "number", "status", "signed_by", "signed_at", "version"]
+        )
         SchoolDocument.objects.create(
-            school_id=order.school_id, category=SchoolDocument.Category.ORDERS, order=order,
-            title=_("Приказ № %(n)s от %(d)s «%(t)s»") % {"n": order.number, "d": _d(order.order_date), "t": order.title},
-            dated=order.order_date, added_by=acting_user,
+            school_id=order.school_id,
+            category=SchoolDocument.Category.ORDERS,
+            order=order,
+            title=_("Приказ № %(n)s от %(d)s «%(t)s»")
+            % {"n": order.number, "d": _d(order.order_date), "t": order.title},
+            dated=order.order_date,
+            added_by=acting_user,
         )
     return order
 
@@ -343,9 +437,14 @@ def _reverse(acting_user, order: Order) -> None:
     if target.status != Order.Status.SIGNED:
         raise ValidationError(_("Отменить можно только действующий подписанный приказ."))
     items = _items(target)
-    undos = [Undo(student=item.student, result=_result_of(item),
-                  label=_("%(i)s. %(name)s") % {"i": i, "name": item.student.full_name})
-             for i, item in enumerate(items, start=1)]
+    undos = [
+        Undo(
+            student=item.student,
+            result=_result_of(item),
+            label=_("%(i)s. %(name)s") % {"i": i, "name": item.student.full_name},
+        )
+        for i, item in enumerate(items, start=1)
+    ]
     # Later lines first, the way they would be undone by hand.
     moves_revert(acting_user=acting_user, undos=list(reversed(undos)))
     target.status = Order.Status.CANCELLED
@@ -353,7 +452,9 @@ def _reverse(acting_user, order: Order) -> None:
 
 
 @transaction.atomic
-def order_cancellation_draft(*, acting_user, order: Order, order_date: date, basis: str = "") -> Order:
+def order_cancellation_draft(
+    *, acting_user, order: Order, order_date: date, basis: str = ""
+) -> Order:
     """A draft order cancelling a signed one; signing it reverses the cancelled order's effect."""
     target = Order.objects.select_for_update().get(pk=order.pk)
     if target.status != Order.Status.SIGNED:
@@ -366,10 +467,16 @@ def order_cancellation_draft(*, acting_user, order: Order, order_date: date, bas
     year = AcademicYear.objects.filter(school_id=target.school_id).open().first() or target.year
     ensure_year_writable(year)
     cancellation = Order(
-        school_id=target.school_id, year=year, kind=OrderKind.CANCELLATION, cancels=target,
-        order_date=order_date, effective_on=target.effective_on,
-        title=_("Об отмене приказа № %(n)s от %(d)s «%(t)s»") % {"n": target.number, "d": _d(target.order_date), "t": target.title},
-        basis=basis.strip(), drafted_by=acting_user,
+        school_id=target.school_id,
+        year=year,
+        kind=OrderKind.CANCELLATION,
+        cancels=target,
+        order_date=order_date,
+        effective_on=target.effective_on,
+        title=_("Об отмене приказа № %(n)s от %(d)s «%(t)s»")
+        % {"n": target.number, "d": _d(target.order_date), "t": target.title},
+        basis=basis.strip(),
+        drafted_by=acting_user,
     )
     cancellation.full_clean(exclude=["number", "cancels"])
     with pghistory.context(user=acting_user.pk):
@@ -378,6 +485,7 @@ def order_cancellation_draft(*, acting_user, order: Order, order_date: date, bas
 
 
 # --- helpers for the pages -----------------------------------------------------------------
+
 
 @dataclass
 class DeadlineNote:

@@ -77,23 +77,44 @@ def register(request):
     status = g.get("status", "") if g.get("status", "") in Order.Status.values else ""
     query = g.get("q", "").strip()
     qs = selectors.order_register(
-        school=ctx.school, year=year, kind=kind, status=status, query=query,
-        date_from=_date_param(g.get("from")), date_to=_date_param(g.get("to")),
+        school=ctx.school,
+        year=year,
+        kind=kind,
+        status=status,
+        query=query,
+        date_from=_date_param(g.get("from")),
+        date_to=_date_param(g.get("to")),
     )
     page = Paginator(qs, 50).get_page(g.get("page"))
     numbering = services.order_settings(ctx.school)
-    due = {d.order.pk: d for d in selectors.movement_drafts_due(school=ctx.school, today=school_today(ctx.school))}
+    due = {
+        d.order.pk: d
+        for d in selectors.movement_drafts_due(school=ctx.school, today=school_today(ctx.school))
+    }
     rows = list(page.object_list)
     for order in rows:
         order.due = due.get(order.pk)
-    return render(request, "orders/register.html", {
-        "rows": rows,
-        "page": page, "year": year, "years": AcademicYear.objects.filter(school=ctx.school),
-        "kinds": OrderKind.choices, "statuses": Order.Status.choices, "kind": kind, "status": status,
-        "query": query, "date_from": g.get("from", ""), "date_to": g.get("to", ""),
-        "can_draft": ctx.may(Perm.DRAFT_ORDERS),
-        "numbering_form": NumberingForm(initial={"number_pattern": numbering.number_pattern, "city": numbering.city}),
-    })
+    return render(
+        request,
+        "orders/register.html",
+        {
+            "rows": rows,
+            "page": page,
+            "year": year,
+            "years": AcademicYear.objects.filter(school=ctx.school),
+            "kinds": OrderKind.choices,
+            "statuses": Order.Status.choices,
+            "kind": kind,
+            "status": status,
+            "query": query,
+            "date_from": g.get("from", ""),
+            "date_to": g.get("to", ""),
+            "can_draft": ctx.may(Perm.DRAFT_ORDERS),
+            "numbering_form": NumberingForm(
+                initial={"number_pattern": numbering.number_pattern, "city": numbering.city}
+            ),
+        },
+    )
 
 
 @school_view(Perm.DRAFT_ORDERS)
@@ -103,7 +124,9 @@ def numbering(request):
     form = NumberingForm(request.POST)
     if form.is_valid():
         try:
-            services.order_settings_save(acting_user=request.user, school=ctx.school, **form.cleaned_data)
+            services.order_settings_save(
+                acting_user=request.user, school=ctx.school, **form.cleaned_data
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -118,14 +141,24 @@ def create(request):
         messages.error(request, _("Сначала откройте учебный год."))
         return redirect("orders:register", school_id=ctx.school.pk)
     today = school_today(ctx.school)
-    initial = {"order_date": today, "effective_on": today, "kind": request.GET.get("kind", OrderKind.ENROLMENT)}
+    initial = {
+        "order_date": today,
+        "effective_on": today,
+        "kind": request.GET.get("kind", OrderKind.ENROLMENT),
+    }
     form = OrderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             order = services.order_draft(
-                acting_user=request.user, school=ctx.school, year=ctx.open_year, kind=data["kind"],
-                order_date=data["order_date"], effective_on=data["effective_on"], title=data["title"], basis=data["basis"],
+                acting_user=request.user,
+                school=ctx.school,
+                year=ctx.open_year,
+                kind=data["kind"],
+                order_date=data["order_date"],
+                effective_on=data["effective_on"],
+                title=data["title"],
+                basis=data["basis"],
             )
         except ValidationError as error:
             add_validation_errors(form, error)
@@ -156,28 +189,58 @@ def detail(request, pk: int):
     order = _order(request, pk)
     can_edit = order.is_draft and ctx.may(Perm.DRAFT_ORDERS)
     query = request.GET.get("q", "").strip()
-    classes = SchoolClass.objects.filter(school=ctx.school, year__status__in=["open", "planned"]).select_related("year").order_by("year__starts_on", "grade", "letter")
+    classes = (
+        SchoolClass.objects.filter(school=ctx.school, year__status__in=["open", "planned"])
+        .select_related("year")
+        .order_by("year__starts_on", "grade", "letter")
+    )
     candidates = _candidates(ctx, order, query) if can_edit else []
     preselected = request.GET.get("student", "")
     if can_edit and preselected.isdigit() and not candidates:
-        candidates = list(students_list(students=Student.objects.filter(school=ctx.school, pk=int(preselected)), on=order.effective_on))
-    forms_for = [(s, ItemForm(initial={"student": s.pk}, order=order, classes=classes, prefix=f"s{s.pk}")) for s in candidates]
+        candidates = list(
+            students_list(
+                students=Student.objects.filter(school=ctx.school, pk=int(preselected)),
+                on=order.effective_on,
+            )
+        )
+    forms_for = [
+        (s, ItemForm(initial={"student": s.pk}, order=order, classes=classes, prefix=f"s{s.pk}"))
+        for s in candidates
+    ]
     items = list(order.items.all())
     load = _class_load(order, items)
     policy = school_policy(ctx.school)
-    due = movement_deadline(policy, school=ctx.school, order_date=order.effective_on,
-                            days_off=public_days_off(ctx.school, order.effective_on, order.effective_on + timedelta(days=30)))
-    return render(request, "orders/detail.html", {
-        "order": order, "items": items, "can_edit": can_edit, "query": query, "candidates": forms_for,
-        "can_sign": order.is_draft and ctx.may(Perm.SIGN_ORDERS),
-        "can_cancel": order.status == Order.Status.SIGNED and order.kind != OrderKind.CANCELLATION and ctx.may(Perm.DRAFT_ORDERS),
-        "cancel_form": CancelForm(initial={"order_date": school_today(ctx.school)}),
-        "edit_form": _edit_form(order) if can_edit else None,
-        "deadline": services.enrolment_deadline_note(order), "movement_due": due,
-        "movement_days": policy.movement_working_days,
-        "over_capacity": [c for c in load if c["after"] > c["capacity"]],
-        "today": school_today(ctx.school), "kinds": OrderKind,
-    })
+    due = movement_deadline(
+        policy,
+        school=ctx.school,
+        order_date=order.effective_on,
+        days_off=public_days_off(
+            ctx.school, order.effective_on, order.effective_on + timedelta(days=30)
+        ),
+    )
+    return render(
+        request,
+        "orders/detail.html",
+        {
+            "order": order,
+            "items": items,
+            "can_edit": can_edit,
+            "query": query,
+            "candidates": forms_for,
+            "can_sign": order.is_draft and ctx.may(Perm.SIGN_ORDERS),
+            "can_cancel": order.status == Order.Status.SIGNED
+            and order.kind != OrderKind.CANCELLATION
+            and ctx.may(Perm.DRAFT_ORDERS),
+            "cancel_form": CancelForm(initial={"order_date": school_today(ctx.school)}),
+            "edit_form": _edit_form(order) if can_edit else None,
+            "deadline": services.enrolment_deadline_note(order),
+            "movement_due": due,
+            "movement_days": policy.movement_working_days,
+            "over_capacity": [c for c in load if c["after"] > c["capacity"]],
+            "today": school_today(ctx.school),
+            "kinds": OrderKind,
+        },
+    )
 
 
 def _edit_form(order: Order) -> OrderForm:
@@ -196,13 +259,22 @@ def _class_load(order: Order, items: list[OrderItem]) -> list[dict]:
         return []
     on = order.effective_on
     sizes = dict(
-        SchoolClass.objects.filter(pk__in=targets).annotate(
-            n=Count("enrollments", filter=Q(enrollments__starts_on__lte=on)
-                    & (Q(enrollments__ends_on__isnull=True) | Q(enrollments__ends_on__gte=on)))
-        ).values_list("pk", "n")
+        SchoolClass.objects.filter(pk__in=targets)
+        .annotate(
+            n=Count(
+                "enrollments",
+                filter=Q(enrollments__starts_on__lte=on)
+                & (Q(enrollments__ends_on__isnull=True) | Q(enrollments__ends_on__gte=on)),
+            )
+        )
+        .values_list("pk", "n")
     )
     return [
-        {"cls": t["cls"], "capacity": t["cls"].capacity, "after": sizes.get(pk, 0) + (t["adding"] if order.is_draft else 0)}
+        {
+            "cls": t["cls"],
+            "capacity": t["cls"].capacity,
+            "after": sizes.get(pk, 0) + (t["adding"] if order.is_draft else 0),
+        }
         for pk, t in targets.items()
     ]
 
@@ -215,8 +287,12 @@ def edit(request, pk: int):
     form = OrderForm(request.POST, instance=Order.objects.get(pk=order.pk))
     if form.is_valid():
         try:
-            services.order_update(acting_user=request.user, order=order, changes=form.cleaned_data,
-                                  expected_version=form.cleaned_data.get("version"))
+            services.order_update(
+                acting_user=request.user,
+                order=order,
+                changes=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version"),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -253,7 +329,9 @@ def item_add(request, pk: int):
 @require_POST
 def item_remove(request, pk: int, item_id: int):
     ctx = request.school_ctx
-    item = get_object_or_404(OrderItem.objects.select_related("order"), school=ctx.school, order_id=pk, pk=item_id)
+    item = get_object_or_404(
+        OrderItem.objects.select_related("order"), school=ctx.school, order_id=pk, pk=item_id
+    )
     try:
         services.order_item_remove(acting_user=request.user, item=item)
     except ValidationError as error:
@@ -282,10 +360,18 @@ def sign(request, pk: int):
     order = get_object_or_404(Order, school=ctx.school, pk=pk)
     version = request.POST.get("version", "")
     try:
-        order = services.order_sign(acting_user=request.user, order=order,
-                                    expected_version=int(version) if version.isdigit() else None)
+        order = services.order_sign(
+            acting_user=request.user,
+            order=order,
+            expected_version=int(version) if version.isdigit() else None,
+        )
     except ValidationError as error:
-        messages.error(request, _("Приказ не подписан, в контингенте ничего не изменилось:") + " " + " ".join(error.messages))
+        messages.error(
+            request,
+            _("Приказ не подписан, в контингенте ничего не изменилось:")
+            + " "
+            + " ".join(error.messages),
+        )
     else:
         messages.success(request, _("Приказ подписан: № %(n)s.") % {"n": order.number})
     return redirect("orders:detail", school_id=ctx.school.pk, pk=pk)
@@ -301,11 +387,18 @@ def cancel(request, pk: int):
         messages.error(request, _("Укажите дату приказа об отмене."))
         return redirect("orders:detail", school_id=ctx.school.pk, pk=pk)
     try:
-        cancellation = services.order_cancellation_draft(acting_user=request.user, order=order, **form.cleaned_data)
+        cancellation = services.order_cancellation_draft(
+            acting_user=request.user, order=order, **form.cleaned_data
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("orders:detail", school_id=ctx.school.pk, pk=pk)
-    messages.success(request, _("Проект приказа об отмене создан; после подписи директором действие приказа будет отменено."))
+    messages.success(
+        request,
+        _(
+            "Проект приказа об отмене создан; после подписи директором действие приказа будет отменено."
+        ),
+    )
     return redirect("orders:detail", school_id=ctx.school.pk, pk=cancellation.pk)
 
 
@@ -321,10 +414,13 @@ def _director_name(school) -> str:
 def pdf(request, pk: int):
     order = _order(request, pk)
     name = f"prikaz-{order.number or 'proekt-' + str(order.pk)}.pdf".replace("/", "-")
-    return _file(exports.order_pdf(order, director_name=_director_name(order.school)), PDF, name, inline=True)
+    return _file(
+        exports.order_pdf(order, director_name=_director_name(order.school)), PDF, name, inline=True
+    )
 
 
 # --- document store ------------------------------------------------------------------------
+
 
 @school_view(Perm.VIEW_SCHOOL_CARD)
 def documents(request):
@@ -334,9 +430,15 @@ def documents(request):
     if category in SchoolDocument.Category.values:
         qs = qs.filter(category=category)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "orders/documents.html", {
-        "page": page, "categories": SchoolDocument.Category.choices, "category": category,
-    })
+    return render(
+        request,
+        "orders/documents.html",
+        {
+            "page": page,
+            "categories": SchoolDocument.Category.choices,
+            "category": category,
+        },
+    )
 
 
 @school_view(Perm.VIEW_SCHOOL_CARD)
@@ -345,14 +447,19 @@ def document_file(request, pk: int):
     doc = get_object_or_404(SchoolDocument, school=ctx.school, pk=pk)
     if doc.order_id:
         order = selectors.order_detail(school=ctx.school, order_id=doc.order_id)
-        return _file(exports.order_pdf(order, director_name=_director_name(order.school)), PDF,
-                     f"prikaz-{order.number}.pdf".replace("/", "-"), inline=True)
+        return _file(
+            exports.order_pdf(order, director_name=_director_name(order.school)),
+            PDF,
+            f"prikaz-{order.number}.pdf".replace("/", "-"),
+            inline=True,
+        )
     if not doc.file:
         raise Http404
     return _file(doc.file.read(), "application/octet-stream", doc.file.name.rsplit("/", 1)[-1])
 
 
 # --- movement report -----------------------------------------------------------------------
+
 
 def _period(request) -> tuple[PeriodForm, date, date]:
     ctx = request.school_ctx
@@ -370,15 +477,23 @@ def movement(request):
     ctx = request.school_ctx
     form, date_from, date_to = _period(request)
     report = selectors.movement_report(school=ctx.school, date_from=date_from, date_to=date_to)
-    return render(request, "orders/movement.html", {"form": form, "report": report, "query": request.GET.urlencode()})
+    return render(
+        request,
+        "orders/movement.html",
+        {"form": form, "report": report, "query": request.GET.urlencode()},
+    )
 
 
 def _movement_file(request, build, content_type: str, ext: str) -> HttpResponse:
     ctx = request.school_ctx
     _form, date_from, date_to = _period(request)
     report = selectors.movement_report(school=ctx.school, date_from=date_from, date_to=date_to)
-    return _file(build(report, school=ctx.school), content_type, f"dvizhenie-{date_from}-{date_to}.{ext}",
-                 inline=ext == "pdf")
+    return _file(
+        build(report, school=ctx.school),
+        content_type,
+        f"dvizhenie-{date_from}-{date_to}.{ext}",
+        inline=ext == "pdf",
+    )
 
 
 @school_view(Perm.VIEW_ORDERS)
@@ -392,6 +507,7 @@ def movement_pdf(request):
 
 
 # --- the new academic year -----------------------------------------------------------------
+
 
 @school_view(Perm.MANAGE_YEARS)
 def rollover_page(request):
@@ -408,9 +524,14 @@ def rollover_page(request):
             messages.error(request, " ".join(error.messages))
         return redirect("orders:rollover", school_id=ctx.school.pk)
     state = rollover.rollover_state(year)
-    return render(request, "orders/rollover.html", {
-        "state": state, "year_form": NextYearForm(initial=rollover.suggested_next_year(year)),
-    })
+    return render(
+        request,
+        "orders/rollover.html",
+        {
+            "state": state,
+            "year_form": NextYearForm(initial=rollover.suggested_next_year(year)),
+        },
+    )
 
 
 def _rollover_action(request, year: AcademicYear, action: str) -> None:
@@ -426,17 +547,30 @@ def _rollover_action(request, year: AcademicYear, action: str) -> None:
     if next_year is None:
         raise ValidationError(_("Сначала создайте следующий учебный год."))
     if action == "classes":
-        created = rollover.next_year_classes_create(acting_user=user, year=year, next_year=next_year)
+        created = rollover.next_year_classes_create(
+            acting_user=user, year=year, next_year=next_year
+        )
         messages.success(request, _("Создано классов: %(n)s.") % {"n": len(created)})
     elif action == "transfer":
-        order = rollover.year_transfer_order_ensure(acting_user=user, year=year, next_year=next_year)
-        messages.success(request, _("Проект приказа о переводе готов: %(n)s обучающихся.") % {"n": order.items.count()})
+        order = rollover.year_transfer_order_ensure(
+            acting_user=user, year=year, next_year=next_year
+        )
+        messages.success(
+            request,
+            _("Проект приказа о переводе готов: %(n)s обучающихся.") % {"n": order.items.count()},
+        )
     elif action == "graduation":
         order = rollover.graduation_order_ensure(acting_user=user, year=year)
-        messages.success(request, _("Проект приказа о выпуске готов: %(n)s обучающихся.") % {"n": order.items.count()})
+        messages.success(
+            request,
+            _("Проект приказа о выпуске готов: %(n)s обучающихся.") % {"n": order.items.count()},
+        )
     elif action == "open":
         rollover.rollover_open(acting_user=user, year=year)
-        messages.success(request, _("Учебный год %(y)s открыт. Год %(old)s доступен только для чтения.")
-                         % {"y": next_year.name, "old": year.name})
+        messages.success(
+            request,
+            _("Учебный год %(y)s открыт. Год %(old)s доступен только для чтения.")
+            % {"y": next_year.name, "old": year.name},
+        )
     else:
         raise ValidationError(_("Неизвестное действие."))

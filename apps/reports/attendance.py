@@ -33,8 +33,15 @@ def _blank(months) -> dict:
     return {**dict.fromkeys(KINDS, 0), "missed": 0, **{f"m{m:%Y%m}": 0 for m in months}}
 
 
-def attendance(*, year: AcademicYear, starts_on: date, ends_on: date, class_ids: list[int] | None = None,
-               per_student: bool = False, today: date | None = None) -> AttendanceData:
+def attendance(
+    *,
+    year: AcademicYear,
+    starts_on: date,
+    ends_on: date,
+    class_ids: list[int] | None = None,
+    per_student: bool = False,
+    today: date | None = None,
+) -> AttendanceData:
     """`today`: the report stops at it (months after it have no lessons yet and no column)."""
     if today is not None and starts_on <= today < ends_on:
         ends_on = today
@@ -46,13 +53,21 @@ def attendance(*, year: AcademicYear, starts_on: date, ends_on: date, class_ids:
     class_names = {c.pk: c.name for c in classes}
     rows = (
         AttendanceMark.objects.filter(
-            lesson__assignment__year=year, lesson__date__range=(starts_on, ends_on),
+            lesson__assignment__year=year,
+            lesson__date__range=(starts_on, ends_on),
             lesson__assignment__school_class_id__in=class_names,
         )
         .exclude(lesson__status=Lesson.Status.CANCELLED)
         .annotate(month=TruncMonth("lesson__date"))
-        .values("student_id", "student__last_name", "student__first_name", "student__patronymic",
-                "lesson__assignment__school_class_id", "month", "kind")
+        .values(
+            "student_id",
+            "student__last_name",
+            "student__first_name",
+            "student__patronymic",
+            "lesson__assignment__school_class_id",
+            "month",
+            "kind",
+        )
         .annotate(n=Count("pk"))
     )
     by_class = {c.pk: {"name": c.name, "class_id": c.pk, **_blank(months)} for c in classes}
@@ -64,9 +79,26 @@ def attendance(*, year: AcademicYear, starts_on: date, ends_on: date, class_ids:
         month = row["month"]
         targets = [by_class[class_id], totals]
         if per_student:
-            name = " ".join(p for p in (row["student__last_name"], row["student__first_name"], row["student__patronymic"]) if p)
-            targets.append(by_student.setdefault((class_id, row["student_id"]), {
-                "name": name, "class": class_names[class_id], "class_id": class_id, **_blank(months)}))
+            name = " ".join(
+                p
+                for p in (
+                    row["student__last_name"],
+                    row["student__first_name"],
+                    row["student__patronymic"],
+                )
+                if p
+            )
+            targets.append(
+                by_student.setdefault(
+                    (class_id, row["student_id"]),
+                    {
+                        "name": name,
+                        "class": class_names[class_id],
+                        "class_id": class_id,
+                        **_blank(months),
+                    },
+                )
+            )
         for target in targets:
             target[kind] += n
             if kind in MISSED:
@@ -79,6 +111,11 @@ def attendance(*, year: AcademicYear, starts_on: date, ends_on: date, class_ids:
     if per_student:
         student_rows = sorted(by_student.values(), key=lambda r: (order[r["class_id"]], r["name"]))
     return AttendanceData(
-        starts_on=starts_on, ends_on=ends_on, months=months, class_rows=list(by_class.values()),
-        student_rows=student_rows, totals=totals, by_month=dict(by_month),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        months=months,
+        class_rows=list(by_class.values()),
+        student_rows=student_rows,
+        totals=totals,
+        by_month=dict(by_month),
     )

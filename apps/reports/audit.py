@@ -58,29 +58,71 @@ class Rule:
 
 # The counted rules, in the order every page, file and message shows them.
 RULES: tuple[Rule, ...] = (
-    Rule("no_topic", _("Уроки без темы"), _("Без темы"), _("Проведённый урок без записанной темы к концу дня урока.")),
-    Rule("no_attendance", _("Уроки без посещаемости"), _("Без посещ."),
-         _("Посещаемость не отмечена (ни отсутствующих, ни «все присутствуют»).")),
-    Rule("attendance_late", _("Посещаемость позже срока"), _("Посещ. поздно"),
-         _("Отмечена позже установленного числа минут от начала урока.")),
-    Rule("marks_late", _("Отметки позже срока"), _("Отм. поздно"),
-         _("Текущие — в день урока, контрольные — 3 дня, письменные — 7 дней (по правилам школы).")),
-    Rule("period_marks_late", _("Итоговые отметки позже срока"), _("Итог. поздно"),
-         _("Позже N рабочих дней после окончания периода.")),
-    Rule("period_marks_missing", _("Итоговые отметки не выставлены"), _("Итог. нет"),
-         _("Срок прошёл, а отметки за период нет.")),
-    Rule("few_marks", _("Мало отметок для аттестации"), _("Мало отм."),
-         _("Обучающиеся, у которых за закончившийся период отметок меньше порога школы.")),
-    Rule("homework_missing", _("Уроки без домашнего задания"), _("Без д/з"), _("Домашнее задание не записано.")),
-    Rule("homework_late", _("Домашнее задание позже срока"), _("Д/з поздно"),
-         _("Записано позже часа после последнего урока класса в этот день.")),
+    Rule(
+        "no_topic",
+        _("Уроки без темы"),
+        _("Без темы"),
+        _("Проведённый урок без записанной темы к концу дня урока."),
+    ),
+    Rule(
+        "no_attendance",
+        _("Уроки без посещаемости"),
+        _("Без посещ."),
+        _("Посещаемость не отмечена (ни отсутствующих, ни «все присутствуют»)."),
+    ),
+    Rule(
+        "attendance_late",
+        _("Посещаемость позже срока"),
+        _("Посещ. поздно"),
+        _("Отмечена позже установленного числа минут от начала урока."),
+    ),
+    Rule(
+        "marks_late",
+        _("Отметки позже срока"),
+        _("Отм. поздно"),
+        _("Текущие — в день урока, контрольные — 3 дня, письменные — 7 дней (по правилам школы)."),
+    ),
+    Rule(
+        "period_marks_late",
+        _("Итоговые отметки позже срока"),
+        _("Итог. поздно"),
+        _("Позже N рабочих дней после окончания периода."),
+    ),
+    Rule(
+        "period_marks_missing",
+        _("Итоговые отметки не выставлены"),
+        _("Итог. нет"),
+        _("Срок прошёл, а отметки за период нет."),
+    ),
+    Rule(
+        "few_marks",
+        _("Мало отметок для аттестации"),
+        _("Мало отм."),
+        _("Обучающиеся, у которых за закончившийся период отметок меньше порога школы."),
+    ),
+    Rule(
+        "homework_missing",
+        _("Уроки без домашнего задания"),
+        _("Без д/з"),
+        _("Домашнее задание не записано."),
+    ),
+    Rule(
+        "homework_late",
+        _("Домашнее задание позже срока"),
+        _("Д/з поздно"),
+        _("Записано позже часа после последнего урока класса в этот день."),
+    ),
 )
 RULE_KEYS = tuple(r.key for r in RULES)
 TENTHS = Decimal("0.1")
 
 
 def _ref(lesson: dict) -> dict:
-    return {"lesson": lesson["id"], "date": lesson["date"].isoformat(), "n": lesson["lesson_number"]}
+    return {
+        "lesson": lesson["id"],
+        "date": lesson["date"].isoformat(),
+        "n": lesson["lesson_number"],
+    }
 
 
 def _local(moment: datetime, school: School) -> str:
@@ -154,12 +196,23 @@ class Rosters:
         spans: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
         names: dict[int, str] = {}
         for e in Enrollment.objects.filter(school_class_id__in=class_ids).values(
-            "school_class_id", "student_id", "starts_on", "ends_on",
-            "student__last_name", "student__first_name", "student__patronymic",
+            "school_class_id",
+            "student_id",
+            "starts_on",
+            "ends_on",
+            "student__last_name",
+            "student__first_name",
+            "student__patronymic",
         ):
             spans[e["school_class_id"]][e["student_id"]].append((e["starts_on"], e["ends_on"]))
             names[e["student_id"]] = " ".join(
-                p for p in (e["student__last_name"], e["student__first_name"], e["student__patronymic"]) if p
+                p
+                for p in (
+                    e["student__last_name"],
+                    e["student__first_name"],
+                    e["student__patronymic"],
+                )
+                if p
             )
         members: dict[int, set[int]] = defaultdict(set)
         for subgroup_id, student_id in Subgroup.members.through.objects.filter(
@@ -176,8 +229,15 @@ class Rosters:
         return found
 
 
-def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_on: date, as_of: datetime,
-                  periods_due: list[StudyPeriod] | None = None) -> AuditResult:
+def compute_audit(
+    *,
+    school: School,
+    year: AcademicYear,
+    starts_on: date,
+    ends_on: date,
+    as_of: datetime,
+    periods_due: list[StudyPeriod] | None = None,
+) -> AuditResult:
     """Audit a school's journal over [starts_on, ends_on] as it stood at `as_of`.
 
     `periods_due`: the periods whose period marks this audit checks; by default those
@@ -190,16 +250,31 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
 
     assignments = {
         a.pk: a
-        for a in TeachingAssignment.objects.filter(year=year)
-        .select_related("teacher", "school_class__class_teacher", "subgroup", "subject")
+        for a in TeachingAssignment.objects.filter(year=year).select_related(
+            "teacher", "school_class__class_teacher", "subgroup", "subject"
+        )
     }
     lessons = list(
         Lesson.objects.filter(assignment__year=year, date__range=(starts_on, ends_on))
         .values(
-            "id", "assignment_id", "date", "lesson_number", "starts_at", "ends_at", "status", "topic",
-            "substitute_teacher_id", "substitute_teacher__last_name", "substitute_teacher__first_name",
-            "substitute_teacher__patronymic", "attendance_taken_at", "cancel_reason",
-            "homework__set_at", "homework__minutes", "homework__due_date", "homework__id",
+            "id",
+            "assignment_id",
+            "date",
+            "lesson_number",
+            "starts_at",
+            "ends_at",
+            "status",
+            "topic",
+            "substitute_teacher_id",
+            "substitute_teacher__last_name",
+            "substitute_teacher__first_name",
+            "substitute_teacher__patronymic",
+            "attendance_taken_at",
+            "cancel_reason",
+            "homework__set_at",
+            "homework__minutes",
+            "homework__due_date",
+            "homework__id",
         )
         .order_by("date", "lesson_number")
     )
@@ -219,10 +294,17 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
     students_of = rosters.students_of
 
     substitutes = {
-        lesson["substitute_teacher_id"]: " ".join(p for p in (
-            lesson["substitute_teacher__last_name"], lesson["substitute_teacher__first_name"],
-            lesson["substitute_teacher__patronymic"]) if p)
-        for lesson in lessons if lesson["substitute_teacher_id"]
+        lesson["substitute_teacher_id"]: " ".join(
+            p
+            for p in (
+                lesson["substitute_teacher__last_name"],
+                lesson["substitute_teacher__first_name"],
+                lesson["substitute_teacher__patronymic"],
+            )
+            if p
+        )
+        for lesson in lessons
+        if lesson["substitute_teacher_id"]
     }
     lines: dict[tuple[int, int], LineResult] = {}
 
@@ -232,7 +314,9 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
         if key not in lines:
             substitute = teacher_id != a.teacher_id
             lines[key] = LineResult(
-                assignment=a, teacher_id=teacher_id, substitute=substitute,
+                assignment=a,
+                teacher_id=teacher_id,
+                substitute=substitute,
                 teacher_name=substitutes.get(teacher_id, "") if substitute else a.teacher.full_name,
             )
         return lines[key]
@@ -244,7 +328,9 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
         if lesson["status"] == Lesson.Status.CANCELLED:
             if lesson["date"] <= today:
                 line(a).cancelled += 1
-                line(a).details["cancelled"].append({**_ref(lesson), "reason": lesson["cancel_reason"]})
+                line(a).details["cancelled"].append(
+                    {**_ref(lesson), "reason": lesson["cancel_reason"]}
+                )
             continue
         started = datetime.combine(lesson["date"], lesson["starts_at"] or time(0), tzinfo=school.tz)
         if started > as_of:
@@ -259,29 +345,42 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
 
         if not lesson["topic"].strip() and end_of_day(school, lesson["date"]) <= as_of:
             owner.add("no_topic", _ref(lesson))
-        att_deadline = attendance_deadline(policy, school=school, lesson_date=lesson["date"], starts_at=lesson["starts_at"])
+        att_deadline = attendance_deadline(
+            policy, school=school, lesson_date=lesson["date"], starts_at=lesson["starts_at"]
+        )
         taken = lesson["attendance_taken_at"]
         if taken is None:
             if att_deadline <= as_of:
                 owner.add("no_attendance", _ref(lesson))
         elif taken > att_deadline:
             late_min = int((taken - att_deadline).total_seconds() // 60) + policy.attendance_minutes
-            owner.add("attendance_late", {
-                **_ref(lesson), "entered": _local(taken, school), "minutes": late_min,
-            })
+            owner.add(
+                "attendance_late",
+                {
+                    **_ref(lesson),
+                    "entered": _local(taken, school),
+                    "minutes": late_min,
+                },
+            )
         grade = a.school_class.grade
         hw_deadline = homework_deadline(
-            policy, school=school, lesson_date=lesson["date"],
+            policy,
+            school=school,
+            lesson_date=lesson["date"],
             last_lesson_ends=last_end.get((a.school_class_id, lesson["date"])),
         )
         if lesson["homework__id"] is None:
             if policy.marks_allowed_in_grade(grade) and hw_deadline <= as_of:
                 owner.add("homework_missing", _ref(lesson))
         elif lesson["homework__set_at"] > hw_deadline:
-            owner.add("homework_late", {
-                **_ref(lesson), "entered": _local(lesson["homework__set_at"], school),
-                "deadline": _local(hw_deadline, school),
-            })
+            owner.add(
+                "homework_late",
+                {
+                    **_ref(lesson),
+                    "entered": _local(lesson["homework__set_at"], school),
+                    "deadline": _local(hw_deadline, school),
+                },
+            )
 
     # --- marks: deadlines and density ------------------------------------------------------
     marks_by_assignment: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -289,9 +388,15 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
         Mark.objects.filter(lesson__assignment__year=year, lesson__date__range=(starts_on, ends_on))
         .exclude(lesson__status=Lesson.Status.CANCELLED)
         .values_list(
-            "lesson_id", "lesson__assignment_id", "lesson__date", "lesson__lesson_number",
-            "lesson__substitute_teacher_id", "student_id", "entered_at",
-            "work_type__deadline_kind", "work_type__name",
+            "lesson_id",
+            "lesson__assignment_id",
+            "lesson__date",
+            "lesson__lesson_number",
+            "lesson__substitute_teacher_id",
+            "student_id",
+            "entered_at",
+            "work_type__deadline_kind",
+            "work_type__name",
         )
         .order_by("lesson__date", "lesson__lesson_number", "student__last_name")
     ):
@@ -302,11 +407,19 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
         owner.marks += 1
         if entered_at > deadline:
             days = (entered_at.astimezone(school.tz).date() - deadline.date()).days
-            owner.add("marks_late", {
-                "lesson": lesson_id, "date": lesson_date.isoformat(), "n": n, "student": student_id,
-                "name": names.get(student_id, ""), "work_type": wt_name,
-                "entered": _local(entered_at, school), "days": days,
-            })
+            owner.add(
+                "marks_late",
+                {
+                    "lesson": lesson_id,
+                    "date": lesson_date.isoformat(),
+                    "n": n,
+                    "student": student_id,
+                    "name": names.get(student_id, ""),
+                    "work_type": wt_name,
+                    "entered": _local(entered_at, school),
+                    "days": days,
+                },
+            )
 
     for assignment_id in held_by_assignment:
         a = assignments[assignment_id]
@@ -318,48 +431,76 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
         counted = marks_by_assignment.get(assignment_id, {})
         if roster:
             total = sum(counted.get(s, 0) for s in roster)
-            owner.marks_per_student = (Decimal(total) / len(roster)).quantize(TENTHS, rounding=ROUND_HALF_UP)
+            owner.marks_per_student = (Decimal(total) / len(roster)).quantize(
+                TENTHS, rounding=ROUND_HALF_UP
+            )
 
     # --- students who cannot be attested: fewer marks in a period than the school's minimum --
     # Judged on whole periods (the threshold is per period), those that ended in the range.
     periods = list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number"))
     ended = [
-        p for p in periods
-        if p.ends_on <= today and (p in periods_due if periods_due is not None else starts_on <= p.ends_on <= ends_on)
+        p
+        for p in periods
+        if p.ends_on <= today
+        and (p in periods_due if periods_due is not None else starts_on <= p.ends_on <= ends_on)
     ]
     for period in ended:
-        in_period = {"lesson__assignment__year": year, "lesson__date__range": (period.starts_on, period.ends_on)}
+        in_period = {
+            "lesson__assignment__year": year,
+            "lesson__date__range": (period.starts_on, period.ends_on),
+        }
         marks_in_period = {
-            (a_id, s): n for a_id, s, n in Mark.objects.filter(**in_period)
+            (a_id, s): n
+            for a_id, s, n in Mark.objects.filter(**in_period)
             .exclude(lesson__status=Lesson.Status.CANCELLED)
-            .values("lesson__assignment_id", "student_id").annotate(n=Count("pk"))
+            .values("lesson__assignment_id", "student_id")
+            .annotate(n=Count("pk"))
             .values_list("lesson__assignment_id", "student_id", "n")
         }
         lessons_in_period = dict(
-            Lesson.objects.filter(assignment__year=year, date__range=(period.starts_on, period.ends_on))
+            Lesson.objects.filter(
+                assignment__year=year, date__range=(period.starts_on, period.ends_on)
+            )
             .exclude(status=Lesson.Status.CANCELLED)
-            .values("assignment_id").annotate(n=Count("pk")).values_list("assignment_id", "n")
+            .values("assignment_id")
+            .annotate(n=Count("pk"))
+            .values_list("assignment_id", "n")
         )
         for a in assignments.values():
             grade = a.school_class.grade
             if (
-                year.scheme_for_grade(grade) != period.scheme or not policy.marks_allowed_in_grade(grade)
+                year.scheme_for_grade(grade) != period.scheme
+                or not policy.marks_allowed_in_grade(grade)
                 or lessons_in_period.get(a.pk, 0) < policy.min_marks_for_attestation
             ):
                 continue
-            for s in sorted(students_of(a, period.ends_on, period.ends_on), key=lambda s: names.get(s, "")):
+            for s in sorted(
+                students_of(a, period.ends_on, period.ends_on), key=lambda s: names.get(s, "")
+            ):
                 got = marks_in_period.get((a.pk, s), 0)
                 if got < policy.min_marks_for_attestation:
-                    line(a).add("few_marks", {"student": s, "name": names.get(s, ""), "marks": got, "period": period.name})
+                    line(a).add(
+                        "few_marks",
+                        {
+                            "student": s,
+                            "name": names.get(s, ""),
+                            "marks": got,
+                            "period": period.name,
+                        },
+                    )
 
     # --- period and year marks -------------------------------------------------------------
-    due: list[tuple[str, StudyPeriod | None, str, date, datetime]] = []  # (scheme, period, kind, end, deadline)
+    due: list[
+        tuple[str, StudyPeriod | None, str, date, datetime]
+    ] = []  # (scheme, period, kind, end, deadline)
     for scheme in {p.scheme for p in periods}:
         of_scheme = [p for p in periods if p.scheme == scheme]
         ends = [(p, PeriodMark.Kind.PERIOD, p.ends_on) for p in of_scheme]
         ends.append((None, PeriodMark.Kind.YEAR, max(p.ends_on for p in of_scheme)))
         for period, kind, end in ends:
-            deadline = end_of_day(school, add_working_days(policy, end, policy.period_mark_working_days, days_off))
+            deadline = end_of_day(
+                school, add_working_days(policy, end, policy.period_mark_working_days, days_off)
+            )
             if deadline > as_of:
                 continue
             if periods_due is not None:
@@ -386,15 +527,26 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
                 for s in sorted(students_of(a, end, end), key=lambda s: names.get(s, "")):
                     entered = period_marks.get((a.pk, kind, period.pk if period else None, s))
                     if entered is None:
-                        line(a).add("period_marks_missing", {
-                            "student": s, "name": names.get(s, ""), "period": label,
-                            "deadline": _local(deadline, school),
-                        })
+                        line(a).add(
+                            "period_marks_missing",
+                            {
+                                "student": s,
+                                "name": names.get(s, ""),
+                                "period": label,
+                                "deadline": _local(deadline, school),
+                            },
+                        )
                     elif entered > deadline:
-                        line(a).add("period_marks_late", {
-                            "student": s, "name": names.get(s, ""), "period": label,
-                            "entered": _local(entered, school), "deadline": _local(deadline, school),
-                        })
+                        line(a).add(
+                            "period_marks_late",
+                            {
+                                "student": s,
+                                "name": names.get(s, ""),
+                                "period": label,
+                                "entered": _local(entered, school),
+                                "deadline": _local(deadline, school),
+                            },
+                        )
 
     # --- КТП: hours planned to date against lessons held (the journal's own measure) --------
     progress = ktp_progress(list(assignments.values()), min(today, ends_on))
@@ -432,10 +584,22 @@ def compute_audit(*, school: School, year: AcademicYear, starts_on: date, ends_o
 
     ordered = sorted(
         lines.values(),
-        key=lambda r: (r.teacher_name, r.assignment.school_class.grade, r.assignment.school_class.letter,
-                       r.assignment.subject.name, r.substitute),
+        key=lambda r: (
+            r.teacher_name,
+            r.assignment.school_class.grade,
+            r.assignment.school_class.letter,
+            r.assignment.subject.name,
+            r.substitute,
+        ),
     )
     return AuditResult(
-        school=school, year=year, starts_on=starts_on, ends_on=ends_on, as_of=as_of, policy=policy,
-        lines=ordered, overload=overload, assignments=assignments,
+        school=school,
+        year=year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        as_of=as_of,
+        policy=policy,
+        lines=ordered,
+        overload=overload,
+        assignments=assignments,
     )

@@ -29,8 +29,14 @@ def _nice(top: float) -> float:
     return top
 
 
-def bar_chart(items: list[tuple[str, Decimal | None]], *, title: str, unit: str = "%", maximum: float = 100.0,
-              height: int = 220) -> SafeString:
+def bar_chart(
+    items: list[tuple[str, Decimal | None]],
+    *,
+    title: str,
+    unit: str = "%",
+    maximum: float = 100.0,
+    height: int = 220,
+) -> SafeString:
     """Vertical bars, one per label; None values leave a gap labelled «—»."""
     if not items:
         return mark_safe("")
@@ -45,29 +51,45 @@ def bar_chart(items: list[tuple[str, Decimal | None]], *, title: str, unit: str 
     ]
     for fraction in (0, 0.25, 0.5, 0.75, 1):
         y = top + plot - plot * fraction
-        parts.append(f'<line x1="{left}" x2="{width - 4}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6ea"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="#666">'
-                     f'{top_value * fraction:g}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - 4}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6ea"/>'
+        )
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="#666">'
+            f"{top_value * fraction:g}</text>"
+        )
     for i, (label, value) in enumerate(items):
         x = left + gap + i * (bar + gap)
         if value is not None:
             h = plot * float(value) / top_value if top_value else 0
             parts.append(
                 f'<rect x="{x}" y="{top + plot - h:.1f}" width="{bar}" height="{h:.1f}" rx="2" fill="{PALETTE[0]}">'
-                f'<title>{escape(label)}: {_num(value)} {unit}</title></rect>'
+                f"<title>{escape(label)}: {_num(value)} {unit}</title></rect>"
             )
-            parts.append(f'<text x="{x + bar / 2}" y="{top + plot - h - 3:.1f}" font-size="9" text-anchor="middle" '
-                         f'fill="#333">{_num(value)}</text>')
+            parts.append(
+                f'<text x="{x + bar / 2}" y="{top + plot - h - 3:.1f}" font-size="9" text-anchor="middle" '
+                f'fill="#333">{_num(value)}</text>'
+            )
         else:
-            parts.append(f'<text x="{x + bar / 2}" y="{top + plot - 3}" font-size="9" text-anchor="middle" fill="#999">—</text>')
-        parts.append(f'<text x="{x + bar / 2}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" '
-                     f'fill="#333">{escape(label)}</text>')
+            parts.append(
+                f'<text x="{x + bar / 2}" y="{top + plot - 3}" font-size="9" text-anchor="middle" fill="#999">—</text>'
+            )
+        parts.append(
+            f'<text x="{x + bar / 2}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" '
+            f'fill="#333">{escape(label)}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
 
-def line_chart(labels: list[str], series: list[tuple[str, list[Decimal | None]]], *, title: str,
-               maximum: float | None = 100.0, height: int = 220) -> SafeString:
+def line_chart(
+    labels: list[str],
+    series: list[tuple[str, list[Decimal | None]]],
+    *,
+    title: str,
+    maximum: float | None = 100.0,
+    height: int = 220,
+) -> SafeString:
     """One line per series over the labels (months); a legend under the title."""
     if not labels or not series:
         return mark_safe("")
@@ -87,26 +109,46 @@ def line_chart(labels: list[str], series: list[tuple[str, list[Decimal | None]]]
     ]
     x = left
     for i, (name, _vs) in enumerate(series):
-        parts.append(f'<rect x="{x}" y="21" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
-                     f'<text x="{x + 14}" y="30" font-size="10" fill="#333">{escape(name)}</text>')
+        parts.append(
+            f'<rect x="{x}" y="21" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<text x="{x + 14}" y="30" font-size="10" fill="#333">{escape(name)}</text>'
+        )
         x += 24 + len(name) * 6.5
     for fraction in (0, 0.5, 1):
         y = top + plot - plot * fraction
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6ea"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="#666">'
-                     f'{top_value * fraction:g}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6ea"/>'
+        )
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="#666">'
+            f"{top_value * fraction:g}</text>"
+        )
     span = max(len(labels) - 1, 1)
-    xs = [left + (width - left - right) * i / span if len(labels) > 1 else left + (width - left - right) / 2
-          for i in range(len(labels))]
+    xs = [
+        left + (width - left - right) * i / span
+        if len(labels) > 1
+        else left + (width - left - right) / 2
+        for i in range(len(labels))
+    ]
     for x, label in zip(xs, labels, strict=True):
-        parts.append(f'<text x="{x:.1f}" y="{height - 10}" font-size="10" text-anchor="middle" fill="#333">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 10}" font-size="10" text-anchor="middle" fill="#333">{escape(label)}</text>'
+        )
     for i, (name, vs) in enumerate(series):
         color = PALETTE[i % len(PALETTE)]
-        points = [(x, top + plot - plot * float(v) / top_value, v) for x, v in zip(xs, vs, strict=True) if v is not None]
+        points = [
+            (x, top + plot - plot * float(v) / top_value, v)
+            for x, v in zip(xs, vs, strict=True)
+            if v is not None
+        ]
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in points)
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>'
+            )
         for x, y, v in points:
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{color}"><title>{escape(name)}: {_num(v)}</title></circle>')
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{color}"><title>{escape(name)}: {_num(v)}</title></circle>'
+            )
     parts.append("</svg>")
     return mark_safe("".join(parts))

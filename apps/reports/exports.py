@@ -51,8 +51,12 @@ def write_table(ws, report: Report, table: Table, *, head: bool = True) -> None:
     ws.freeze_panes = f"B{header_row + 1}"
     if head:
         generated = _("сформирован")
-        for text, font in ((report.school.full_name, BOLD), (report.title, TITLE), (table.title, BOLD),
-                           (f"{report.range_label} · {generated} {report.generated_local:%d.%m.%Y %H:%M}", None)):
+        for text, font in (
+            (report.school.full_name, BOLD),
+            (report.title, TITLE),
+            (table.title, BOLD),
+            (f"{report.range_label} · {generated} {report.generated_local:%d.%m.%Y %H:%M}", None),
+        ):
             cell = WriteOnlyCell(ws, value=text)
             if font:
                 cell.font = font
@@ -110,6 +114,11 @@ def render_pdf(template: str, context: dict) -> bytes:
 
 
 def report_pdf(report: Report) -> bytes:
-    return render_pdf("reports/pdf/report.html", {
-        "report": report, "school": report.school, "landscape": report.landscape,
-    })
+    return render_pdf(
+        "reports/pdf/report.html",
+        {
+            "report": report,
+            "school": report.school,
+            "landscape": report.landscape,
+        },
+    )

@@ -9,8 +9,11 @@ class AuditRunForm(forms.Form):
 
     target = forms.ChoiceField(label=_("Что проверить"))
     send = forms.BooleanField(
-        label=_("Разослать результаты учителям и классным руководителям"), required=False,
-        help_text=_("Каждый получит уведомление и письмо со своей частью; повторно за тот же срок не рассылается."),
+        label=_("Разослать результаты учителям и классным руководителям"),
+        required=False,
+        help_text=_(
+            "Каждый получит уведомление и письмо со своей частью; повторно за тот же срок не рассылается."
+        ),
     )
 
     def __init__(self, *args, year=None, periods=(), today=None, **kwargs):
@@ -18,7 +21,10 @@ class AuditRunForm(forms.Form):
         choices = []
         if year is not None:
             last = min(year.ends_on, today) if today else year.ends_on
-            months = [(f"m{m:%Y-%m}", _("Месяц: %(m)s") % {"m": month_label(m)}) for m in months_of(year.starts_on, last)]
+            months = [
+                (f"m{m:%Y-%m}", _("Месяц: %(m)s") % {"m": month_label(m)})
+                for m in months_of(year.starts_on, last)
+            ]
             choices += list(reversed(months))
             choices += [(f"p{p.pk}", _("Период: %(p)s") % {"p": p.name}) for p in periods]
         self.fields["target"].choices = choices

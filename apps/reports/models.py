@@ -22,7 +22,9 @@ class AuditRun(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("вид"), max_length=10, choices=Kind.choices)
-    period = models.ForeignKey(StudyPeriod, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(
+        StudyPeriod, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     starts_on = models.DateField(_("с"))
     ends_on = models.DateField(_("по"))
     computed_at = models.DateTimeField(_("проведён"))
@@ -43,7 +45,9 @@ class AuditRun(models.Model):
         verbose_name_plural = _("проверки журнала")
         ordering = ["-starts_on", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "kind", "starts_on", "ends_on"], name="auditrun_once_per_range"),
+            models.UniqueConstraint(
+                fields=["school", "kind", "starts_on", "ends_on"], name="auditrun_once_per_range"
+            ),
         ]
         indexes = [models.Index(fields=["school", "-starts_on"])]
 
@@ -63,8 +67,12 @@ class AuditLine(models.Model):
     assignment = models.ForeignKey(
         "classes.TeachingAssignment", null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    school_class = models.ForeignKey("classes.SchoolClass", null=True, on_delete=models.SET_NULL, related_name="+")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    school_class = models.ForeignKey(
+        "classes.SchoolClass", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     teacher_name = models.CharField(max_length=300)
     class_name = models.CharField(max_length=50)
     subject_name = models.CharField(max_length=200)
@@ -122,7 +130,9 @@ class ActivityReport(models.Model):
         verbose_name = _("отчёт об активности")
         verbose_name_plural = _("отчёты об активности")
         ordering = ["-month"]
-        constraints = [models.UniqueConstraint(fields=["school", "month"], name="activity_once_per_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "month"], name="activity_once_per_month")
+        ]
 
     def __str__(self) -> str:
         return f"{self.school_id}: {self.month:%m.%Y}"
@@ -152,12 +162,16 @@ class ExportJob(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
     params = models.JSONField(default=dict)
-    status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        _("состояние"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     message = models.CharField(max_length=300, blank=True)
     file = models.FileField(upload_to=export_upload_to, blank=True)
     filename = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -33,7 +33,9 @@ def month_label(day: date) -> str:
 
 def local_bounds(tz, start: date, end: date) -> tuple[datetime, datetime]:
     """Aware [start 00:00, the day after end 00:00) in the school's time zone."""
-    return datetime.combine(start, time(0), tzinfo=tz), datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)
+    return datetime.combine(start, time(0), tzinfo=tz), datetime.combine(
+        end + timedelta(days=1), time(0), tzinfo=tz
+    )
 
 
 def months_of(start: date, end: date) -> list[date]:
@@ -62,15 +64,26 @@ class Span:
 def spans_of_year(year: AcademicYear, periods: list[StudyPeriod]) -> list[Span]:
     """Every period of the year (quarters and half-years) and the year itself."""
     spans = [
-        Span(f"p{p.pk}", f"{p.name} ({p.get_scheme_display().lower()})" if len({q.scheme for q in periods}) > 1 else p.name,
-             p.starts_on, p.ends_on, p)
+        Span(
+            f"p{p.pk}",
+            f"{p.name} ({p.get_scheme_display().lower()})"
+            if len({q.scheme for q in periods}) > 1
+            else p.name,
+            p.starts_on,
+            p.ends_on,
+            p,
+        )
         for p in periods
     ]
-    spans.append(Span("year", _("Учебный год %(name)s") % {"name": year.name}, year.starts_on, year.ends_on))
+    spans.append(
+        Span("year", _("Учебный год %(name)s") % {"name": year.name}, year.starts_on, year.ends_on)
+    )
     return spans
 
 
-def pick_span(spans: list[Span], key: str | None, today: date, *, prefer_ended: bool = False) -> Span:
+def pick_span(
+    spans: list[Span], key: str | None, today: date, *, prefer_ended: bool = False
+) -> Span:
     """The span asked for; by default a period of the main scheme (quarters when the school
     has them): the one going on today, or — for marks already set — the last one ended."""
     chosen = next((s for s in spans if s.key == key), None)

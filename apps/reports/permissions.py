@@ -40,7 +40,11 @@ def report_class_ids(ctx, year) -> list[int] | None:
     """None: every class of the year; otherwise the classes this class teacher led that year."""
     if ctx.may(Perm.VIEW_REPORTS):
         return None
-    return list(SchoolClass.objects.filter(school=ctx.school, year=year, class_teacher=ctx.user).values_list("pk", flat=True))
+    return list(
+        SchoolClass.objects.filter(
+            school=ctx.school, year=year, class_teacher=ctx.user
+        ).values_list("pk", flat=True)
+    )
 
 
 def exports_visible(ctx) -> QuerySet[ExportJob]:

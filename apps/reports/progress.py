@@ -105,12 +105,16 @@ def _forecast_values(policy: Policy, totals: dict, rosters: Rosters, assignments
 def _current_mark_totals(year: AcademicYear, start: date, end: date, class_ids=None):
     """Σ(mark × weight) and Σ weight per (assignment, student), in the database."""
     qs = Mark.objects.filter(
-        lesson__assignment__year=year, lesson__date__range=(start, end), value__in=NUMERIC_MARKS,
+        lesson__assignment__year=year,
+        lesson__date__range=(start, end),
+        value__in=NUMERIC_MARKS,
     ).exclude(lesson__status=Lesson.Status.CANCELLED)
     if class_ids is not None:
         qs = qs.filter(lesson__assignment__school_class_id__in=class_ids)
     return qs.values("lesson__assignment_id", "student_id").annotate(
-        total=Sum(Cast("value", DecimalField(max_digits=2, decimal_places=0)) * F("work_type__weight")),
+        total=Sum(
+            Cast("value", DecimalField(max_digits=2, decimal_places=0)) * F("work_type__weight")
+        ),
         weight=Sum("work_type__weight"),
     )
 
@@ -122,16 +126,24 @@ def _grades_of(year: AcademicYear, span: Span) -> list[int]:
     return [g for g in range(1, 12) if year.scheme_for_grade(g) == span.period.scheme]
 
 
-def progress(*, year: AcademicYear, span: Span, source: str, policy: Policy, today: date,
-             class_ids: list[int] | None = None) -> Progress:
-    assignments_qs = (
-        TeachingAssignment.objects.filter(year=year, school_class__grade__in=_grades_of(year, span))
-        .select_related("school_class__class_teacher", "subject", "teacher")
-    )
+def progress(
+    *,
+    year: AcademicYear,
+    span: Span,
+    source: str,
+    policy: Policy,
+    today: date,
+    class_ids: list[int] | None = None,
+) -> Progress:
+    assignments_qs = TeachingAssignment.objects.filter(
+        year=year, school_class__grade__in=_grades_of(year, span)
+    ).select_related("school_class__class_teacher", "subject", "teacher")
     if class_ids is not None:
         assignments_qs = assignments_qs.filter(school_class_id__in=class_ids)
     assignments = {a.pk: a for a in assignments_qs}
-    classes = sorted({a.school_class for a in assignments.values()}, key=lambda c: (c.grade, c.letter))
+    classes = sorted(
+        {a.school_class for a in assignments.values()}, key=lambda c: (c.grade, c.letter)
+    )
     on = min(span.ends_on, max(today, span.starts_on))
     rosters = Rosters.load({c.pk for c in classes})
 
@@ -144,18 +156,29 @@ def progress(*, year: AcademicYear, span: Span, source: str, policy: Policy, tod
         pairs = _forecast_values(policy, totals, rosters, assignments.values(), on)
     else:
         marks = PeriodMark.objects.filter(assignment_id__in=assignments)
-        marks = marks.filter(kind=PeriodMark.Kind.YEAR) if span.is_year else marks.filter(
-            kind=PeriodMark.Kind.PERIOD, period=span.period
+        marks = (
+            marks.filter(kind=PeriodMark.Kind.YEAR)
+            if span.is_year
+            else marks.filter(kind=PeriodMark.Kind.PERIOD, period=span.period)
         )
-        pairs = {(a_id, s_id): (value, None) for a_id, s_id, value in marks.values_list("assignment_id", "student_id", "value")}
+        pairs = {
+            (a_id, s_id): (value, None)
+            for a_id, s_id, value in marks.values_list("assignment_id", "student_id", "value")
+        }
 
     students: dict[tuple[int, int], StudentLine] = {}
     records: list[Record] = []
     for (a_id, student_id), (value, average) in pairs.items():
         a = assignments[a_id]
-        line = students.setdefault((student_id, a.school_class_id), StudentLine(
-            student_id, rosters.names.get(student_id, ""), a.school_class_id, a.school_class.name,
-        ))
+        line = students.setdefault(
+            (student_id, a.school_class_id),
+            StudentLine(
+                student_id,
+                rosters.names.get(student_id, ""),
+                a.school_class_id,
+                a.school_class.name,
+            ),
+        )
         subject = a.subject.name
         # Two subgroups of one subject: a student is in one; keep the mark that exists.
         line.marks[subject] = value
@@ -180,27 +203,48 @@ def progress(*, year: AcademicYear, span: Span, source: str, policy: Policy, tod
     teachers = {a.teacher_id: a.teacher.full_name for a in assignments.values()}
     subject_order = sorted({(a.subject.order, a.subject.name) for a in assignments.values()})
     return Progress(
-        span=span, source=source, classes=classes, subjects=[name for _o, name in subject_order],
-        by_class=dict(by_class), by_grade=dict(by_grade), by_subject=dict(by_subject),
-        by_teacher=dict(by_teacher), teachers=teachers, school=school,
-        students=sorted(students.values(), key=lambda s: (grade_of[s.class_id], s.class_name, s.name)),
+        span=span,
+        source=source,
+        classes=classes,
+        subjects=[name for _o, name in subject_order],
+        by_class=dict(by_class),
+        by_grade=dict(by_grade),
+        by_subject=dict(by_subject),
+        by_teacher=dict(by_teacher),
+        teachers=teachers,
+        school=school,
+        students=sorted(
+            students.values(), key=lambda s: (grade_of[s.class_id], s.class_name, s.name)
+        ),
     )
 
 
-def progress_by_month(*, year: AcademicYear, span: Span, policy: Policy, today: date,
-                      class_ids: list[int] | None = None) -> list[tuple[date, Tally]]:
+def progress_by_month(
+    *,
+    year: AcademicYear,
+    span: Span,
+    policy: Policy,
+    today: date,
+    class_ids: list[int] | None = None,
+) -> list[tuple[date, Tally]]:
     """The trend: quality and success by month, forecast from each month's current marks."""
     qs = Mark.objects.filter(
-        lesson__assignment__year=year, lesson__date__range=(span.starts_on, min(span.ends_on, today)),
-        value__in=NUMERIC_MARKS, lesson__assignment__school_class__grade__in=_grades_of(year, span),
+        lesson__assignment__year=year,
+        lesson__date__range=(span.starts_on, min(span.ends_on, today)),
+        value__in=NUMERIC_MARKS,
+        lesson__assignment__school_class__grade__in=_grades_of(year, span),
     ).exclude(lesson__status=Lesson.Status.CANCELLED)
     if class_ids is not None:
         qs = qs.filter(lesson__assignment__school_class_id__in=class_ids)
     rows = (
         qs.annotate(y=ExtractYear("lesson__date"), m=ExtractMonth("lesson__date"))
         .values("y", "m", "lesson__assignment_id", "student_id")
-        .annotate(total=Sum(Cast("value", DecimalField(max_digits=2, decimal_places=0)) * F("work_type__weight")),
-                  weight=Sum("work_type__weight"))
+        .annotate(
+            total=Sum(
+                Cast("value", DecimalField(max_digits=2, decimal_places=0)) * F("work_type__weight")
+            ),
+            weight=Sum("work_type__weight"),
+        )
         .values_list("y", "m", "student_id", "total", "weight")
     )
     per_month: dict[date, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))

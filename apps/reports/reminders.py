@@ -41,7 +41,9 @@ from apps.school.policy import (
 
 
 def _group(lesson: dict) -> str:
-    name = f"{lesson['assignment__school_class__grade']}{lesson['assignment__school_class__letter']}"
+    name = (
+        f"{lesson['assignment__school_class__grade']}{lesson['assignment__school_class__letter']}"
+    )
     if lesson["assignment__subgroup__name"]:
         name += f" ({lesson['assignment__subgroup__name']})"
     return name
@@ -53,7 +55,11 @@ def reminders_send(*, school: School, now: datetime) -> int:
     if not may_remind_at(policy, school=school, moment=now):
         return 0
     today = now.astimezone(school.tz).date()
-    year = AcademicYear.objects.filter(school=school, starts_on__lte=today, ends_on__gte=today).open().first()
+    year = (
+        AcademicYear.objects.filter(school=school, starts_on__lte=today, ends_on__gte=today)
+        .open()
+        .first()
+    )
     if year is None:
         return 0
     sent = _lesson_reminders(school, policy, today, now)
@@ -65,16 +71,29 @@ def reminders_send(*, school: School, now: datetime) -> int:
 
 def _lesson_reminders(school, policy, today, now) -> int:
     lessons = list(
-        Lesson.objects.filter(school=school, date=today).exclude(status=Lesson.Status.CANCELLED)
+        Lesson.objects.filter(school=school, date=today)
+        .exclude(status=Lesson.Status.CANCELLED)
         .annotate(has_homework=Exists(Homework.objects.filter(lesson=OuterRef("pk"))))
         .values(
-            "id", "assignment_id", "assignment__teacher_id", "substitute_teacher_id", "lesson_number",
-            "starts_at", "ends_at", "attendance_taken_at", "has_homework", "assignment__school_class_id",
-            "assignment__school_class__grade", "assignment__school_class__letter", "assignment__subgroup__name",
+            "id",
+            "assignment_id",
+            "assignment__teacher_id",
+            "substitute_teacher_id",
+            "lesson_number",
+            "starts_at",
+            "ends_at",
+            "attendance_taken_at",
+            "has_homework",
+            "assignment__school_class_id",
+            "assignment__school_class__grade",
+            "assignment__school_class__letter",
+            "assignment__subgroup__name",
             "assignment__subject__name",
         )
     )
-    users = User.objects.in_bulk({lesson["substitute_teacher_id"] or lesson["assignment__teacher_id"] for lesson in lessons})
+    users = User.objects.in_bulk(
+        {lesson["substitute_teacher_id"] or lesson["assignment__teacher_id"] for lesson in lessons}
+    )
     sent = 0
     last_end: dict[int, object] = {}
     for lesson in lessons:
@@ -85,37 +104,66 @@ def _lesson_reminders(school, policy, today, now) -> int:
     for lesson in lessons:
         teacher = users[lesson["substitute_teacher_id"] or lesson["assignment__teacher_id"]]
         what = _("%(group)s, %(subject)s, %(n)s-й урок") % {
-            "group": _group(lesson), "subject": lesson["assignment__subject__name"].lower(), "n": lesson["lesson_number"],
+            "group": _group(lesson),
+            "subject": lesson["assignment__subject__name"].lower(),
+            "n": lesson["lesson_number"],
         }
-        grid = reverse("journal:grid", kwargs={"school_id": school.pk, "assignment_id": lesson["assignment_id"]})
+        grid = reverse(
+            "journal:grid",
+            kwargs={"school_id": school.pk, "assignment_id": lesson["assignment_id"]},
+        )
         if lesson["attendance_taken_at"] is None and lesson["starts_at"] is not None:
-            remind_at = attendance_reminder_at(policy, school=school, lesson_date=today, starts_at=lesson["starts_at"])
-            deadline = attendance_deadline(policy, school=school, lesson_date=today, starts_at=lesson["starts_at"])
+            remind_at = attendance_reminder_at(
+                policy, school=school, lesson_date=today, starts_at=lesson["starts_at"]
+            )
+            deadline = attendance_deadline(
+                policy, school=school, lesson_date=today, starts_at=lesson["starts_at"]
+            )
             if remind_at <= now:
-                sent += bool(notify(
-                    school=school, user=teacher, title=_("Отметьте посещаемость: %(what)s") % {"what": what},
-                    body=_("Посещаемость вносится в течение %(m)s минут от начала урока — до %(time)s.") % {
-                        "m": policy.attendance_minutes, "time": deadline.astimezone(school.tz).strftime("%H:%M")},
-                    link=grid, dedupe_key=f"remind:attendance:{lesson['id']}",
-                ))
+                sent += bool(
+                    notify(
+                        school=school,
+                        user=teacher,
+                        title=_("Отметьте посещаемость: %(what)s") % {"what": what},
+                        body=_(
+                            "Посещаемость вносится в течение %(m)s минут от начала урока — до %(time)s."
+                        )
+                        % {
+                            "m": policy.attendance_minutes,
+                            "time": deadline.astimezone(school.tz).strftime("%H:%M"),
+                        },
+                        link=grid,
+                        dedupe_key=f"remind:attendance:{lesson['id']}",
+                    )
+                )
         class_end = last_end.get(lesson["assignment__school_class_id"])
         if (
-            not lesson["has_homework"] and class_end is not None
+            not lesson["has_homework"]
+            and class_end is not None
             and policy.marks_allowed_in_grade(lesson["assignment__school_class__grade"])
         ):
-            deadline = homework_deadline(policy, school=school, lesson_date=today, last_lesson_ends=class_end)
+            deadline = homework_deadline(
+                policy, school=school, lesson_date=today, last_lesson_ends=class_end
+            )
             if datetime.combine(today, class_end, tzinfo=school.tz) <= now <= deadline:
-                homework_due[(teacher.pk, lesson["assignment__school_class_id"])].append({**lesson, "what": what, "deadline": deadline})
+                homework_due[(teacher.pk, lesson["assignment__school_class_id"])].append(
+                    {**lesson, "what": what, "deadline": deadline}
+                )
     for (teacher_id, class_id), items in homework_due.items():
         deadline = items[0]["deadline"].astimezone(school.tz).strftime("%H:%M")
-        sent += bool(notify(
-            school=school, user=users[teacher_id],
-            title=_("Запишите домашнее задание: %(group)s") % {"group": _group(items[0])},
-            body=_("Не задано: %(list)s. Задание вносится не позднее %(time)s.") % {
-                "list": "; ".join(i["what"] for i in items), "time": deadline},
-            link=reverse("journal:lesson", kwargs={"school_id": school.pk, "lesson_id": items[0]["id"]}),
-            dedupe_key=f"remind:homework:{today:%Y%m%d}:{teacher_id}:{class_id}",
-        ))
+        sent += bool(
+            notify(
+                school=school,
+                user=users[teacher_id],
+                title=_("Запишите домашнее задание: %(group)s") % {"group": _group(items[0])},
+                body=_("Не задано: %(list)s. Задание вносится не позднее %(time)s.")
+                % {"list": "; ".join(i["what"] for i in items), "time": deadline},
+                link=reverse(
+                    "journal:lesson", kwargs={"school_id": school.pk, "lesson_id": items[0]["id"]}
+                ),
+                dedupe_key=f"remind:homework:{today:%Y%m%d}:{teacher_id}:{class_id}",
+            )
+        )
     return sent
 
 
@@ -124,17 +172,29 @@ def _period_mark_reminders(school, policy, year, today, days_off) -> int:
     due = []  # (scheme, period or None for the year, deadline day)
     for scheme in {p.scheme for p in periods}:
         of_scheme = [p for p in periods if p.scheme == scheme]
-        candidates = [(p, p.ends_on) for p in of_scheme] + [(None, max(p.ends_on for p in of_scheme))]
+        candidates = [(p, p.ends_on) for p in of_scheme] + [
+            (None, max(p.ends_on for p in of_scheme))
+        ]
         for period, end in candidates:
             deadline_day = add_working_days(policy, end, policy.period_mark_working_days, days_off)
-            if max(end, reminder_starts_on(policy, deadline_day=deadline_day, days_off=days_off)) <= today <= deadline_day:
+            if (
+                max(end, reminder_starts_on(policy, deadline_day=deadline_day, days_off=days_off))
+                <= today
+                <= deadline_day
+            ):
                 due.append((scheme, period, end, deadline_day))
     if not due:
         return 0
-    assignments = list(TeachingAssignment.objects.filter(year=year).select_related("school_class", "subject", "subgroup", "teacher"))
+    assignments = list(
+        TeachingAssignment.objects.filter(year=year).select_related(
+            "school_class", "subject", "subgroup", "teacher"
+        )
+    )
     rosters = Rosters.load({a.school_class_id for a in assignments})
     marked = set(
-        PeriodMark.objects.filter(assignment__year=year).values_list("assignment_id", "kind", "period_id", "student_id")
+        PeriodMark.objects.filter(assignment__year=year).values_list(
+            "assignment_id", "kind", "period_id", "student_id"
+        )
     )
     missing: dict[tuple, list[str]] = defaultdict(list)
     for a in assignments:
@@ -144,28 +204,45 @@ def _period_mark_reminders(school, policy, year, today, days_off) -> int:
             if year.scheme_for_grade(a.school_class.grade) != scheme:
                 continue
             kind = PeriodMark.Kind.PERIOD if period else PeriodMark.Kind.YEAR
-            lacking = [s for s in rosters.students_of(a, end, end) if (a.pk, kind, period.pk if period else None, s) not in marked]
+            lacking = [
+                s
+                for s in rosters.students_of(a, end, end)
+                if (a.pk, kind, period.pk if period else None, s) not in marked
+            ]
             if lacking:
-                group = f"{a.school_class.name}" + (f" ({a.subgroup.name})" if a.subgroup_id else "")
+                group = f"{a.school_class.name}" + (
+                    f" ({a.subgroup.name})" if a.subgroup_id else ""
+                )
                 missing[(a.teacher, period, deadline_day)].append(
-                    _("%(group)s, %(subject)s — нет у %(n)s") % {"group": group, "subject": a.subject.name.lower(), "n": len(lacking)}
+                    _("%(group)s, %(subject)s — нет у %(n)s")
+                    % {"group": group, "subject": a.subject.name.lower(), "n": len(lacking)}
                 )
     sent = 0
     for (teacher, period, deadline_day), items in missing.items():
         label = period.name if period else _("год")
         key = f"remind:period:{period.pk}" if period else f"remind:year:{year.pk}"
-        sent += bool(notify(
-            school=school, user=teacher,
-            title=_("Выставьте отметки за %(label)s до %(date)s") % {"label": label.lower(), "date": deadline_day.strftime("%d.%m.%Y")},
-            body="\n".join(items), link=reverse("journal:index", kwargs={"school_id": school.pk}),
-            dedupe_key=f"{key}:{teacher.pk}", email=True,
-        ))
+        sent += bool(
+            notify(
+                school=school,
+                user=teacher,
+                title=_("Выставьте отметки за %(label)s до %(date)s")
+                % {"label": label.lower(), "date": deadline_day.strftime("%d.%m.%Y")},
+                body="\n".join(items),
+                link=reverse("journal:index", kwargs={"school_id": school.pk}),
+                dedupe_key=f"{key}:{teacher.pk}",
+                email=True,
+            )
+        )
     return sent
 
 
 def _ktp_reminders(school, policy, year, today, days_off) -> int:
     deadline_day = ktp_deadline(policy, school=school, year_starts_on=year.starts_on).date()
-    if not reminder_starts_on(policy, deadline_day=deadline_day, days_off=days_off) <= today <= deadline_day:
+    if (
+        not reminder_starts_on(policy, deadline_day=deadline_day, days_off=days_off)
+        <= today
+        <= deadline_day
+    ):
         return 0
     empty = (
         TeachingAssignment.objects.filter(year=year)
@@ -178,11 +255,16 @@ def _ktp_reminders(school, policy, year, today, days_off) -> int:
         by_teacher[a.teacher].append(f"{group}, {a.subject.name.lower()}")
     sent = 0
     for teacher, items in by_teacher.items():
-        sent += bool(notify(
-            school=school, user=teacher,
-            title=_("Заполните КТП до %(date)s") % {"date": deadline_day.strftime("%d.%m.%Y")},
-            body=_("Календарно-тематическое планирование не заполнено: %(list)s.") % {"list": "; ".join(items)},
-            link=reverse("journal:index", kwargs={"school_id": school.pk}),
-            dedupe_key=f"remind:ktp:{year.pk}:{teacher.pk}", email=True,
-        ))
+        sent += bool(
+            notify(
+                school=school,
+                user=teacher,
+                title=_("Заполните КТП до %(date)s") % {"date": deadline_day.strftime("%d.%m.%Y")},
+                body=_("Календарно-тематическое планирование не заполнено: %(list)s.")
+                % {"list": "; ".join(items)},
+                link=reverse("journal:index", kwargs={"school_id": school.pk}),
+                dedupe_key=f"remind:ktp:{year.pk}:{teacher.pk}",
+                email=True,
+            )
+        )
     return sent

@@ -32,7 +32,11 @@ logger = logging.getLogger(__name__)
 
 def _advisory_lock(*parts) -> None:
     """Serialise writers of the same stored result inside the current transaction."""
-    key = int.from_bytes(hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest(), "big", signed=True)
+    key = int.from_bytes(
+        hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest(),
+        "big",
+        signed=True,
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
@@ -41,7 +45,8 @@ def year_of_range(school: School, starts_on: date, ends_on: date) -> AcademicYea
     """The academic year a range belongs to (the one it overlaps most: a month is inside one)."""
     return (
         AcademicYear.objects.filter(school=school, starts_on__lte=ends_on, ends_on__gte=starts_on)
-        .order_by("-starts_on").first()
+        .order_by("-starts_on")
+        .first()
     )
 
 
@@ -55,25 +60,45 @@ def run_label(run: AuditRun) -> str:
 
 # --- storing an audit ----------------------------------------------------------------------
 
+
 def _summaries(result: AuditResult, lines: list[AuditLine]) -> tuple[dict, list, list]:
     """The school summary kept on the run: totals, per teacher, per class."""
+
     def blank() -> dict:
-        return {**dict.fromkeys(RULE_KEYS, 0), "issues": 0, "lessons": 0, "lines": 0, "ktp_behind": 0,
-                "ktp_missing": 0, "substituted": 0, "cancelled": 0}
+        return {
+            **dict.fromkeys(RULE_KEYS, 0),
+            "issues": 0,
+            "lessons": 0,
+            "lines": 0,
+            "ktp_behind": 0,
+            "ktp_missing": 0,
+            "substituted": 0,
+            "cancelled": 0,
+        }
 
     totals = blank()
     teachers: dict[int, dict] = {}
     classes: dict[int, dict] = {}
     for line in lines:
         a = result.assignments[line.assignment_id]
-        t = teachers.setdefault(line.teacher_id, {"id": line.teacher_id, "name": line.teacher_name, **blank()})
-        c = classes.setdefault(a.school_class_id, {
-            "id": a.school_class_id, "name": a.school_class.name, "grade": a.school_class.grade,
-            "letter": a.school_class.letter,
-            "class_teacher_id": a.school_class.class_teacher_id,
-            "class_teacher": a.school_class.class_teacher.full_name if a.school_class.class_teacher_id else "",
-            "overload": [], **blank(),
-        })
+        t = teachers.setdefault(
+            line.teacher_id, {"id": line.teacher_id, "name": line.teacher_name, **blank()}
+        )
+        c = classes.setdefault(
+            a.school_class_id,
+            {
+                "id": a.school_class_id,
+                "name": a.school_class.name,
+                "grade": a.school_class.grade,
+                "letter": a.school_class.letter,
+                "class_teacher_id": a.school_class.class_teacher_id,
+                "class_teacher": a.school_class.class_teacher.full_name
+                if a.school_class.class_teacher_id
+                else "",
+                "overload": [],
+                **blank(),
+            },
+        )
         for bucket in (totals, t, c):
             for key in RULE_KEYS:
                 bucket[key] += getattr(line, key)
@@ -85,14 +110,29 @@ def _summaries(result: AuditResult, lines: list[AuditLine]) -> tuple[dict, list,
             bucket["substituted"] += line.substituted
             bucket["cancelled"] += line.cancelled
     for load in result.overload:
-        a_class = next(a.school_class for a in result.assignments.values() if a.school_class_id == load.school_class_id)
-        c = classes.setdefault(load.school_class_id, {
-            "id": a_class.pk, "name": a_class.name, "grade": a_class.grade, "letter": a_class.letter,
-            "class_teacher_id": a_class.class_teacher_id,
-            "class_teacher": a_class.class_teacher.full_name if a_class.class_teacher_id else "",
-            "overload": [], **blank(),
-        })
-        c["overload"].append({"date": load.day.isoformat(), "minutes": load.minutes, "norm": load.norm})
+        a_class = next(
+            a.school_class
+            for a in result.assignments.values()
+            if a.school_class_id == load.school_class_id
+        )
+        c = classes.setdefault(
+            load.school_class_id,
+            {
+                "id": a_class.pk,
+                "name": a_class.name,
+                "grade": a_class.grade,
+                "letter": a_class.letter,
+                "class_teacher_id": a_class.class_teacher_id,
+                "class_teacher": a_class.class_teacher.full_name
+                if a_class.class_teacher_id
+                else "",
+                "overload": [],
+                **blank(),
+            },
+        )
+        c["overload"].append(
+            {"date": load.day.isoformat(), "minutes": load.minutes, "norm": load.norm}
+        )
     totals["overload_days"] = len(result.overload)
     totals["teachers"] = len(teachers)
     totals["teachers_with_issues"] = sum(1 for t in teachers.values() if t["issues"])
@@ -110,21 +150,46 @@ def _lines_of(result: AuditResult, run: AuditRun) -> list[AuditLine]:
     for r in result.lines:
         a = r.assignment
         group = f" ({a.subgroup.name})" if a.subgroup_id else ""
-        lines.append(AuditLine(
-            run=run, school_id=run.school_id, assignment=a, teacher_id=r.teacher_id, school_class_id=a.school_class_id,
-            teacher_name=r.teacher_name, class_name=f"{a.school_class.name}{group}", subject_name=a.subject.name,
-            substitute=r.substitute, lessons=r.lessons, marks=r.marks, students=r.students,
-            marks_per_student=r.marks_per_student, ktp_planned=r.ktp_planned, ktp_held=r.ktp_held,
-            ktp_missing=r.ktp_missing, substituted=r.substituted, cancelled=r.cancelled,
-            issues=r.issues, details=dict(r.details), **r.counts,
-        ))
+        lines.append(
+            AuditLine(
+                run=run,
+                school_id=run.school_id,
+                assignment=a,
+                teacher_id=r.teacher_id,
+                school_class_id=a.school_class_id,
+                teacher_name=r.teacher_name,
+                class_name=f"{a.school_class.name}{group}",
+                subject_name=a.subject.name,
+                substitute=r.substitute,
+                lessons=r.lessons,
+                marks=r.marks,
+                students=r.students,
+                marks_per_student=r.marks_per_student,
+                ktp_planned=r.ktp_planned,
+                ktp_held=r.ktp_held,
+                ktp_missing=r.ktp_missing,
+                substituted=r.substituted,
+                cancelled=r.cancelled,
+                issues=r.issues,
+                details=dict(r.details),
+                **r.counts,
+            )
+        )
     return lines
 
 
 @transaction.atomic
 def audit_store(
-    *, school: School, kind: str, starts_on: date, ends_on: date, period: StudyPeriod | None = None,
-    acting_user=None, as_of: datetime | None = None, replace: bool = False, send: bool = False,
+    *,
+    school: School,
+    kind: str,
+    starts_on: date,
+    ends_on: date,
+    period: StudyPeriod | None = None,
+    acting_user=None,
+    as_of: datetime | None = None,
+    replace: bool = False,
+    send: bool = False,
     automatic: bool = False,
 ) -> AuditRun:
     """Audit the school's journal over a range and store the result (seed 004 item 7.3).
@@ -136,7 +201,9 @@ def audit_store(
     often it is called.
     """
     _advisory_lock("audit", school.pk, kind, starts_on, ends_on)
-    run = AuditRun.objects.filter(school=school, kind=kind, starts_on=starts_on, ends_on=ends_on).first()
+    run = AuditRun.objects.filter(
+        school=school, kind=kind, starts_on=starts_on, ends_on=ends_on
+    ).first()
     # The control-day run replaces an earlier on-demand run of the same month once.
     if run is not None and not replace and (run.automatic or not automatic):
         if send:
@@ -147,7 +214,11 @@ def audit_store(
         raise ValueError(_("Диапазон не относится ни к одному учебному году."))
     as_of = as_of or timezone.now()
     result = compute_audit(
-        school=school, year=year, starts_on=starts_on, ends_on=ends_on, as_of=as_of,
+        school=school,
+        year=year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        as_of=as_of,
         periods_due=[period] if period is not None else None,
     )
     if run is None:
@@ -166,19 +237,35 @@ def audit_store(
     return run
 
 
-def audit_month_store(*, school: School, month: date, send: bool = False, automatic: bool = False,
-                      acting_user=None, replace: bool = False, as_of: datetime | None = None) -> AuditRun | None:
+def audit_month_store(
+    *,
+    school: School,
+    month: date,
+    send: bool = False,
+    automatic: bool = False,
+    acting_user=None,
+    replace: bool = False,
+    as_of: datetime | None = None,
+) -> AuditRun | None:
     """The monthly audit of a calendar month; None when the month is outside every year."""
     first, last = month_start(month), month_end(month)
     if year_of_range(school, first, last) is None:
         return None
     return audit_store(
-        school=school, kind=AuditRun.Kind.MONTH, starts_on=first, ends_on=last, send=send,
-        automatic=automatic, acting_user=acting_user, replace=replace, as_of=as_of,
+        school=school,
+        kind=AuditRun.Kind.MONTH,
+        starts_on=first,
+        ends_on=last,
+        send=send,
+        automatic=automatic,
+        acting_user=acting_user,
+        replace=replace,
+        as_of=as_of,
     )
 
 
 # --- giving each person their part ---------------------------------------------------------
+
 
 def _issue_text(bucket: dict) -> str:
     parts = [f"{rule.short.lower()} — {bucket[rule.key]}" for rule in RULES if bucket.get(rule.key)]
@@ -199,9 +286,16 @@ def audit_notify(*, run: AuditRun, email: bool = True) -> int:
     lines_by_teacher: dict[int, list[AuditLine]] = defaultdict(list)
     for line in run.lines.all().order_by("class_name", "subject_name"):
         lines_by_teacher[line.teacher_id].append(line)
-    admins = set(RoleGrant.objects.filter(school_id=run.school_id, role__in=[Role.DEPUTY, Role.DIRECTOR])
-                 .values_list("user_id", flat=True))
-    wanted = set(lines_by_teacher) | {c["class_teacher_id"] for c in run.classes if c["class_teacher_id"]} | admins
+    admins = set(
+        RoleGrant.objects.filter(
+            school_id=run.school_id, role__in=[Role.DEPUTY, Role.DIRECTOR]
+        ).values_list("user_id", flat=True)
+    )
+    wanted = (
+        set(lines_by_teacher)
+        | {c["class_teacher_id"] for c in run.classes if c["class_teacher_id"]}
+        | admins
+    )
     users = User.objects.in_bulk([u for u in wanted if u])
     school = run.school
     sent = 0
@@ -214,34 +308,73 @@ def audit_notify(*, run: AuditRun, email: bool = True) -> int:
             for line in lines_by_teacher[teacher["id"]]
         )
         title = _("Контроль журнала за %(label)s: %(result)s") % {
-            "label": label, "result": _("замечаний — %(n)s") % {"n": teacher["issues"]} if teacher["issues"] else _("замечаний нет"),
+            "label": label,
+            "result": _("замечаний — %(n)s") % {"n": teacher["issues"]}
+            if teacher["issues"]
+            else _("замечаний нет"),
         }
-        sent += bool(notify(school=school, user=user, title=title[:200], body=body,
-                            link=f"{page}?run={run.pk}&teacher={user.pk}", dedupe_key=f"{base}:teacher:{user.pk}", email=email))
+        sent += bool(
+            notify(
+                school=school,
+                user=user,
+                title=title[:200],
+                body=body,
+                link=f"{page}?run={run.pk}&teacher={user.pk}",
+                dedupe_key=f"{base}:teacher:{user.pk}",
+                email=email,
+            )
+        )
     for cls in run.classes:
         user = users.get(cls["class_teacher_id"])
         if user is None:
             continue
         overload = "\n".join(
-            _("%(date)s: %(minutes)s мин при норме %(norm)s") % {
-                "date": date.fromisoformat(o["date"]).strftime("%d.%m.%Y"), "minutes": o["minutes"], "norm": o["norm"]}
+            _("%(date)s: %(minutes)s мин при норме %(norm)s")
+            % {
+                "date": date.fromisoformat(o["date"]).strftime("%d.%m.%Y"),
+                "minutes": o["minutes"],
+                "norm": o["norm"],
+            }
             for o in cls["overload"]
         )
         body = _("Класс %(name)s: %(text)s") % {"name": cls["name"], "text": _issue_text(cls)}
         if overload:
             body += "\n" + _("Перегрузка домашними заданиями:") + "\n" + overload
-        title = _("Контроль журнала за %(label)s: класс %(name)s") % {"label": label, "name": cls["name"]}
-        sent += bool(notify(school=school, user=user, title=title[:200], body=body,
-                            link=f"{page}?run={run.pk}&class={cls['id']}", dedupe_key=f"{base}:class:{cls['id']}", email=email))
+        title = _("Контроль журнала за %(label)s: класс %(name)s") % {
+            "label": label,
+            "name": cls["name"],
+        }
+        sent += bool(
+            notify(
+                school=school,
+                user=user,
+                title=title[:200],
+                body=body,
+                link=f"{page}?run={run.pk}&class={cls['id']}",
+                dedupe_key=f"{base}:class:{cls['id']}",
+                email=email,
+            )
+        )
     totals = run.totals
     for user_id in admins:
         user = users.get(user_id)
         body = _("Учителей с замечаниями: %(bad)s из %(all)s. %(text)s") % {
-            "bad": totals.get("teachers_with_issues", 0), "all": totals.get("teachers", 0), "text": _issue_text(totals),
+            "bad": totals.get("teachers_with_issues", 0),
+            "all": totals.get("teachers", 0),
+            "text": _issue_text(totals),
         }
         title = _("Контроль журнала за %(label)s проведён") % {"label": label}
-        sent += bool(notify(school=school, user=user, title=title[:200], body=body, link=f"{page}?run={run.pk}",
-                            dedupe_key=f"{base}:school", email=email))
+        sent += bool(
+            notify(
+                school=school,
+                user=user,
+                title=title[:200],
+                body=body,
+                link=f"{page}?run={run.pk}",
+                dedupe_key=f"{base}:school",
+                email=email,
+            )
+        )
     if run.notified_at is None:
         run.notified_at = timezone.now()
         run.save(update_fields=["notified_at"])
@@ -249,6 +382,7 @@ def audit_notify(*, run: AuditRun, email: bool = True) -> int:
 
 
 # --- the monthly schedule ----------------------------------------------------------------
+
 
 def audits_due(*, now: datetime) -> list[tuple[int, date]]:
     """(school, month) pairs whose monthly audit is due and not stored yet.
@@ -259,7 +393,9 @@ def audits_due(*, now: datetime) -> list[tuple[int, date]]:
     """
     due = []
     stored = set(
-        AuditRun.objects.filter(kind=AuditRun.Kind.MONTH, automatic=True).values_list("school_id", "starts_on")
+        AuditRun.objects.filter(kind=AuditRun.Kind.MONTH, automatic=True).values_list(
+            "school_id", "starts_on"
+        )
     )
     for school in School.objects.all():
         today = now.astimezone(school.tz).date()
@@ -275,6 +411,7 @@ def audits_due(*, now: datetime) -> list[tuple[int, date]]:
 
 
 # --- the monthly activity report ---------------------------------------------------------
+
 
 @transaction.atomic
 def activity_report_store(*, school: School, month: date, replace: bool = False) -> ActivityReport:
@@ -298,7 +435,9 @@ def activity_reports_due(*, now: datetime) -> list[tuple[int, date]]:
     due = []
     for school in School.objects.all():
         month = previous_month(now.astimezone(school.tz).date())
-        if (school.pk, month) not in stored and year_of_range(school, month, month_end(month)) is not None:
+        if (school.pk, month) not in stored and year_of_range(
+            school, month, month_end(month)
+        ) is not None:
             due.append((school.pk, month))
     return due
 
@@ -321,7 +460,9 @@ def _queue_export(job_id: int) -> None:
 def export_job_start(*, acting_user, school: School, kind: str, params: dict) -> ExportJob:
     """Ask a worker for a long export; the browser follows its progress."""
     with transaction.atomic():
-        job = ExportJob.objects.create(school=school, kind=kind, params=params, created_by=acting_user)
+        job = ExportJob.objects.create(
+            school=school, kind=kind, params=params, created_by=acting_user
+        )
         transaction.on_commit(lambda: _queue_export(job.pk), robust=True)
     return job
 
@@ -330,7 +471,11 @@ def export_job_requeue(*, job: ExportJob, now: datetime | None = None) -> bool:
     """A job nobody took (broker down) or whose worker died is queued again."""
     now = now or timezone.now()
     waiting = job.status == ExportJob.Status.QUEUED and job.created_at < now - timedelta(minutes=1)
-    lost = job.status == ExportJob.Status.RUNNING and job.started_at and job.started_at < now - STALE_RUNNING
+    lost = (
+        job.status == ExportJob.Status.RUNNING
+        and job.started_at
+        and job.started_at < now - STALE_RUNNING
+    )
     if waiting or lost:
         _queue_export(job.pk)
         return True
@@ -351,9 +496,14 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
     from apps.reports.yearbook import school_year_xlsx
 
     now = timezone.now()
-    claimed = ExportJob.objects.filter(pk=job_id).filter(
-        Q(status=ExportJob.Status.QUEUED) | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - STALE_RUNNING)
-    ).update(status=ExportJob.Status.RUNNING, started_at=now, progress=0)
+    claimed = (
+        ExportJob.objects.filter(pk=job_id)
+        .filter(
+            Q(status=ExportJob.Status.QUEUED)
+            | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - STALE_RUNNING)
+        )
+        .update(status=ExportJob.Status.RUNNING, started_at=now, progress=0)
+    )
     if not claimed:
         return None
     job = ExportJob.objects.select_related("school", "created_by").get(pk=job_id)
@@ -364,18 +514,26 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
             content = school_year_xlsx(year=year, progress_callback=report)
             name = f"vedomost-{year.name.replace('/', '-')}.xlsx"
         else:
-            school_class = SchoolClass.objects.select_related("year", "school", "class_teacher").get(
-                school=job.school, pk=job.params["class"])
-            content = class_archive_pdf(school_class, progress_callback=report,
-                                        deputy_name=job.created_by.short_name)
+            school_class = SchoolClass.objects.select_related(
+                "year", "school", "class_teacher"
+            ).get(school=job.school, pk=job.params["class"])
+            content = class_archive_pdf(
+                school_class, progress_callback=report, deputy_name=job.created_by.short_name
+            )
             name = archive_filename(school_class)
     except Exception as error:
         logger.exception("export %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, message=str(error)[:300], finished_at=timezone.now())
+            status=ExportJob.Status.FAILED, message=str(error)[:300], finished_at=timezone.now()
+        )
         return None
     job.file.save(name, ContentFile(content), save=False)
-    job.filename, job.status, job.progress, job.finished_at = name, ExportJob.Status.DONE, 100, timezone.now()
+    job.filename, job.status, job.progress, job.finished_at = (
+        name,
+        ExportJob.Status.DONE,
+        100,
+        timezone.now(),
+    )
     job.save(update_fields=["file", "filename", "status", "progress", "finished_at"])
     return job
 

@@ -27,8 +27,12 @@ FORMULAS = (
     _("Успеваемость, % = (учащихся всего − с «2» − не аттестованных) / учащихся всего × 100."),
     _("Качество знаний, % = (на «5» + на «4» и «5») / учащихся всего × 100."),
     _("Средний балл — среднее всех отметок «1»–«5»."),
-    _("СОУ, % = (n«5»·100 + n«4»·64 + n«3»·36 + n«2»·16 + n«н/а»·7) / n, где n — число отметок (В. П. Симонов)."),
-    _("Учитываются обучающиеся, получившие отметку; «зачёт» не меняет категорию, «незачёт» считается как «2»."),
+    _(
+        "СОУ, % = (n«5»·100 + n«4»·64 + n«3»·36 + n«2»·16 + n«н/а»·7) / n, где n — число отметок (В. П. Симонов)."
+    ),
+    _(
+        "Учитываются обучающиеся, получившие отметку; «зачёт» не меняет категорию, «незачёт» считается как «2»."
+    ),
 )
 
 FIVE, FOUR, THREE, TWO, NOT_ATTESTED = "five", "four", "three", "two", "na"
@@ -103,7 +107,14 @@ class Tally:
 
     def as_row(self) -> dict:
         return {
-            "counted": self.counted, "five": self.five, "four": self.four, "three": self.three,
-            "two": self.two, "na": self.na, "success": self.success, "quality": self.quality,
-            "average": self.average, "sou": self.sou,
+            "counted": self.counted,
+            "five": self.five,
+            "four": self.four,
+            "three": self.three,
+            "two": self.two,
+            "na": self.na,
+            "success": self.success,
+            "quality": self.quality,
+            "average": self.average,
+            "sou": self.sou,
         }

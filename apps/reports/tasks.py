@@ -31,7 +31,9 @@ def audit_school_month(school_id: int, month: str) -> int | None:
     school = School.objects.filter(pk=school_id).first()
     if school is None:
         return None
-    run = services.audit_month_store(school=school, month=date.fromisoformat(month), send=True, automatic=True)
+    run = services.audit_month_store(
+        school=school, month=date.fromisoformat(month), send=True, automatic=True
+    )
     return run.pk if run else None
 
 

@@ -8,7 +8,11 @@ urlpatterns = [
     path("s/<int:school_id>/reports/", views.reports_index, name="index"),
     path("s/<int:school_id>/reports/audit/", views.audit_page, name="audit"),
     path("s/<int:school_id>/reports/audit/new/", views.audit_new, name="audit-new"),
-    path("s/<int:school_id>/reports/audit/line/<int:line_id>/", views.audit_line_page, name="audit-line"),
+    path(
+        "s/<int:school_id>/reports/audit/line/<int:line_id>/",
+        views.audit_line_page,
+        name="audit-line",
+    ),
     path("s/<int:school_id>/reports/progress/", views.progress_page, name="progress"),
     path("s/<int:school_id>/reports/attendance/", views.attendance_page, name="attendance"),
     path("s/<int:school_id>/reports/activity/", views.activity_page, name="activity"),

@@ -92,16 +92,24 @@ def _class_choices(year, allowed: list[int] | None) -> list:
 
 # --- the hub -----------------------------------------------------------------------------
 
+
 @_index_view
 def reports_index(request):
     ctx = request.school_ctx
-    return render(request, "reports/index.html", {
-        "may_audit": ctx.may(Perm.AUDIT_JOURNALS), "may_reports": ctx.may(Perm.VIEW_REPORTS),
-        "is_teacher": Role.TEACHER in ctx.roles, "led_classes": ctx.led_classes,
-    })
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "may_audit": ctx.may(Perm.AUDIT_JOURNALS),
+            "may_reports": ctx.may(Perm.VIEW_REPORTS),
+            "is_teacher": Role.TEACHER in ctx.roles,
+            "led_classes": ctx.led_classes,
+        },
+    )
 
 
 # --- the journal audit -------------------------------------------------------------------
+
 
 @_audit_view
 def audit_page(request):
@@ -110,13 +118,16 @@ def audit_page(request):
     ctx = request.school_ctx
     admin = ctx.may(Perm.AUDIT_JOURNALS)
     runs = list(
-        AuditRun.objects.filter(school=ctx.school).order_by("-starts_on", "kind")
+        AuditRun.objects.filter(school=ctx.school)
+        .order_by("-starts_on", "kind")
         .values("id", "kind", "starts_on", "ends_on", "totals")[:36]
     )
     run = None
     wanted = _int(request.GET.get("run")) or (runs[0]["id"] if runs else 0)
     if wanted:
-        run = get_object_or_404(AuditRun.objects.filter(school=ctx.school).select_related("period", "year"), pk=wanted)
+        run = get_object_or_404(
+            AuditRun.objects.filter(school=ctx.school).select_related("period", "year"), pk=wanted
+        )
     teacher_id, class_id = _int(request.GET.get("teacher")), _int(request.GET.get("class"))
     lines, summary, chosen_class, chosen_teacher = None, None, None, None
     if run is not None:
@@ -131,38 +142,92 @@ def audit_page(request):
             counted = lines if admin else [line for line in lines if line.teacher_id == ctx.user.pk]
             summary = {r.key: sum(getattr(line, r.key) for line in counted) for r in RULES}
             summary["issues"] = sum(line.issues for line in counted)
-            chosen_class = next((c for c in run.classes if c["id"] == class_id), None) if class_id else None
+            chosen_class = (
+                next((c for c in run.classes if c["id"] == class_id), None) if class_id else None
+            )
             if chosen_class:
-                chosen_class = {**chosen_class, "overload": [
-                    {**o, "date": date.fromisoformat(o["date"]).strftime("%d.%m.%Y")} for o in chosen_class["overload"]]}
-            chosen_teacher = next((t for t in run.teachers if t["id"] == teacher_id), None) if teacher_id else None
+                chosen_class = {
+                    **chosen_class,
+                    "overload": [
+                        {**o, "date": date.fromisoformat(o["date"]).strftime("%d.%m.%Y")}
+                        for o in chosen_class["overload"]
+                    ],
+                }
+            chosen_teacher = (
+                next((t for t in run.teachers if t["id"] == teacher_id), None)
+                if teacher_id
+                else None
+            )
         if request.GET.get("format") in ("xlsx", "pdf"):
             if lines is None:
                 lines = list(audit_lines_visible(ctx, run.pk))
-            report = builders.audit_report(school=ctx.school, run=run, label=run_label(run), lines=lines,
-                                           admin=admin and not (teacher_id or class_id), deputy_name=_deputy_name(ctx))
+            report = builders.audit_report(
+                school=ctx.school,
+                run=run,
+                label=run_label(run),
+                lines=lines,
+                admin=admin and not (teacher_id or class_id),
+                deputy_name=_deputy_name(ctx),
+            )
             return _respond(request, report, "", {})
-    months = sorted((r for r in runs if r["kind"] == AuditRun.Kind.MONTH), key=lambda r: r["starts_on"])[-TREND_MONTHS:]
-    trend = charts.line_chart(
-        [r["starts_on"].strftime("%m.%y") for r in months],
-        [(_("Замечаний"), [r["totals"].get("issues", 0) for r in months]),
-         (_("Уроков без темы"), [r["totals"].get("no_topic", 0) for r in months]),
-         (_("Отметок позже срока"), [r["totals"].get("marks_late", 0) for r in months])],
-        title=_("Замечания по месяцам"), maximum=None,
-    ) if admin and len(months) > 1 else ""
+    months = sorted(
+        (r for r in runs if r["kind"] == AuditRun.Kind.MONTH), key=lambda r: r["starts_on"]
+    )[-TREND_MONTHS:]
+    trend = (
+        charts.line_chart(
+            [r["starts_on"].strftime("%m.%y") for r in months],
+            [
+                (_("Замечаний"), [r["totals"].get("issues", 0) for r in months]),
+                (_("Уроков без темы"), [r["totals"].get("no_topic", 0) for r in months]),
+                (_("Отметок позже срока"), [r["totals"].get("marks_late", 0) for r in months]),
+            ],
+            title=_("Замечания по месяцам"),
+            maximum=None,
+        )
+        if admin and len(months) > 1
+        else ""
+    )
     # Rows as plain lists: the template only prints them (the page must stay within 50 ms).
-    teacher_rows = [(t, [t.get(k, 0) for k in RULE_KEYS]) for t in run.teachers] if run and lines is None else []
-    class_rows = [(c, [c.get(k, 0) for k in RULE_KEYS]) for c in run.classes] if run and lines is None else []
-    return render(request, "reports/audit.html", {
-        "teacher_rows": teacher_rows, "class_rows": class_rows,
-        "runs": [{**r, "label": month_label(r["starts_on"]) if r["kind"] == AuditRun.Kind.MONTH else
-                  f"{r['starts_on']:%d.%m.%Y}–{r['ends_on']:%d.%m.%Y}"} for r in runs],
-        "run": run, "run_label": run_label(run) if run else "", "admin": admin, "rules": RULES,
-        "lines": lines, "summary": summary, "trend": trend, "chosen_class": chosen_class,
-        "chosen_teacher": chosen_teacher, "teacher_id": teacher_id, "class_id": class_id,
-        "own_lines": [line for line in lines or () if line.teacher_id == ctx.user.pk],
-        "class_lines": [line for line in lines or () if line.teacher_id != ctx.user.pk],
-    })
+    teacher_rows = (
+        [(t, [t.get(k, 0) for k in RULE_KEYS]) for t in run.teachers]
+        if run and lines is None
+        else []
+    )
+    class_rows = (
+        [(c, [c.get(k, 0) for k in RULE_KEYS]) for c in run.classes]
+        if run and lines is None
+        else []
+    )
+    return render(
+        request,
+        "reports/audit.html",
+        {
+            "teacher_rows": teacher_rows,
+            "class_rows": class_rows,
+            "runs": [
+                {
+                    **r,
+                    "label": month_label(r["starts_on"])
+                    if r["kind"] == AuditRun.Kind.MONTH
+                    else f"{r['starts_on']:%d.%m.%Y}–{r['ends_on']:%d.%m.%Y}",
+                }
+                for r in runs
+            ],
+            "run": run,
+            "run_label": run_label(run) if run else "",
+            "admin": admin,
+            "rules": RULES,
+            "lines": lines,
+            "summary": summary,
+            "trend": trend,
+            "chosen_class": chosen_class,
+            "chosen_teacher": chosen_teacher,
+            "teacher_id": teacher_id,
+            "class_id": class_id,
+            "own_lines": [line for line in lines or () if line.teacher_id == ctx.user.pk],
+            "class_lines": [line for line in lines or () if line.teacher_id != ctx.user.pk],
+        },
+    )
 
 
 @_audit_view
@@ -170,11 +235,16 @@ def audit_line_page(request, line_id: int):
     """Drill-down of one line to the lesson and the cell."""
     ctx = request.school_ctx
     line = get_object_or_404(
-        audit_lines_visible(ctx).select_related("run__period", "run__year", "school_class"), pk=line_id
+        audit_lines_visible(ctx).select_related("run__period", "run__year", "school_class"),
+        pk=line_id,
     )
-    periods = list(StudyPeriod.objects.filter(year_id=line.run.year_id).order_by("scheme", "number"))
+    periods = list(
+        StudyPeriod.objects.filter(year_id=line.run.year_id).order_by("scheme", "number")
+    )
     details = line.details or {}
-    scheme = line.run.year.scheme_for_grade(line.school_class.grade) if line.school_class_id else None
+    scheme = (
+        line.run.year.scheme_for_grade(line.school_class.grade) if line.school_class_id else None
+    )
     by_name = {p.name: p.pk for p in periods if p.scheme == scheme}
 
     def period_of(day: str) -> int | None:
@@ -188,9 +258,15 @@ def audit_line_page(request, line_id: int):
             if "date" in item:
                 item["day"] = date.fromisoformat(item["date"])
             if "lesson" in item:
-                item["url"] = reverse("journal:lesson", kwargs={"school_id": ctx.school.pk, "lesson_id": item["lesson"]})
+                item["url"] = reverse(
+                    "journal:lesson",
+                    kwargs={"school_id": ctx.school.pk, "lesson_id": item["lesson"]},
+                )
             if rule.key in ("marks_late", "few_marks") and line.assignment_id:
-                grid = reverse("journal:grid", kwargs={"school_id": ctx.school.pk, "assignment_id": line.assignment_id})
+                grid = reverse(
+                    "journal:grid",
+                    kwargs={"school_id": ctx.school.pk, "assignment_id": line.assignment_id},
+                )
                 pid = period_of(item["date"]) if "date" in item else by_name.get(item.get("period"))
                 item["grid"] = f"{grid}?period={pid}" if pid else grid
         sections.append((rule, items))
@@ -200,11 +276,21 @@ def audit_line_page(request, line_id: int):
             if "date" in item:
                 item["day"] = date.fromisoformat(item["date"])
             if "lesson" in item:
-                item["url"] = reverse("journal:lesson", kwargs={"school_id": ctx.school.pk, "lesson_id": item["lesson"]})
-    return render(request, "reports/audit_line.html", {
-        "line": line, "run": line.run, "run_label": run_label(line.run), "sections": sections,
-        "extra": dict(extra),
-    })
+                item["url"] = reverse(
+                    "journal:lesson",
+                    kwargs={"school_id": ctx.school.pk, "lesson_id": item["lesson"]},
+                )
+    return render(
+        request,
+        "reports/audit_line.html",
+        {
+            "line": line,
+            "run": line.run,
+            "run_label": run_label(line.run),
+            "sections": sections,
+            "extra": dict(extra),
+        },
+    )
 
 
 @school_view(Perm.AUDIT_JOURNALS)
@@ -212,20 +298,34 @@ def audit_new(request):
     """«Провести проверку» of a month or a period now (the monthly one runs by itself)."""
     ctx = request.school_ctx
     year = ctx.open_year
-    periods = list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number")) if year else []
+    periods = (
+        list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number")) if year else []
+    )
     today = school_today(ctx.school)
     form = AuditRunForm(request.POST or None, year=year, periods=periods, today=today)
     if request.method == "POST" and form.is_valid():
         target, send = form.cleaned_data["target"], form.cleaned_data["send"]
         if target.startswith("m"):
             month = date.fromisoformat(target[1:] + "-01")
-            run = audit_month_store(school=ctx.school, month=month, acting_user=ctx.user, replace=True, send=send)
+            run = audit_month_store(
+                school=ctx.school, month=month, acting_user=ctx.user, replace=True, send=send
+            )
         else:
             period = form.periods[target]
-            run = audit_store(school=ctx.school, kind=AuditRun.Kind.PERIOD, starts_on=period.starts_on,
-                              ends_on=period.ends_on, period=period, acting_user=ctx.user, replace=True, send=send)
+            run = audit_store(
+                school=ctx.school,
+                kind=AuditRun.Kind.PERIOD,
+                starts_on=period.starts_on,
+                ends_on=period.ends_on,
+                period=period,
+                acting_user=ctx.user,
+                replace=True,
+                send=send,
+            )
         messages.success(request, _("Проверка проведена и сохранена."))
-        return redirect(f"{reverse('reports:audit', kwargs={'school_id': ctx.school.pk})}?run={run.pk}")
+        return redirect(
+            f"{reverse('reports:audit', kwargs={'school_id': ctx.school.pk})}?run={run.pk}"
+        )
     return render(request, "reports/audit_new.html", {"form": form, "year": year})
 
 
@@ -244,8 +344,14 @@ class Scope:
 
     @property
     def context(self) -> dict:
-        return {"years": self.years, "year": self.year, "spans": self.spans, "span": self.span,
-                "class_id": self.class_id, "allowed": self.allowed}
+        return {
+            "years": self.years,
+            "year": self.year,
+            "spans": self.spans,
+            "span": self.span,
+            "class_id": self.class_id,
+            "allowed": self.allowed,
+        }
 
 
 def _report_scope(request, *, prefer_ended: bool = False) -> Scope:
@@ -255,7 +361,9 @@ def _report_scope(request, *, prefer_ended: bool = False) -> Scope:
     if year is None:
         raise Http404
     today = school_today(ctx.school)
-    spans = spans_of_year(year, list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number")))
+    spans = spans_of_year(
+        year, list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number"))
+    )
     allowed = report_class_ids(ctx, year)
     class_id = _int(request.GET.get("class"))
     class_ids = allowed
@@ -269,6 +377,7 @@ def _report_scope(request, *, prefer_ended: bool = False) -> Scope:
 
 # --- progress and quality -------------------------------------------------------------
 
+
 @_reports_view
 def progress_page(request):
     ctx = request.school_ctx
@@ -278,49 +387,102 @@ def progress_page(request):
     year, span, today, class_ids = scope.year, scope.span, scope.today, scope.class_ids
     by = request.GET.get("by") if request.GET.get("by") in dict(builders.BY_CHOICES) else "class"
     policy = school_policy(ctx.school)
-    data = progress(year=year, span=span, source=source, policy=policy, today=today, class_ids=class_ids)
-    scope_label = ", ".join(c.name for c in data.classes) if class_ids is not None else _("вся школа")
-    report = builders.progress_report(school=ctx.school, data=data, by=by, year_name=year.name, scope=scope_label,
-                                      deputy_name=_deputy_name(ctx))
+    data = progress(
+        year=year, span=span, source=source, policy=policy, today=today, class_ids=class_ids
+    )
+    scope_label = (
+        ", ".join(c.name for c in data.classes) if class_ids is not None else _("вся школа")
+    )
+    report = builders.progress_report(
+        school=ctx.school,
+        data=data,
+        by=by,
+        year_name=year.name,
+        scope=scope_label,
+        deputy_name=_deputy_name(ctx),
+    )
     chart_quality = charts.bar_chart(
         [(c.name, data.by_class[c.pk].quality) for c in data.classes if c.pk in data.by_class],
         title=_("Качество знаний по классам, %"),
     )
     trend = progress_by_month(year=year, span=span, policy=policy, today=today, class_ids=class_ids)
-    chart_trend = charts.line_chart(
-        [f"{m:%m.%Y}" for m, _t in trend],
-        [(_("Качество, %"), [t.quality for _m, t in trend]), (_("Успеваемость, %"), [t.success for _m, t in trend])],
-        title=_("По текущим отметкам за месяц"),
-    ) if trend else ""
-    return _respond(request, report, "reports/progress.html", {
-        **scope.context, "source": source, "by": by, "by_choices": builders.BY_CHOICES,
-        "classes": _class_choices(year, scope.allowed), "chart_quality": chart_quality, "chart_trend": chart_trend,
-    })
+    chart_trend = (
+        charts.line_chart(
+            [f"{m:%m.%Y}" for m, _t in trend],
+            [
+                (_("Качество, %"), [t.quality for _m, t in trend]),
+                (_("Успеваемость, %"), [t.success for _m, t in trend]),
+            ],
+            title=_("По текущим отметкам за месяц"),
+        )
+        if trend
+        else ""
+    )
+    return _respond(
+        request,
+        report,
+        "reports/progress.html",
+        {
+            **scope.context,
+            "source": source,
+            "by": by,
+            "by_choices": builders.BY_CHOICES,
+            "classes": _class_choices(year, scope.allowed),
+            "chart_quality": chart_quality,
+            "chart_trend": chart_trend,
+        },
+    )
 
 
 # --- attendance ----------------------------------------------------------------------
+
 
 @_reports_view
 def attendance_page(request):
     ctx = request.school_ctx
     scope = _report_scope(request)
     year, span, class_ids = scope.year, scope.span, scope.class_ids
-    data = attendance(year=year, starts_on=span.starts_on, ends_on=span.ends_on, class_ids=class_ids,
-                      per_student=class_ids is not None, today=scope.today)
-    scope_label = ", ".join(r["name"] for r in data.class_rows) if class_ids is not None else _("вся школа")
-    report = builders.attendance_report(school=ctx.school, data=data, scope=f"{span.label} · {scope_label}",
-                                        deputy_name=_deputy_name(ctx))
-    chart = charts.bar_chart(
-        [(month_label(m)[:3], data.by_month.get(m, 0)) for m in data.months],
-        title=_("Пропущено уроков по месяцам"), unit="", maximum=0,
-    ) if data.months else ""
-    return _respond(request, report, "reports/attendance.html", {
-        **scope.context, "chart": chart,
-        "class_choices": data.class_rows if class_ids is None or len(class_ids) > 1 else [],
-    })
+    data = attendance(
+        year=year,
+        starts_on=span.starts_on,
+        ends_on=span.ends_on,
+        class_ids=class_ids,
+        per_student=class_ids is not None,
+        today=scope.today,
+    )
+    scope_label = (
+        ", ".join(r["name"] for r in data.class_rows) if class_ids is not None else _("вся школа")
+    )
+    report = builders.attendance_report(
+        school=ctx.school,
+        data=data,
+        scope=f"{span.label} · {scope_label}",
+        deputy_name=_deputy_name(ctx),
+    )
+    chart = (
+        charts.bar_chart(
+            [(month_label(m)[:3], data.by_month.get(m, 0)) for m in data.months],
+            title=_("Пропущено уроков по месяцам"),
+            unit="",
+            maximum=0,
+        )
+        if data.months
+        else ""
+    )
+    return _respond(
+        request,
+        report,
+        "reports/attendance.html",
+        {
+            **scope.context,
+            "chart": chart,
+            "class_choices": data.class_rows if class_ids is None or len(class_ids) > 1 else [],
+        },
+    )
 
 
 # --- user activity -------------------------------------------------------------------
+
 
 @school_view(Perm.VIEW_REPORTS)
 def activity_page(request):
@@ -339,18 +501,33 @@ def activity_page(request):
         from apps.reports.activity import compute_activity
 
         rows, by_role, by_class = compute_activity(school=ctx.school, month=month)
-        stored = ActivityReport(school=ctx.school, month=month, rows=rows, by_role=by_role, by_class=by_class)
+        stored = ActivityReport(
+            school=ctx.school, month=month, rows=rows, by_role=by_role, by_class=by_class
+        )
     label = month_label(month) + ("" if month < current else " " + _("(месяц не закончен)"))
-    report = builders.activity_report(school=ctx.school, report=stored, label=label, deputy_name=_deputy_name(ctx))
+    report = builders.activity_report(
+        school=ctx.school, report=stored, label=label, deputy_name=_deputy_name(ctx)
+    )
     year = ctx.open_year
     first = year.starts_on if year else current
-    choices = [(m.strftime("%Y-%m"), month_label(m)) for m in reversed(months_of(min(first, current), current))]
-    return _respond(request, report, "reports/activity.html", {
-        "month": month, "choices": choices, "chosen": month.strftime("%Y-%m"),
-    })
+    choices = [
+        (m.strftime("%Y-%m"), month_label(m))
+        for m in reversed(months_of(min(first, current), current))
+    ]
+    return _respond(
+        request,
+        report,
+        "reports/activity.html",
+        {
+            "month": month,
+            "choices": choices,
+            "chosen": month.strftime("%Y-%m"),
+        },
+    )
 
 
 # --- archive and long exports ---------------------------------------------------------
+
 
 @_reports_view
 def archive_page(request):
@@ -363,10 +540,18 @@ def archive_page(request):
     if allowed is not None:
         classes = classes.filter(pk__in=allowed)
     jobs = list(exports_visible(ctx).order_by("-created_at")[:10])
-    return render(request, "reports/archive.html", {
-        "years": years, "year": year, "classes": list(classes), "jobs": jobs,
-        "may_school": ctx.may(Perm.VIEW_REPORTS), "kinds": ExportJob.Kind,
-    })
+    return render(
+        request,
+        "reports/archive.html",
+        {
+            "years": years,
+            "year": year,
+            "classes": list(classes),
+            "jobs": jobs,
+            "may_school": ctx.may(Perm.VIEW_REPORTS),
+            "kinds": ExportJob.Kind,
+        },
+    )
 
 
 @_reports_view
@@ -374,7 +559,9 @@ def archive_page(request):
 def export_start(request):
     ctx = request.school_ctx
     kind = request.POST.get("kind")
-    year = get_object_or_404(AcademicYear.objects.filter(school=ctx.school), pk=_int(request.POST.get("year")))
+    year = get_object_or_404(
+        AcademicYear.objects.filter(school=ctx.school), pk=_int(request.POST.get("year"))
+    )
     if kind == ExportJob.Kind.SCHOOL_YEAR:
         if not ctx.may(Perm.VIEW_REPORTS):
             raise PermissionDenied
@@ -403,4 +590,3 @@ def export_status(request, job_id: int):
         return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
     template = "reports/_export_status.html" if request.htmx else "reports/export.html"
     return render(request, template, {"job": job})
-

@@ -37,9 +37,12 @@ HEAD = PatternFill("solid", fgColor="EEF2F7")
 TWO_PLACES = Decimal("0.01")
 
 
-def _class_sheet(wb: Workbook, school_class: SchoolClass, year: AcademicYear, periods: list[StudyPeriod]) -> None:
+def _class_sheet(
+    wb: Workbook, school_class: SchoolClass, year: AcademicYear, periods: list[StudyPeriod]
+) -> None:
     assignments = list(
-        TeachingAssignment.objects.filter(school_class=school_class).select_related("subject", "subgroup")
+        TeachingAssignment.objects.filter(school_class=school_class)
+        .select_related("subject", "subgroup")
         .order_by("subject__order", "subject__name", "subgroup__name")
     )
     subjects: list[str] = []
@@ -51,7 +54,8 @@ def _class_sheet(wb: Workbook, school_class: SchoolClass, year: AcademicYear, pe
     students = []
     seen = set()
     for e in (
-        Enrollment.objects.filter(school_class=school_class).select_related("student")
+        Enrollment.objects.filter(school_class=school_class)
+        .select_related("student")
         .order_by("student__last_name", "student__first_name", "starts_on")
     ):
         if e.student_id not in seen:
@@ -68,12 +72,17 @@ def _class_sheet(wb: Workbook, school_class: SchoolClass, year: AcademicYear, pe
         Mark.objects.filter(lesson__assignment__school_class=school_class, value__in=NUMERIC_MARKS)
         .exclude(lesson__status=Lesson.Status.CANCELLED)
         .values("lesson__assignment_id", "student_id")
-        .annotate(total=Sum(Cast("value", DecimalField(max_digits=2, decimal_places=0)) * F("work_type__weight")),
-                  weight=Sum("work_type__weight"))
+        .annotate(
+            total=Sum(
+                Cast("value", DecimalField(max_digits=2, decimal_places=0)) * F("work_type__weight")
+            ),
+            weight=Sum("work_type__weight"),
+        )
     ):
         if row["weight"]:
             averages[(row["student_id"], subject_of[row["lesson__assignment_id"]])] = (
-                row["total"] / row["weight"]).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+                row["total"] / row["weight"]
+            ).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
     keys = [(f"p{p.pk}", p.name) for p in periods] + [("year", _("Год"))]
     ws = wb.create_sheet(school_class.name)
@@ -83,12 +92,27 @@ def _class_sheet(wb: Workbook, school_class: SchoolClass, year: AcademicYear, pe
     for i in range(len(subjects) * per_subject):
         ws.column_dimensions[get_column_letter(3 + i)].width = 6
     ws.freeze_panes = "C5"
-    title = WriteOnlyCell(ws, value=_("Сводная ведомость %(cls)s класса, %(year)s") % {"cls": school_class.name, "year": year.name})
+    title = WriteOnlyCell(
+        ws,
+        value=_("Сводная ведомость %(cls)s класса, %(year)s")
+        % {"cls": school_class.name, "year": year.name},
+    )
     title.font = Font(bold=True, size=13)
     ws.append([title])
-    ws.append([_("Классный руководитель: %(name)s") % {
-        "name": school_class.class_teacher.full_name if school_class.class_teacher_id else "—"}])
-    top, sub = [WriteOnlyCell(ws, value="№"), WriteOnlyCell(ws, value=_("ФИО"))], [WriteOnlyCell(ws), WriteOnlyCell(ws)]
+    ws.append(
+        [
+            _("Классный руководитель: %(name)s")
+            % {
+                "name": school_class.class_teacher.full_name
+                if school_class.class_teacher_id
+                else "—"
+            }
+        ]
+    )
+    top, sub = (
+        [WriteOnlyCell(ws, value="№"), WriteOnlyCell(ws, value=_("ФИО"))],
+        [WriteOnlyCell(ws), WriteOnlyCell(ws)],
+    )
     for subject in subjects:
         top.append(WriteOnlyCell(ws, value=subject))
         top.extend(WriteOnlyCell(ws) for _i in range(per_subject - 1))
@@ -100,7 +124,11 @@ def _class_sheet(wb: Workbook, school_class: SchoolClass, year: AcademicYear, pe
     ws.append(top)
     ws.append(sub)
     for number, (student_id, name, left_on) in enumerate(students, start=1):
-        row = [number, name + (f" ({_('выбыл')} {left_on:%d.%m.%Y})" if left_on and left_on < year.ends_on else "")]
+        row = [
+            number,
+            name
+            + (f" ({_('выбыл')} {left_on:%d.%m.%Y})" if left_on and left_on < year.ends_on else ""),
+        ]
         for subject in subjects:
             for key, _label in keys:
                 value = marks.get((student_id, subject, key))
@@ -112,16 +140,28 @@ def _class_sheet(wb: Workbook, school_class: SchoolClass, year: AcademicYear, pe
         ws.append(row)
 
 
-def school_year_xlsx(*, year: AcademicYear, progress_callback: Callable[[int, int], None] | None = None) -> bytes:
+def school_year_xlsx(
+    *, year: AcademicYear, progress_callback: Callable[[int, int], None] | None = None
+) -> bytes:
     school = year.school
-    classes = list(SchoolClass.objects.filter(year=year).select_related("class_teacher").order_by("grade", "letter"))
+    classes = list(
+        SchoolClass.objects.filter(year=year)
+        .select_related("class_teacher")
+        .order_by("grade", "letter")
+    )
     periods = list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number"))
     policy = school_policy(school)
     wb = Workbook(write_only=True)
     span = spans_of_year(year, periods)[-1]
     data = progress(year=year, span=span, source=SOURCE_MARKS, policy=policy, today=year.ends_on)
-    summary = Report(title=_("Итоги учебного года"), school=school, range_label=year.name, tables=[],
-                     generated_at=timezone.now(), filename="")
+    summary = Report(
+        title=_("Итоги учебного года"),
+        school=school,
+        range_label=year.name,
+        tables=[],
+        generated_at=timezone.now(),
+        filename="",
+    )
     write_table(wb.create_sheet(_("Итоги")), summary, progress_main_table(data, "class"))
     total = len(classes)
     for done, school_class in enumerate(classes, start=1):
@@ -132,4 +172,3 @@ def school_year_xlsx(*, year: AcademicYear, progress_callback: Callable[[int, in
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-

@@ -38,12 +38,22 @@ from apps.students.models import Enrollment
 
 BATCH = 2000
 WEEKDAYS = (1, 2, 3, 4, 5)
-NO_CONTROL_WORK = ("Физическая культура", "Музыка", "Изобразительное искусство", "Труд (технология)")
+NO_CONTROL_WORK = (
+    "Физическая культура",
+    "Музыка",
+    "Изобразительное искусство",
+    "Труд (технология)",
+)
 LAB_SUBJECTS = ("Физика", "Химия", "Биология")
 COMMENTS = {
     "5": ("Отличный ответ!", "Молодец, всё верно", "Творческий подход", "Аккуратное оформление"),
     "4": ("Хорошо, но есть неточности", "Одна ошибка в вычислениях", "Не хватило полноты ответа"),
-    "3": ("Повторить правило", "Много исправлений", "Не доделано задание 3", "Ошибки в решении задачи"),
+    "3": (
+        "Повторить правило",
+        "Много исправлений",
+        "Не доделано задание 3",
+        "Ошибки в решении задачи",
+    ),
     "2": ("Не выполнено задание", "Не готов к уроку", "Нужно пересдать тему"),
 }
 
@@ -75,7 +85,9 @@ class _Journal:
         self.tz = self.school.tz
         self.policy = school_policy(self.school)
         self.assignments = list(
-            TeachingAssignment.objects.filter(year=self.year).select_related("school_class", "subgroup", "subject", "teacher")
+            TeachingAssignment.objects.filter(year=self.year).select_related(
+                "school_class", "subgroup", "subject", "teacher"
+            )
         )
         self.by_pk = {a.pk: a for a in self.assignments}
         self.classes = {c.pk: c for c in SchoolClass.objects.filter(year=self.year)}
@@ -99,14 +111,18 @@ class _Journal:
             if a.subgroup_id:
                 groups[(a.school_class_id, a.subject_id)].append(a)
             elif _hours(a.hours_per_week):
-                units.append(_Unit(a.school_class_id, [a], _hours(a.hours_per_week), {a.teacher_id}))
+                units.append(
+                    _Unit(a.school_class_id, [a], _hours(a.hours_per_week), {a.teacher_id})
+                )
         for (class_id, _subject), members in groups.items():
             teachers = {a.teacher_id for a in members}
             hours = {_hours(a.hours_per_week) for a in members}
             if len(teachers) == len(members) and len(hours) == 1:
                 units.append(_Unit(class_id, members, hours.pop(), teachers))
             else:
-                units += [_Unit(class_id, [a], _hours(a.hours_per_week), {a.teacher_id}) for a in members]
+                units += [
+                    _Unit(class_id, [a], _hours(a.hours_per_week), {a.teacher_id}) for a in members
+                ]
         load: Counter = Counter()
         for u in units:
             for t in u.teachers:
@@ -122,20 +138,31 @@ class _Journal:
         }
         # A few attempts with different orders; the one that fits the most hours wins.
         attempts = [
-            self._place(units, load, class_hours, by_class, numbers_of, random.Random(self.rng.random()))
+            self._place(
+                units, load, class_hours, by_class, numbers_of, random.Random(self.rng.random())
+            )
             for _attempt in range(4)
         ]
-        slots, teacher_busy, unplaced = min(attempts, key=lambda a: (a[2], self._windows(a[0], numbers_of)))
+        slots, teacher_busy, unplaced = min(
+            attempts, key=lambda a: (a[2], self._windows(a[0], numbers_of))
+        )
         self.stats["timetable_unplaced_hours"] = unplaced
         rooms: dict[int, str] = {}
         entries = []
         for (_class_id, day, n), i in sorted(slots.items()):
             for a in units[i].assignments:
-                entries.append(TimetableEntry(
-                    school=self.school, year=self.year, assignment=a, weekday=day, lesson_number=n,
-                    room=rooms.setdefault(a.teacher_id, self._room(a, len(rooms))),
-                    starts_on=self.year.starts_on, ends_on=self.year.ends_on,
-                ))
+                entries.append(
+                    TimetableEntry(
+                        school=self.school,
+                        year=self.year,
+                        assignment=a,
+                        weekday=day,
+                        lesson_number=n,
+                        room=rooms.setdefault(a.teacher_id, self._room(a, len(rooms))),
+                        starts_on=self.year.starts_on,
+                        ends_on=self.year.ends_on,
+                    )
+                )
         TimetableEntry.objects.bulk_create(entries, batch_size=BATCH)
         self.teacher_busy = teacher_busy
         self.stats["timetable_entries"] = len(entries)
@@ -151,7 +178,9 @@ class _Journal:
         target = {}
         for cid, hours in class_hours.items():
             for k, day in enumerate(WEEKDAYS):
-                target[(cid, day)] = hours // len(WEEKDAYS) + (1 if k < hours % len(WEEKDAYS) else 0)
+                target[(cid, day)] = hours // len(WEEKDAYS) + (
+                    1 if k < hours % len(WEEKDAYS) else 0
+                )
 
         def fits(i: int, day: int, n: int, strict: bool) -> bool:
             u = units[i]
@@ -185,14 +214,27 @@ class _Journal:
                         days_left = len(WEEKDAYS) - k
                         candidates = [i for i in by_class[cid] if fits(i, day, n, strict)]
                         if candidates:
-                            best = max(candidates, key=lambda i: (
-                                left[i] / days_left, max(load[t] for t in units[i].teachers), rng.random()))
+                            best = max(
+                                candidates,
+                                key=lambda i: (
+                                    left[i] / days_left,
+                                    max(load[t] for t in units[i].teachers),
+                                    rng.random(),
+                                ),
+                            )
                             place(best, day, n)
         for i, hours in left.items():  # what still does not fit goes to any free slot
             u = units[i]
             for _hour in range(hours):
-                spot = next(((day, n) for day in WEEKDAYS for n in numbers_of[u.class_id]
-                             if (u.class_id, day, n) not in slots and fits(i, day, n, False)), None)
+                spot = next(
+                    (
+                        (day, n)
+                        for day in WEEKDAYS
+                        for n in numbers_of[u.class_id]
+                        if (u.class_id, day, n) not in slots and fits(i, day, n, False)
+                    ),
+                    None,
+                )
                 if spot is None:
                     unplaced += 1
                 else:
@@ -218,7 +260,9 @@ class _Journal:
                 for lower in numbers_of[class_id]:
                     if lower >= n:
                         break
-                    if (class_id, day, lower) in slots or any((t, day, lower) in teacher_busy for t in units[i].teachers):
+                    if (class_id, day, lower) in slots or any(
+                        (t, day, lower) in teacher_busy for t in units[i].teachers
+                    ):
                         continue
                     del slots[(class_id, day, n)]
                     slots[(class_id, day, lower)] = i
@@ -238,13 +282,18 @@ class _Journal:
 
     def lessons(self) -> None:
         report = lessons_generate(
-            acting_user=self.dispatcher, year=self.year, date_from=self.year.starts_on, date_to=self.year.ends_on
+            acting_user=self.dispatcher,
+            year=self.year,
+            date_from=self.year.starts_on,
+            date_to=self.year.ends_on,
         )
         self.stats["lessons"] = report.created
         last_day = date(self.year.ends_on.year, 5, 25)
         if self.year.contains(last_day) and last_day < self.year.ends_on:
             # Seed 000 item 4: from 26 May the timetable of grades 1, 9 and 11 is removed.
-            timetable_end_early(acting_user=self.deputy, year=self.year, grades=[1, 9, 11], last_day=last_day)
+            timetable_end_early(
+                acting_user=self.deputy, year=self.year, grades=[1, 9, 11], last_day=last_day
+            )
 
     # --- КТП ---------------------------------------------------------------------------------
 
@@ -252,8 +301,10 @@ class _Journal:
         """A plan for every assignment, as long as its lessons of the year; a few missing."""
         dates: dict[int, list[date]] = defaultdict(list)
         for assignment_id, day in (
-            Lesson.objects.filter(assignment__year=self.year).exclude(status=Lesson.Status.CANCELLED)
-            .order_by("date", "lesson_number").values_list("assignment_id", "date")
+            Lesson.objects.filter(assignment__year=self.year)
+            .exclude(status=Lesson.Status.CANCELLED)
+            .order_by("date", "lesson_number")
+            .values_list("assignment_id", "date")
         ):
             dates[assignment_id].append(day)
         demo_teacher = self.demo.users.get("teacher")
@@ -261,15 +312,24 @@ class _Journal:
         self.plan: dict[int, list[PlanTopic]] = {}
         for a in self.assignments:
             lesson_dates = dates.get(a.pk, [])
-            if not lesson_dates or (self.rng.random() < 0.03 and a.teacher_id != getattr(demo_teacher, "pk", None)):
+            if not lesson_dates or (
+                self.rng.random() < 0.03 and a.teacher_id != getattr(demo_teacher, "pk", None)
+            ):
                 continue
             rows = self._plan_rows(a, len(lesson_dates))
             hour, plan = 0, []
             for position, (title, hours, lesson_type) in enumerate(rows, start=1):
-                plan.append(PlanTopic(
-                    school=self.school, assignment=a, position=position, title=title, hours=hours,
-                    lesson_type=lesson_type, planned_on=lesson_dates[min(hour, len(lesson_dates) - 1)],
-                ))
+                plan.append(
+                    PlanTopic(
+                        school=self.school,
+                        assignment=a,
+                        position=position,
+                        title=title,
+                        hours=hours,
+                        lesson_type=lesson_type,
+                        planned_on=lesson_dates[min(hour, len(lesson_dates) - 1)],
+                    )
+                )
                 hour += hours
             self.plan[a.pk] = plan
             topics += plan
@@ -311,11 +371,14 @@ class _Journal:
         now_local = datetime.now(self.tz)
         past = list(
             Lesson.objects.filter(assignment__year=self.year, date__lte=self.today)
-            .exclude(status=Lesson.Status.CANCELLED).order_by("date", "lesson_number")
+            .exclude(status=Lesson.Status.CANCELLED)
+            .order_by("date", "lesson_number")
         )
         done = [
-            lesson for lesson in past
-            if lesson.date < self.today or (lesson.starts_at and lesson.starts_at <= now_local.time())
+            lesson
+            for lesson in past
+            if lesson.date < self.today
+            or (lesson.starts_at and lesson.starts_at <= now_local.time())
         ]
         self._rosters()
         self._substitutions(done)
@@ -332,42 +395,79 @@ class _Journal:
             topic = self._take_topic(lesson, pointer)
             minutes = self.rng.gauss(6, 4)
             lesson.status = Lesson.Status.HELD
-            lesson.attendance_taken_at = _at(lesson.date, lesson.starts_at, min(max(minutes, 1), 40)
-                                             if self.rng.random() > 0.04 else self.rng.uniform(60, 600), self.tz)
+            lesson.attendance_taken_at = _at(
+                lesson.date,
+                lesson.starts_at,
+                min(max(minutes, 1), 40) if self.rng.random() > 0.04 else self.rng.uniform(60, 600),
+                self.tz,
+            )
             lesson.attendance_taken_by_id = teacher_id
             if topic is not None and self.rng.random() > 0.01:
                 lesson.plan_topic, lesson.topic = topic, topic.title
                 lesson.lesson_type = topic.lesson_type or Lesson.LessonType.COMBINED
-                lesson.topic_set_at = _at(lesson.date, lesson.starts_at, self.rng.uniform(3, 45), self.tz)
+                lesson.topic_set_at = _at(
+                    lesson.date, lesson.starts_at, self.rng.uniform(3, 45), self.tz
+                )
             students = self._students_of(a, lesson.date)
             absent = self._attendance(lesson, students, teacher_id, absences)
             present = [s for s in students if s not in absent]
             if self.policy.marks_allowed_in_grade(a.school_class.grade):
                 for wt in self._marks(lesson, a, present, teacher_id, marks):
-                    used_types.append(Lesson.work_types.through(lesson_id=lesson.pk, worktype_id=wt.pk))
+                    used_types.append(
+                        Lesson.work_types.through(lesson_id=lesson.pk, worktype_id=wt.pk)
+                    )
                 self._homework(lesson, a, teacher_id, next_date, homework)
         self._homework_ahead(next_date, homework)
         with pgtrigger.ignore(*HISTORY_TRIGGERS):
-            _bulk_set(Lesson, done, ["status", "attendance_taken_at", "attendance_taken_by", "plan_topic", "topic",
-                                     "lesson_type", "topic_set_at", "substitute_teacher"])
+            _bulk_set(
+                Lesson,
+                done,
+                [
+                    "status",
+                    "attendance_taken_at",
+                    "attendance_taken_by",
+                    "plan_topic",
+                    "topic",
+                    "lesson_type",
+                    "topic_set_at",
+                    "substitute_teacher",
+                ],
+            )
             Mark.objects.bulk_create(marks, batch_size=BATCH)
             AttendanceMark.objects.bulk_create(absences, batch_size=BATCH)
             Homework.objects.bulk_create(homework, batch_size=BATCH)
-        Lesson.work_types.through.objects.bulk_create(used_types, batch_size=BATCH, ignore_conflicts=True)
+        Lesson.work_types.through.objects.bulk_create(
+            used_types, batch_size=BATCH, ignore_conflicts=True
+        )
         year = {"assignment__year": self.year}
-        _backfill_history(Lesson, Lesson.objects.filter(pk__in=[x.pk for x in done]), "topic_set_at", "topic_changed")
-        _backfill_history(Mark, Mark.objects.filter(**{f"lesson__{k}": v for k, v in year.items()}), "entered_at")
-        _backfill_history(AttendanceMark, AttendanceMark.objects.filter(lesson__assignment__year=self.year), "entered_at")
-        _backfill_history(Homework, Homework.objects.filter(lesson__assignment__year=self.year), "set_at")
-        self.stats.update(held=len(done), marks=len(marks), absences=len(absences), homework=len(homework))
+        _backfill_history(
+            Lesson,
+            Lesson.objects.filter(pk__in=[x.pk for x in done]),
+            "topic_set_at",
+            "topic_changed",
+        )
+        _backfill_history(
+            Mark, Mark.objects.filter(**{f"lesson__{k}": v for k, v in year.items()}), "entered_at"
+        )
+        _backfill_history(
+            AttendanceMark,
+            AttendanceMark.objects.filter(lesson__assignment__year=self.year),
+            "entered_at",
+        )
+        _backfill_history(
+            Homework, Homework.objects.filter(lesson__assignment__year=self.year), "set_at"
+        )
+        self.stats.update(
+            held=len(done), marks=len(marks), absences=len(absences), homework=len(homework)
+        )
 
     def _rosters(self) -> None:
         """Who is in each class on which dates, who is in which subgroup, and each student's
         ability and health (the distributions the marks and absences follow)."""
         self.spans: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
-        for class_id, student_id, starts, ends in Enrollment.objects.filter(school_class__year=self.year).values_list(
-            "school_class_id", "student_id", "starts_on", "ends_on"
-        ):
+        for class_id, student_id, starts, ends in Enrollment.objects.filter(
+            school_class__year=self.year
+        ).values_list("school_class_id", "student_id", "starts_on", "ends_on"):
             self.spans[class_id].append((student_id, starts, ends))
         self.members: dict[int, set[int]] = defaultdict(set)
         for subgroup_id, student_id in Subgroup.members.through.objects.filter(
@@ -387,13 +487,19 @@ class _Journal:
             day += timedelta(days=1)
 
     def _students_of(self, a: TeachingAssignment, day: date) -> list[int]:
-        inside = [s for s, starts, ends in self.spans.get(a.school_class_id, ()) if starts <= day and (ends is None or ends >= day)]
+        inside = [
+            s
+            for s, starts, ends in self.spans.get(a.school_class_id, ())
+            if starts <= day and (ends is None or ends >= day)
+        ]
         if a.subgroup_id:
             members = self.members.get(a.subgroup_id, set())
             inside = [s for s in inside if s in members]
         return inside
 
-    def _attendance(self, lesson: Lesson, students: list[int], teacher_id: int, rows: list) -> set[int]:
+    def _attendance(
+        self, lesson: Lesson, students: list[int], teacher_id: int, rows: list
+    ) -> set[int]:
         absent = set()
         for s in students:
             r = self.rng.random()
@@ -409,10 +515,17 @@ class _Journal:
                 continue
             if kind != "оп":
                 absent.add(s)
-            rows.append(AttendanceMark(
-                school=self.school, lesson=lesson, student_id=s, kind=kind, entered_by_id=teacher_id,
-                entered_at=lesson.attendance_taken_at + timedelta(minutes=self.rng.uniform(0, 3)),
-            ))
+            rows.append(
+                AttendanceMark(
+                    school=self.school,
+                    lesson=lesson,
+                    student_id=s,
+                    kind=kind,
+                    entered_by_id=teacher_id,
+                    entered_at=lesson.attendance_taken_at
+                    + timedelta(minutes=self.rng.uniform(0, 3)),
+                )
+            )
         return absent
 
     def _take_topic(self, lesson: Lesson, pointer: dict) -> PlanTopic | None:
@@ -433,50 +546,112 @@ class _Journal:
         mu += ((hash((student, a.subject_id)) % 7) - 3) * 0.06
         return str(min(5, max(2, round(self.rng.gauss(mu, spread)))))
 
-    def _marks(self, lesson: Lesson, a: TeachingAssignment, present: list[int], teacher_id: int, rows: list):
+    def _marks(
+        self, lesson: Lesson, a: TeachingAssignment, present: list[int], teacher_id: int, rows: list
+    ):
         """Marks of a lesson by work type; returns the work types used."""
         wt = self.work_types
         used = []
         if not present:
             return used
         if lesson.lesson_type == Lesson.LessonType.CONTROL:
-            kind = wt["Диктант"] if a.subject.name == "Русский язык" and self.rng.random() < 0.5 else wt["Контрольная работа"]
+            kind = (
+                wt["Диктант"]
+                if a.subject.name == "Русский язык" and self.rng.random() < 0.5
+                else wt["Контрольная работа"]
+            )
             late = self.rng.random() < 0.06
             for s in present:
-                rows.append(self._mark(lesson, s, kind, self._mark_value(s, a, 0.85), teacher_id,
-                                       days=self.rng.randint(4, 6) if late else self.rng.randint(0, 3)))
+                rows.append(
+                    self._mark(
+                        lesson,
+                        s,
+                        kind,
+                        self._mark_value(s, a, 0.85),
+                        teacher_id,
+                        days=self.rng.randint(4, 6) if late else self.rng.randint(0, 3),
+                    )
+                )
             return [kind]
         oral = self.rng.sample(present, min(len(present), self.rng.randint(2, 6)))
         for s in oral:
-            rows.append(self._mark(lesson, s, wt["Ответ на уроке"], self._mark_value(s, a), teacher_id, days=0))
+            rows.append(
+                self._mark(
+                    lesson, s, wt["Ответ на уроке"], self._mark_value(s, a), teacher_id, days=0
+                )
+            )
         used.append(wt["Ответ на уроке"])
         r = self.rng.random()
         if r < 0.18:
             for s in self.rng.sample(present, min(len(present), self.rng.randint(3, 7))):
                 if s not in oral:
-                    rows.append(self._mark(lesson, s, wt["Домашняя работа"], self._mark_value(s, a), teacher_id, days=0))
+                    rows.append(
+                        self._mark(
+                            lesson,
+                            s,
+                            wt["Домашняя работа"],
+                            self._mark_value(s, a),
+                            teacher_id,
+                            days=0,
+                        )
+                    )
             used.append(wt["Домашняя работа"])
         elif r < 0.26 and a.subject.name not in NO_CONTROL_WORK:
-            kind = wt["Лабораторная работа"] if lesson.lesson_type == "lab" else wt["Самостоятельная работа"]
+            kind = (
+                wt["Лабораторная работа"]
+                if lesson.lesson_type == "lab"
+                else wt["Самостоятельная работа"]
+            )
             for s in present:
-                rows.append(self._mark(lesson, s, kind, self._mark_value(s, a), teacher_id, days=self.rng.randint(0, 5)))
+                rows.append(
+                    self._mark(
+                        lesson,
+                        s,
+                        kind,
+                        self._mark_value(s, a),
+                        teacher_id,
+                        days=self.rng.randint(0, 5),
+                    )
+                )
             used.append(kind)
         return used
 
-    def _mark(self, lesson: Lesson, student: int, work_type: WorkType, value: str, teacher_id: int, days: int) -> Mark:
-        entered = _at(lesson.date + timedelta(days=days), lesson.ends_at, self.rng.uniform(0, 240) if days else
-                      self.rng.uniform(-30, 60), self.tz)
+    def _mark(
+        self,
+        lesson: Lesson,
+        student: int,
+        work_type: WorkType,
+        value: str,
+        teacher_id: int,
+        days: int,
+    ) -> Mark:
+        entered = _at(
+            lesson.date + timedelta(days=days),
+            lesson.ends_at,
+            self.rng.uniform(0, 240) if days else self.rng.uniform(-30, 60),
+            self.tz,
+        )
         comment = self.rng.choice(COMMENTS[value]) if self.rng.random() < 0.06 else ""
-        return Mark(school=self.school, lesson=lesson, student_id=student, work_type=work_type, value=value,
-                    comment=comment, entered_at=entered, entered_by_id=teacher_id)
+        return Mark(
+            school=self.school,
+            lesson=lesson,
+            student_id=student,
+            work_type=work_type,
+            value=value,
+            comment=comment,
+            entered_at=entered,
+            entered_by_id=teacher_id,
+        )
 
     def _next_dates(self) -> dict[int, date]:
         """Each lesson's next lesson of the same assignment: the homework's due date."""
         following: dict[int, date] = {}
         last: dict[int, int] = {}
         for pk, assignment_id, day in (
-            Lesson.objects.filter(assignment__year=self.year).exclude(status=Lesson.Status.CANCELLED)
-            .order_by("date", "lesson_number").values_list("pk", "assignment_id", "date")
+            Lesson.objects.filter(assignment__year=self.year)
+            .exclude(status=Lesson.Status.CANCELLED)
+            .order_by("date", "lesson_number")
+            .values_list("pk", "assignment_id", "date")
         ):
             if assignment_id in last:
                 following[last[assignment_id]] = day
@@ -486,42 +661,83 @@ class _Journal:
     def _homework_text(self, a: TeachingAssignment) -> str:
         r = self.rng.randint
         name = a.subject.name
-        if name in ("Математика", "Алгебра", "Геометрия", "Алгебра и начала математического анализа", "Вероятность и статистика"):
+        if name in (
+            "Математика",
+            "Алгебра",
+            "Геометрия",
+            "Алгебра и начала математического анализа",
+            "Вероятность и статистика",
+        ):
             return f"§ {r(1, 40)}, № {r(100, 900)}, {r(100, 900)}"
         if name == "Русский язык":
             return f"Упр. {r(10, 600)}; правило на с. {r(5, 200)} выучить"
         if name.startswith("Иностранный"):
             return f"Ex. {r(1, 12)}, p. {r(5, 120)}; слова раздела — наизусть"
-        if name in ("Литература", "Литературное чтение", "История", "Обществознание", "География", "Биология"):
+        if name in (
+            "Литература",
+            "Литературное чтение",
+            "История",
+            "Обществознание",
+            "География",
+            "Биология",
+        ):
             return f"Прочитать с. {r(5, 150)}–{r(151, 250)}, ответить на вопросы"
         return f"§ {r(1, 30)}, вопросы в конце параграфа"
 
-    def _homework(self, lesson: Lesson, a: TeachingAssignment, teacher_id: int, next_date: dict, rows: list) -> None:
+    def _homework(
+        self, lesson: Lesson, a: TeachingAssignment, teacher_id: int, next_date: dict, rows: list
+    ) -> None:
         if a.subject.name in NO_CONTROL_WORK or self.rng.random() < 0.12:
             return
         grade_ = a.school_class.grade
         low, high = (10, 25) if grade_ <= 4 else ((15, 40) if grade_ <= 8 else (20, 50))
         late = self.rng.random() < 0.04
-        rows.append(Homework(
-            school=self.school, lesson=lesson, text=self._homework_text(a), minutes=5 * round(self.rng.randint(low, high) / 5),
-            due_date=next_date.get(lesson.pk), set_by_id=teacher_id,
-            set_at=_at(lesson.date, lesson.ends_at, self.rng.uniform(300, 500) if late else self.rng.uniform(0, 50), self.tz),
-        ))
+        rows.append(
+            Homework(
+                school=self.school,
+                lesson=lesson,
+                text=self._homework_text(a),
+                minutes=5 * round(self.rng.randint(low, high) / 5),
+                due_date=next_date.get(lesson.pk),
+                set_by_id=teacher_id,
+                set_at=_at(
+                    lesson.date,
+                    lesson.ends_at,
+                    self.rng.uniform(300, 500) if late else self.rng.uniform(0, 50),
+                    self.tz,
+                ),
+            )
+        )
 
     def _homework_ahead(self, next_date: dict, rows: list) -> None:
         """Some teachers set the next lessons' homework in advance (seed 003 item 2.3)."""
         upcoming = list(
-            Lesson.objects.filter(assignment__year=self.year, date__gt=self.today, date__lte=self.today + timedelta(days=7))
-            .exclude(status=Lesson.Status.CANCELLED).order_by("date")
+            Lesson.objects.filter(
+                assignment__year=self.year,
+                date__gt=self.today,
+                date__lte=self.today + timedelta(days=7),
+            )
+            .exclude(status=Lesson.Status.CANCELLED)
+            .order_by("date")
         )
         for lesson in upcoming:
             a = self.by_pk[lesson.assignment_id]
-            if a.school_class.grade >= 2 and a.subject.name not in NO_CONTROL_WORK and self.rng.random() < 0.12:
-                rows.append(Homework(
-                    school=self.school, lesson=lesson, text=self._homework_text(a), minutes=20,
-                    due_date=next_date.get(lesson.pk), set_by_id=a.teacher_id,
-                    set_at=datetime.combine(self.today, time(16, 0), tzinfo=self.tz),
-                ))
+            if (
+                a.school_class.grade >= 2
+                and a.subject.name not in NO_CONTROL_WORK
+                and self.rng.random() < 0.12
+            ):
+                rows.append(
+                    Homework(
+                        school=self.school,
+                        lesson=lesson,
+                        text=self._homework_text(a),
+                        minutes=20,
+                        due_date=next_date.get(lesson.pk),
+                        set_by_id=a.teacher_id,
+                        set_at=datetime.combine(self.today, time(16, 0), tzinfo=self.tz),
+                    )
+                )
 
     # --- substitutions, cancellations, moves ---------------------------------------------------
 
@@ -534,8 +750,13 @@ class _Journal:
                 continue
             a = self.by_pk[lesson.assignment_id]
             weekday = lesson.date.isoweekday()
-            free = [t for t in teachers if t != a.teacher_id and (t, weekday, lesson.lesson_number) not in self.teacher_busy
-                    and (t, lesson.date, lesson.lesson_number) not in taken]
+            free = [
+                t
+                for t in teachers
+                if t != a.teacher_id
+                and (t, weekday, lesson.lesson_number) not in self.teacher_busy
+                and (t, lesson.date, lesson.lesson_number) not in taken
+            ]
             if free:
                 lesson.substitute_teacher_id = self.rng.choice(free)
                 taken.add((lesson.substitute_teacher_id, lesson.date, lesson.lesson_number))
@@ -545,21 +766,34 @@ class _Journal:
         """One class on quarantine for a day: its lessons are cancelled, nothing entered."""
         if not done:
             return
-        pick = self.rng.choice(done[len(done) // 3: 2 * len(done) // 3] or done)
+        pick = self.rng.choice(done[len(done) // 3 : 2 * len(done) // 3] or done)
         class_id = self.by_pk[pick.assignment_id].school_class_id
         for lesson in done:
-            if lesson.date == pick.date and self.by_pk[lesson.assignment_id].school_class_id == class_id:
+            if (
+                lesson.date == pick.date
+                and self.by_pk[lesson.assignment_id].school_class_id == class_id
+            ):
                 lesson.status = Lesson.Status.CANCELLED
                 lesson.cancel_reason = "Карантин по ОРВИ в классе"
                 lesson.substitute_teacher_id = None
                 self.stats["cancelled"] += 1
-        _bulk_set(Lesson, [x for x in done if x.status == Lesson.Status.CANCELLED], ["status", "cancel_reason"])
+        _bulk_set(
+            Lesson,
+            [x for x in done if x.status == Lesson.Status.CANCELLED],
+            ["status", "cancel_reason"],
+        )
 
     def moves(self) -> None:
         """Move two lessons of the coming week to a free slot (перенос), through the service."""
         upcoming = list(
-            Lesson.objects.filter(assignment__year=self.year, date__gt=self.today, date__lte=self.today + timedelta(days=10))
-            .select_related("school", "assignment__school_class", "assignment__year", "assignment__subject")
+            Lesson.objects.filter(
+                assignment__year=self.year,
+                date__gt=self.today,
+                date__lte=self.today + timedelta(days=10),
+            )
+            .select_related(
+                "school", "assignment__school_class", "assignment__year", "assignment__subject"
+            )
             .order_by("date", "lesson_number")
         )
         self.rng.shuffle(upcoming)
@@ -573,8 +807,13 @@ class _Journal:
             for number in range(7, 0, -1):
                 try:
                     with transaction.atomic():
-                        lesson_move(acting_user=self.dispatcher, lesson=lesson, new_date=target, new_number=number,
-                                    reason="Учитель на курсах повышения квалификации")
+                        lesson_move(
+                            acting_user=self.dispatcher,
+                            lesson=lesson,
+                            new_date=target,
+                            new_number=number,
+                            reason="Учитель на курсах повышения квалификации",
+                        )
                 except ValidationError:  # a busy slot or a holiday: try the next one
                     continue
                 moved += 1
@@ -592,14 +831,26 @@ class _Journal:
         if teacher is None:
             return
         old = list(
-            Mark.objects.filter(lesson__assignment__teacher=teacher, lesson__assignment__year=self.year,
-                                lesson__date__lt=self.today - timedelta(days=7), lesson__date__gte=self.today - timedelta(days=30))
-            .select_related("lesson__school", "lesson__assignment__school_class", "lesson__assignment__year",
-                            "student", "work_type")
+            Mark.objects.filter(
+                lesson__assignment__teacher=teacher,
+                lesson__assignment__year=self.year,
+                lesson__date__lt=self.today - timedelta(days=7),
+                lesson__date__gte=self.today - timedelta(days=30),
+            )
+            .select_related(
+                "lesson__school",
+                "lesson__assignment__school_class",
+                "lesson__assignment__year",
+                "student",
+                "work_type",
+            )
             .order_by("pk")[:400]
         )
-        reasons = ("Ошибка при вводе: отметка выставлена не тому ученику", "Работа переписана после консультации",
-                   "Исправлена описка")
+        reasons = (
+            "Ошибка при вводе: отметка выставлена не тому ученику",
+            "Работа переписана после консультации",
+            "Исправлена описка",
+        )
         # The last one is removed below: never corrected first, so its version is the one read here.
         for mark in self.rng.sample(old[:-1], min(8, len(old) - 1)) if old else ():
             value = str(min(5, int(mark.value) + 1)) if mark.value.isdigit() else "4"
@@ -607,16 +858,29 @@ class _Journal:
                 continue
             try:
                 with transaction.atomic():
-                    mark_set(acting_user=teacher, lesson=mark.lesson, student=mark.student, work_type=mark.work_type,
-                             value=value, expected_version=mark.version, reason=self.rng.choice(reasons))
+                    mark_set(
+                        acting_user=teacher,
+                        lesson=mark.lesson,
+                        student=mark.student,
+                        work_type=mark.work_type,
+                        value=value,
+                        expected_version=mark.version,
+                        reason=self.rng.choice(reasons),
+                    )
             except ValidationError:  # a locked quarter: corrections there need the deputy's grant
                 continue
             self.stats["corrections"] += 1
         for mark in old[-1:]:
             try:
                 with transaction.atomic():
-                    mark_delete(acting_user=teacher, lesson=mark.lesson, student=mark.student, work_type=mark.work_type,
-                                expected_version=mark.version, reason="Отметка выставлена ошибочно: ученик отсутствовал")
+                    mark_delete(
+                        acting_user=teacher,
+                        lesson=mark.lesson,
+                        student=mark.student,
+                        work_type=mark.work_type,
+                        expected_version=mark.version,
+                        reason="Отметка выставлена ошибочно: ученик отсутствовал",
+                    )
             except ValidationError:
                 continue
             self.stats["corrections"] += 1
@@ -631,10 +895,13 @@ class _Journal:
         weights = {wt.pk: wt.weight for wt in self.work_types.values()}
         rows = []
         for period in periods:
-            deadline = period_mark_deadline(self.policy, school=self.school, period_end=period.ends_on, days_off=days_off)
+            deadline = period_mark_deadline(
+                self.policy, school=self.school, period_end=period.ends_on, days_off=days_off
+            )
             marks: dict[tuple[int, int], list] = defaultdict(list)
             for assignment_id, student_id, value, wt_id in Mark.objects.filter(
-                lesson__assignment__year=self.year, lesson__date__range=(period.starts_on, period.ends_on)
+                lesson__assignment__year=self.year,
+                lesson__date__range=(period.starts_on, period.ends_on),
             ).values_list("lesson__assignment_id", "student_id", "value", "work_type_id"):
                 marks[(assignment_id, student_id)].append((value, weights[wt_id]))
             for (assignment_id, student_id), values in marks.items():
@@ -647,27 +914,54 @@ class _Journal:
                 value = suggested
                 if self.rng.random() < 0.04:  # the teacher decides otherwise now and then
                     value = str(min(5, max(2, int(suggested) + self.rng.choice((-1, 1)))))
-                entered = deadline - timedelta(days=self.rng.uniform(0.5, 5)) if self.rng.random() > 0.03 \
+                entered = (
+                    deadline - timedelta(days=self.rng.uniform(0.5, 5))
+                    if self.rng.random() > 0.03
                     else deadline + timedelta(days=self.rng.uniform(0.5, 2))
-                rows.append(PeriodMark(
-                    school=self.school, assignment=a, kind=PeriodMark.Kind.PERIOD, period=period, student_id=student_id,
-                    value=value, set_by_id=a.teacher_id, entered_at=entered, set_at=entered,
-                ))
+                )
+                rows.append(
+                    PeriodMark(
+                        school=self.school,
+                        assignment=a,
+                        kind=PeriodMark.Kind.PERIOD,
+                        period=period,
+                        student_id=student_id,
+                        value=value,
+                        set_by_id=a.teacher_id,
+                        entered_at=entered,
+                        set_at=entered,
+                    )
+                )
             if deadline.date() < self.today:
-                PeriodLock.objects.create(school=self.school, period=period, locked_by=self.deputy,
-                                          locked_at=deadline + timedelta(days=1))
+                PeriodLock.objects.create(
+                    school=self.school,
+                    period=period,
+                    locked_by=self.deputy,
+                    locked_at=deadline + timedelta(days=1),
+                )
                 self.stats["locked_periods"] += 1
         with pgtrigger.ignore(*HISTORY_TRIGGERS):
             PeriodMark.objects.bulk_create(rows, batch_size=BATCH)
-        _backfill_history(PeriodMark, PeriodMark.objects.filter(assignment__year=self.year), "entered_at")
+        _backfill_history(
+            PeriodMark, PeriodMark.objects.filter(assignment__year=self.year), "entered_at"
+        )
         self.stats["period_marks"] = len(rows)
         locked = PeriodLock.objects.filter(period__year=self.year).select_related("period").first()
         if locked is not None:
-            teacher = next(t for t in self.demo.teachers if t.pk != getattr(self.demo.users.get("teacher"), "pk", None))
+            teacher = next(
+                t
+                for t in self.demo.teachers
+                if t.pk != getattr(self.demo.users.get("teacher"), "pk", None)
+            )
             moment = datetime.combine(self.today, time(9, 0), tzinfo=self.tz)
             PeriodUnlockGrant.objects.create(
-                school=self.school, user=teacher, permission=unlock_permission(), content_object=locked.period,
-                expires_at=moment + timedelta(days=2), granted_at=moment, granted_by=self.deputy,
+                school=self.school,
+                user=teacher,
+                permission=unlock_permission(),
+                content_object=locked.period,
+                expires_at=moment + timedelta(days=2),
+                granted_at=moment,
+                granted_by=self.deputy,
                 reason="Справка о болезни обучающегося представлена после закрытия четверти",
             )
 
@@ -693,14 +987,17 @@ def _bulk_set(model, objs: list, fields: list[str]) -> None:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     columns = [model._meta.get_field(name) for name in fields]
-    casts = [c.target_field.db_type(connection) if c.is_relation else c.db_type(connection) for c in columns]
+    casts = [
+        c.target_field.db_type(connection) if c.is_relation else c.db_type(connection)
+        for c in columns
+    ]
     casts = [cast.replace(" AUTO_INCREMENT", "").replace("serial", "integer") for cast in casts]
     names = [connection.ops.quote_name(c.column) for c in columns]
     row = "(%s::bigint, " + ", ".join(f"%s::{cast}" for cast in casts) + ")"
     assignments = ", ".join(f"{n} = v.{n}" for n in names)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), BATCH):
-            chunk = objs[start:start + BATCH]
+            chunk = objs[start : start + BATCH]
             params = []
             for obj in chunk:
                 params.append(obj.pk)
@@ -717,7 +1014,8 @@ def _backfill_history(model, queryset, created_at: str, label: str = "insert") -
     the row's own `created_at` column; one INSERT … SELECT."""
     event = model.pgh_event_model
     tracked = [
-        f for f in event._meta.concrete_fields
+        f
+        for f in event._meta.concrete_fields
         if not f.name.startswith("pgh_") and f.name in {x.name for x in model._meta.concrete_fields}
     ]
     q = connection.ops.quote_name
@@ -737,12 +1035,18 @@ def populate(demo) -> None:
     started = clock.monotonic()
     journal = _Journal(demo)
     with transaction.atomic():
-        stages = (journal.timetable, journal.lessons, journal.ktp, journal.fill, journal.moves, journal.period_marks,
-                  journal.corrections)
+        stages = (
+            journal.timetable,
+            journal.lessons,
+            journal.ktp,
+            journal.fill,
+            journal.moves,
+            journal.period_marks,
+            journal.corrections,
+        )
         for stage in stages:
             began = clock.monotonic()
             stage()
             journal.stats[f"s_{stage.__name__}"] = round(clock.monotonic() - began, 1)
     journal.stats["seconds"] = round(clock.monotonic() - started, 1)
     demo.extra["journal"] = dict(journal.stats)
-

@@ -12,25 +12,40 @@ class AssignmentChoiceField(forms.ModelChoiceField):
 
 
 class TimetableEntryForm(forms.Form):
-    assignment = AssignmentChoiceField(label=_("Предмет и учитель"), queryset=TeachingAssignment.objects.none())
+    assignment = AssignmentChoiceField(
+        label=_("Предмет и учитель"), queryset=TeachingAssignment.objects.none()
+    )
     weekday = forms.TypedChoiceField(label=_("День недели"), choices=WEEKDAYS, coerce=int)
-    lesson_number = forms.IntegerField(label=_("Урок"), validators=LESSON_NUMBER_VALIDATORS, min_value=0, max_value=12)
+    lesson_number = forms.IntegerField(
+        label=_("Урок"), validators=LESSON_NUMBER_VALIDATORS, min_value=0, max_value=12
+    )
     room = forms.CharField(label=_("Кабинет"), max_length=30, required=False)
-    starts_on = forms.DateField(label=_("Действует с"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    ends_on = forms.DateField(label=_("Действует по"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts_on = forms.DateField(
+        label=_("Действует с"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ends_on = forms.DateField(
+        label=_("Действует по"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def __init__(self, *args, school_class=None, **kwargs):
         super().__init__(*args, **kwargs)
         if school_class is not None:
-            self.fields["assignment"].queryset = (
-                TeachingAssignment.objects.filter(school_class=school_class)
-                .select_related("subject", "subgroup", "teacher")
-            )
+            self.fields["assignment"].queryset = TeachingAssignment.objects.filter(
+                school_class=school_class
+            ).select_related("subject", "subgroup", "teacher")
 
 
 class GenerateForm(forms.Form):
-    date_from = forms.DateField(label=_("С"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=_("По"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_from = forms.DateField(
+        label=_("С"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("По"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self):
         data = super().clean()
@@ -42,13 +57,17 @@ class GenerateForm(forms.Form):
 class SubstituteForm(forms.Form):
     """`teachers` is a list read once per page (one form per lesson must not query again)."""
 
-    teacher = forms.TypedChoiceField(label=_("Замещающий учитель"), coerce=int, required=False, empty_value=None)
+    teacher = forms.TypedChoiceField(
+        label=_("Замещающий учитель"), coerce=int, required=False, empty_value=None
+    )
     reason = forms.CharField(label=_("Причина"), max_length=300, required=False)
 
     def __init__(self, *args, teachers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.teachers = {u.pk: u for u in teachers}
-        self.fields["teacher"].choices = [("", _("— без замены —"))] + [(u.pk, u.full_name) for u in teachers]
+        self.fields["teacher"].choices = [("", _("— без замены —"))] + [
+            (u.pk, u.full_name) for u in teachers
+        ]
 
     def clean_teacher(self):
         pk = self.cleaned_data["teacher"]
@@ -60,7 +79,9 @@ class CancelForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    new_date = forms.DateField(label=_("Новая дата"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    new_date = forms.DateField(
+        label=_("Новая дата"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     new_number = forms.IntegerField(label=_("Урок №"), min_value=0, max_value=12)
     reason = forms.CharField(label=_("Причина"), max_length=300, required=False)
 
@@ -70,10 +91,16 @@ GRADE_CHOICES = [(g, str(g)) for g in range(1, 12)]
 
 class EndEarlyForm(forms.Form):
     grades = forms.TypedMultipleChoiceField(
-        label=_("Параллели"), choices=GRADE_CHOICES, coerce=int, initial=[1, 9, 11],
+        label=_("Параллели"),
+        choices=GRADE_CHOICES,
+        coerce=int,
+        initial=[1, 9, 11],
         widget=forms.CheckboxSelectMultiple(attrs={"class": "d-inline"}),
     )
     last_day = forms.DateField(
-        label=_("Последний день занятий"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Обычно 1-е, 9-е и 11-е классы занимаются по 25 мая: с 26 мая их расписание снимается."),
+        label=_("Последний день занятий"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Обычно 1-е, 9-е и 11-е классы занимаются по 25 мая: с 26 мая их расписание снимается."
+        ),
     )

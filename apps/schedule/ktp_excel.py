@@ -95,7 +95,11 @@ def ktp_workbook(*, assignment, topics: list[PlanTopic]) -> bytes:
         if t.planned_on:
             cell = ws.cell(row=r, column=5, value=t.planned_on)
             cell.number_format = "DD.MM.YYYY"
-    ws.cell(row=len(topics) + 3, column=2, value=_("Всего часов: %(n)s") % {"n": sum(t.hours for t in topics)}).font = Font(italic=True)
+    ws.cell(
+        row=len(topics) + 3,
+        column=2,
+        value=_("Всего часов: %(n)s") % {"n": sum(t.hours for t in topics)},
+    ).font = Font(italic=True)
     _types_sheet(wb, ws, max(len(topics), 50))
     return _save(wb)
 
@@ -167,19 +171,25 @@ def parse_ktp(file, *, year) -> KtpImport:
     """Read an uploaded .xlsx КТП and check every row; saves nothing."""
     result = KtpImport()
     if getattr(file, "size", 0) > MAX_BYTES:
-        result.errors.append(_("Файл больше 2 МБ: в КТП столько не бывает. Проверьте, тот ли это файл."))
+        result.errors.append(
+            _("Файл больше 2 МБ: в КТП столько не бывает. Проверьте, тот ли это файл.")
+        )
         return result
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a file that is not .xlsx
-        result.errors.append(_("Файл не открывается как таблица Excel (.xlsx). Скачайте шаблон и заполните его."))
+        result.errors.append(
+            _("Файл не открывается как таблица Excel (.xlsx). Скачайте шаблон и заполните его.")
+        )
         return result
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None) or ()
     columns = _columns(header)
     if "title" not in columns:
-        result.errors.append(_("В первой строке нет заголовка «Тема урока». Скачайте шаблон и заполните его."))
+        result.errors.append(
+            _("В первой строке нет заголовка «Тема урока». Скачайте шаблон и заполните его.")
+        )
         return result
     headers = {key: title for key, title, _m, _w in COLUMNS}
     for line, values in enumerate(rows, start=2):
@@ -211,26 +221,41 @@ def parse_ktp(file, *, year) -> KtpImport:
                 if float(str(hours_raw).replace(",", ".")) != hours or not 1 <= hours <= 40:
                     raise ValueError
             except ValueError:
-                error("hours", _("нужно целое число часов от 1 до 40, а не «%(v)s».") % {"v": hours_raw})
+                error(
+                    "hours",
+                    _("нужно целое число часов от 1 до 40, а не «%(v)s».") % {"v": hours_raw},
+                )
         lesson_type = ""
         type_raw = picked.get("lesson_type")
         if type_raw not in (None, ""):
             lesson_type = _type_code(str(type_raw)) or ""
             if not lesson_type:
-                error("lesson_type", _("неизвестный тип урока «%(v)s»; выберите из списка в шаблоне.") % {"v": type_raw})
+                error(
+                    "lesson_type",
+                    _("неизвестный тип урока «%(v)s»; выберите из списка в шаблоне.")
+                    % {"v": type_raw},
+                )
         planned_on = None
         date_raw = picked.get("planned_on")
         if date_raw not in (None, ""):
             try:
                 planned_on = _as_date(date_raw)
             except ValueError:
-                error("planned_on", _("дата «%(v)s» не распознана; пишите ДД.ММ.ГГГГ.") % {"v": date_raw})
+                error(
+                    "planned_on",
+                    _("дата «%(v)s» не распознана; пишите ДД.ММ.ГГГГ.") % {"v": date_raw},
+                )
             else:
                 if not year.contains(planned_on):
-                    error("planned_on", _("дата %(d)s вне учебного года %(y)s.") % {
-                        "d": planned_on.strftime("%d.%m.%Y"), "y": year.name})
+                    error(
+                        "planned_on",
+                        _("дата %(d)s вне учебного года %(y)s.")
+                        % {"d": planned_on.strftime("%d.%m.%Y"), "y": year.name},
+                    )
         if not item.errors:
-            item.row = PlanRow(title=title, hours=hours, lesson_type=lesson_type, planned_on=planned_on)
+            item.row = PlanRow(
+                title=title, hours=hours, lesson_type=lesson_type, planned_on=planned_on
+            )
         result.rows.append(item)
     if not result.rows and not result.errors:
         result.errors.append(_("В файле нет ни одной темы."))

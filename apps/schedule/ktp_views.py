@@ -34,18 +34,20 @@ SIGNING_SALT = "ktp-import"
 
 
 def _assignment(ctx, assignment_id: int):
-    return visible_assignment(ctx, assignment_id, "subgroup", "subject", "teacher", "year", "school")
+    return visible_assignment(
+        ctx, assignment_id, "subgroup", "subject", "teacher", "year", "school"
+    )
 
 
 def _may_edit(ctx, assignment) -> bool:
     return not assignment.year.is_read_only and can_keep_assignment(ctx.user, assignment)
 
 
-
-
 def _row(data) -> services.PlanRow:
     return services.PlanRow(
-        title=data["title"], hours=data["hours"], lesson_type=data.get("lesson_type") or "",
+        title=data["title"],
+        hours=data["hours"],
+        lesson_type=data.get("lesson_type") or "",
         planned_on=data.get("planned_on"),
     )
 
@@ -54,13 +56,25 @@ def _page(request, assignment, *, form=None, edit=None, status=200):
     ctx = request.school_ctx
     topics = selectors.ktp_topics(assignment=assignment)
     today = school_today(ctx.school)
-    deadline = ktp_deadline(school_policy(ctx.school), school=ctx.school, year_starts_on=assignment.year.starts_on)
-    return render(request, "schedule/ktp.html", {
-        "assignment": assignment, "topics": topics, "can_edit": _may_edit(ctx, assignment),
-        "form": form or PlanTopicForm(), "edit": edit,
-        "progress": ktp_progress([assignment], today)[assignment.pk], "today": today, "deadline": deadline,
-        "total_hours": sum(t.hours for t in topics),
-    }, status=status)
+    deadline = ktp_deadline(
+        school_policy(ctx.school), school=ctx.school, year_starts_on=assignment.year.starts_on
+    )
+    return render(
+        request,
+        "schedule/ktp.html",
+        {
+            "assignment": assignment,
+            "topics": topics,
+            "can_edit": _may_edit(ctx, assignment),
+            "form": form or PlanTopicForm(),
+            "edit": edit,
+            "progress": ktp_progress([assignment], today)[assignment.pk],
+            "today": today,
+            "deadline": deadline,
+            "total_hours": sum(t.hours for t in topics),
+        },
+        status=status,
+    )
 
 
 @_ktp_view
@@ -75,7 +89,9 @@ def ktp_page(request, assignment_id: int):
     form = PlanTopicForm(request.POST)
     if form.is_valid():
         try:
-            services.plan_topic_save(acting_user=ctx.user, assignment=assignment, row=_row(form.cleaned_data))
+            services.plan_topic_save(
+                acting_user=ctx.user, assignment=assignment, row=_row(form.cleaned_data)
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -87,8 +103,12 @@ def ktp_page(request, assignment_id: int):
 def _topic(ctx, pk: int) -> PlanTopic:
     return get_object_or_404(
         PlanTopic.objects.filter(assignment__in=assignments_visible_to(ctx)).select_related(
-            "assignment__school_class", "assignment__subgroup", "assignment__subject", "assignment__teacher",
-            "assignment__year", "assignment__school",
+            "assignment__school_class",
+            "assignment__subgroup",
+            "assignment__subject",
+            "assignment__teacher",
+            "assignment__year",
+            "assignment__school",
         ),
         pk=pk,
     )
@@ -106,15 +126,26 @@ def ktp_topic_edit(request, pk: int):
         form = PlanTopicForm(request.POST)
         if form.is_valid():
             try:
-                services.plan_topic_save(acting_user=ctx.user, assignment=assignment, row=_row(form.cleaned_data), topic=topic)
+                services.plan_topic_save(
+                    acting_user=ctx.user,
+                    assignment=assignment,
+                    row=_row(form.cleaned_data),
+                    topic=topic,
+                )
             except ValidationError as error:
                 add_errors(form, error)
             else:
                 messages.success(request, _("Тема изменена."))
                 return redirect("ktp:page", school_id=ctx.school.pk, assignment_id=assignment.pk)
         return _page(request, assignment, form=form, edit=topic, status=422)
-    form = PlanTopicForm(initial={"title": topic.title, "hours": topic.hours, "lesson_type": topic.lesson_type,
-                                  "planned_on": topic.planned_on})
+    form = PlanTopicForm(
+        initial={
+            "title": topic.title,
+            "hours": topic.hours,
+            "lesson_type": topic.lesson_type,
+            "planned_on": topic.planned_on,
+        }
+    )
     return _page(request, assignment, form=form, edit=topic)
 
 
@@ -158,18 +189,34 @@ def ktp_import(request, assignment_id: int):
             result = parse_ktp(form.cleaned_data["file"], year=assignment.year)
             if result.ok:
                 token = signing.dumps(
-                    [[r.title, r.hours, r.lesson_type, r.planned_on.isoformat() if r.planned_on else ""]
-                     for r in result.plan_rows],
-                    salt=SIGNING_SALT, compress=True,
+                    [
+                        [
+                            r.title,
+                            r.hours,
+                            r.lesson_type,
+                            r.planned_on.isoformat() if r.planned_on else "",
+                        ]
+                        for r in result.plan_rows
+                    ],
+                    salt=SIGNING_SALT,
+                    compress=True,
                 )
             else:
                 status = 422
         else:
             status = 422
-    return render(request, "schedule/ktp_import.html", {
-        "assignment": assignment, "form": form, "result": result, "token": token,
-        "existing": PlanTopic.objects.filter(assignment=assignment).count(),
-    }, status=status)
+    return render(
+        request,
+        "schedule/ktp_import.html",
+        {
+            "assignment": assignment,
+            "form": form,
+            "result": result,
+            "token": token,
+            "existing": PlanTopic.objects.filter(assignment=assignment).count(),
+        },
+        status=status,
+    )
 
 
 @_ktp_view
@@ -184,7 +231,9 @@ def ktp_import_confirm(request, assignment_id: int):
         messages.error(request, _("Предпросмотр устарел: загрузите файл ещё раз."))
         return redirect("ktp:import", school_id=ctx.school.pk, assignment_id=assignment.pk)
     rows = [
-        services.PlanRow(title=t, hours=h, lesson_type=lt, planned_on=date.fromisoformat(d) if d else None)
+        services.PlanRow(
+            title=t, hours=h, lesson_type=lt, planned_on=date.fromisoformat(d) if d else None
+        )
         for t, h, lt, d in data
     ]
     try:

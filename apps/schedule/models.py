@@ -34,9 +34,14 @@ class TimetableEntry(models.Model):
     """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    year = models.ForeignKey(AcademicYear, verbose_name=_("учебный год"), on_delete=models.CASCADE, related_name="+")
+    year = models.ForeignKey(
+        AcademicYear, verbose_name=_("учебный год"), on_delete=models.CASCADE, related_name="+"
+    )
     assignment = models.ForeignKey(
-        TeachingAssignment, verbose_name=_("нагрузка"), on_delete=models.CASCADE, related_name="timetable_entries"
+        TeachingAssignment,
+        verbose_name=_("нагрузка"),
+        on_delete=models.CASCADE,
+        related_name="timetable_entries",
     )
     weekday = models.PositiveSmallIntegerField(_("день недели"), choices=WEEKDAYS)
     lesson_number = models.PositiveSmallIntegerField(_("урок"), validators=LESSON_NUMBER_VALIDATORS)
@@ -53,7 +58,8 @@ class TimetableEntry(models.Model):
         indexes = [models.Index(fields=["school", "year", "weekday", "lesson_number"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="timetable_ends_after_start",
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="timetable_ends_after_start",
                 violation_error_message=_("Окончание действия не может быть раньше начала."),
             ),
         ]
@@ -75,11 +81,16 @@ class PlanTopic(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     assignment = models.ForeignKey(
-        TeachingAssignment, verbose_name=_("нагрузка"), on_delete=models.CASCADE, related_name="plan_topics"
+        TeachingAssignment,
+        verbose_name=_("нагрузка"),
+        on_delete=models.CASCADE,
+        related_name="plan_topics",
     )
     position = models.PositiveIntegerField(_("№"))
     title = models.CharField(_("тема"), max_length=500)
-    hours = models.PositiveSmallIntegerField(_("часов"), default=1, validators=[MinValueValidator(1), MaxValueValidator(40)])
+    hours = models.PositiveSmallIntegerField(
+        _("часов"), default=1, validators=[MinValueValidator(1), MaxValueValidator(40)]
+    )
     lesson_type = models.CharField(_("тип урока"), max_length=20, blank=True)
     planned_on = models.DateField(_("планируемая дата"), null=True, blank=True)
 
@@ -89,7 +100,8 @@ class PlanTopic(models.Model):
         ordering = ["assignment", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["assignment", "position"], name="plantopic_unique_position",
+                fields=["assignment", "position"],
+                name="plantopic_unique_position",
                 violation_error_message=_("Тема с таким номером уже есть."),
             ),
         ]
@@ -110,13 +122,31 @@ class PlanTopic(models.Model):
     pghistory.UpdateEvent(
         "topic_changed",
         condition=pghistory.AnyChange(
-            "topic", "lesson_type", "status", "substitute_teacher", "date", "comment",
-            "lesson_number", "plan_topic", "cancel_reason", "attendance_taken_at",
+            "topic",
+            "lesson_type",
+            "status",
+            "substitute_teacher",
+            "date",
+            "comment",
+            "lesson_number",
+            "plan_topic",
+            "cancel_reason",
+            "attendance_taken_at",
         ),
     ),
     fields=[
-        "topic", "lesson_type", "status", "substitute_teacher", "date", "lesson_number", "comment",
-        "plan_topic", "cancel_reason", "moved_from_date", "moved_from_number", "attendance_taken_at",
+        "topic",
+        "lesson_type",
+        "status",
+        "substitute_teacher",
+        "date",
+        "lesson_number",
+        "comment",
+        "plan_topic",
+        "cancel_reason",
+        "moved_from_date",
+        "moved_from_number",
+        "attendance_taken_at",
     ],
     model_name="LessonEvent",
 )
@@ -139,7 +169,10 @@ class Lesson(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     assignment = models.ForeignKey(
-        TeachingAssignment, verbose_name=_("нагрузка"), on_delete=models.PROTECT, related_name="lessons"
+        TeachingAssignment,
+        verbose_name=_("нагрузка"),
+        on_delete=models.PROTECT,
+        related_name="lessons",
     )
     timetable_entry = models.ForeignKey(
         TimetableEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="lessons"
@@ -151,19 +184,32 @@ class Lesson(models.Model):
     room = models.CharField(_("кабинет"), max_length=30, blank=True)
     topic = models.CharField(_("тема урока"), max_length=500, blank=True)
     plan_topic = models.ForeignKey(
-        PlanTopic, verbose_name=_("тема по КТП"), null=True, blank=True, on_delete=models.SET_NULL, related_name="lessons"
+        PlanTopic,
+        verbose_name=_("тема по КТП"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
     )
     # When the topic was first entered (the audit: lessons held without a topic).
     topic_set_at = models.DateTimeField(null=True, blank=True, editable=False)
-    work_types = models.ManyToManyField("gradebook.WorkType", verbose_name=_("виды работ на уроке"), blank=True, related_name="+")
+    work_types = models.ManyToManyField(
+        "gradebook.WorkType", verbose_name=_("виды работ на уроке"), blank=True, related_name="+"
+    )
     comment = models.TextField(_("комментарий к уроку"), blank=True)
     lesson_type = models.CharField(
         _("тип урока"), max_length=20, choices=LessonType.choices, default=LessonType.COMBINED
     )
-    status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        _("состояние"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
     substitute_teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("замещающий учитель"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="substituted_lessons",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("замещающий учитель"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="substituted_lessons",
     )
     cancel_reason = models.CharField(_("причина отмены"), max_length=300, blank=True)
     # A moved lesson (перенос) keeps its identity; the original slot is remembered.
@@ -171,9 +217,16 @@ class Lesson(models.Model):
     moved_from_number = models.PositiveSmallIntegerField(null=True, blank=True)
     # Attendance was taken (the first absence entered, or «все присутствуют» confirmed):
     # a lesson without absences has no attendance rows, so the audit reads this.
-    attendance_taken_at = models.DateTimeField(_("посещаемость отмечена"), null=True, blank=True, editable=False)
+    attendance_taken_at = models.DateTimeField(
+        _("посещаемость отмечена"), null=True, blank=True, editable=False
+    )
     attendance_taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     # Generated from the timetable (may be removed by a later generation when the
     # timetable changes) or added by hand (never removed by generation).
@@ -191,7 +244,8 @@ class Lesson(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["assignment", "date", "lesson_number"], name="lesson_unique_slot",
+                fields=["assignment", "date", "lesson_number"],
+                name="lesson_unique_slot",
                 violation_error_message=_("Этот урок на эту дату уже есть."),
             ),
         ]

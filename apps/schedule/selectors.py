@@ -23,10 +23,13 @@ def timetable_grid(*, school_class: SchoolClass) -> dict:
         slots[(entry.weekday, entry.lesson_number)].append(entry)
     numbers = set(range(1, 8)) | {e.lesson_number for e in entries}
     if school_class.shift_id:
-        numbers |= set(Bell.objects.filter(shift_id=school_class.shift_id).values_list("lesson_number", flat=True))
+        numbers |= set(
+            Bell.objects.filter(shift_id=school_class.shift_id).values_list(
+                "lesson_number", flat=True
+            )
+        )
     rows = [
-        (n, [(day, slots.get((day, n), [])) for day, _label in WEEKDAYS])
-        for n in sorted(numbers)
+        (n, [(day, slots.get((day, n), [])) for day, _label in WEEKDAYS]) for n in sorted(numbers)
     ]
     return {"weekdays": WEEKDAYS, "rows": rows}
 
@@ -39,18 +42,23 @@ def year_classes(year: AcademicYear | None):
 
 # --- КТП (calendar-thematic plan) ---------------------------------------------------------
 
+
 def ktp_topics(*, assignment) -> list[PlanTopic]:
     """The plan of an assignment in order, each topic with `lessons_count` (lessons linked)
     and `expected_on` (its planned date, or the date of the lesson it falls on when the
     plan is laid over the assignment's lessons in order). Two queries."""
     topics = list(
         PlanTopic.objects.filter(assignment=assignment)
-        .annotate(lessons_count=Count("lessons", filter=~Q(lessons__status=Lesson.Status.CANCELLED)))
+        .annotate(
+            lessons_count=Count("lessons", filter=~Q(lessons__status=Lesson.Status.CANCELLED))
+        )
         .order_by("position")
     )
     dates = list(
-        Lesson.objects.filter(assignment=assignment).exclude(status=Lesson.Status.CANCELLED)
-        .order_by("date", "lesson_number").values_list("date", flat=True)
+        Lesson.objects.filter(assignment=assignment)
+        .exclude(status=Lesson.Status.CANCELLED)
+        .order_by("date", "lesson_number")
+        .values_list("date", flat=True)
     )
     hour = 0
     for topic in topics:
@@ -66,8 +74,11 @@ def ktp_suggestion(lesson: Lesson) -> PlanTopic | None:
     before = Q(date__lt=lesson.date) | Q(date=lesson.date, lesson_number__lt=lesson.lesson_number)
     previous = (
         Lesson.objects.filter(before, assignment_id=lesson.assignment_id, plan_topic__isnull=False)
-        .exclude(pk=lesson.pk).exclude(status=Lesson.Status.CANCELLED)
-        .order_by("-date", "-lesson_number").values_list("plan_topic_id", flat=True).first()
+        .exclude(pk=lesson.pk)
+        .exclude(status=Lesson.Status.CANCELLED)
+        .order_by("-date", "-lesson_number")
+        .values_list("plan_topic_id", flat=True)
+        .first()
     )
     topics = PlanTopic.objects.filter(assignment_id=lesson.assignment_id).order_by("position")
     if previous is None:
@@ -77,7 +88,8 @@ def ktp_suggestion(lesson: Lesson) -> PlanTopic | None:
         return topics.first()
     used = (
         Lesson.objects.filter(before, assignment_id=lesson.assignment_id, plan_topic_id=previous)
-        .exclude(status=Lesson.Status.CANCELLED).count()
+        .exclude(status=Lesson.Status.CANCELLED)
+        .count()
     )
     if used < current.hours:
         return current
@@ -119,7 +131,9 @@ def ktp_progress(assignments, on_date: date) -> dict[int, KtpProgress]:
     scope = ids
     plans = {
         row["assignment_id"]: row
-        for row in PlanTopic.objects.filter(assignment_id__in=scope).values("assignment_id").annotate(
+        for row in PlanTopic.objects.filter(assignment_id__in=scope)
+        .values("assignment_id")
+        .annotate(
             total=Sum("hours"),
             dated_due=Sum("hours", filter=Q(planned_on__lte=on_date)),
             undated=Count("pk", filter=Q(planned_on__isnull=True)),
@@ -129,7 +143,9 @@ def ktp_progress(assignments, on_date: date) -> dict[int, KtpProgress]:
     held = Q(status=Lesson.Status.HELD)
     lessons = {
         row["assignment_id"]: row
-        for row in Lesson.objects.filter(assignment_id__in=scope, date__lte=on_date).values("assignment_id").annotate(
+        for row in Lesson.objects.filter(assignment_id__in=scope, date__lte=on_date)
+        .values("assignment_id")
+        .annotate(
             to_date=Count("pk", filter=~cancelled),
             held=Count("pk", filter=held),
             on_plan=Count("pk", filter=held & Q(plan_topic__isnull=False)),
@@ -141,26 +157,43 @@ def ktp_progress(assignments, on_date: date) -> dict[int, KtpProgress]:
         plan, done = plans.get(pk, {}), lessons.get(pk, {})
         total = plan.get("total") or 0
         to_date = done.get("to_date", 0)
-        planned = (plan.get("dated_due") or 0) if total and not plan.get("undated") else min(total, to_date)
+        planned = (
+            (plan.get("dated_due") or 0)
+            if total and not plan.get("undated")
+            else min(total, to_date)
+        )
         result[pk] = KtpProgress(
-            assignment_id=pk, total_hours=total, planned_hours=planned, lessons_to_date=to_date,
-            held=done.get("held", 0), held_on_plan=done.get("on_plan", 0), cancelled=done.get("cancelled", 0),
+            assignment_id=pk,
+            total_hours=total,
+            planned_hours=planned,
+            lessons_to_date=to_date,
+            held=done.get("held", 0),
+            held_on_plan=done.get("on_plan", 0),
+            cancelled=done.get("cancelled", 0),
         )
     return result
 
 
 # --- the dispatcher's day: substitutions, cancellations, moves --------------------------
 
+
 def school_day_lessons(*, school, day: date) -> list[Lesson]:
     """Every lesson of the school on a day, by class and lesson number (one query)."""
     return list(
         Lesson.objects.filter(school=school, date=day)
         .select_related(
-            "assignment__school_class", "assignment__subgroup", "assignment__subject", "assignment__teacher",
+            "assignment__school_class",
+            "assignment__subgroup",
+            "assignment__subject",
+            "assignment__teacher",
             "substitute_teacher",
         )
-        .order_by("assignment__school_class__grade", "assignment__school_class__letter", "lesson_number",
-                  "assignment__subgroup__name")
+        .order_by(
+            "assignment__school_class__grade",
+            "assignment__school_class__letter",
+            "lesson_number",
+            "assignment__subgroup__name",
+        )
     )
 
 
@@ -169,10 +202,15 @@ def changes_between(*, school, date_from: date, date_to: date) -> list[Lesson]:
     return list(
         Lesson.objects.filter(school=school, date__range=(date_from, date_to))
         .filter(
-            Q(substitute_teacher__isnull=False) | Q(status=Lesson.Status.CANCELLED) | Q(moved_from_date__isnull=False)
+            Q(substitute_teacher__isnull=False)
+            | Q(status=Lesson.Status.CANCELLED)
+            | Q(moved_from_date__isnull=False)
         )
         .select_related(
-            "assignment__school_class", "assignment__subgroup", "assignment__subject", "assignment__teacher",
+            "assignment__school_class",
+            "assignment__subgroup",
+            "assignment__subject",
+            "assignment__teacher",
             "substitute_teacher",
         )
         .order_by("date", "lesson_number")
@@ -184,6 +222,8 @@ def school_teachers(*, school):
     from apps.accounts.models import User
     from apps.accounts.policy import Role
 
-    return User.objects.filter(role_grants__school=school, role_grants__role=Role.TEACHER).order_by(
-        "last_name", "first_name"
-    ).distinct()
+    return (
+        User.objects.filter(role_grants__school=school, role_grants__role=Role.TEACHER)
+        .order_by("last_name", "first_name")
+        .distinct()
+    )

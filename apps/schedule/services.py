@@ -34,20 +34,33 @@ def timetable_conflicts(entry: TimetableEntry) -> list[str]:
     new = entry.assignment
     others = (
         TimetableEntry.objects.filter(
-            school_id=entry.school_id, year_id=entry.year_id,
-            weekday=entry.weekday, lesson_number=entry.lesson_number,
+            school_id=entry.school_id,
+            year_id=entry.year_id,
+            weekday=entry.weekday,
+            lesson_number=entry.lesson_number,
         )
         .valid_between(entry.starts_on, entry.ends_on)
         .exclude(pk=entry.pk)
-        .select_related("assignment__school_class", "assignment__subgroup", "assignment__subject", "assignment__teacher")
+        .select_related(
+            "assignment__school_class",
+            "assignment__subgroup",
+            "assignment__subject",
+            "assignment__teacher",
+        )
     )
     errors = []
     for other in others:
         old = other.assignment
-        where = {"other": _describe(other), "day": other.get_weekday_display(), "n": other.lesson_number}
+        where = {
+            "other": _describe(other),
+            "day": other.get_weekday_display(),
+            "n": other.lesson_number,
+        }
         if old.teacher_id == new.teacher_id:
             errors.append(
-                _("Учитель %(teacher)s уже ведёт урок в это время (%(day)s, %(n)s урок): %(other)s.")
+                _(
+                    "Учитель %(teacher)s уже ведёт урок в это время (%(day)s, %(n)s урок): %(other)s."
+                )
                 % {**where, "teacher": old.teacher.short_name}
             )
         if entry.room and other.room.strip().lower() == entry.room.strip().lower():
@@ -55,7 +68,9 @@ def timetable_conflicts(entry: TimetableEntry) -> list[str]:
                 _("Кабинет %(room)s уже занят в это время (%(day)s, %(n)s урок): %(other)s.")
                 % {**where, "room": entry.room}
             )
-        parallel_subgroups = old.subgroup_id and new.subgroup_id and old.subgroup_id != new.subgroup_id
+        parallel_subgroups = (
+            old.subgroup_id and new.subgroup_id and old.subgroup_id != new.subgroup_id
+        )
         if old.school_class_id == new.school_class_id and not parallel_subgroups:
             errors.append(
                 _("У класса %(cls)s уже есть урок в это время (%(day)s, %(n)s урок): %(other)s.")
@@ -66,16 +81,29 @@ def timetable_conflicts(entry: TimetableEntry) -> list[str]:
 
 @transaction.atomic
 def timetable_entry_add(
-    *, acting_user, assignment: TeachingAssignment, weekday: int, lesson_number: int,
-    room: str = "", starts_on: date | None = None, ends_on: date | None = None,
+    *,
+    acting_user,
+    assignment: TeachingAssignment,
+    weekday: int,
+    lesson_number: int,
+    room: str = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
 ) -> TimetableEntry:
     """Put an assignment into the weekly timetable; conflicts are refused with reasons."""
-    year = AcademicYear.objects.select_for_update().get(pk=assignment.year_id)  # serialises timetable edits
+    year = AcademicYear.objects.select_for_update().get(
+        pk=assignment.year_id
+    )  # serialises timetable edits
     ensure_year_writable(year)
     entry = TimetableEntry(
-        school_id=assignment.school_id, year=year, assignment=assignment, weekday=weekday,
-        lesson_number=lesson_number, room=(room or "").strip(),
-        starts_on=starts_on or year.starts_on, ends_on=ends_on or year.ends_on,
+        school_id=assignment.school_id,
+        year=year,
+        assignment=assignment,
+        weekday=weekday,
+        lesson_number=lesson_number,
+        room=(room or "").strip(),
+        starts_on=starts_on or year.starts_on,
+        ends_on=ends_on or year.ends_on,
     )
     if not (year.contains(entry.starts_on) and year.contains(entry.ends_on)):
         raise ValidationError({"starts_on": _("Срок действия должен быть внутри учебного года.")})
@@ -130,7 +158,9 @@ def _locked_spans(year: AcademicYear) -> list[tuple[str, date, date]]:
     from apps.gradebook.models import PeriodLock
 
     return list(
-        PeriodLock.objects.filter(period__year=year).values_list("period__scheme", "period__starts_on", "period__ends_on")
+        PeriodLock.objects.filter(period__year=year).values_list(
+            "period__scheme", "period__starts_on", "period__ends_on"
+        )
     )
 
 
@@ -139,7 +169,9 @@ def _is_locked(day: date, scheme: str, spans: list[tuple[str, date, date]]) -> b
 
 
 @transaction.atomic
-def lessons_generate(*, acting_user, year: AcademicYear, date_from: date, date_to: date) -> GenerationReport:
+def lessons_generate(
+    *, acting_user, year: AcademicYear, date_from: date, date_to: date
+) -> GenerationReport:
     """Create the dated lessons of [date_from, date_to] from the timetable.
 
     Idempotent: a lesson already there is kept as it is, and a moved lesson still holds
@@ -154,21 +186,28 @@ def lessons_generate(*, acting_user, year: AcademicYear, date_from: date, date_t
     if date_from > date_to:
         return report
     entries = list(
-        TimetableEntry.objects.filter(year=year).valid_between(date_from, date_to)
+        TimetableEntry.objects.filter(year=year)
+        .valid_between(date_from, date_to)
         .select_related("assignment__school_class")
     )
-    shift_ids = {e.assignment.school_class.shift_id for e in entries if e.assignment.school_class.shift_id}
+    shift_ids = {
+        e.assignment.school_class.shift_id for e in entries if e.assignment.school_class.shift_id
+    }
     bells = {(b.shift_id, b.lesson_number): b for b in Bell.objects.filter(shift_id__in=shift_ids)}
-    holidays = list(Holiday.objects.filter(year=year, starts_on__lte=date_to, ends_on__gte=date_from))
+    holidays = list(
+        Holiday.objects.filter(year=year, starts_on__lte=date_to, ends_on__gte=date_from)
+    )
     locked = _locked_spans(year)
     existing = set(
-        Lesson.objects.filter(assignment__year=year, date__range=(date_from, date_to), moved_from_date__isnull=True)
-        .values_list("assignment_id", "date", "lesson_number")
+        Lesson.objects.filter(
+            assignment__year=year, date__range=(date_from, date_to), moved_from_date__isnull=True
+        ).values_list("assignment_id", "date", "lesson_number")
     )
     # A moved lesson still stands for its original slot: that slot is not generated again.
     existing |= set(
-        Lesson.objects.filter(assignment__year=year, moved_from_date__range=(date_from, date_to))
-        .values_list("assignment_id", "moved_from_date", "moved_from_number")
+        Lesson.objects.filter(
+            assignment__year=year, moved_from_date__range=(date_from, date_to)
+        ).values_list("assignment_id", "moved_from_date", "moved_from_number")
     )
     wanted: set[tuple[int, date, int]] = set()
     new_lessons = []
@@ -190,19 +229,30 @@ def lessons_generate(*, acting_user, year: AcademicYear, date_from: date, date_t
                 report.existing += 1
                 continue
             bell = bells.get((school_class.shift_id, entry.lesson_number))
-            new_lessons.append(Lesson(
-                school_id=year.school_id, assignment_id=entry.assignment_id, timetable_entry=entry,
-                date=day, lesson_number=entry.lesson_number, room=entry.room, generated=True,
-                starts_at=bell.starts_at if bell else None, ends_at=bell.ends_at if bell else None,
-            ))
+            new_lessons.append(
+                Lesson(
+                    school_id=year.school_id,
+                    assignment_id=entry.assignment_id,
+                    timetable_entry=entry,
+                    date=day,
+                    lesson_number=entry.lesson_number,
+                    room=entry.room,
+                    generated=True,
+                    starts_at=bell.starts_at if bell else None,
+                    ends_at=bell.ends_at if bell else None,
+                )
+            )
         day += timedelta(days=1)
     with pghistory.context(user=acting_user.pk):
         # ignore_conflicts: a concurrent generation of the same days creates nothing twice.
         Lesson.objects.bulk_create(new_lessons, ignore_conflicts=True)
         report.created = len(new_lessons)
         stale = (
-            Lesson.objects.filter(assignment__year=year, date__range=(date_from, date_to), generated=True)
-            .exclude(status=Lesson.Status.CANCELLED).filter(moved_from_date__isnull=True)
+            Lesson.objects.filter(
+                assignment__year=year, date__range=(date_from, date_to), generated=True
+            )
+            .exclude(status=Lesson.Status.CANCELLED)
+            .filter(moved_from_date__isnull=True)
             .annotate(has_data=_has_data())
             .select_related("assignment__school_class", "assignment__subject")
         )
@@ -210,7 +260,9 @@ def lessons_generate(*, acting_user, year: AcademicYear, date_from: date, date_t
         for lesson in stale:
             if (lesson.assignment_id, lesson.date, lesson.lesson_number) in wanted:
                 continue
-            if _is_locked(lesson.date, year.scheme_for_grade(lesson.assignment.school_class.grade), locked):
+            if _is_locked(
+                lesson.date, year.scheme_for_grade(lesson.assignment.school_class.grade), locked
+            ):
                 continue
             if lesson.has_data:
                 report.kept_with_data.append(lesson)
@@ -233,15 +285,25 @@ def lesson_substitute(*, acting_user, lesson: Lesson, teacher, reason: str = "")
     if teacher is not None:
         if teacher.pk == lesson.assignment.teacher_id:
             teacher = None
-        elif not RoleGrant.objects.filter(user=teacher, school_id=lesson.school_id, role=Role.TEACHER).exists():
+        elif not RoleGrant.objects.filter(
+            user=teacher, school_id=lesson.school_id, role=Role.TEACHER
+        ).exists():
             raise ValidationError({"teacher": _("Заменять может только учитель этой школы.")})
         elif (
-            Lesson.objects.filter(date=lesson.date, lesson_number=lesson.lesson_number, school_id=lesson.school_id)
-            .exclude(pk=lesson.pk).exclude(status=Lesson.Status.CANCELLED)
-            .filter(Q(substitute_teacher=teacher) | Q(assignment__teacher=teacher, substitute_teacher__isnull=True))
+            Lesson.objects.filter(
+                date=lesson.date, lesson_number=lesson.lesson_number, school_id=lesson.school_id
+            )
+            .exclude(pk=lesson.pk)
+            .exclude(status=Lesson.Status.CANCELLED)
+            .filter(
+                Q(substitute_teacher=teacher)
+                | Q(assignment__teacher=teacher, substitute_teacher__isnull=True)
+            )
             .exists()
         ):
-            raise ValidationError({"teacher": _("У %(name)s в это время свой урок.") % {"name": teacher.short_name}})
+            raise ValidationError(
+                {"teacher": _("У %(name)s в это время свой урок.") % {"name": teacher.short_name}}
+            )
     with pghistory.context(user=acting_user.pk, reason=reason):
         lesson.substitute_teacher = teacher
         lesson.save(update_fields=["substitute_teacher", "updated_at"])
@@ -257,8 +319,13 @@ def lesson_cancel(*, acting_user, lesson: Lesson, reason: str) -> Lesson:
     _ensure_lesson_open(acting_user, lesson)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Укажите причину отмены.")})
-    if Mark.objects.filter(lesson=lesson).exists() or AttendanceMark.objects.filter(lesson=lesson).exists():
-        raise ValidationError(_("На уроке уже выставлены отметки или посещаемость: отменить его нельзя."))
+    if (
+        Mark.objects.filter(lesson=lesson).exists()
+        or AttendanceMark.objects.filter(lesson=lesson).exists()
+    ):
+        raise ValidationError(
+            _("На уроке уже выставлены отметки или посещаемость: отменить его нельзя.")
+        )
     with pghistory.context(user=acting_user.pk, reason=reason):
         lesson.status = Lesson.Status.CANCELLED
         lesson.cancel_reason = reason.strip()
@@ -285,7 +352,8 @@ def _slot_conflicts(lesson: Lesson, day: date, number: int) -> list[str]:
     teacher_id = lesson.substitute_teacher_id or assignment.teacher_id
     others = (
         Lesson.objects.filter(school_id=lesson.school_id, date=day, lesson_number=number)
-        .exclude(pk=lesson.pk).exclude(status=Lesson.Status.CANCELLED)
+        .exclude(pk=lesson.pk)
+        .exclude(status=Lesson.Status.CANCELLED)
         .filter(
             Q(assignment__school_class_id=assignment.school_class_id)
             | Q(substitute_teacher_id=teacher_id)
@@ -298,18 +366,26 @@ def _slot_conflicts(lesson: Lesson, day: date, number: int) -> list[str]:
     for other in others:
         o = other.assignment
         busy_teacher = (other.substitute_teacher_id or o.teacher_id) == teacher_id
-        parallel = o.subgroup_id and assignment.subgroup_id and o.subgroup_id != assignment.subgroup_id
+        parallel = (
+            o.subgroup_id and assignment.subgroup_id and o.subgroup_id != assignment.subgroup_id
+        )
         if o.school_class_id == assignment.school_class_id and not parallel:
-            errors.append(_("У класса %(cls)s в это время (%(day)s, %(n)s урок) уже есть урок: %(subject)s.")
-                          % {**where, "cls": o.school_class.name, "subject": o.subject.name})
+            errors.append(
+                _("У класса %(cls)s в это время (%(day)s, %(n)s урок) уже есть урок: %(subject)s.")
+                % {**where, "cls": o.school_class.name, "subject": o.subject.name}
+            )
         elif busy_teacher:
-            errors.append(_("У учителя в это время (%(day)s, %(n)s урок) уже есть урок в %(cls)s.")
-                          % {**where, "cls": o.school_class.name})
+            errors.append(
+                _("У учителя в это время (%(day)s, %(n)s урок) уже есть урок в %(cls)s.")
+                % {**where, "cls": o.school_class.name}
+            )
     return errors
 
 
 @transaction.atomic
-def lesson_move(*, acting_user, lesson: Lesson, new_date: date, new_number: int, reason: str = "") -> Lesson:
+def lesson_move(
+    *, acting_user, lesson: Lesson, new_date: date, new_number: int, reason: str = ""
+) -> Lesson:
     """Move a lesson (перенос) to another day or lesson number; it keeps its identity.
 
     The first original slot is remembered (moved_from_date/number), so the journal shows
@@ -330,22 +406,42 @@ def lesson_move(*, acting_user, lesson: Lesson, new_date: date, new_number: int,
     if new_date.isoweekday() == 7:
         errors.append(_("Воскресенье — не учебный день."))
     grade = lesson.assignment.school_class.grade
-    holiday = _holiday_for(new_date, grade, list(Holiday.objects.filter(year=year, starts_on__lte=new_date, ends_on__gte=new_date)))
+    holiday = _holiday_for(
+        new_date,
+        grade,
+        list(Holiday.objects.filter(year=year, starts_on__lte=new_date, ends_on__gte=new_date)),
+    )
     if holiday is not None:
-        errors.append(_("%(date)s — %(holiday)s.") % {"date": new_date.strftime("%d.%m.%Y"), "holiday": holiday.name})
-    if Mark.objects.filter(lesson=lesson).exists() or AttendanceMark.objects.filter(lesson=lesson).exists():
+        errors.append(
+            _("%(date)s — %(holiday)s.")
+            % {"date": new_date.strftime("%d.%m.%Y"), "holiday": holiday.name}
+        )
+    if (
+        Mark.objects.filter(lesson=lesson).exists()
+        or AttendanceMark.objects.filter(lesson=lesson).exists()
+    ):
         errors.append(_("На уроке уже выставлены отметки или посещаемость: перенести его нельзя."))
     if (new_date, new_number) == (lesson.date, lesson.lesson_number):
         errors.append(_("Урок уже стоит в это время."))
     if errors:
         raise ValidationError(errors)
     errors = _slot_conflicts(lesson, new_date, new_number)
-    if Lesson.objects.filter(assignment_id=lesson.assignment_id, date=new_date, lesson_number=new_number).exclude(pk=lesson.pk).exists():
+    if (
+        Lesson.objects.filter(
+            assignment_id=lesson.assignment_id, date=new_date, lesson_number=new_number
+        )
+        .exclude(pk=lesson.pk)
+        .exists()
+    ):
         errors.append(_("В это время уже стоит (возможно, отменённый) урок этого же журнала."))
     if errors:
         raise ValidationError(errors)
     shift_id = lesson.assignment.school_class.shift_id
-    bell = Bell.objects.filter(shift_id=shift_id, lesson_number=new_number).first() if shift_id else None
+    bell = (
+        Bell.objects.filter(shift_id=shift_id, lesson_number=new_number).first()
+        if shift_id
+        else None
+    )
     with pghistory.context(user=acting_user.pk, reason=reason):
         if lesson.moved_from_date is None:
             lesson.moved_from_date, lesson.moved_from_number = lesson.date, lesson.lesson_number
@@ -353,9 +449,17 @@ def lesson_move(*, acting_user, lesson: Lesson, new_date: date, new_number: int,
             lesson.moved_from_date = lesson.moved_from_number = None  # moved back where it was
         lesson.date, lesson.lesson_number = new_date, new_number
         lesson.starts_at, lesson.ends_at = (bell.starts_at, bell.ends_at) if bell else (None, None)
-        lesson.save(update_fields=[
-            "date", "lesson_number", "starts_at", "ends_at", "moved_from_date", "moved_from_number", "updated_at",
-        ])
+        lesson.save(
+            update_fields=[
+                "date",
+                "lesson_number",
+                "starts_at",
+                "ends_at",
+                "moved_from_date",
+                "moved_from_number",
+                "updated_at",
+            ]
+        )
     return lesson
 
 
@@ -370,7 +474,9 @@ class EndEarlyReport:
 
 
 @transaction.atomic
-def timetable_end_early(*, acting_user, year: AcademicYear, grades: list[int], last_day: date) -> EndEarlyReport:
+def timetable_end_early(
+    *, acting_user, year: AcademicYear, grades: list[int], last_day: date
+) -> EndEarlyReport:
     """End the timetable of some grades early (seed 000 item 4: grades 1, 9 and 11 from 26 May).
 
     Timetable entries of those grades stop at `last_day`; empty lessons after it are
@@ -392,7 +498,9 @@ def timetable_end_early(*, acting_user, year: AcademicYear, grades: list[int], l
         report.entries_removed, _by_model = entries.filter(starts_on__gt=last_day).delete()
         report.entries_shortened = entries.filter(starts_on__lte=last_day).update(ends_on=last_day)
         after = (
-            Lesson.objects.filter(assignment__year=year, assignment__school_class__grade__in=grades, date__gt=last_day)
+            Lesson.objects.filter(
+                assignment__year=year, assignment__school_class__grade__in=grades, date__gt=last_day
+            )
             .annotate(has_data=_has_data())
             .select_related("assignment__school_class", "assignment__subject")
             .order_by("date", "lesson_number")
@@ -438,7 +546,9 @@ def lesson_mark_held(*, lesson: Lesson, acting_user=None, attendance_taken: bool
         guard = Q(attendance_taken_at__isnull=True) if name.startswith("attendance_") else planned
         field = Lesson._meta.get_field(name)
         output = field.target_field if field.is_relation else field
-        update[column] = Case(When(guard, then=Value(value)), default=F(column), output_field=output)
+        update[column] = Case(
+            When(guard, then=Value(value)), default=F(column), output_field=output
+        )
     Lesson.objects.filter(pk=lesson.pk).update(**update)
     for name, value in changes.items():
         setattr(lesson, name, value)
@@ -448,7 +558,9 @@ def _ensure_day_open(acting_user, lesson: Lesson, day: date) -> None:
     from apps.gradebook.locks import ensure_day_open
 
     assignment = lesson.assignment
-    ensure_day_open(user=acting_user, year=assignment.year, grade=assignment.school_class.grade, day=day)
+    ensure_day_open(
+        user=acting_user, year=assignment.year, grade=assignment.school_class.grade, day=day
+    )
 
 
 def _ensure_lesson_open(acting_user, lesson: Lesson) -> None:
@@ -472,6 +584,7 @@ def attendance_taken(lesson: Lesson, acting_user) -> None:
 
 
 # --- КТП: the calendar-thematic plan of an assignment -------------------------------------
+
 
 @dataclass(frozen=True)
 class PlanRow:
@@ -510,18 +623,29 @@ def _validate_row(row: PlanRow, year: AcademicYear) -> dict[str, str]:
 
 @transaction.atomic
 def plan_topic_save(
-    *, acting_user, assignment: TeachingAssignment, row: PlanRow, topic: PlanTopic | None = None,
+    *,
+    acting_user,
+    assignment: TeachingAssignment,
+    row: PlanRow,
+    topic: PlanTopic | None = None,
 ) -> PlanTopic:
     """Add a topic at the end of the КТП, or change one (due by 15 September, seed 004 item 14)."""
     _ensure_keeps_plan(acting_user, assignment)
     errors = _validate_row(row, assignment.year)
     if errors:
         raise ValidationError(errors)
-    TeachingAssignment.objects.select_for_update().filter(pk=assignment.pk).first()  # one plan edit at a time
+    TeachingAssignment.objects.select_for_update().filter(
+        pk=assignment.pk
+    ).first()  # one plan edit at a time
     with pghistory.context(user=acting_user.pk):
         if topic is None:
-            last = PlanTopic.objects.filter(assignment=assignment).aggregate(m=Max("position"))["m"] or 0
-            topic = PlanTopic(school_id=assignment.school_id, assignment=assignment, position=last + 1)
+            last = (
+                PlanTopic.objects.filter(assignment=assignment).aggregate(m=Max("position"))["m"]
+                or 0
+            )
+            topic = PlanTopic(
+                school_id=assignment.school_id, assignment=assignment, position=last + 1
+            )
         elif topic.assignment_id != assignment.pk:
             raise ValidationError(_("Тема из КТП другого журнала."))
         topic.title, topic.hours = row.title.strip(), row.hours
@@ -542,7 +666,9 @@ def plan_topic_delete(*, acting_user, topic: PlanTopic) -> None:
         topic = PlanTopic.objects.get(pk=topic.pk)  # the stored position, not the page's
         position = topic.position
         topic.delete()
-        for later in PlanTopic.objects.filter(assignment_id=topic.assignment_id, position__gt=position).order_by("position"):
+        for later in PlanTopic.objects.filter(
+            assignment_id=topic.assignment_id, position__gt=position
+        ).order_by("position"):
             later.position -= 1
             later.save(update_fields=["position"])
 
@@ -553,7 +679,9 @@ def plan_topic_move(*, acting_user, topic: PlanTopic, offset: int) -> PlanTopic:
     _ensure_keeps_plan(acting_user, topic.assignment)
     TeachingAssignment.objects.select_for_update().filter(pk=topic.assignment_id).first()
     topic = PlanTopic.objects.get(pk=topic.pk)
-    neighbour = PlanTopic.objects.filter(assignment_id=topic.assignment_id, position=topic.position + offset).first()
+    neighbour = PlanTopic.objects.filter(
+        assignment_id=topic.assignment_id, position=topic.position + offset
+    ).first()
     if neighbour is None:
         return topic
     with pghistory.context(user=acting_user.pk):
@@ -568,7 +696,9 @@ def plan_topic_move(*, acting_user, topic: PlanTopic, offset: int) -> PlanTopic:
 
 
 @transaction.atomic
-def ktp_replace(*, acting_user, assignment: TeachingAssignment, rows: list[PlanRow]) -> list[PlanTopic]:
+def ktp_replace(
+    *, acting_user, assignment: TeachingAssignment, rows: list[PlanRow]
+) -> list[PlanTopic]:
     """Replace the whole КТП at once (the Excel import): all rows or none.
 
     Rows keep their place: topic N of the new plan updates topic N of the old one, so the
@@ -576,7 +706,9 @@ def ktp_replace(*, acting_user, assignment: TeachingAssignment, rows: list[PlanR
     """
     _ensure_keeps_plan(acting_user, assignment)
     errors = [
-        ValidationError(_("Строка %(n)s: %(errors)s") % {"n": n, "errors": "; ".join(row_errors.values())})
+        ValidationError(
+            _("Строка %(n)s: %(errors)s") % {"n": n, "errors": "; ".join(row_errors.values())}
+        )
         for n, row in enumerate(rows, start=1)
         if (row_errors := _validate_row(row, assignment.year))
     ]
@@ -590,10 +722,14 @@ def ktp_replace(*, acting_user, assignment: TeachingAssignment, rows: list[PlanR
         PlanTopic.objects.filter(assignment=assignment, position__gt=len(rows)).delete()
         result = []
         for position, row in enumerate(rows, start=1):
-            topic = existing.get(position) or PlanTopic(school_id=assignment.school_id, assignment=assignment, position=position)
+            topic = existing.get(position) or PlanTopic(
+                school_id=assignment.school_id, assignment=assignment, position=position
+            )
             topic.title, topic.hours = row.title.strip(), row.hours
             topic.lesson_type, topic.planned_on = row.lesson_type, row.planned_on
             result.append(topic)
-        PlanTopic.objects.bulk_update([t for t in result if t.pk], ["title", "hours", "lesson_type", "planned_on"])
+        PlanTopic.objects.bulk_update(
+            [t for t in result if t.pk], ["title", "hours", "lesson_type", "planned_on"]
+        )
         PlanTopic.objects.bulk_create([t for t in result if not t.pk])
     return result

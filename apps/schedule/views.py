@@ -35,8 +35,6 @@ def _year(request) -> AcademicYear | None:
     return ctx.open_year
 
 
-
-
 def _page(request, *, school_class=None, form=None, generate_form=None, end_form=None, status=200):
     ctx = request.school_ctx
     year = school_class.year if school_class else _year(request)
@@ -45,15 +43,31 @@ def _page(request, *, school_class=None, form=None, generate_form=None, end_form
         wanted = int_param(request.GET.get("class"))
         school_class = next((c for c in classes if c.pk == wanted), classes[0] if classes else None)
     can_edit = ctx.may(Perm.EDIT_TIMETABLE) and year is not None and not year.is_read_only
-    return render(request, "schedule/timetable.html", {
-        "year": year, "classes": classes, "school_class": school_class,
-        "grid": selectors.timetable_grid(school_class=school_class) if school_class else None,
-        "can_edit": can_edit,
-        "form": form or (TimetableEntryForm(school_class=school_class) if can_edit and school_class else None),
-        "generate_form": generate_form or (GenerateForm() if can_edit else None),
-        "end_form": end_form or (EndEarlyForm(initial={
-            "grades": [1, 9, 11], "last_day": date(year.ends_on.year, 5, 25)}) if can_edit else None),
-    }, status=status)
+    return render(
+        request,
+        "schedule/timetable.html",
+        {
+            "year": year,
+            "classes": classes,
+            "school_class": school_class,
+            "grid": selectors.timetable_grid(school_class=school_class) if school_class else None,
+            "can_edit": can_edit,
+            "form": form
+            or (
+                TimetableEntryForm(school_class=school_class) if can_edit and school_class else None
+            ),
+            "generate_form": generate_form or (GenerateForm() if can_edit else None),
+            "end_form": end_form
+            or (
+                EndEarlyForm(
+                    initial={"grades": [1, 9, 11], "last_day": date(year.ends_on.year, 5, 25)}
+                )
+                if can_edit
+                else None
+            ),
+        },
+        status=status,
+    )
 
 
 @school_view(Perm.VIEW_STRUCTURE)
@@ -66,7 +80,9 @@ def timetable_page(request):
 @require_POST
 def timetable_add(request, class_id: int):
     ctx = request.school_ctx
-    school_class = get_object_or_404(SchoolClass.objects.filter(school=ctx.school).select_related("year"), pk=class_id)
+    school_class = get_object_or_404(
+        SchoolClass.objects.filter(school=ctx.school).select_related("year"), pk=class_id
+    )
     form = TimetableEntryForm(request.POST, school_class=school_class)
     if form.is_valid():
         try:
@@ -75,7 +91,9 @@ def timetable_add(request, class_id: int):
             add_errors(form, error)
         else:
             messages.success(request, _("Урок добавлен в расписание."))
-            return redirect(f"{reverse('timetable:page', args=[ctx.school.pk])}?class={school_class.pk}")
+            return redirect(
+                f"{reverse('timetable:page', args=[ctx.school.pk])}?class={school_class.pk}"
+            )
     return _page(request, school_class=school_class, form=form, status=422)
 
 
@@ -83,14 +101,18 @@ def timetable_add(request, class_id: int):
 @require_POST
 def timetable_remove(request, pk: int):
     ctx = request.school_ctx
-    entry = get_object_or_404(TimetableEntry.objects.filter(school=ctx.school).select_related("year", "assignment"), pk=pk)
+    entry = get_object_or_404(
+        TimetableEntry.objects.filter(school=ctx.school).select_related("year", "assignment"), pk=pk
+    )
     try:
         services.timetable_entry_remove(acting_user=ctx.user, entry=entry)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Урок убран из расписания."))
-    return redirect(f"{reverse('timetable:page', args=[ctx.school.pk])}?class={entry.assignment.school_class_id}")
+    return redirect(
+        f"{reverse('timetable:page', args=[ctx.school.pk])}?class={entry.assignment.school_class_id}"
+    )
 
 
 @school_view(Perm.EDIT_TIMETABLE)
@@ -108,10 +130,17 @@ def generate(request):
     except ValidationError as error:
         add_errors(form, error)
         return _page(request, generate_form=form, status=422)
-    return render(request, "schedule/generate_report.html", {
-        "year": year, "report": report, "date_from": form.cleaned_data["date_from"],
-        "date_to": form.cleaned_data["date_to"], "back": f"{reverse('timetable:page', args=[ctx.school.pk])}?{request.GET.urlencode()}",
-    })
+    return render(
+        request,
+        "schedule/generate_report.html",
+        {
+            "year": year,
+            "report": report,
+            "date_from": form.cleaned_data["date_from"],
+            "date_to": form.cleaned_data["date_to"],
+            "back": f"{reverse('timetable:page', args=[ctx.school.pk])}?{request.GET.urlencode()}",
+        },
+    )
 
 
 @school_view(Perm.EDIT_TIMETABLE)
@@ -128,45 +157,81 @@ def end_early(request):
     except ValidationError as error:
         add_errors(form, error)
         return _page(request, end_form=form, status=422)
-    return render(request, "schedule/end_early_report.html", {
-        "year": year, "report": report, "back": f"{reverse('timetable:page', args=[ctx.school.pk])}?{request.GET.urlencode()}",
-    })
+    return render(
+        request,
+        "schedule/end_early_report.html",
+        {
+            "year": year,
+            "report": report,
+            "back": f"{reverse('timetable:page', args=[ctx.school.pk])}?{request.GET.urlencode()}",
+        },
+    )
 
 
 # --- substitutions, cancellations and moves (the dispatcher's day) ---------------------------
+
 
 def _changes_page(request, day, *, forms_for=None, status=200):
     ctx = request.school_ctx
     teachers = list(selectors.school_teachers(school=ctx.school))
     lessons = selectors.school_day_lessons(school=ctx.school, day=day)
-    classes = sorted({lesson.assignment.school_class for lesson in lessons}, key=lambda c: (c.grade, c.letter))
-    class_id, teacher_id = int_param(request.GET.get("class")), int_param(request.GET.get("teacher"))
+    classes = sorted(
+        {lesson.assignment.school_class for lesson in lessons}, key=lambda c: (c.grade, c.letter)
+    )
+    class_id, teacher_id = (
+        int_param(request.GET.get("class")),
+        int_param(request.GET.get("teacher")),
+    )
     if class_id:
         lessons = [lesson for lesson in lessons if lesson.assignment.school_class_id == class_id]
     if teacher_id:
-        lessons = [lesson for lesson in lessons
-                   if teacher_id in (lesson.assignment.teacher_id, lesson.substitute_teacher_id)]
+        lessons = [
+            lesson
+            for lesson in lessons
+            if teacher_id in (lesson.assignment.teacher_id, lesson.substitute_teacher_id)
+        ]
     forms_for = forms_for or {}
     rows = []
     for lesson in lessons:
         bound = forms_for.get(lesson.pk, {})
-        rows.append({
-            "lesson": lesson,
-            "substitute": bound.get("substitute") or SubstituteForm(
-                teachers=teachers, initial={"teacher": lesson.substitute_teacher_id}, prefix=f"s{lesson.pk}"),
-            "cancel": bound.get("cancel") or CancelForm(prefix=f"c{lesson.pk}"),
-            "move": bound.get("move") or MoveForm(
-                prefix=f"m{lesson.pk}", initial={"new_date": lesson.date, "new_number": lesson.lesson_number}),
-            "open": bool(bound),
-        })
+        rows.append(
+            {
+                "lesson": lesson,
+                "substitute": bound.get("substitute")
+                or SubstituteForm(
+                    teachers=teachers,
+                    initial={"teacher": lesson.substitute_teacher_id},
+                    prefix=f"s{lesson.pk}",
+                ),
+                "cancel": bound.get("cancel") or CancelForm(prefix=f"c{lesson.pk}"),
+                "move": bound.get("move")
+                or MoveForm(
+                    prefix=f"m{lesson.pk}",
+                    initial={"new_date": lesson.date, "new_number": lesson.lesson_number},
+                ),
+                "open": bool(bound),
+            }
+        )
     week_from = day - timedelta(days=day.weekday())
-    return render(request, "schedule/changes.html", {
-        "day": day, "rows": rows, "classes": classes, "teachers": teachers, "class_id": class_id, "teacher_id": teacher_id, "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
-        "today": school_today(ctx.school),
-        "week_changes": selectors.changes_between(school=ctx.school, date_from=week_from, date_to=week_from + timedelta(days=6)),
-    }, status=status)
-
-
+    return render(
+        request,
+        "schedule/changes.html",
+        {
+            "day": day,
+            "rows": rows,
+            "classes": classes,
+            "teachers": teachers,
+            "class_id": class_id,
+            "teacher_id": teacher_id,
+            "prev_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "today": school_today(ctx.school),
+            "week_changes": selectors.changes_between(
+                school=ctx.school, date_from=week_from, date_to=week_from + timedelta(days=6)
+            ),
+        },
+        status=status,
+    )
 
 
 @school_view(Perm.EDIT_TIMETABLE)
@@ -180,8 +245,12 @@ def _changed_lesson(request, lesson_id: int) -> Lesson:
     ctx = request.school_ctx
     return get_object_or_404(
         Lesson.objects.filter(school=ctx.school).select_related(
-            "school", "assignment__school_class", "assignment__subject", "assignment__subgroup",
-            "assignment__teacher", "assignment__year",
+            "school",
+            "assignment__school_class",
+            "assignment__subject",
+            "assignment__subgroup",
+            "assignment__teacher",
+            "assignment__year",
         ),
         pk=lesson_id,
     )
@@ -189,12 +258,17 @@ def _changed_lesson(request, lesson_id: int) -> Lesson:
 
 def _after_change(request, lesson: Lesson, message: str):
     messages.success(request, message)
-    return redirect(f"{reverse('timetable:changes', args=[request.school_ctx.school.pk])}?day={lesson.date:%Y-%m-%d}#l{lesson.pk}")
+    return redirect(
+        f"{reverse('timetable:changes', args=[request.school_ctx.school.pk])}?day={lesson.date:%Y-%m-%d}#l{lesson.pk}"
+    )
 
 
 def _describe_lesson(lesson: Lesson) -> str:
     a = lesson.assignment
-    return f"{a.school_class.name} {a.subject.name}, {lesson.date:%d.%m}, {lesson.lesson_number} " + _("урок")
+    return (
+        f"{a.school_class.name} {a.subject.name}, {lesson.date:%d.%m}, {lesson.lesson_number} "
+        + _("урок")
+    )
 
 
 @school_view(Perm.EDIT_TIMETABLE)
@@ -202,19 +276,33 @@ def _describe_lesson(lesson: Lesson) -> str:
 def lesson_substitute(request, lesson_id: int):
     ctx = request.school_ctx
     lesson = _changed_lesson(request, lesson_id)
-    form = SubstituteForm(request.POST, teachers=list(selectors.school_teachers(school=ctx.school)), prefix=f"s{lesson.pk}")
+    form = SubstituteForm(
+        request.POST,
+        teachers=list(selectors.school_teachers(school=ctx.school)),
+        prefix=f"s{lesson.pk}",
+    )
     if form.is_valid():
         try:
-            services.lesson_substitute(acting_user=ctx.user, lesson=lesson, teacher=form.cleaned_data["teacher"],
-                                       reason=form.cleaned_data["reason"])
+            services.lesson_substitute(
+                acting_user=ctx.user,
+                lesson=lesson,
+                teacher=form.cleaned_data["teacher"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
             teacher = form.cleaned_data["teacher"]
-            text = (_("Замена: %(lesson)s ведёт %(t)s.") % {"lesson": _describe_lesson(lesson), "t": teacher.short_name}
-                    if teacher else _("Замена снята: %(lesson)s.") % {"lesson": _describe_lesson(lesson)})
+            text = (
+                _("Замена: %(lesson)s ведёт %(t)s.")
+                % {"lesson": _describe_lesson(lesson), "t": teacher.short_name}
+                if teacher
+                else _("Замена снята: %(lesson)s.") % {"lesson": _describe_lesson(lesson)}
+            )
             return _after_change(request, lesson, text)
-    return _changes_page(request, lesson.date, forms_for={lesson.pk: {"substitute": form}}, status=422)
+    return _changes_page(
+        request, lesson.date, forms_for={lesson.pk: {"substitute": form}}, status=422
+    )
 
 
 @school_view(Perm.EDIT_TIMETABLE)
@@ -227,16 +315,26 @@ def lesson_cancel(request, lesson_id: int):
             services.lesson_uncancel(acting_user=ctx.user, lesson=lesson)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect(f"{reverse('timetable:changes', args=[ctx.school.pk])}?day={lesson.date:%Y-%m-%d}")
-        return _after_change(request, lesson, _("Урок возвращён: %(lesson)s.") % {"lesson": _describe_lesson(lesson)})
+            return redirect(
+                f"{reverse('timetable:changes', args=[ctx.school.pk])}?day={lesson.date:%Y-%m-%d}"
+            )
+        return _after_change(
+            request, lesson, _("Урок возвращён: %(lesson)s.") % {"lesson": _describe_lesson(lesson)}
+        )
     form = CancelForm(request.POST, prefix=f"c{lesson.pk}")
     if form.is_valid():
         try:
-            services.lesson_cancel(acting_user=ctx.user, lesson=lesson, reason=form.cleaned_data["reason"])
+            services.lesson_cancel(
+                acting_user=ctx.user, lesson=lesson, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
-            return _after_change(request, lesson, _("Урок отменён: %(lesson)s.") % {"lesson": _describe_lesson(lesson)})
+            return _after_change(
+                request,
+                lesson,
+                _("Урок отменён: %(lesson)s.") % {"lesson": _describe_lesson(lesson)},
+            )
     return _changes_page(request, lesson.date, forms_for={lesson.pk: {"cancel": form}}, status=422)
 
 
@@ -254,6 +352,10 @@ def lesson_move(request, lesson_id: int):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            return _after_change(request, lesson, _("Урок перенесён: %(before)s → %(d)s, %(n)s урок.") % {
-                "before": before, "d": lesson.date.strftime("%d.%m"), "n": lesson.lesson_number})
+            return _after_change(
+                request,
+                lesson,
+                _("Урок перенесён: %(before)s → %(d)s, %(n)s урок.")
+                % {"before": before, "d": lesson.date.strftime("%d.%m"), "n": lesson.lesson_number},
+            )
     return _changes_page(request, old_day, forms_for={lesson.pk: {"move": form}}, status=422)

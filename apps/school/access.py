@@ -43,7 +43,9 @@ class SchoolContext:
         """Classes this user leads as class teacher in the open year (derived, not granted)."""
         if Role.TEACHER not in self.roles or self.open_year is None:
             return []
-        return list(self.open_year.classes.filter(class_teacher=self.user).order_by("grade", "letter"))
+        return list(
+            self.open_year.classes.filter(class_teacher=self.user).order_by("grade", "letter")
+        )
 
     @property
     def is_class_teacher(self) -> bool:
@@ -52,13 +54,20 @@ class SchoolContext:
 
 def school_context_for(user, school_id: int) -> SchoolContext:
     """Fetch the user's roles in every school (one query); 404 when none is in this school."""
-    grants = list(RoleGrant.objects.filter(user=user).select_related("school").order_by("school__short_name"))
+    grants = list(
+        RoleGrant.objects.filter(user=user).select_related("school").order_by("school__short_name")
+    )
     here = [g for g in grants if g.school_id == school_id]
     if not here:
         raise Http404
-    others = dict.fromkeys((g.school_id, g.school.short_name) for g in grants if g.school_id != school_id)
+    others = dict.fromkeys(
+        (g.school_id, g.school.short_name) for g in grants if g.school_id != school_id
+    )
     return SchoolContext(
-        school=here[0].school, user=user, roles=frozenset(g.role for g in here), other_schools=tuple(others)
+        school=here[0].school,
+        user=user,
+        roles=frozenset(g.role for g in here),
+        other_schools=tuple(others),
     )
 
 

@@ -10,6 +10,9 @@ def school_nav(request):
         return {}
     unread = Notification.objects.filter(user=request.user, school=ctx.school).unread().count()
     return {
-        "school_ctx": ctx, "school": ctx.school, "nav_menu": menu_for(ctx),
-        "other_schools": list(ctx.other_schools), "unread_notifications": unread,
+        "school_ctx": ctx,
+        "school": ctx.school,
+        "nav_menu": menu_for(ctx),
+        "other_schools": list(ctx.other_schools),
+        "unread_notifications": unread,
     }

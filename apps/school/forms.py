@@ -67,7 +67,9 @@ class SchoolModelForm(forms.ModelForm):
                 if year is not None and any(f.name == "year" for f in model._meta.fields):
                     qs = qs.filter(year=year)
                 field.queryset = qs
-            if isinstance(field.widget, forms.Select) and not isinstance(field.widget, forms.SelectMultiple):
+            if isinstance(field.widget, forms.Select) and not isinstance(
+                field.widget, forms.SelectMultiple
+            ):
                 field.widget.attrs.setdefault("class", "form-select")
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
@@ -88,7 +90,19 @@ class SchoolCardForm(SchoolModelForm):
 
     class Meta:
         model = School
-        fields = ["full_name", "short_name", "address", "inn", "kpp", "ogrn", "phone", "email", "website", "time_zone", "director"]
+        fields = [
+            "full_name",
+            "short_name",
+            "address",
+            "inn",
+            "kpp",
+            "ogrn",
+            "phone",
+            "email",
+            "website",
+            "time_zone",
+            "director",
+        ]
 
 
 class LicenceForm(SchoolModelForm):
@@ -100,7 +114,9 @@ class LicenceForm(SchoolModelForm):
 class AcademicYearForm(SchoolModelForm):
     half_year_grades = forms.TypedMultipleChoiceField(
         label=_("Параллели, обучающиеся по полугодиям"),
-        choices=[(g, str(g)) for g in range(1, 12)], coerce=int, required=False,
+        choices=[(g, str(g)) for g in range(1, 12)],
+        coerce=int,
+        required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-inline"}),
         help_text=_("Остальные параллели учатся по четвертям."),
     )
@@ -118,8 +134,11 @@ class StudyPeriodForm(SchoolModelForm):
 
 class HolidayForm(SchoolModelForm):
     grades = forms.TypedMultipleChoiceField(
-        label=_("Только для параллелей"), choices=[(g, str(g)) for g in range(1, 12)], coerce=int,
-        required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-inline"}),
+        label=_("Только для параллелей"),
+        choices=[(g, str(g)) for g in range(1, 12)],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-inline"}),
         help_text=_("Пусто — для всей школы."),
     )
 
@@ -179,7 +198,11 @@ class TeachingAssignmentForm(SchoolModelForm):
 
     def clean(self):
         data = super().clean()
-        subgroup, school_class, subject = data.get("subgroup"), data.get("school_class"), data.get("subject")
+        subgroup, school_class, subject = (
+            data.get("subgroup"),
+            data.get("school_class"),
+            data.get("subject"),
+        )
         if subgroup and school_class and subgroup.school_class_id != school_class.pk:
             self.add_error("subgroup", _("Подгруппа из другого класса."))
         if subgroup and subject and subgroup.subject_id != subject.pk:
@@ -202,7 +225,9 @@ class NewUserForm(forms.Form):
     patronymic = forms.CharField(label=_("Отчество"), max_length=150, required=False)
     username = forms.CharField(label=_("Логин"), max_length=150)
     email = forms.EmailField(label=_("Электронная почта"), required=False)
-    role = forms.ChoiceField(label=_("Роль"), choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES])
+    role = forms.ChoiceField(
+        label=_("Роль"), choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,31 +247,59 @@ class GrantRoleForm(forms.Form):
 # --- Правила школы -----------------------------------------------------------------------
 
 MONTHS = [
-    (1, _("январь")), (2, _("февраль")), (3, _("март")), (4, _("апрель")), (5, _("май")), (6, _("июнь")),
-    (7, _("июль")), (8, _("август")), (9, _("сентябрь")), (10, _("октябрь")), (11, _("ноябрь")),
+    (1, _("январь")),
+    (2, _("февраль")),
+    (3, _("март")),
+    (4, _("апрель")),
+    (5, _("май")),
+    (6, _("июнь")),
+    (7, _("июль")),
+    (8, _("август")),
+    (9, _("сентябрь")),
+    (10, _("октябрь")),
+    (11, _("ноябрь")),
     (12, _("декабрь")),
 ]
 # Where each default comes from (the seeds are real schools' regulations; see apps/school/policy.py).
-MEGION = _("регламент ведения электронного журнала МАОУ «СОШ № 3» г. Мегиона (приказ № 998-О от 30.09.2020)")
-KROPOTKIN = _("регламент АИС «Сетевой город. Образование» МБОУ СОШ № 4 г. Кропоткина (приказ № 1/1 от 09.01.2020)")
-PUTILOVO = _("положение об использовании ГИС «СОЛО» МКОУ «Путиловская ООШ» (приказ № 50 от 31.08.2020)")
-KRANOBOR = _("план работы с ГИС «Электронное образование» МБОУ «Краноборская СОШ» (приказ № 82 от 31.08.2021)")
+MEGION = _(
+    "регламент ведения электронного журнала МАОУ «СОШ № 3» г. Мегиона (приказ № 998-О от 30.09.2020)"
+)
+KROPOTKIN = _(
+    "регламент АИС «Сетевой город. Образование» МБОУ СОШ № 4 г. Кропоткина (приказ № 1/1 от 09.01.2020)"
+)
+PUTILOVO = _(
+    "положение об использовании ГИС «СОЛО» МКОУ «Путиловская ООШ» (приказ № 50 от 31.08.2020)"
+)
+KRANOBOR = _(
+    "план работы с ГИС «Электронное образование» МБОУ «Краноборская СОШ» (приказ № 82 от 31.08.2021)"
+)
 
 RULES_HELP = {
-    "attendance_minutes": format_lazy(_("По умолчанию 10 минут от начала урока: {src}, п. 8."), src=MEGION),
-    "current_mark_days": format_lazy(_("0 — в день урока («ежедневно»): {src}, п. 10."), src=MEGION),
-    "control_mark_days": format_lazy(_("Контрольные работы — в течение 3 дней: {src}, п. 11."), src=MEGION),
+    "attendance_minutes": format_lazy(
+        _("По умолчанию 10 минут от начала урока: {src}, п. 8."), src=MEGION
+    ),
+    "current_mark_days": format_lazy(
+        _("0 — в день урока («ежедневно»): {src}, п. 10."), src=MEGION
+    ),
+    "control_mark_days": format_lazy(
+        _("Контрольные работы — в течение 3 дней: {src}, п. 11."), src=MEGION
+    ),
     "written_mark_days": format_lazy(
         _("Письменные работы и сочинения — в течение недели: {src}, п. 12; {src2}, п. 2.4."),
-        src=MEGION, src2=KROPOTKIN,
+        src=MEGION,
+        src2=KROPOTKIN,
     ),
     "period_mark_working_days": format_lazy(
-        _("Четвертные, полугодовые, годовые и итоговые — не позднее 5 рабочих дней: {src}, п. 13."), src=MEGION
+        _("Четвертные, полугодовые, годовые и итоговые — не позднее 5 рабочих дней: {src}, п. 13."),
+        src=MEGION,
     ),
     "homework_hours_after_last_lesson": format_lazy(
-        _("В день урока, не позднее 1 часа после окончания всех занятий класса: {src}, п. 2.2."), src=KROPOTKIN
+        _("В день урока, не позднее 1 часа после окончания всех занятий класса: {src}, п. 2.2."),
+        src=KROPOTKIN,
     ),
-    "ktp_due_day": format_lazy(_("Календарно-тематическое планирование — до 15 сентября: {src}, п. 14."), src=MEGION),
+    "ktp_due_day": format_lazy(
+        _("Календарно-тематическое планирование — до 15 сентября: {src}, п. 14."), src=MEGION
+    ),
     "correction_reason_after_days": _(
         "Каждое исправление хранится с автором, временем и прежним значением; исправление более старой "
         "отметки требует указать причину. Решение школы, по умолчанию 3 дня."
@@ -259,10 +312,16 @@ RULES_HELP = {
         "В 1 классе обучение без балльного оценивания (СанПиН 2.4.3648-20, п. 3.4.16). "
         "Включайте, только если так решила школа."
     ),
-    "rating_enabled": format_lazy(_("Статистика и рейтинг по отметкам в дневнике: {src}, раздел 5."), src=PUTILOVO),
-    "saturday_is_working": _("Для шестидневной недели: суббота считается в сроках «N рабочих дней»."),
+    "rating_enabled": format_lazy(
+        _("Статистика и рейтинг по отметкам в дневнике: {src}, раздел 5."), src=PUTILOVO
+    ),
+    "saturday_is_working": _(
+        "Для шестидневной недели: суббота считается в сроках «N рабочих дней»."
+    ),
     "control_day": format_lazy(
-        _("Контроль ведения журнала директором и заместителем — не позднее 20 числа каждого месяца: {src}, раздел 7."),
+        _(
+            "Контроль ведения журнала директором и заместителем — не позднее 20 числа каждого месяца: {src}, раздел 7."
+        ),
         src=PUTILOVO,
     ),
     "min_marks_for_attestation": _(
@@ -273,20 +332,36 @@ RULES_HELP = {
         "Общее время на домашние задания в день, минут: СанПиН 1.2.3685-21, таблица 6.6 "
         "(1 класс — 1 ч, 2–3 — 1,5 ч, 4–5 — 2 ч, 6–8 — 2,5 ч, 9–11 — 3,5 ч)."
     ),
-    "enrolment_due_day": format_lazy(_("Приказы о зачислении в 1-е и 10-е классы — до 5 сентября: {src}, п. 8."),
-                                     src=KRANOBOR),
-    "movement_working_days": format_lazy(
-        _("Сведения о выбывших и движении обучающихся — в течение 3 рабочих дней: {src}, п. 19."), src=KRANOBOR
+    "enrolment_due_day": format_lazy(
+        _("Приказы о зачислении в 1-е и 10-е классы — до 5 сентября: {src}, п. 8."), src=KRANOBOR
     ),
-    "reminders_from": _("Напоминания о сроках не приходят ночью: только в эти часы по времени школы."),
+    "movement_working_days": format_lazy(
+        _("Сведения о выбывших и движении обучающихся — в течение 3 рабочих дней: {src}, п. 19."),
+        src=KRANOBOR,
+    ),
+    "reminders_from": _(
+        "Напоминания о сроках не приходят ночью: только в эти часы по времени школы."
+    ),
 }
 RULE_GROUPS = (
-    (_("Журнал"), (
-        "attendance_minutes", "current_mark_days", "control_mark_days", "written_mark_days",
-        "period_mark_working_days", "homework_hours_after_last_lesson", "ktp_due_day", "ktp_due_month",
-        "correction_reason_after_days", "thresholds_key", "grade_one_marks", "rating_enabled",
-        "saturday_is_working",
-    )),
+    (
+        _("Журнал"),
+        (
+            "attendance_minutes",
+            "current_mark_days",
+            "control_mark_days",
+            "written_mark_days",
+            "period_mark_working_days",
+            "homework_hours_after_last_lesson",
+            "ktp_due_day",
+            "ktp_due_month",
+            "correction_reason_after_days",
+            "thresholds_key",
+            "grade_one_marks",
+            "rating_enabled",
+            "saturday_is_working",
+        ),
+    ),
     (_("Контроль"), ("control_day", "min_marks_for_attestation", "homework_norm_minutes")),
     (_("Контингент"), ("enrolment_due_day", "enrolment_due_month", "movement_working_days")),
     (_("Уведомления"), ("reminders_from", "reminders_until")),
@@ -300,7 +375,9 @@ class GradeArrayWidget(SplitArrayWidget):
     template_name = "school/widgets/grade_array.html"
 
     def __init__(self, size: int = 11):
-        super().__init__(forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0}), size)
+        super().__init__(
+            forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0}), size
+        )
 
 
 class SchoolRulesForm(forms.ModelForm):
@@ -308,7 +385,9 @@ class SchoolRulesForm(forms.ModelForm):
 
     fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
     homework_norm_minutes = SplitArrayField(
-        forms.IntegerField(min_value=0, max_value=600), size=11, widget=GradeArrayWidget(),
+        forms.IntegerField(min_value=0, max_value=600),
+        size=11,
+        widget=GradeArrayWidget(),
         label=_("Норма домашнего задания в день, минут, 1–11 классы"),
     )
 
@@ -333,7 +412,9 @@ class SchoolRulesForm(forms.ModelForm):
                 field.disabled = True
         grouped = {name for _title, names in RULE_GROUPS for name in names}
         others = tuple(n for n in self.fields if n not in grouped and n != "fingerprint")
-        self.groups = [(title, [n for n in names if n in self.fields]) for title, names in RULE_GROUPS]
+        self.groups = [
+            (title, [n for n in names if n in self.fields]) for title, names in RULE_GROUPS
+        ]
         if others:  # rules added later land here until someone files them under a group
             self.groups.append((OTHER_RULES, list(others)))
         self.helper = FormHelper()

@@ -11,9 +11,8 @@ def teacher_cards(ctx) -> dict:
     year = ctx.open_year
     if year is None:
         return {"assignments": [], "led_classes": []}
-    assignments = (
-        TeachingAssignment.objects.filter(year=year, teacher=ctx.user)
-        .select_related("school_class", "subgroup", "subject")
+    assignments = TeachingAssignment.objects.filter(year=year, teacher=ctx.user).select_related(
+        "school_class", "subgroup", "subject"
     )
     return {"assignments": list(assignments), "led_classes": ctx.led_classes}
 

@@ -38,15 +38,21 @@ class School(models.Model):
     short_name = models.CharField(_("краткое наименование"), max_length=200)
     address = models.CharField(_("адрес"), max_length=500, blank=True)
     inn = models.CharField(
-        _("ИНН"), max_length=12, blank=True,
+        _("ИНН"),
+        max_length=12,
+        blank=True,
         validators=[RegexValidator(r"^\d{10}(\d{2})?$", _("ИНН — 10 или 12 цифр."))],
     )
     kpp = models.CharField(
-        _("КПП"), max_length=9, blank=True,
+        _("КПП"),
+        max_length=9,
+        blank=True,
         validators=[RegexValidator(r"^\d{9}$", _("КПП — 9 цифр."))],
     )
     ogrn = models.CharField(
-        _("ОГРН"), max_length=13, blank=True,
+        _("ОГРН"),
+        max_length=13,
+        blank=True,
         validators=[RegexValidator(r"^\d{13}$", _("ОГРН — 13 цифр."))],
     )
     phone = models.CharField(_("телефон"), max_length=64, blank=True)
@@ -56,8 +62,12 @@ class School(models.Model):
         _("часовой пояс"), max_length=64, choices=RUSSIAN_TIME_ZONES, default="Europe/Moscow"
     )
     director = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("директор"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("директор"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -91,7 +101,8 @@ class Licence(models.Model):
         ordering = ["kind", "-issued_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "kind", "number"], name="licence_unique_number",
+                fields=["school", "kind", "number"],
+                name="licence_unique_number",
                 violation_error_message=_("Документ с таким номером уже внесён."),
             )
         ]
@@ -122,11 +133,14 @@ class AcademicYear(models.Model):
     name = models.CharField(_("название"), max_length=20, help_text=_("Например, 2026/2027"))
     starts_on = models.DateField(_("начало"))
     ends_on = models.DateField(_("окончание"))
-    status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        _("состояние"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
     half_year_grades = ArrayField(
         models.PositiveSmallIntegerField(validators=GRADE_VALIDATORS),
         verbose_name=_("параллели, обучающиеся по полугодиям"),
-        default=default_half_year_grades, blank=True,
+        default=default_half_year_grades,
+        blank=True,
         help_text=_("Остальные параллели учатся по четвертям. Обычно 10, 11."),
     )
 
@@ -138,15 +152,19 @@ class AcademicYear(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "name"], name="year_unique_name",
+                fields=["school", "name"],
+                name="year_unique_name",
                 violation_error_message=_("Учебный год с таким названием уже есть."),
             ),
             models.UniqueConstraint(
-                fields=["school"], condition=Q(status="open"), name="year_one_open_per_school",
+                fields=["school"],
+                condition=Q(status="open"),
+                name="year_one_open_per_school",
                 violation_error_message=_("В школе может быть открыт только один учебный год."),
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__gt=F("starts_on")), name="year_ends_after_start",
+                condition=Q(ends_on__gt=F("starts_on")),
+                name="year_ends_after_start",
                 violation_error_message=_("Окончание года должно быть позже начала."),
             ),
         ]
@@ -163,7 +181,11 @@ class AcademicYear(models.Model):
         return self.status == self.Status.CLOSED
 
     def scheme_for_grade(self, grade: int) -> str:
-        return StudyPeriod.Scheme.HALF if grade in self.half_year_grades else StudyPeriod.Scheme.QUARTER
+        return (
+            StudyPeriod.Scheme.HALF
+            if grade in self.half_year_grades
+            else StudyPeriod.Scheme.QUARTER
+        )
 
     def contains(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
@@ -177,9 +199,16 @@ class StudyPeriod(models.Model):
         HALF = "half", _("Полугодия")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    year = models.ForeignKey(AcademicYear, verbose_name=_("учебный год"), on_delete=models.CASCADE, related_name="periods")
+    year = models.ForeignKey(
+        AcademicYear,
+        verbose_name=_("учебный год"),
+        on_delete=models.CASCADE,
+        related_name="periods",
+    )
     scheme = models.CharField(_("система"), max_length=10, choices=Scheme.choices)
-    number = models.PositiveSmallIntegerField(_("номер"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    number = models.PositiveSmallIntegerField(
+        _("номер"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     name = models.CharField(_("название"), max_length=50)
     starts_on = models.DateField(_("начало"))
     ends_on = models.DateField(_("окончание"))
@@ -190,11 +219,13 @@ class StudyPeriod(models.Model):
         ordering = ["year", "scheme", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "scheme", "number"], name="period_unique_number",
+                fields=["year", "scheme", "number"],
+                name="period_unique_number",
                 violation_error_message=_("Такой период в этом году уже есть."),
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="period_ends_after_start",
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="period_ends_after_start",
                 violation_error_message=_("Окончание периода не может быть раньше начала."),
             ),
         ]
@@ -215,14 +246,21 @@ class Holiday(models.Model):
         PUBLIC = "public", _("Праздничный / нерабочий день")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    year = models.ForeignKey(AcademicYear, verbose_name=_("учебный год"), on_delete=models.CASCADE, related_name="holidays")
+    year = models.ForeignKey(
+        AcademicYear,
+        verbose_name=_("учебный год"),
+        on_delete=models.CASCADE,
+        related_name="holidays",
+    )
     kind = models.CharField(_("вид"), max_length=10, choices=Kind.choices, default=Kind.VACATION)
     name = models.CharField(_("название"), max_length=100)
     starts_on = models.DateField(_("с"))
     ends_on = models.DateField(_("по"))
     grades = ArrayField(
         models.PositiveSmallIntegerField(validators=GRADE_VALIDATORS),
-        verbose_name=_("только для параллелей"), default=list, blank=True,
+        verbose_name=_("только для параллелей"),
+        default=list,
+        blank=True,
         help_text=_("Пусто — для всей школы. Например, дополнительные каникулы для 1-х классов."),
     )
 
@@ -232,7 +270,8 @@ class Holiday(models.Model):
         ordering = ["starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="holiday_ends_after_start",
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="holiday_ends_after_start",
                 violation_error_message=_("Окончание не может быть раньше начала."),
             )
         ]
@@ -249,7 +288,9 @@ class Shift(models.Model):
     """A shift with its bell schedule (расписание звонков)."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="shifts")
-    number = models.PositiveSmallIntegerField(_("номер смены"), validators=[MinValueValidator(1), MaxValueValidator(3)])
+    number = models.PositiveSmallIntegerField(
+        _("номер смены"), validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
     name = models.CharField(_("название"), max_length=50)
 
     class Meta:
@@ -258,7 +299,8 @@ class Shift(models.Model):
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "number"], name="shift_unique_number",
+                fields=["school", "number"],
+                name="shift_unique_number",
                 violation_error_message=_("Смена с таким номером уже есть."),
             )
         ]
@@ -274,7 +316,9 @@ class Shift(models.Model):
 class Bell(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="bells")
-    lesson_number = models.PositiveSmallIntegerField(_("урок"), validators=[MinValueValidator(0), MaxValueValidator(12)])
+    lesson_number = models.PositiveSmallIntegerField(
+        _("урок"), validators=[MinValueValidator(0), MaxValueValidator(12)]
+    )
     starts_at = models.TimeField(_("начало"))
     ends_at = models.TimeField(_("конец"))
 
@@ -284,11 +328,13 @@ class Bell(models.Model):
         ordering = ["shift", "lesson_number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["shift", "lesson_number"], name="bell_unique_lesson",
+                fields=["shift", "lesson_number"],
+                name="bell_unique_lesson",
                 violation_error_message=_("Для этого урока время уже задано."),
             ),
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="bell_ends_after_start",
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="bell_ends_after_start",
                 violation_error_message=_("Урок должен заканчиваться позже, чем начинается."),
             ),
         ]
@@ -316,11 +362,17 @@ class SchoolRules(models.Model):
 
     school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="rules")
     attendance_minutes = models.PositiveSmallIntegerField(
-        _("посещаемость: минут от начала урока"), default=10, validators=[MaxValueValidator(24 * 60)]
+        _("посещаемость: минут от начала урока"),
+        default=10,
+        validators=[MaxValueValidator(24 * 60)],
     )
-    current_mark_days = models.PositiveSmallIntegerField(_("текущие отметки: дней после урока"), default=0)
+    current_mark_days = models.PositiveSmallIntegerField(
+        _("текущие отметки: дней после урока"), default=0
+    )
     control_mark_days = models.PositiveSmallIntegerField(_("контрольные работы: дней"), default=3)
-    written_mark_days = models.PositiveSmallIntegerField(_("письменные работы, сочинения: дней"), default=7)
+    written_mark_days = models.PositiveSmallIntegerField(
+        _("письменные работы, сочинения: дней"), default=7
+    )
     period_mark_working_days = models.PositiveSmallIntegerField(
         _("отметки за период: рабочих дней после его окончания"), default=5
     )
@@ -337,33 +389,49 @@ class SchoolRules(models.Model):
         _("исправление отметки старше N дней — с указанием причины"), default=3
     )
     thresholds_key = models.CharField(
-        _("пороги отметки за период"), max_length=3, choices=Thresholds.choices, default=Thresholds.STANDARD
+        _("пороги отметки за период"),
+        max_length=3,
+        choices=Thresholds.choices,
+        default=Thresholds.STANDARD,
     )
     grade_one_marks = models.BooleanField(_("отметки в 1 классе"), default=False)
     control_day = models.PositiveSmallIntegerField(
-        _("день ежемесячного контроля журнала"), default=20, validators=[MinValueValidator(1), MaxValueValidator(31)]
+        _("день ежемесячного контроля журнала"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
-    min_marks_for_attestation = models.PositiveSmallIntegerField(_("отметок для аттестации за период"), default=3)
+    min_marks_for_attestation = models.PositiveSmallIntegerField(
+        _("отметок для аттестации за период"), default=3
+    )
     homework_norm_minutes = ArrayField(
-        models.PositiveSmallIntegerField(), size=11, default=default_homework_norms,
+        models.PositiveSmallIntegerField(),
+        size=11,
+        default=default_homework_norms,
         verbose_name=_("норма домашнего задания в день, мин, 1–11 классы"),
     )
     enrolment_due_month = models.PositiveSmallIntegerField(
-        _("приказы о зачислении в 1 и 10 классы: месяц"), default=9,
+        _("приказы о зачислении в 1 и 10 классы: месяц"),
+        default=9,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     enrolment_due_day = models.PositiveSmallIntegerField(
-        _("приказы о зачислении в 1 и 10 классы: число"), default=5,
+        _("приказы о зачислении в 1 и 10 классы: число"),
+        default=5,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
-    movement_working_days = models.PositiveSmallIntegerField(_("движение вносится за рабочих дней"), default=3)
+    movement_working_days = models.PositiveSmallIntegerField(
+        _("движение вносится за рабочих дней"), default=3
+    )
     reminders_from = models.TimeField(_("напоминания не раньше"), default=time(8, 0))
     reminders_until = models.TimeField(_("напоминания не позже"), default=time(21, 0))
     attendance_reminder_minutes = models.PositiveSmallIntegerField(
-        _("напоминание о посещаемости: минут от начала урока"), default=5, validators=[MaxValueValidator(24 * 60)]
+        _("напоминание о посещаемости: минут от начала урока"),
+        default=5,
+        validators=[MaxValueValidator(24 * 60)],
     )
     reminder_working_days_before = models.PositiveSmallIntegerField(
-        _("напоминания об отметках за период и КТП: рабочих дней до срока"), default=2,
+        _("напоминания об отметках за период и КТП: рабочих дней до срока"),
+        default=2,
         validators=[MaxValueValidator(30)],
     )
     rating_enabled = models.BooleanField(_("рейтинг в классе в дневнике"), default=True)
@@ -374,7 +442,8 @@ class SchoolRules(models.Model):
         verbose_name_plural = _("правила школы")
         constraints = [
             models.CheckConstraint(
-                condition=Q(homework_norm_minutes__len=11), name="rules_homework_norms_per_grade",
+                condition=Q(homework_norm_minutes__len=11),
+                name="rules_homework_norms_per_grade",
                 violation_error_message=_("Нормы задаются для каждой из 11 параллелей."),
             ),
         ]

@@ -23,63 +23,215 @@ def _section(slug: str, description: str = "") -> NavItem:
 
 
 MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
-    (_("Школа"), (
-        NavItem(_("Карточка школы"), "school:card", Perm.VIEW_SCHOOL_CARD, _("Реквизиты, часовой пояс, директор")),
-        NavItem(_("Правила школы"), "school:rules", Perm.VIEW_SCHOOL_CARD,
-                _("Сроки заполнения журнала, пороги отметок, нормы домашних заданий")),
-        _section("licences", _("Лицензия и свидетельство об аккредитации")),
-        _section("years", _("Открытие года; прошлый год — только чтение")),
-        _section("periods", _("Четверти для 1–9, полугодия для 10–11")),
-        _section("holidays", _("Каникулы и нерабочие дни")),
-        _section("shifts", _("Смены и расписание звонков")),
-    )),
-    (_("Учебный процесс"), (
-        _section("classes", _("Классы, классные руководители, наполняемость и вакансии")),
-        _section("subjects", _("Обязательная часть и часть, формируемая школой")),
-        _section("curriculum", _("Часы в неделю по параллелям")),
-        _section("subgroups", _("Деление классов по языкам, информатике, технологии")),
-        _section("assignments", _("Кто что ведёт в каком классе")),
-    )),
-    (_("Журнал"), (
-        NavItem(_("Классный журнал"), "journal:index", Perm.KEEP_JOURNAL, _("Уроки сегодня, отметки, посещаемость, задания")),
-        NavItem(_("Журналы классов"), "journal:index", Perm.READ_ALL_JOURNALS, _("Просмотр журналов всех классов")),
-        NavItem(_("Расписание уроков"), "timetable:page", Perm.VIEW_STRUCTURE, _("Расписание классов, создание уроков")),
-        NavItem(_("Замены и переносы"), "timetable:changes", Perm.EDIT_TIMETABLE, _("Замены, отмены и переносы уроков на день")),
-        NavItem(_("Закрытие периодов"), "journal:locks", Perm.LOCK_PERIODS, _("Закрыть четверть; разрешить исправления учителю")),
-    )),
-    (_("Контроль и отчёты"), (
-        NavItem(_("Контроль ведения журнала"), "reports:audit", Perm.AUDIT_JOURNALS, _("Ежемесячная проверка журнала, сводка и динамика")),
-        NavItem(_("Мои замечания по журналу"), "reports:audit", Perm.KEEP_JOURNAL, _("Результаты проверки журнала по вашим урокам и классу")),
-        NavItem(_("Отчёты"), "reports:index", Perm.KEEP_JOURNAL, _("Успеваемость и посещаемость своего класса, архив журнала")),
-        NavItem(_("Успеваемость и качество"), "reports:progress", Perm.VIEW_REPORTS, _("Итоги периода и года, СОУ, прогноз")),
-        NavItem(_("Посещаемость"), "reports:attendance", Perm.VIEW_REPORTS, _("Пропуски по причинам: ученики, классы, месяцы")),
-        NavItem(_("Активность пользователей"), "reports:activity", Perm.VIEW_REPORTS, _("Входы, записи в журнале, просмотры дневника")),
-        NavItem(_("Архив журналов и выгрузки"), "reports:archive", Perm.VIEW_REPORTS, _("Журнал класса за год в PDF, ведомость в Excel")),
-    )),
-    (_("Дневник"), (
-        NavItem(_("Электронный дневник"), "diary:index", Perm.READ_OWN_DIARY, _("Неделя, оценки, задания, расписание, статистика")),
-    )),
-    (_("Люди"), (
-        NavItem(_("Обучающиеся"), "students:list", Perm.VIEW_STUDENTS, _("Личные дела и история классов")),
-        NavItem(_("Родители"), "students:guardians", Perm.VIEW_STUDENTS, _("Родители и законные представители")),
-        NavItem(_("Сотрудники"), "staff:list", Perm.VIEW_STAFF, _("Кадры: должности, квалификация, стаж")),
-        NavItem(_("Пользователи и роли"), "accounts:users", Perm.MANAGE_ROLES, _("Учётные записи, роли, временные пароли")),
-        NavItem(_("Логины и пароли"), "accounts:logins", Perm.ISSUE_LOGINS, _("Логины обучающимся и родителям, бланки")),
-    )),
-    (_("Контингент"), (
-        NavItem(_("Приказы"), "orders:register", Perm.VIEW_ORDERS, _("Зачисление, выбытие, перевод, выпуск")),
-        NavItem(_("Движение обучающихся"), "orders:movement", Perm.VIEW_ORDERS, _("Прибывшие и выбывшие за период")),
-        NavItem(_("Загрузка из Excel"), "students:import", Perm.MANAGE_STUDENTS, _("Обучающиеся с родителями из файла")),
-        NavItem(_("Дубли"), "students:duplicates", Perm.MANAGE_STUDENTS, _("Повторные записи одного человека")),
-        NavItem(_("Новый учебный год"), "orders:rollover", Perm.MANAGE_YEARS, _("Классы, перевод, выпуск, открытие года")),
-        NavItem(_("Хранилище документов"), "orders:documents", Perm.VIEW_SCHOOL_CARD, _("Подписанные приказы")),
-    )),
+    (
+        _("Школа"),
+        (
+            NavItem(
+                _("Карточка школы"),
+                "school:card",
+                Perm.VIEW_SCHOOL_CARD,
+                _("Реквизиты, часовой пояс, директор"),
+            ),
+            NavItem(
+                _("Правила школы"),
+                "school:rules",
+                Perm.VIEW_SCHOOL_CARD,
+                _("Сроки заполнения журнала, пороги отметок, нормы домашних заданий"),
+            ),
+            _section("licences", _("Лицензия и свидетельство об аккредитации")),
+            _section("years", _("Открытие года; прошлый год — только чтение")),
+            _section("periods", _("Четверти для 1–9, полугодия для 10–11")),
+            _section("holidays", _("Каникулы и нерабочие дни")),
+            _section("shifts", _("Смены и расписание звонков")),
+        ),
+    ),
+    (
+        _("Учебный процесс"),
+        (
+            _section("classes", _("Классы, классные руководители, наполняемость и вакансии")),
+            _section("subjects", _("Обязательная часть и часть, формируемая школой")),
+            _section("curriculum", _("Часы в неделю по параллелям")),
+            _section("subgroups", _("Деление классов по языкам, информатике, технологии")),
+            _section("assignments", _("Кто что ведёт в каком классе")),
+        ),
+    ),
+    (
+        _("Журнал"),
+        (
+            NavItem(
+                _("Классный журнал"),
+                "journal:index",
+                Perm.KEEP_JOURNAL,
+                _("Уроки сегодня, отметки, посещаемость, задания"),
+            ),
+            NavItem(
+                _("Журналы классов"),
+                "journal:index",
+                Perm.READ_ALL_JOURNALS,
+                _("Просмотр журналов всех классов"),
+            ),
+            NavItem(
+                _("Расписание уроков"),
+                "timetable:page",
+                Perm.VIEW_STRUCTURE,
+                _("Расписание классов, создание уроков"),
+            ),
+            NavItem(
+                _("Замены и переносы"),
+                "timetable:changes",
+                Perm.EDIT_TIMETABLE,
+                _("Замены, отмены и переносы уроков на день"),
+            ),
+            NavItem(
+                _("Закрытие периодов"),
+                "journal:locks",
+                Perm.LOCK_PERIODS,
+                _("Закрыть четверть; разрешить исправления учителю"),
+            ),
+        ),
+    ),
+    (
+        _("Контроль и отчёты"),
+        (
+            NavItem(
+                _("Контроль ведения журнала"),
+                "reports:audit",
+                Perm.AUDIT_JOURNALS,
+                _("Ежемесячная проверка журнала, сводка и динамика"),
+            ),
+            NavItem(
+                _("Мои замечания по журналу"),
+                "reports:audit",
+                Perm.KEEP_JOURNAL,
+                _("Результаты проверки журнала по вашим урокам и классу"),
+            ),
+            NavItem(
+                _("Отчёты"),
+                "reports:index",
+                Perm.KEEP_JOURNAL,
+                _("Успеваемость и посещаемость своего класса, архив журнала"),
+            ),
+            NavItem(
+                _("Успеваемость и качество"),
+                "reports:progress",
+                Perm.VIEW_REPORTS,
+                _("Итоги периода и года, СОУ, прогноз"),
+            ),
+            NavItem(
+                _("Посещаемость"),
+                "reports:attendance",
+                Perm.VIEW_REPORTS,
+                _("Пропуски по причинам: ученики, классы, месяцы"),
+            ),
+            NavItem(
+                _("Активность пользователей"),
+                "reports:activity",
+                Perm.VIEW_REPORTS,
+                _("Входы, записи в журнале, просмотры дневника"),
+            ),
+            NavItem(
+                _("Архив журналов и выгрузки"),
+                "reports:archive",
+                Perm.VIEW_REPORTS,
+                _("Журнал класса за год в PDF, ведомость в Excel"),
+            ),
+        ),
+    ),
+    (
+        _("Дневник"),
+        (
+            NavItem(
+                _("Электронный дневник"),
+                "diary:index",
+                Perm.READ_OWN_DIARY,
+                _("Неделя, оценки, задания, расписание, статистика"),
+            ),
+        ),
+    ),
+    (
+        _("Люди"),
+        (
+            NavItem(
+                _("Обучающиеся"),
+                "students:list",
+                Perm.VIEW_STUDENTS,
+                _("Личные дела и история классов"),
+            ),
+            NavItem(
+                _("Родители"),
+                "students:guardians",
+                Perm.VIEW_STUDENTS,
+                _("Родители и законные представители"),
+            ),
+            NavItem(
+                _("Сотрудники"),
+                "staff:list",
+                Perm.VIEW_STAFF,
+                _("Кадры: должности, квалификация, стаж"),
+            ),
+            NavItem(
+                _("Пользователи и роли"),
+                "accounts:users",
+                Perm.MANAGE_ROLES,
+                _("Учётные записи, роли, временные пароли"),
+            ),
+            NavItem(
+                _("Логины и пароли"),
+                "accounts:logins",
+                Perm.ISSUE_LOGINS,
+                _("Логины обучающимся и родителям, бланки"),
+            ),
+        ),
+    ),
+    (
+        _("Контингент"),
+        (
+            NavItem(
+                _("Приказы"),
+                "orders:register",
+                Perm.VIEW_ORDERS,
+                _("Зачисление, выбытие, перевод, выпуск"),
+            ),
+            NavItem(
+                _("Движение обучающихся"),
+                "orders:movement",
+                Perm.VIEW_ORDERS,
+                _("Прибывшие и выбывшие за период"),
+            ),
+            NavItem(
+                _("Загрузка из Excel"),
+                "students:import",
+                Perm.MANAGE_STUDENTS,
+                _("Обучающиеся с родителями из файла"),
+            ),
+            NavItem(
+                _("Дубли"),
+                "students:duplicates",
+                Perm.MANAGE_STUDENTS,
+                _("Повторные записи одного человека"),
+            ),
+            NavItem(
+                _("Новый учебный год"),
+                "orders:rollover",
+                Perm.MANAGE_YEARS,
+                _("Классы, перевод, выпуск, открытие года"),
+            ),
+            NavItem(
+                _("Хранилище документов"),
+                "orders:documents",
+                Perm.VIEW_SCHOOL_CARD,
+                _("Подписанные приказы"),
+            ),
+        ),
+    ),
 )
 
 ROLE_SUMMARY = {
     Role.ADMIN: _("Пользователи и роли, карточка школы, учебные годы, периоды, справочники."),
     Role.DIRECTOR: _("Просмотр всего, подписание приказов, ежемесячный контроль журнала."),
-    Role.DEPUTY: _("Учебный план, периоды, классы, нагрузка, расписание, контроль журнала, отчёты."),
+    Role.DEPUTY: _(
+        "Учебный план, периоды, классы, нагрузка, расписание, контроль журнала, отчёты."
+    ),
     Role.DISPATCHER: _("Расписание звонков, расписание уроков и замены."),
     Role.TEACHER: _("Журнал своих уроков: посещаемость, темы, отметки, домашние задания."),
     Role.SECRETARY: _("Контингент, личные дела, приказы о движении, кадры."),
@@ -95,7 +247,11 @@ def menu_for(ctx) -> list[tuple[str, list[tuple[NavItem, str]]]]:
     """Menu groups with the items this user's roles may open, as (item, url) pairs."""
     groups = []
     for title, items in MENU:
-        allowed = [(i, reverse(i.url_name, kwargs={"school_id": ctx.school.pk})) for i in items if ctx.may(i.perm)]
+        allowed = [
+            (i, reverse(i.url_name, kwargs={"school_id": ctx.school.pk}))
+            for i in items
+            if ctx.may(i.perm)
+        ]
         if allowed:
             groups.append((title, allowed))
     return groups

@@ -116,6 +116,7 @@ def school_policy(school) -> Policy:
 
 # --- working days and deadlines ----------------------------------------------------------
 
+
 def public_days_off(school, start: date, end: date) -> set[date]:
     """Public holidays and declared days off between two dates (one query).
 
@@ -126,7 +127,11 @@ def public_days_off(school, start: date, end: date) -> set[date]:
 
     days: set[date] = set()
     for first, last in Holiday.objects.filter(
-        school_id=school.pk, kind=Holiday.Kind.PUBLIC, grades=[], starts_on__lte=end, ends_on__gte=start
+        school_id=school.pk,
+        kind=Holiday.Kind.PUBLIC,
+        grades=[],
+        starts_on__lte=end,
+        ends_on__gte=start,
     ).values_list("starts_on", "ends_on"):
         day = max(first, start)
         while day <= min(last, end):
@@ -157,7 +162,9 @@ def end_of_day(school, day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=school.tz)
 
 
-def attendance_deadline(policy: Policy, *, school, lesson_date: date, starts_at: time | None) -> datetime:
+def attendance_deadline(
+    policy: Policy, *, school, lesson_date: date, starts_at: time | None
+) -> datetime:
     """Aware moment by which attendance must be entered (lesson start + N minutes).
 
     Without a bell time, the end of the lesson's day (seed 003 item 2.1).
@@ -173,17 +180,26 @@ def mark_deadline(policy: Policy, *, school, lesson_date: date, deadline_kind: s
     return end_of_day(school, lesson_date + timedelta(days=policy.mark_days(deadline_kind)))
 
 
-def period_mark_deadline(policy: Policy, *, school, period_end: date, days_off: set[date]) -> datetime:
+def period_mark_deadline(
+    policy: Policy, *, school, period_end: date, days_off: set[date]
+) -> datetime:
     """End of the N-th working day after the period ends (seed 004 item 13)."""
-    return end_of_day(school, add_working_days(policy, period_end, policy.period_mark_working_days, days_off))
+    return end_of_day(
+        school, add_working_days(policy, period_end, policy.period_mark_working_days, days_off)
+    )
 
 
-def homework_deadline(policy: Policy, *, school, lesson_date: date, last_lesson_ends: time | None) -> datetime:
+def homework_deadline(
+    policy: Policy, *, school, lesson_date: date, last_lesson_ends: time | None
+) -> datetime:
     """One hour (by default) after the class's last lesson of the day (seed 003 item 2.2)."""
     if last_lesson_ends is None:
         return end_of_day(school, lesson_date)
     end = datetime.combine(lesson_date, last_lesson_ends, tzinfo=school.tz)
-    return min(end + timedelta(hours=policy.homework_hours_after_last_lesson), end_of_day(school, lesson_date))
+    return min(
+        end + timedelta(hours=policy.homework_hours_after_last_lesson),
+        end_of_day(school, lesson_date),
+    )
 
 
 def ktp_deadline(policy: Policy, *, school, year_starts_on: date) -> datetime:
@@ -198,7 +214,9 @@ def enrolment_order_deadline(policy: Policy, *, year_starts_on: date) -> date:
 
 def movement_deadline(policy: Policy, *, school, order_date: date, days_off: set[date]) -> datetime:
     """Movement is entered within 3 working days of the order (seed 000 item 19)."""
-    return end_of_day(school, add_working_days(policy, order_date, policy.movement_working_days, days_off))
+    return end_of_day(
+        school, add_working_days(policy, order_date, policy.movement_working_days, days_off)
+    )
 
 
 def audit_day(policy: Policy, *, year: int, month: int) -> date:
@@ -207,7 +225,9 @@ def audit_day(policy: Policy, *, year: int, month: int) -> date:
     return date(year, month, min(policy.control_day, last_day.day))
 
 
-def attendance_reminder_at(policy: Policy, *, school, lesson_date: date, starts_at: time) -> datetime:
+def attendance_reminder_at(
+    policy: Policy, *, school, lesson_date: date, starts_at: time
+) -> datetime:
     """When a teacher who has not taken attendance is reminded (5 minutes after the bell)."""
     start = datetime.combine(lesson_date, starts_at, tzinfo=school.tz)
     return start + timedelta(minutes=policy.attendance_reminder_minutes)
@@ -232,4 +252,6 @@ def may_remind_at(policy: Policy, *, school, moment: datetime) -> bool:
 def correction_needs_reason(policy: Policy, *, school, entered_at: datetime, now: datetime) -> bool:
     """Correcting a mark entered more than N days ago requires a written reason."""
     entered_day = entered_at.astimezone(school.tz).date()
-    return (now.astimezone(school.tz).date() - entered_day).days > policy.correction_reason_after_days
+    return (
+        now.astimezone(school.tz).date() - entered_day
+    ).days > policy.correction_reason_after_days

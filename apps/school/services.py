@@ -25,7 +25,8 @@ class ClosedYearError(ValidationError):
 def ensure_year_writable(year: AcademicYear | None) -> None:
     if year is not None and year.status == AcademicYear.Status.CLOSED:
         raise ClosedYearError(
-            _("Учебный год %(year)s закрыт: данные доступны только для чтения.") % {"year": year.name}
+            _("Учебный год %(year)s закрыт: данные доступны только для чтения.")
+            % {"year": year.name}
         )
 
 
@@ -41,7 +42,9 @@ def _ensure_same_school(instance: models.Model, school: School) -> None:
 
 
 @transaction.atomic
-def record_save(*, acting_user, school: School, instance: models.Model, changes: dict | None = None):
+def record_save(
+    *, acting_user, school: School, instance: models.Model, changes: dict | None = None
+):
     """Create or update one school-scoped record: same school, open year, valid constraints."""
     with pghistory.context(user=acting_user.pk):
         is_card = isinstance(instance, School)
@@ -100,7 +103,9 @@ def academic_year_open(*, acting_user, year: AcademicYear) -> AcademicYear:
 
 
 @transaction.atomic
-def bells_replace(*, acting_user, shift: Shift, rows: Iterable[tuple[int, time, time]]) -> list[Bell]:
+def bells_replace(
+    *, acting_user, shift: Shift, rows: Iterable[tuple[int, time, time]]
+) -> list[Bell]:
     """Replace a shift's bell schedule; lessons must not overlap and must go in order."""
     rows = sorted(rows)
     errors = []
@@ -112,7 +117,10 @@ def bells_replace(*, acting_user, shift: Shift, rows: Iterable[tuple[int, time, 
             errors.append(_("Урок %(n)s: конец должен быть позже начала.") % {"n": n})
     for (n1, _s1, e1), (n2, s2, _e2) in zip(rows, rows[1:], strict=False):
         if s2 < e1:
-            errors.append(_("Урок %(n2)s начинается раньше, чем кончается урок %(n1)s.") % {"n1": n1, "n2": n2})
+            errors.append(
+                _("Урок %(n2)s начинается раньше, чем кончается урок %(n1)s.")
+                % {"n1": n1, "n2": n2}
+            )
     if errors:
         raise ValidationError(errors)
     with pghistory.context(user=acting_user.pk):
@@ -131,11 +139,13 @@ def school_today(school: School):
 
 # --- Правила школы ------------------------------------------------------------------------
 
+
 def rules_fingerprint(rules: SchoolRules) -> str:
     """A short digest of the rules' values: a form carries it to detect a concurrent edit."""
     values = [
         (f.name, str(getattr(rules, f.attname)))
-        for f in SchoolRules._meta.concrete_fields if f.name not in ("id", "school")
+        for f in SchoolRules._meta.concrete_fields
+        if f.name not in ("id", "school")
     ]
     return hashlib.sha256(repr(values).encode()).hexdigest()[:20]
 
@@ -169,15 +179,24 @@ def school_rules_update(
         rules, _created = SchoolRules.objects.select_for_update().get_or_create(school=school)
         if expected_fingerprint is not None and expected_fingerprint != rules_fingerprint(rules):
             raise ValidationError(
-                _("Правила школы только что изменил другой пользователь. Проверьте новые значения и сохраните ещё раз.")
+                _(
+                    "Правила школы только что изменил другой пользователь. Проверьте новые значения и сохраните ещё раз."
+                )
             )
         for name, value in changes.items():
             setattr(rules, name, value)
         errors = {}
-        for month, day in (("ktp_due_month", "ktp_due_day"), ("enrolment_due_month", "enrolment_due_day")):
+        for month, day in (
+            ("ktp_due_month", "ktp_due_day"),
+            ("enrolment_due_month", "enrolment_due_day"),
+        ):
             if not _valid_day(getattr(rules, month), getattr(rules, day)):
                 errors[day] = _("В выбранном месяце нет такого числа.")
-        if rules.reminders_from and rules.reminders_until and rules.reminders_from >= rules.reminders_until:
+        if (
+            rules.reminders_from
+            and rules.reminders_until
+            and rules.reminders_from >= rules.reminders_until
+        ):
             errors["reminders_until"] = _("Окончание окна напоминаний должно быть позже начала.")
         if errors:
             raise ValidationError(errors)

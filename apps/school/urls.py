@@ -13,12 +13,26 @@ def _section_urls():
         read = school_view(section.view_perm)
         write = school_view(section.manage_perm)
         base = f"s/<int:school_id>/{section.slug}/"
-        yield path(base, read(views.section_list), {"section": section}, name=f"{section.slug}-list")
-        yield path(f"{base}new/", write(views.section_edit), {"section": section}, name=f"{section.slug}-create")
-        yield path(f"{base}<int:pk>/", write(views.section_edit), {"section": section}, name=f"{section.slug}-edit")
+        yield path(
+            base, read(views.section_list), {"section": section}, name=f"{section.slug}-list"
+        )
+        yield path(
+            f"{base}new/",
+            write(views.section_edit),
+            {"section": section},
+            name=f"{section.slug}-create",
+        )
+        yield path(
+            f"{base}<int:pk>/",
+            write(views.section_edit),
+            {"section": section},
+            name=f"{section.slug}-edit",
+        )
         if section.deletable:
             yield path(
-                f"{base}<int:pk>/delete/", write(views.section_delete), {"section": section},
+                f"{base}<int:pk>/delete/",
+                write(views.section_delete),
+                {"section": section},
                 name=f"{section.slug}-delete",
             )
 
@@ -31,6 +45,10 @@ urlpatterns = [
     path("s/<int:school_id>/years/<int:pk>/open/", views.year_open, name="year-open"),
     path("s/<int:school_id>/shifts/<int:pk>/bells/", views.shift_bells, name="shift-bells"),
     path("s/<int:school_id>/classes/<int:pk>/roster/", views.class_detail, name="class-detail"),
-    path("s/<int:school_id>/subgroups/<int:pk>/members/", views.subgroup_members, name="subgroup-members"),
+    path(
+        "s/<int:school_id>/subgroups/<int:pk>/members/",
+        views.subgroup_members,
+        name="subgroup-members",
+    ),
     *_section_urls(),
 ]

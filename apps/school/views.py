@@ -55,7 +55,11 @@ def choose_school(request):
     """The root page: straight to the only school, or a choice among several."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    grants = RoleGrant.objects.filter(user=request.user).select_related("school").order_by("school__short_name")
+    grants = (
+        RoleGrant.objects.filter(user=request.user)
+        .select_related("school")
+        .order_by("school__short_name")
+    )
     schools = {g.school_id: g.school for g in grants}
     if len(schools) == 1:
         return redirect("school:home", school_id=next(iter(schools)))
@@ -76,7 +80,12 @@ def school_card(request):
         form = SchoolCardForm(request.POST or None, instance=ctx.school, school=ctx.school)
         if request.method == "POST" and form.is_valid():
             try:
-                services.record_save(acting_user=request.user, school=ctx.school, instance=ctx.school, changes=form.changes())
+                services.record_save(
+                    acting_user=request.user,
+                    school=ctx.school,
+                    instance=ctx.school,
+                    changes=form.changes(),
+                )
             except ValidationError as error:
                 add_validation_errors(form, error)
             else:
@@ -96,13 +105,17 @@ def school_rules(request):
         raise PermissionDenied
     rules = services.school_rules_of(ctx.school)
     form = SchoolRulesForm(
-        request.POST or None, instance=rules, read_only=not can_manage,
+        request.POST or None,
+        instance=rules,
+        read_only=not can_manage,
         initial={"fingerprint": services.rules_fingerprint(rules)},
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.school_rules_update(
-                acting_user=request.user, school=ctx.school, changes=form.changes(),
+                acting_user=request.user,
+                school=ctx.school,
+                changes=form.changes(),
                 expected_fingerprint=form.cleaned_data["fingerprint"] or None,
             )
         except ValidationError as error:
@@ -120,7 +133,8 @@ def _section_context(request, section: Section, year):
         "section": section,
         "year": year,
         "years": years,
-        "can_manage": ctx.may(section.manage_perm) and not (year and year.is_read_only and section.year_lookup),
+        "can_manage": ctx.may(section.manage_perm)
+        and not (year and year.is_read_only and section.year_lookup),
     }
 
 
@@ -140,7 +154,8 @@ def section_list(request, section: Section):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(obj, [col(obj) for _label, col in section.columns]) for obj in page.object_list]
     return render(
-        request, "school/section_list.html",
+        request,
+        "school/section_list.html",
         {**_section_context(request, section, year), "rows": rows, "page": page, "query": query},
     )
 
@@ -165,7 +180,10 @@ def section_edit(request, section: Section, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             obj = services.record_save(
-                acting_user=request.user, school=ctx.school, instance=instance, changes=form.changes()
+                acting_user=request.user,
+                school=ctx.school,
+                instance=instance,
+                changes=form.changes(),
             )
         except ValidationError as error:
             add_validation_errors(form, error)
@@ -177,9 +195,14 @@ def section_edit(request, section: Section, pk: int | None = None):
             url = reverse(section.list_url, kwargs={"school_id": ctx.school.pk})
             return redirect(f"{url}?year={year.pk}" if year else url)
     return render(
-        request, "school/section_form.html",
-        {**_section_context(request, section, year), "form": form, "instance": instance,
-         "read_only": bool(year and year.is_read_only)},
+        request,
+        "school/section_form.html",
+        {
+            **_section_context(request, section, year),
+            "form": form,
+            "instance": instance,
+            "read_only": bool(year and year.is_read_only),
+        },
     )
 
 
@@ -206,7 +229,11 @@ def year_open(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Учебный год %(year)s открыт. Предыдущий год закрыт для изменений.") % {"year": year.name})
+        messages.success(
+            request,
+            _("Учебный год %(year)s открыт. Предыдущий год закрыт для изменений.")
+            % {"year": year.name},
+        )
     return redirect("school:years-list", school_id=ctx.school.pk)
 
 
@@ -215,14 +242,21 @@ def shift_bells(request, pk: int):
     ctx = request.school_ctx
     shift = get_object_or_404(Shift, school=ctx.school, pk=pk)
     can_manage = ctx.may(Perm.MANAGE_BELLS)
-    initial = [{"lesson_number": b.lesson_number, "starts_at": b.starts_at, "ends_at": b.ends_at} for b in shift.bells.all()]
+    initial = [
+        {"lesson_number": b.lesson_number, "starts_at": b.starts_at, "ends_at": b.ends_at}
+        for b in shift.bells.all()
+    ]
     formset = BellFormSet(request.POST or None, initial=initial, prefix="bells")
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
         if formset.is_valid():
             rows = [
-                (f.cleaned_data["lesson_number"], f.cleaned_data["starts_at"], f.cleaned_data["ends_at"])
+                (
+                    f.cleaned_data["lesson_number"],
+                    f.cleaned_data["starts_at"],
+                    f.cleaned_data["ends_at"],
+                )
                 for f in formset.forms
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
@@ -233,25 +267,36 @@ def shift_bells(request, pk: int):
             else:
                 messages.success(request, _("Расписание звонков сохранено."))
                 return redirect("school:shift-bells", school_id=ctx.school.pk, pk=shift.pk)
-    return render(request, "school/bells.html", {"shift": shift, "formset": formset, "can_manage": can_manage})
+    return render(
+        request, "school/bells.html", {"shift": shift, "formset": formset, "can_manage": can_manage}
+    )
 
 
 @school_view(Perm.VIEW_STRUCTURE)
 def class_detail(request, pk: int):
     ctx = request.school_ctx
     school_class = get_object_or_404(
-        SchoolClass.objects.select_related("year", "class_teacher", "shift"), school=ctx.school, pk=pk
+        SchoolClass.objects.select_related("year", "class_teacher", "shift"),
+        school=ctx.school,
+        pk=pk,
     )
     enrolments = list(student_selectors.class_enrolments(school_class=school_class))
     current = [e for e in enrolments if e.ends_on is None]
     subgroups = school_class.subgroups.select_related("subject").prefetch_related("members")
     assignments = school_class.assignments.select_related("teacher", "subject", "subgroup")
-    return render(request, "school/class_detail.html", {
-        "school_class": school_class, "enrolments": enrolments, "current_count": len(current),
-        "vacancies": max(school_class.capacity - len(current), 0),
-        "subgroups": subgroups, "assignments": assignments,
-        "can_manage": ctx.may(Perm.MANAGE_CLASSES) and not school_class.year.is_read_only,
-    })
+    return render(
+        request,
+        "school/class_detail.html",
+        {
+            "school_class": school_class,
+            "enrolments": enrolments,
+            "current_count": len(current),
+            "vacancies": max(school_class.capacity - len(current), 0),
+            "subgroups": subgroups,
+            "assignments": assignments,
+            "can_manage": ctx.may(Perm.MANAGE_CLASSES) and not school_class.year.is_read_only,
+        },
+    )
 
 
 @school_view(Perm.VIEW_STRUCTURE)
@@ -274,13 +319,22 @@ def subgroup_members(request, pk: int):
         chosen = {int(v) for v in request.POST.getlist("members") if v.isdigit()}
         try:
             student_services.subgroup_set_members(
-                acting_user=request.user, subgroup=subgroup, students=[s for s in roster if s.pk in chosen]
+                acting_user=request.user,
+                subgroup=subgroup,
+                students=[s for s in roster if s.pk in chosen],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Состав подгруппы сохранён."))
             return redirect("school:subgroup-members", school_id=ctx.school.pk, pk=subgroup.pk)
-    return render(request, "school/subgroup_members.html", {
-        "subgroup": subgroup, "roster": roster, "member_ids": member_ids, "can_manage": can_manage,
-    })
+    return render(
+        request,
+        "school/subgroup_members.html",
+        {
+            "subgroup": subgroup,
+            "roster": roster,
+            "member_ids": member_ids,
+            "can_manage": can_manage,
+        },
+    )

@@ -20,9 +20,18 @@ class StaffMemberForm(SchoolModelForm):
             self.fields["version"].initial = self.instance.version
         self.fields["training"].widget.attrs["rows"] = 3
         self.helper.layout = Layout(
-            Fieldset("", Row(Column("user", css_class="col-md-6"), Column("position"), Column("personnel_number"))),
+            Fieldset(
+                "",
+                Row(
+                    Column("user", css_class="col-md-6"),
+                    Column("position"),
+                    Column("personnel_number"),
+                ),
+            ),
             Row(Column("hired_on"), Column("left_on"), Column("teaching_since"), Column("snils")),
             Row(Column("qualification"), Column("category_until")),
             Row(Column("education"), Column("speciality")),
-            "training", Row(Column("consent_on", css_class="col-md-4")), "version",
+            "training",
+            Row(Column("consent_on", css_class="col-md-4")),
+            "version",
         )

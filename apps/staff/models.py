@@ -29,7 +29,12 @@ class StaffMember(models.Model):
     """A staff record for the HR inspector (seed 002): a person's position in a school."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("сотрудник"), on_delete=models.PROTECT, related_name="staff_records")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("сотрудник"),
+        on_delete=models.PROTECT,
+        related_name="staff_records",
+    )
     position = models.CharField(_("должность"), max_length=30, choices=Position.choices)
     qualification = models.CharField(_("квалификационная категория"), max_length=100, blank=True)
     education = models.CharField(_("образование"), max_length=300, blank=True)
@@ -39,10 +44,15 @@ class StaffMember(models.Model):
     category_until = models.DateField(_("категория действует до"), null=True, blank=True)
     speciality = models.CharField(_("специальность по диплому"), max_length=300, blank=True)
     teaching_since = models.DateField(_("педагогический стаж с"), null=True, blank=True)
-    training = models.TextField(_("повышение квалификации"), blank=True, help_text=_("Курсы: год, тема, часы"))
+    training = models.TextField(
+        _("повышение квалификации"), blank=True, help_text=_("Курсы: год, тема, часы")
+    )
     snils = models.CharField(_("СНИЛС"), max_length=14, blank=True)
     consent_on = models.DateField(
-        _("согласие на обработку ПДн"), null=True, blank=True, help_text=_("Дата, когда сотрудник подписал согласие")
+        _("согласие на обработку ПДн"),
+        null=True,
+        blank=True,
+        help_text=_("Дата, когда сотрудник подписал согласие"),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -52,11 +62,14 @@ class StaffMember(models.Model):
         ordering = ["user__last_name", "user__first_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "user", "position"], name="staff_unique_position",
+                fields=["school", "user", "position"],
+                name="staff_unique_position",
                 violation_error_message=_("Сотрудник уже занимает эту должность."),
             ),
             models.CheckConstraint(
-                condition=Q(left_on__isnull=True) | Q(hired_on__isnull=True) | Q(left_on__gte=F("hired_on")),
+                condition=Q(left_on__isnull=True)
+                | Q(hired_on__isnull=True)
+                | Q(left_on__gte=F("hired_on")),
                 name="staff_left_after_hired",
                 violation_error_message=_("Дата увольнения не может быть раньше даты приёма."),
             ),

@@ -9,21 +9,40 @@ from apps.staff.models import StaffMember
 from apps.students.identity import format_snils
 
 STAFF_FIELDS = (
-    "user", "position", "qualification", "category_until", "education", "speciality", "teaching_since",
-    "training", "hired_on", "left_on", "personnel_number", "snils", "consent_on",
+    "user",
+    "position",
+    "qualification",
+    "category_until",
+    "education",
+    "speciality",
+    "teaching_since",
+    "training",
+    "hired_on",
+    "left_on",
+    "personnel_number",
+    "snils",
+    "consent_on",
 )
 
 
 @transaction.atomic
-def staff_member_save(*, acting_user, school, member: StaffMember | None, data: dict,
-                      expected_version: int | None = None) -> StaffMember:
+def staff_member_save(
+    *,
+    acting_user,
+    school,
+    member: StaffMember | None,
+    data: dict,
+    expected_version: int | None = None,
+) -> StaffMember:
     """Create or change a staff record; a save over someone else's newer one is refused."""
     if member is None or member.pk is None:
         member = StaffMember(school=school)
     else:
         member = StaffMember.objects.select_for_update().get(pk=member.pk, school=school)
         if expected_version is not None and member.version != expected_version:
-            raise ValidationError(_("Карточку сотрудника изменил другой пользователь. Обновите страницу."))
+            raise ValidationError(
+                _("Карточку сотрудника изменил другой пользователь. Обновите страницу.")
+            )
         member.version += 1
     for name in STAFF_FIELDS:
         if name in data:

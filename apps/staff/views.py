@@ -25,8 +25,14 @@ def staff_list(request):
         qs = qs.filter(Q(user__last_name__icontains=word) | Q(user__first_name__icontains=word))
     if request.GET.get("current"):
         qs = qs.filter(left_on__isnull=True)
-    page = Paginator(qs.order_by("user__last_name", "user__first_name", "pk"), 50).get_page(request.GET.get("page"))
-    return render(request, "staff/list.html", {"page": page, "query": query, "can_manage": ctx.may(Perm.MANAGE_STAFF)})
+    page = Paginator(qs.order_by("user__last_name", "user__first_name", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "staff/list.html",
+        {"page": page, "query": query, "can_manage": ctx.may(Perm.MANAGE_STAFF)},
+    )
 
 
 @school_view(Perm.MANAGE_STAFF)
@@ -43,15 +49,26 @@ def _staff_page(request, pk: int | None):
     """Read for the administration, edit for the HR inspector (secretary) and the administrator."""
     ctx = request.school_ctx
     can_manage = ctx.may(Perm.MANAGE_STAFF)
-    member = get_object_or_404(StaffMember.objects.select_related("user"), school=ctx.school, pk=pk) if pk else None
-    form = StaffMemberForm(request.POST or None, instance=member or StaffMember(), school=ctx.school)
+    member = (
+        get_object_or_404(StaffMember.objects.select_related("user"), school=ctx.school, pk=pk)
+        if pk
+        else None
+    )
+    form = StaffMemberForm(
+        request.POST or None, instance=member or StaffMember(), school=ctx.school
+    )
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
         if form.is_valid():
             try:
-                member = staff_member_save(acting_user=request.user, school=ctx.school, member=member,
-                                           data=form.cleaned_data, expected_version=form.cleaned_data.get("version"))
+                member = staff_member_save(
+                    acting_user=request.user,
+                    school=ctx.school,
+                    member=member,
+                    data=form.cleaned_data,
+                    expected_version=form.cleaned_data.get("version"),
+                )
             except ValidationError as error:
                 add_validation_errors(form, error)
             else:
@@ -62,4 +79,8 @@ def _staff_page(request, pk: int | None):
             field.disabled = True
         form.helper.inputs = []
     history = change_history(StaffMember, [member.pk], limit=15) if member else []
-    return render(request, "staff/card.html", {"form": form, "member": member, "history": history, "can_manage": can_manage})
+    return render(
+        request,
+        "staff/card.html",
+        {"form": form, "member": member, "history": history, "can_manage": can_manage},
+    )

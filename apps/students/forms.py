@@ -31,13 +31,19 @@ class StudentForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["snils"].help_text = _("11 цифр, например 123-456-789 01")
         self.helper.layout = Layout(
-            Fieldset(_("Обучающийся"),
-                     Row(Column("last_name"), Column("first_name"), Column("patronymic")),
-                     Row(Column("birth_date"), Column("sex"), Column("personal_file_number"))),
-            Fieldset(_("Документы"),
-                     Row(Column("document_type"), Column("document_series"), Column("document_number")),
-                     Row(Column("document_issued_on"), Column("document_issued_by", css_class="col-md-8")),
-                     Row(Column("snils"))),
+            Fieldset(
+                _("Обучающийся"),
+                Row(Column("last_name"), Column("first_name"), Column("patronymic")),
+                Row(Column("birth_date"), Column("sex"), Column("personal_file_number")),
+            ),
+            Fieldset(
+                _("Документы"),
+                Row(Column("document_type"), Column("document_series"), Column("document_number")),
+                Row(
+                    Column("document_issued_on"), Column("document_issued_by", css_class="col-md-8")
+                ),
+                Row(Column("snils")),
+            ),
             Fieldset(_("Адреса"), "registration_address", "residence_address"),
             Fieldset(_("Прочее"), Row(Column("meal_category"), Column("arrived_from"))),
             "version",
@@ -51,11 +57,22 @@ class StudentForm(VersionedForm):
 
 
 class GuardianForm(VersionedForm):
-    relationship = forms.ChoiceField(label=_("Кем приходится"), choices=Guardianship.Relationship.choices, required=False)
+    relationship = forms.ChoiceField(
+        label=_("Кем приходится"), choices=Guardianship.Relationship.choices, required=False
+    )
 
     class Meta:
         model = Guardian
-        fields = ["last_name", "first_name", "patronymic", "phone", "email", "address", "document", "work_place"]
+        fields = [
+            "last_name",
+            "first_name",
+            "patronymic",
+            "phone",
+            "email",
+            "address",
+            "document",
+            "work_place",
+        ]
 
     def __init__(self, *args, with_relationship: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,14 +85,20 @@ class GuardianForm(VersionedForm):
             Row(Column("last_name"), Column("first_name"), Column("patronymic")),
             *(["relationship"] if with_relationship else []),
             Row(Column("phone"), Column("email")),
-            "address", Row(Column("document"), Column("work_place")), "version",
+            "address",
+            Row(Column("document"), Column("work_place")),
+            "version",
         )
         self.helper.inputs = [Submit("create", _("Сохранить"))]
 
 
 class LinkGuardianForm(forms.Form):
-    guardian = forms.ModelChoiceField(label=_("Родитель из списка школы"), queryset=Guardian.objects.none())
-    relationship = forms.ChoiceField(label=_("Кем приходится"), choices=Guardianship.Relationship.choices)
+    guardian = forms.ModelChoiceField(
+        label=_("Родитель из списка школы"), queryset=Guardian.objects.none()
+    )
+    relationship = forms.ChoiceField(
+        label=_("Кем приходится"), choices=Guardianship.Relationship.choices
+    )
 
     def __init__(self, *args, guardians, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,4 +144,6 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportConfirmForm(forms.Form):
-    enrol_on = forms.DateField(label=_("Дата зачисления в классы"), widget=DateInput(), required=False)
+    enrol_on = forms.DateField(
+        label=_("Дата зачисления в классы"), widget=DateInput(), required=False
+    )

@@ -54,7 +54,11 @@ def sql_name_key(prefix: str = ""):
     """The same name key computed by PostgreSQL, to group a whole school in one query."""
     p = prefix
     joined = Concat(
-        F(f"{p}last_name"), Value(" "), F(f"{p}first_name"), Value(" "), F(f"{p}patronymic"),
+        F(f"{p}last_name"),
+        Value(" "),
+        F(f"{p}first_name"),
+        Value(" "),
+        F(f"{p}patronymic"),
     )
     squeezed = Func(joined, Value(r"\s+"), Value(" "), Value("g"), function="regexp_replace")
     return Trim(Replace(Replace(Lower(squeezed), Value("ё"), Value("е")), Value(" - "), Value("-")))
@@ -70,18 +74,34 @@ class Identity:
     document: str
 
     @classmethod
-    def of(cls, *, last_name: str, first_name: str, patronymic: str, birth_date, snils: str = "",
-           document_series: str = "", document_number: str = "") -> "Identity":
+    def of(
+        cls,
+        *,
+        last_name: str,
+        first_name: str,
+        patronymic: str,
+        birth_date,
+        snils: str = "",
+        document_series: str = "",
+        document_number: str = "",
+    ) -> "Identity":
         return cls(
-            name=name_key(last_name, first_name, patronymic), birth_date=birth_date,
-            snils=snils_digits(snils), document=document_key(document_series, document_number),
+            name=name_key(last_name, first_name, patronymic),
+            birth_date=birth_date,
+            snils=snils_digits(snils),
+            document=document_key(document_series, document_number),
         )
 
     @classmethod
     def of_student(cls, s) -> "Identity":
         return cls.of(
-            last_name=s.last_name, first_name=s.first_name, patronymic=s.patronymic, birth_date=s.birth_date,
-            snils=s.snils, document_series=s.document_series, document_number=s.document_number,
+            last_name=s.last_name,
+            first_name=s.first_name,
+            patronymic=s.patronymic,
+            birth_date=s.birth_date,
+            snils=s.snils,
+            document_series=s.document_series,
+            document_number=s.document_number,
         )
 
     def match_keys(self) -> list[tuple]:
@@ -109,6 +129,8 @@ class IdentityIndex:
         """The first known person sharing a key, and which key: (person, "name"|"snils"|"document")."""
         for key in identity.match_keys():
             person = self._by_key.get(key)
-            if person is not None and (exclude_pk is None or getattr(person, "pk", None) != exclude_pk):
+            if person is not None and (
+                exclude_pk is None or getattr(person, "pk", None) != exclude_pk
+            ):
                 return person, key[0]
         return None, None

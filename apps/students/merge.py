@@ -33,8 +33,11 @@ def _unique_sets(model, field_name: str) -> list[tuple[str, ...]]:
     sets = []
     for constraint in model._meta.constraints:
         # A conditional constraint (one open enrolment) is left to the database to enforce.
-        if (isinstance(constraint, models.UniqueConstraint) and constraint.condition is None
-                and field_name in constraint.fields):
+        if (
+            isinstance(constraint, models.UniqueConstraint)
+            and constraint.condition is None
+            and field_name in constraint.fields
+        ):
             sets.append(tuple(f for f in constraint.fields if f != field_name))
     for together in model._meta.unique_together:
         if field_name in together:
@@ -66,12 +69,17 @@ def students_merge(*, acting_user, keep: Student, remove: Student) -> StudentMer
         raise ValidationError(_("Выберите две разные записи."))
     if keep.school_id != remove.school_id:
         raise ValidationError(_("Записи из разных школ."))
-    locked = {s.pk: s for s in Student.objects.select_for_update().filter(pk__in=[keep.pk, remove.pk])}
+    locked = {
+        s.pk: s for s in Student.objects.select_for_update().filter(pk__in=[keep.pk, remove.pk])
+    }
     keep, remove = locked[keep.pk], locked[remove.pk]
     snapshot = model_to_dict(remove)
     snapshot["birth_date"] = remove.birth_date.isoformat()
-    snapshot = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in snapshot.items()
-                if k not in ("subgroups",)}
+    snapshot = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in snapshot.items()
+        if k not in ("subgroups",)
+    }
     moved: dict[str, int] = defaultdict(int)
     conflicts: list[str] = []
     with pghistory.context(user=acting_user.pk, merged_student=remove.pk):
@@ -92,7 +100,9 @@ def students_merge(*, acting_user, keep: Student, remove: Student) -> StudentMer
                     for names in sets:
                         taken[(names, _key(row, names))] = row
             for row in rows:
-                clash = next((taken[(n, _key(row, n))] for n in sets if (n, _key(row, n)) in taken), None)
+                clash = next(
+                    (taken[(n, _key(row, n))] for n in sets if (n, _key(row, n)) in taken), None
+                )
                 if clash is None:
                     move_ids.append(row.pk)
                 elif _comparable(row, {fk.attname}) == _comparable(clash, {fk.attname}):
@@ -106,14 +116,19 @@ def students_merge(*, acting_user, keep: Student, remove: Student) -> StudentMer
             if move_ids:
                 try:
                     with transaction.atomic():
-                        moved[model._meta.label] += model._default_manager.filter(pk__in=move_ids).update(
-                            **{fk.attname: keep.pk}
-                        )
+                        moved[model._meta.label] += model._default_manager.filter(
+                            pk__in=move_ids
+                        ).update(**{fk.attname: keep.pk})
                 except IntegrityError:
                     conflicts.append(str(model._meta.verbose_name))
         if conflicts:
             raise ValidationError(
-                [_("Записи нельзя объединить автоматически: у обеих есть разные данные в одном месте.")] + conflicts[:20]
+                [
+                    _(
+                        "Записи нельзя объединить автоматически: у обеих есть разные данные в одном месте."
+                    )
+                ]
+                + conflicts[:20]
             )
         # Blank fields of the kept file are filled from the removed one.
         filled = []
@@ -126,17 +141,27 @@ def students_merge(*, acting_user, keep: Student, remove: Student) -> StudentMer
         _check_history(keep)
         remove.delete()
         return StudentMerge.objects.create(
-            school_id=keep.school_id, kept=keep, removed_id=snapshot.get("id"), removed_data=snapshot,
-            moved=dict(moved), merged_by=acting_user,
+            school_id=keep.school_id,
+            kept=keep,
+            removed_id=snapshot.get("id"),
+            removed_data=snapshot,
+            moved=dict(moved),
+            merged_by=acting_user,
         )
 
 
 def _check_history(student: Student) -> None:
     """Two class histories put together must not overlap in time."""
-    spans = sorted(student.enrollments.values_list("starts_on", "ends_on", "school_class__grade", "school_class__letter"))
+    spans = sorted(
+        student.enrollments.values_list(
+            "starts_on", "ends_on", "school_class__grade", "school_class__letter"
+        )
+    )
     for (_s1, e1, g1, l1), (s2, _e2, g2, l2) in zip(spans, spans[1:], strict=False):
         if e1 is None or e1 >= s2:
             raise ValidationError(
-                _("История классов пересекается: %(a)s и %(b)s в одно время. Сначала исправьте зачисления одной из записей.")
+                _(
+                    "История классов пересекается: %(a)s и %(b)s в одно время. Сначала исправьте зачисления одной из записей."
+                )
                 % {"a": f"{g1}{l1}", "b": f"{g2}{l2}"}
             )

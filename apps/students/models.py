@@ -62,14 +62,21 @@ class Student(PersonName):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="students")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="student_records"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="student_records",
     )
     birth_date = models.DateField(_("дата рождения"))
     sex = models.CharField(_("пол"), max_length=1, choices=Sex.choices)
     snils = models.CharField(_("СНИЛС"), max_length=14, blank=True)
     # Personal file (личное дело): identity document, addresses, meals.
     document_type = models.CharField(
-        _("документ"), max_length=20, choices=IdentityDocument.choices, default=IdentityDocument.BIRTH_CERTIFICATE
+        _("документ"),
+        max_length=20,
+        choices=IdentityDocument.choices,
+        default=IdentityDocument.BIRTH_CERTIFICATE,
     )
     document_series = models.CharField(_("серия"), max_length=20, blank=True)
     document_number = models.CharField(_("номер"), max_length=30, blank=True)
@@ -77,7 +84,9 @@ class Student(PersonName):
     document_issued_by = models.CharField(_("кем выдан"), max_length=300, blank=True)
     registration_address = models.CharField(_("адрес регистрации"), max_length=500, blank=True)
     residence_address = models.CharField(_("адрес проживания"), max_length=500, blank=True)
-    meal_category = models.CharField(_("льготное питание"), max_length=20, choices=MealCategory.choices, blank=True)
+    meal_category = models.CharField(
+        _("льготное питание"), max_length=20, choices=MealCategory.choices, blank=True
+    )
     personal_file_number = models.CharField(_("номер личного дела"), max_length=30, blank=True)
     arrived_from = models.CharField(_("откуда прибыл"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -91,7 +100,8 @@ class Student(PersonName):
         indexes = [models.Index(fields=["school", "last_name", "first_name"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "user"], name="student_one_record_per_account",
+                fields=["school", "user"],
+                name="student_one_record_per_account",
                 violation_error_message=_("Эта учётная запись уже связана с обучающимся школы."),
             )
         ]
@@ -112,7 +122,11 @@ class Guardian(PersonName):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="guardians")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="guardian_records"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guardian_records",
     )
     phone = models.CharField(_("телефон"), max_length=32, blank=True)
     email = models.EmailField(_("электронная почта"), blank=True)
@@ -142,14 +156,17 @@ class Guardianship(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="guardianships")
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
-    relationship = models.CharField(_("кем приходится"), max_length=10, choices=Relationship.choices)
+    relationship = models.CharField(
+        _("кем приходится"), max_length=10, choices=Relationship.choices
+    )
 
     class Meta:
         verbose_name = _("связь с родителем")
         verbose_name_plural = _("связи с родителями")
         constraints = [
             models.UniqueConstraint(
-                fields=["student", "guardian"], name="guardianship_unique",
+                fields=["student", "guardian"],
+                name="guardianship_unique",
                 violation_error_message=_("Этот родитель уже связан с обучающимся."),
             )
         ]
@@ -173,7 +190,10 @@ class Enrollment(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrollments")
     school_class = models.ForeignKey(
-        "classes.SchoolClass", verbose_name=_("класс"), on_delete=models.PROTECT, related_name="enrollments"
+        "classes.SchoolClass",
+        verbose_name=_("класс"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
     )
     starts_on = models.DateField(_("с"))
     ends_on = models.DateField(_("по"), null=True, blank=True)
@@ -186,7 +206,9 @@ class Enrollment(models.Model):
         indexes = [models.Index(fields=["school_class", "starts_on", "ends_on"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["student"], condition=Q(ends_on__isnull=True), name="enrollment_one_open",
+                fields=["student"],
+                condition=Q(ends_on__isnull=True),
+                name="enrollment_one_open",
                 violation_error_message=_("Обучающийся уже числится в классе."),
             ),
             models.CheckConstraint(
@@ -215,11 +237,18 @@ class PersonalDataConsent(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="consents")
     guardian = models.ForeignKey(
-        Guardian, verbose_name=_("кто дал согласие"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="consents", help_text=_("Пусто — согласие дал сам обучающийся."),
+        Guardian,
+        verbose_name=_("кто дал согласие"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consents",
+        help_text=_("Пусто — согласие дал сам обучающийся."),
     )
     given_on = models.DateField(_("дата согласия"))
-    document = models.CharField(_("документ"), max_length=300, help_text=_("Например, «Согласие № 17 от 01.09.2026»"))
+    document = models.CharField(
+        _("документ"), max_length=300, help_text=_("Например, «Согласие № 17 от 01.09.2026»")
+    )
     scan = models.FileField(_("скан"), upload_to="consents/%Y/", blank=True)
     withdrawn_on = models.DateField(_("отозвано"), null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -258,7 +287,9 @@ class StudentMerge(models.Model):
     removed_id = models.BigIntegerField()
     removed_data = models.JSONField(_("удалённая запись"))
     moved = models.JSONField(_("перенесено"), default=dict)
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     merged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

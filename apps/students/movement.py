@@ -57,7 +57,10 @@ class _Plan:
 
 def _writable(year: AcademicYear, errors: list[str], prefix: str) -> bool:
     if year.status == AcademicYear.Status.CLOSED:
-        errors.append(prefix + _("учебный год %(year)s закрыт, его данные только для чтения.") % {"year": year.name})
+        errors.append(
+            prefix
+            + _("учебный год %(year)s закрыт, его данные только для чтения.") % {"year": year.name}
+        )
         return False
     return True
 
@@ -76,7 +79,12 @@ def _history(student_ids) -> dict[int, list[Enrollment]]:
 
 def _lock_students(ids) -> None:
     # Always in id order, so two orders signed at once cannot deadlock on the same students.
-    list(Student.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    list(
+        Student.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
@@ -94,18 +102,28 @@ def moves_apply(*, acting_user, moves: list[Move]) -> list[MoveResult]:
         prefix = f"{move.label}: " if move.label else f"{move.student.full_name}: "
         result = MoveResult()
         results.append(result)
-        affected = [e for e in history[move.student.pk] if e.ends_on is None or e.ends_on >= move.on]
+        affected = [
+            e for e in history[move.student.pk] if e.ends_on is None or e.ends_on >= move.on
+        ]
         if len(affected) > 1:
-            errors.append(prefix + _("после %(day)s у обучающегося уже есть другое движение; сначала отмените его.")
-                          % {"day": _d(move.on)})
+            errors.append(
+                prefix
+                + _("после %(day)s у обучающегося уже есть другое движение; сначала отмените его.")
+                % {"day": _d(move.on)}
+            )
             continue
         current = affected[0] if affected else None
         if move.entering and current is not None:
-            errors.append(prefix + _("уже числится в классе %(cls)s с %(day)s; оформите перевод.")
-                          % {"cls": current.school_class.name, "day": _d(current.starts_on)})
+            errors.append(
+                prefix
+                + _("уже числится в классе %(cls)s с %(day)s; оформите перевод.")
+                % {"cls": current.school_class.name, "day": _d(current.starts_on)}
+            )
             continue
         if move.leaving and current is None:
-            errors.append(prefix + _("на %(day)s не числится ни в одном классе.") % {"day": _d(move.on)})
+            errors.append(
+                prefix + _("на %(day)s не числится ни в одном классе.") % {"day": _d(move.on)}
+            )
             continue
         if move.to_class is not None:
             target = move.to_class
@@ -115,10 +133,17 @@ def moves_apply(*, acting_user, moves: list[Move]) -> list[MoveResult]:
             if not _writable(target.year, errors, prefix):
                 continue
             if not target.year.contains(move.on):
-                errors.append(prefix + _("дата %(day)s не входит в учебный год %(year)s класса %(cls)s.")
-                              % {"day": _d(move.on), "year": target.year.name, "cls": target.name})
+                errors.append(
+                    prefix
+                    + _("дата %(day)s не входит в учебный год %(year)s класса %(cls)s.")
+                    % {"day": _d(move.on), "year": target.year.name, "cls": target.name}
+                )
                 continue
-            if current is not None and current.school_class_id == target.pk and current.starts_on <= move.on:
+            if (
+                current is not None
+                and current.school_class_id == target.pk
+                and current.starts_on <= move.on
+            ):
                 errors.append(prefix + _("уже числится в классе %(cls)s.") % {"cls": target.name})
                 continue
         if current is not None:
@@ -138,8 +163,11 @@ def moves_apply(*, acting_user, moves: list[Move]) -> list[MoveResult]:
                 plan.to_close.append(current)
         if move.to_class is not None:
             result.created = Enrollment(
-                school_id=move.student.school_id, student=move.student, school_class=move.to_class,
-                starts_on=move.on, note=move.note[:300],
+                school_id=move.student.school_id,
+                student=move.student,
+                school_class=move.to_class,
+                starts_on=move.on,
+                note=move.note[:300],
             )
             plan.to_create.append(result.created)
     if errors:
@@ -188,12 +216,24 @@ def moves_revert(*, acting_user, undos: list[Undo]) -> None:
             errors.append(prefix + _("зачисление по приказу уже изменено другим приказом."))
             continue
         if r.created and rows[r.created.pk].ends_on is not None:
-            errors.append(prefix + _("после этого приказа обучающийся уже выбыл из класса; сначала отмените тот приказ."))
+            errors.append(
+                prefix
+                + _(
+                    "после этого приказа обучающийся уже выбыл из класса; сначала отмените тот приказ."
+                )
+            )
             continue
-        later = [e for e in rows.values() if e.pk != expected_last and expected_last in rows
-                 and e.starts_on > rows[expected_last].starts_on]
+        later = [
+            e
+            for e in rows.values()
+            if e.pk != expected_last
+            and expected_last in rows
+            and e.starts_on > rows[expected_last].starts_on
+        ]
         if later:
-            errors.append(prefix + _("после этого приказа было другое движение; сначала отмените его."))
+            errors.append(
+                prefix + _("после этого приказа было другое движение; сначала отмените его.")
+            )
             continue
         if r.closed:
             closed = rows.get(r.closed.pk)
@@ -209,17 +249,28 @@ def moves_revert(*, acting_user, undos: list[Undo]) -> None:
                 continue
             to_delete.append(r.created.pk)
         if r.removed_class_id:
-            if any(e.ends_on is None or e.ends_on >= r.removed_starts_on for e in rows.values()
-                   if e.pk != expected_last):
-                errors.append(prefix + _("после этого приказа было другое движение; сначала отмените его."))
+            if any(
+                e.ends_on is None or e.ends_on >= r.removed_starts_on
+                for e in rows.values()
+                if e.pk != expected_last
+            ):
+                errors.append(
+                    prefix + _("после этого приказа было другое движение; сначала отмените его.")
+                )
                 continue
             cls = classes.get(r.removed_class_id)
             if cls is None or not _writable(cls.year, errors, prefix):
                 continue
-            to_create.append(Enrollment(
-                school_id=undo.student.school_id, student=undo.student, school_class=cls,
-                starts_on=r.removed_starts_on, ends_on=r.removed_ends_on, note=r.removed_note,
-            ))
+            to_create.append(
+                Enrollment(
+                    school_id=undo.student.school_id,
+                    student=undo.student,
+                    school_class=cls,
+                    starts_on=r.removed_starts_on,
+                    ends_on=r.removed_ends_on,
+                    note=r.removed_note,
+                )
+            )
     if errors:
         raise ValidationError(errors)
     with pghistory.context(user=acting_user.pk):

@@ -24,7 +24,11 @@ def students_visible_to(ctx) -> QuerySet[Student]:
     qs = Student.objects.filter(school=ctx.school)
     if ctx.may(Perm.VIEW_STUDENTS):
         return qs
-    return qs.filter(pk__in=Enrollment.objects.filter(school_class_id__in=own_class_ids(ctx)).values("student_id"))
+    return qs.filter(
+        pk__in=Enrollment.objects.filter(school_class_id__in=own_class_ids(ctx)).values(
+            "student_id"
+        )
+    )
 
 
 def students_editable_by(ctx) -> QuerySet[Student]:
@@ -32,7 +36,9 @@ def students_editable_by(ctx) -> QuerySet[Student]:
         return Student.objects.filter(school=ctx.school)
     if ctx.is_class_teacher:
         return Student.objects.filter(school=ctx.school).filter(
-            pk__in=Enrollment.objects.filter(school_class_id__in=own_class_ids(ctx)).values("student_id")
+            pk__in=Enrollment.objects.filter(school_class_id__in=own_class_ids(ctx)).values(
+                "student_id"
+            )
         )
     return Student.objects.none()
 
@@ -40,12 +46,16 @@ def students_editable_by(ctx) -> QuerySet[Student]:
 def guardians_visible_to(ctx) -> QuerySet[Guardian]:
     if ctx.may(Perm.VIEW_STUDENTS):
         return Guardian.objects.filter(school=ctx.school)
-    return Guardian.objects.filter(school=ctx.school, guardianships__student__in=students_visible_to(ctx)).distinct()
+    return Guardian.objects.filter(
+        school=ctx.school, guardianships__student__in=students_visible_to(ctx)
+    ).distinct()
 
 
 def guardians_editable_by(ctx) -> QuerySet[Guardian]:
     if ctx.may(Perm.MANAGE_STUDENTS):
         return Guardian.objects.filter(school=ctx.school)
-    return Guardian.objects.filter(school=ctx.school).filter(
-        Q(guardianships__student__in=students_editable_by(ctx))
-    ).distinct()
+    return (
+        Guardian.objects.filter(school=ctx.school)
+        .filter(Q(guardianships__student__in=students_editable_by(ctx)))
+        .distinct()
+    )

@@ -34,22 +34,30 @@ def student_card(*, school, student_id: int) -> Student:
         .prefetch_related(
             Prefetch(
                 "enrollments",
-                queryset=Enrollment.objects.select_related("school_class__year").order_by("starts_on"),
+                queryset=Enrollment.objects.select_related("school_class__year").order_by(
+                    "starts_on"
+                ),
             ),
-            Prefetch("guardianships", queryset=Guardianship.objects.select_related("guardian__user")),
+            Prefetch(
+                "guardianships", queryset=Guardianship.objects.select_related("guardian__user")
+            ),
         )
         .get(pk=student_id)
     )
 
 
 def current_class_of(students: list[Student], on: date) -> dict[int, SchoolClass]:
-    rows = Enrollment.objects.filter(student__in=students, starts_on__lte=on).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    ).select_related("school_class")
+    rows = (
+        Enrollment.objects.filter(student__in=students, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .select_related("school_class")
+    )
     return {e.student_id: e.school_class for e in rows}
 
 
-def students_list(*, students: QuerySet[Student], on: date, query: str = "", class_id: int | None = None):
+def students_list(
+    *, students: QuerySet[Student], on: date, query: str = "", class_id: int | None = None
+):
     """Students with their class on a date: one query for the page's rows, one for classes."""
     from django.db.models import OuterRef, Subquery
 
@@ -62,8 +70,13 @@ def students_list(*, students: QuerySet[Student], on: date, query: str = "", cla
         class_letter=Subquery(current.values("school_class__letter")[:1]),
     ).select_related("user")
     for word in query.split():
-        qs = qs.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(patronymic__icontains=word)
-                       | Q(snils__icontains=word) | Q(personal_file_number__iexact=word))
+        qs = qs.filter(
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(patronymic__icontains=word)
+            | Q(snils__icontains=word)
+            | Q(personal_file_number__iexact=word)
+        )
     if class_id:
         qs = qs.filter(class_id=class_id)
     return qs.order_by("last_name", "first_name", "patronymic", "pk")
@@ -76,9 +89,22 @@ def personal_file(*, students: QuerySet[Student], student_id: int) -> Student:
     return (
         students.select_related("user")
         .prefetch_related(
-            Prefetch("enrollments", queryset=Enrollment.objects.select_related("school_class__year").order_by("starts_on")),
-            Prefetch("guardianships", queryset=Guardianship.objects.select_related("guardian__user").order_by("pk")),
-            Prefetch("consents", queryset=PersonalDataConsent.objects.select_related("guardian").order_by("-given_on", "-pk")),
+            Prefetch(
+                "enrollments",
+                queryset=Enrollment.objects.select_related("school_class__year").order_by(
+                    "starts_on"
+                ),
+            ),
+            Prefetch(
+                "guardianships",
+                queryset=Guardianship.objects.select_related("guardian__user").order_by("pk"),
+            ),
+            Prefetch(
+                "consents",
+                queryset=PersonalDataConsent.objects.select_related("guardian").order_by(
+                    "-given_on", "-pk"
+                ),
+            ),
         )
         .get(pk=student_id)
     )
@@ -88,8 +114,10 @@ def student_orders(student: Student):
     from apps.orders.models import OrderItem
 
     return list(
-        OrderItem.objects.filter(student=student).exclude(order__status="draft")
-        .select_related("order", "from_class", "to_class").order_by("order__order_date", "order__pk")
+        OrderItem.objects.filter(student=student)
+        .exclude(order__status="draft")
+        .select_related("order", "from_class", "to_class")
+        .order_by("order__order_date", "order__pk")
     )
 
 
@@ -99,7 +127,8 @@ def change_history(model, obj_ids, limit: int = 30):
 
     event_model = model.pgh_event_model
     events = list(
-        event_model.objects.filter(pgh_obj_id__in=list(obj_ids)).select_related("pgh_context")
+        event_model.objects.filter(pgh_obj_id__in=list(obj_ids))
+        .select_related("pgh_context")
         .order_by("-pgh_created_at")[:limit]
     )
     ids = {(e.pgh_context.metadata or {}).get("user") for e in events if e.pgh_context_id}
@@ -120,12 +149,36 @@ def duplicate_groups(*, school) -> list[list[Student]]:
     base = Student.objects.filter(school=school).annotate(
         key=sql_name_key(),
         snils_key=Func("snils", Value(r"\D"), Value(""), Value("g"), function="regexp_replace"),
-        doc_key=Upper(Func(Concat("document_series", "document_number"), Value(r"[\s\-№]"), Value(""),
-                           Value("g"), function="regexp_replace")),
+        doc_key=Upper(
+            Func(
+                Concat("document_series", "document_number"),
+                Value(r"[\s\-№]"),
+                Value(""),
+                Value("g"),
+                function="regexp_replace",
+            )
+        ),
     )
-    by_name = base.values("key", "birth_date").annotate(n=Count("pk")).filter(n__gt=1).values_list("key", "birth_date")
-    by_snils = base.exclude(snils_key="").values("snils_key").annotate(n=Count("pk")).filter(n__gt=1).values_list("snils_key", flat=True)
-    by_doc = base.filter(doc_key__regex=r"^.{4,}$").values("doc_key").annotate(n=Count("pk")).filter(n__gt=1).values_list("doc_key", flat=True)
+    by_name = (
+        base.values("key", "birth_date")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("key", "birth_date")
+    )
+    by_snils = (
+        base.exclude(snils_key="")
+        .values("snils_key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("snils_key", flat=True)
+    )
+    by_doc = (
+        base.filter(doc_key__regex=r"^.{4,}$")
+        .values("doc_key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("doc_key", flat=True)
+    )
     names, snilses, docs = list(by_name), list(by_snils), list(by_doc)
     if not (names or snilses or docs):
         return []

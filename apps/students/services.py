@@ -18,7 +18,9 @@ from apps.students.models import Enrollment, Guardian, Guardianship, Student
 
 
 @transaction.atomic
-def student_enroll(*, acting_user, student: Student, school_class: SchoolClass, starts_on: date, note: str = "") -> Enrollment:
+def student_enroll(
+    *, acting_user, student: Student, school_class: SchoolClass, starts_on: date, note: str = ""
+) -> Enrollment:
     """Put a student into a class from a date.
 
     An open enrolment in another class is closed the day before (a transfer). The date must
@@ -30,12 +32,17 @@ def student_enroll(*, acting_user, student: Student, school_class: SchoolClass, 
     ensure_year_writable(year)
     if not year.contains(starts_on):
         raise ValidationError(
-            {"starts_on": _("Дата должна быть в пределах учебного года %(year)s.") % {"year": year.name}}
+            {
+                "starts_on": _("Дата должна быть в пределах учебного года %(year)s.")
+                % {"year": year.name}
+            }
         )
     with pghistory.context(user=acting_user.pk):
         # Lock the student's history so two enrolments cannot interleave.
         Student.objects.select_for_update().get(pk=student.pk)
-        history = list(Enrollment.objects.filter(student=student).select_related("school_class__year"))
+        history = list(
+            Enrollment.objects.filter(student=student).select_related("school_class__year")
+        )
         for enrolment in history:
             if enrolment.ends_on is None and enrolment.starts_on < starts_on:
                 if enrolment.school_class_id == school_class.pk:
@@ -45,12 +52,17 @@ def student_enroll(*, acting_user, student: Student, school_class: SchoolClass, 
                 enrolment.save(update_fields=["ends_on"])
             elif enrolment.ends_on is None or enrolment.ends_on >= starts_on:
                 raise ValidationError(
-                    {"starts_on": _("Обучающийся уже числится в классе %(cls)s на эту дату.")
-                     % {"cls": enrolment.school_class.name}}
+                    {
+                        "starts_on": _("Обучающийся уже числится в классе %(cls)s на эту дату.")
+                        % {"cls": enrolment.school_class.name}
+                    }
                 )
         enrolment = Enrollment(
-            school_id=student.school_id, student=student, school_class=school_class,
-            starts_on=starts_on, note=note,
+            school_id=student.school_id,
+            student=student,
+            school_class=school_class,
+            starts_on=starts_on,
+            note=note,
         )
         enrolment.full_clean()
         enrolment.save()
@@ -58,7 +70,9 @@ def student_enroll(*, acting_user, student: Student, school_class: SchoolClass, 
 
 
 @transaction.atomic
-def enrollment_close(*, acting_user, student: Student, last_day: date, note: str = "") -> Enrollment:
+def enrollment_close(
+    *, acting_user, student: Student, last_day: date, note: str = ""
+) -> Enrollment:
     """End the student's open enrolment on `last_day` (leaving the school, graduation)."""
     with pghistory.context(user=acting_user.pk):
         enrolment = (
@@ -71,7 +85,9 @@ def enrollment_close(*, acting_user, student: Student, last_day: date, note: str
             raise ValidationError(_("Обучающийся сейчас не числится ни в одном классе."))
         ensure_year_writable(enrolment.school_class.year)
         if last_day < enrolment.starts_on:
-            raise ValidationError({"ends_on": _("Дата выбытия не может быть раньше даты зачисления.")})
+            raise ValidationError(
+                {"ends_on": _("Дата выбытия не может быть раньше даты зачисления.")}
+            )
         enrolment.ends_on = last_day
         if note:
             enrolment.note = f"{enrolment.note}; {note}" if enrolment.note else note
@@ -98,12 +114,15 @@ def subgroup_set_members(*, acting_user, subgroup: Subgroup, students: list[Stud
 
 
 @transaction.atomic
-def guardian_link(*, acting_user, student: Student, guardian: Guardian, relationship: str) -> Guardianship:
+def guardian_link(
+    *, acting_user, student: Student, guardian: Guardian, relationship: str
+) -> Guardianship:
     if guardian.school_id != student.school_id:
         raise ValidationError(_("Родитель записан в другой школе."))
     with pghistory.context(user=acting_user.pk):
         link, _created = Guardianship.objects.update_or_create(
-            student=student, guardian=guardian,
+            student=student,
+            guardian=guardian,
             defaults={"school_id": student.school_id, "relationship": relationship},
         )
         return link
@@ -112,9 +131,22 @@ def guardian_link(*, acting_user, student: Student, guardian: Guardian, relation
 # --- personal files (личное дело) and duplicate control ----------------------------------
 
 PERSONAL_FIELDS = (
-    "last_name", "first_name", "patronymic", "birth_date", "sex", "snils", "document_type",
-    "document_series", "document_number", "document_issued_on", "document_issued_by",
-    "registration_address", "residence_address", "meal_category", "personal_file_number", "arrived_from",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "birth_date",
+    "sex",
+    "snils",
+    "document_type",
+    "document_series",
+    "document_number",
+    "document_issued_on",
+    "document_issued_by",
+    "registration_address",
+    "residence_address",
+    "meal_category",
+    "personal_file_number",
+    "arrived_from",
 )
 
 
@@ -131,8 +163,12 @@ class DuplicateStudentError(ValidationError):
         }[key]
         super().__init__(
             _("Такой обучающийся уже есть (%(reason)s): %(name)s, %(birth)s, личное дело № %(pk)s.")
-            % {"reason": reason, "name": existing.full_name, "birth": existing.birth_date.strftime("%d.%m.%Y"),
-               "pk": existing.personal_file_number or existing.pk}
+            % {
+                "reason": reason,
+                "name": existing.full_name,
+                "birth": existing.birth_date.strftime("%d.%m.%Y"),
+                "pk": existing.personal_file_number or existing.pk,
+            }
         )
 
 
@@ -168,8 +204,15 @@ def student_duplicate(*, school, identity, exclude_pk=None) -> tuple[Student | N
         .annotate(
             key=sql_name_key(),
             snils_key=Func("snils", Value(r"\D"), Value(""), Value("g"), function="regexp_replace"),
-            doc_key=Upper(Func(Concat("document_series", "document_number"), Value(r"[\s\-№]"), Value(""),
-                               Value("g"), function="regexp_replace")),
+            doc_key=Upper(
+                Func(
+                    Concat("document_series", "document_number"),
+                    Value(r"[\s\-№]"),
+                    Value(""),
+                    Value("g"),
+                    function="regexp_replace",
+                )
+            ),
         )
         .filter(cond)
     )
@@ -197,19 +240,27 @@ def student_create(*, acting_user, school, data: dict) -> Student:
 
 
 @transaction.atomic
-def student_update(*, acting_user, student: Student, changes: dict, expected_version: int | None = None) -> Student:
+def student_update(
+    *, acting_user, student: Student, changes: dict, expected_version: int | None = None
+) -> Student:
     """Change a personal file; refused when someone else saved it since it was opened."""
     from apps.students.identity import Identity
 
     stored = Student.objects.select_for_update().get(pk=student.pk)
     if expected_version is not None and stored.version != expected_version:
         raise ValidationError(
-            _("Личное дело изменил другой пользователь, пока вы его редактировали. Обновите страницу: ваши изменения не сохранены.")
+            _(
+                "Личное дело изменил другой пользователь, пока вы его редактировали. Обновите страницу: ваши изменения не сохранены."
+            )
         )
-    for name, value in _normalise({k: v for k, v in changes.items() if k in PERSONAL_FIELDS}).items():
+    for name, value in _normalise(
+        {k: v for k, v in changes.items() if k in PERSONAL_FIELDS}
+    ).items():
         setattr(stored, name, value)
     stored.full_clean(exclude=["user"])
-    existing, key = student_duplicate(school=stored.school, identity=Identity.of_student(stored), exclude_pk=stored.pk)
+    existing, key = student_duplicate(
+        school=stored.school, identity=Identity.of_student(stored), exclude_pk=stored.pk
+    )
     if existing is not None:
         raise DuplicateStudentError(existing, key)
     stored.version += 1
@@ -218,12 +269,27 @@ def student_update(*, acting_user, student: Student, changes: dict, expected_ver
     return stored
 
 
-GUARDIAN_FIELDS = ("last_name", "first_name", "patronymic", "phone", "email", "address", "document", "work_place")
+GUARDIAN_FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "phone",
+    "email",
+    "address",
+    "document",
+    "work_place",
+)
 
 
 @transaction.atomic
-def guardian_save(*, acting_user, school, guardian: Guardian | None, data: dict,
-                  expected_version: int | None = None) -> Guardian:
+def guardian_save(
+    *,
+    acting_user,
+    school,
+    guardian: Guardian | None,
+    data: dict,
+    expected_version: int | None = None,
+) -> Guardian:
     """Create or change a parent's card (contacts, address, document)."""
     data = _normalise({k: v for k, v in data.items() if k in GUARDIAN_FIELDS})
     if guardian is None or guardian.pk is None:
@@ -231,7 +297,9 @@ def guardian_save(*, acting_user, school, guardian: Guardian | None, data: dict,
     else:
         guardian = Guardian.objects.select_for_update().get(pk=guardian.pk, school=school)
         if expected_version is not None and guardian.version != expected_version:
-            raise ValidationError(_("Карточку родителя изменил другой пользователь. Обновите страницу."))
+            raise ValidationError(
+                _("Карточку родителя изменил другой пользователь. Обновите страницу.")
+            )
         guardian.version += 1
     for name, value in data.items():
         setattr(guardian, name, value)
@@ -248,16 +316,32 @@ def guardian_unlink(*, acting_user, student: Student, guardian: Guardian) -> Non
 
 
 @transaction.atomic
-def consent_record(*, acting_user, student: Student, guardian: Guardian | None, given_on: date,
-                   document: str, scan=None):
+def consent_record(
+    *,
+    acting_user,
+    student: Student,
+    guardian: Guardian | None,
+    given_on: date,
+    document: str,
+    scan=None,
+):
     """Record a consent to personal-data processing (seed 001 items 8 and 13)."""
     from apps.students.models import PersonalDataConsent
 
-    if guardian is not None and not Guardianship.objects.filter(student=student, guardian=guardian).exists():
-        raise ValidationError({"guardian": _("Согласие даёт родитель (законный представитель) этого обучающегося.")})
+    if (
+        guardian is not None
+        and not Guardianship.objects.filter(student=student, guardian=guardian).exists()
+    ):
+        raise ValidationError(
+            {"guardian": _("Согласие даёт родитель (законный представитель) этого обучающегося.")}
+        )
     consent = PersonalDataConsent(
-        school_id=student.school_id, student=student, guardian=guardian, given_on=given_on,
-        document=document.strip(), recorded_by=acting_user,
+        school_id=student.school_id,
+        student=student,
+        guardian=guardian,
+        given_on=given_on,
+        document=document.strip(),
+        recorded_by=acting_user,
     )
     if scan:
         consent.scan = scan

@@ -11,7 +11,11 @@ urlpatterns = [
     path(f"{S}students/<int:pk>/", views.student_card, name="card"),
     path(f"{S}students/<int:pk>/edit/", views.student_edit, name="edit"),
     path(f"{S}students/<int:pk>/guardians/add/", views.guardian_add, name="guardian-add"),
-    path(f"{S}students/<int:pk>/guardians/<int:guardian_id>/unlink/", views.guardian_unlink, name="guardian-unlink"),
+    path(
+        f"{S}students/<int:pk>/guardians/<int:guardian_id>/unlink/",
+        views.guardian_unlink,
+        name="guardian-unlink",
+    ),
     path(f"{S}students/<int:pk>/consents/add/", views.consent_add, name="consent-add"),
     path(f"{S}consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path(f"{S}guardians/", views.guardian_list, name="guardians"),

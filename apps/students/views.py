@@ -72,45 +72,71 @@ def student_list(request):
     class_id = request.GET.get("class")
     class_id = int(class_id) if class_id and class_id.isdigit() else None
     query = request.GET.get("q", "").strip()
-    qs = selectors.students_list(students=permissions.students_visible_to(ctx), on=today, query=query, class_id=class_id)
+    qs = selectors.students_list(
+        students=permissions.students_visible_to(ctx), on=today, query=query, class_id=class_id
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "students/list.html", {
-        "page": page, "query": query, "classes": classes, "class_id": class_id,
-        "can_manage": ctx.may(Perm.MANAGE_STUDENTS),
-    })
+    return render(
+        request,
+        "students/list.html",
+        {
+            "page": page,
+            "query": query,
+            "classes": classes,
+            "class_id": class_id,
+            "can_manage": ctx.may(Perm.MANAGE_STUDENTS),
+        },
+    )
 
 
 @school_view(Perm.MANAGE_STUDENTS)
 def student_create(request):
     ctx = request.school_ctx
     form = StudentForm(request.POST or None, school=ctx.school)
-    student, duplicate = _save_file(request, form, lambda data: services.student_create(
-        acting_user=request.user, school=ctx.school, data=data))
+    student, duplicate = _save_file(
+        request,
+        form,
+        lambda data: services.student_create(
+            acting_user=request.user, school=ctx.school, data=data
+        ),
+    )
     if student is not None:
         messages.success(request, _("Личное дело открыто: %(name)s.") % {"name": student.full_name})
         nxt = request.GET.get("next", "")
         if nxt.startswith(f"/s/{ctx.school.pk}/"):
             return redirect(f"{nxt}{'&' if '?' in nxt else '?'}student={student.pk}")
         return redirect("students:card", school_id=ctx.school.pk, pk=student.pk)
-    return render(request, "students/form.html", {"form": form, "duplicate": duplicate, "student": None})
+    return render(
+        request, "students/form.html", {"form": form, "duplicate": duplicate, "student": None}
+    )
 
 
 @cards
 def student_card(request, pk: int):
     ctx = request.school_ctx
     try:
-        student = selectors.personal_file(students=permissions.students_visible_to(ctx), student_id=pk)
+        student = selectors.personal_file(
+            students=permissions.students_visible_to(ctx), student_id=pk
+        )
     except Student.DoesNotExist as exc:
         raise Http404 from exc
     can_edit = permissions.students_editable_by(ctx).filter(pk=pk).exists()
     guardian_ids = [g.guardian_id for g in student.guardianships.all()]
     history = selectors.change_history(Student, [student.pk], limit=15)
-    return render(request, "students/card.html", {
-        "student": student, "can_edit": can_edit, "orders": selectors.student_orders(student),
-        "history": history, "guardian_history": selectors.change_history(Guardian, guardian_ids, limit=10),
-        "today": school_today(ctx.school), "can_issue_logins": ctx.may(Perm.ISSUE_LOGINS) or ctx.is_class_teacher,
-        "can_draft_orders": ctx.may(Perm.DRAFT_ORDERS),
-    })
+    return render(
+        request,
+        "students/card.html",
+        {
+            "student": student,
+            "can_edit": can_edit,
+            "orders": selectors.student_orders(student),
+            "history": history,
+            "guardian_history": selectors.change_history(Guardian, guardian_ids, limit=10),
+            "today": school_today(ctx.school),
+            "can_issue_logins": ctx.may(Perm.ISSUE_LOGINS) or ctx.is_class_teacher,
+            "can_draft_orders": ctx.may(Perm.DRAFT_ORDERS),
+        },
+    )
 
 
 @cards
@@ -118,12 +144,19 @@ def student_edit(request, pk: int):
     ctx = request.school_ctx
     student = _editable_student(request, pk)
     form = StudentForm(request.POST or None, instance=student, school=ctx.school)
-    saved, duplicate = _save_file(request, form, lambda data: services.student_update(
-        acting_user=request.user, student=student, changes=data, expected_version=_version(form)))
+    saved, duplicate = _save_file(
+        request,
+        form,
+        lambda data: services.student_update(
+            acting_user=request.user, student=student, changes=data, expected_version=_version(form)
+        ),
+    )
     if saved is not None:
         messages.success(request, _("Личное дело сохранено."))
         return redirect("students:card", school_id=ctx.school.pk, pk=student.pk)
-    return render(request, "students/form.html", {"form": form, "duplicate": duplicate, "student": student})
+    return render(
+        request, "students/form.html", {"form": form, "duplicate": duplicate, "student": student}
+    )
 
 
 @cards
@@ -131,30 +164,57 @@ def guardian_add(request, pk: int):
     """A new parent for the student, or one already known to the school (siblings)."""
     ctx = request.school_ctx
     student = _editable_student(request, pk)
-    new_form = GuardianForm(request.POST if "create" in request.POST else None, school=ctx.school, with_relationship=True)
+    new_form = GuardianForm(
+        request.POST if "create" in request.POST else None,
+        school=ctx.school,
+        with_relationship=True,
+    )
     link_form = None
     if ctx.may(Perm.MANAGE_STUDENTS):
-        link_form = LinkGuardianForm(request.POST if "link" in request.POST else None,
-                                     guardians=Guardian.objects.filter(school=ctx.school).exclude(guardianships__student=student))
+        link_form = LinkGuardianForm(
+            request.POST if "link" in request.POST else None,
+            guardians=Guardian.objects.filter(school=ctx.school).exclude(
+                guardianships__student=student
+            ),
+        )
     if request.method == "POST":
         if "create" in request.POST and new_form.is_valid():
             try:
-                guardian = services.guardian_save(acting_user=request.user, school=ctx.school, guardian=None,
-                                                  data=new_form.cleaned_data)
-                services.guardian_link(acting_user=request.user, student=student, guardian=guardian,
-                                       relationship=new_form.cleaned_data["relationship"])
+                guardian = services.guardian_save(
+                    acting_user=request.user,
+                    school=ctx.school,
+                    guardian=None,
+                    data=new_form.cleaned_data,
+                )
+                services.guardian_link(
+                    acting_user=request.user,
+                    student=student,
+                    guardian=guardian,
+                    relationship=new_form.cleaned_data["relationship"],
+                )
             except ValidationError as error:
                 add_validation_errors(new_form, error)
             else:
-                messages.success(request, _("Родитель добавлен: %(name)s.") % {"name": guardian.full_name})
+                messages.success(
+                    request, _("Родитель добавлен: %(name)s.") % {"name": guardian.full_name}
+                )
                 return redirect("students:card", school_id=ctx.school.pk, pk=student.pk)
         elif "link" in request.POST and link_form is not None and link_form.is_valid():
-            services.guardian_link(acting_user=request.user, student=student, **link_form.cleaned_data)
+            services.guardian_link(
+                acting_user=request.user, student=student, **link_form.cleaned_data
+            )
             messages.success(request, _("Родитель связан с обучающимся."))
             return redirect("students:card", school_id=ctx.school.pk, pk=student.pk)
-    return render(request, "students/guardian_form.html", {
-        "student": student, "form": new_form, "link_form": link_form, "guardian": None,
-    })
+    return render(
+        request,
+        "students/guardian_form.html",
+        {
+            "student": student,
+            "form": new_form,
+            "link_form": link_form,
+            "guardian": None,
+        },
+    )
 
 
 @cards
@@ -167,8 +227,13 @@ def guardian_edit(request, pk: int):
     back = request.GET.get("student")
     if request.method == "POST" and form.is_valid():
         try:
-            services.guardian_save(acting_user=request.user, school=ctx.school, guardian=guardian,
-                                   data=form.cleaned_data, expected_version=_version(form))
+            services.guardian_save(
+                acting_user=request.user,
+                school=ctx.school,
+                guardian=guardian,
+                data=form.cleaned_data,
+                expected_version=_version(form),
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -176,8 +241,11 @@ def guardian_edit(request, pk: int):
             if back and back.isdigit():
                 return redirect("students:card", school_id=ctx.school.pk, pk=int(back))
             return redirect("students:guardians", school_id=ctx.school.pk)
-    return render(request, "students/guardian_form.html", {"form": form, "guardian": guardian, "student": None,
-                                                           "back": back})
+    return render(
+        request,
+        "students/guardian_form.html",
+        {"form": form, "guardian": guardian, "student": None, "back": back},
+    )
 
 
 @cards
@@ -195,12 +263,20 @@ def guardian_unlink(request, pk: int, guardian_id: int):
 def consent_add(request, pk: int):
     ctx = request.school_ctx
     student = _editable_student(request, pk)
-    form = ConsentForm(request.POST or None, request.FILES or None, school=ctx.school, student=student)
+    form = ConsentForm(
+        request.POST or None, request.FILES or None, school=ctx.school, student=student
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.consent_record(acting_user=request.user, student=student, guardian=data["guardian"],
-                                    given_on=data["given_on"], document=data["document"], scan=data.get("scan"))
+            services.consent_record(
+                acting_user=request.user,
+                student=student,
+                guardian=data["guardian"],
+                given_on=data["given_on"],
+                document=data["document"],
+                scan=data.get("scan"),
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -219,7 +295,11 @@ def consent_withdraw(request, pk: int):
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
-            services.consent_withdraw(acting_user=request.user, consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"])
+            services.consent_withdraw(
+                acting_user=request.user,
+                consent=consent,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -233,23 +313,42 @@ def consent_withdraw(request, pk: int):
 def guardian_list(request):
     ctx = request.school_ctx
     query = request.GET.get("q", "").strip()
-    qs = Guardian.objects.filter(school=ctx.school).select_related("user").prefetch_related("guardianships__student")
+    qs = (
+        Guardian.objects.filter(school=ctx.school)
+        .select_related("user")
+        .prefetch_related("guardianships__student")
+    )
     for word in query.split():
         from django.db.models import Q
 
-        qs = qs.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(phone__icontains=word))
-    page = Paginator(qs.order_by("last_name", "first_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "students/guardians.html", {
-        "page": page, "query": query, "can_manage": ctx.may(Perm.MANAGE_STUDENTS),
-    })
+        qs = qs.filter(
+            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(phone__icontains=word)
+        )
+    page = Paginator(qs.order_by("last_name", "first_name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "students/guardians.html",
+        {
+            "page": page,
+            "query": query,
+            "can_manage": ctx.may(Perm.MANAGE_STUDENTS),
+        },
+    )
 
 
 # --- duplicates ----------------------------------------------------------------------------
 
+
 @school_view(Perm.MANAGE_STUDENTS)
 def duplicates(request):
     ctx = request.school_ctx
-    return render(request, "students/duplicates.html", {"groups": selectors.duplicate_groups(school=ctx.school)})
+    return render(
+        request,
+        "students/duplicates.html",
+        {"groups": selectors.duplicate_groups(school=ctx.school)},
+    )
 
 
 @school_view(Perm.MANAGE_STUDENTS)
@@ -260,7 +359,9 @@ def merge(request):
     ids = [data.get("keep", ""), data.get("remove", "")]
     if not all(i.isdigit() for i in ids):
         return render(request, "students/merge.html", {"keep": None, "remove": None})
-    people = {s.pk: s for s in Student.objects.filter(school=ctx.school, pk__in=[int(i) for i in ids])}
+    people = {
+        s.pk: s for s in Student.objects.filter(school=ctx.school, pk__in=[int(i) for i in ids])
+    }
     if len(people) != 2:
         raise Http404
     keep, remove = people[int(ids[0])], people[int(ids[1])]
@@ -277,10 +378,13 @@ def merge(request):
         n = fk.model._default_manager.filter(**{fk.attname: remove.pk}).count()
         if n and not fk.model._meta.label.endswith("Event"):
             counts.append((fk.model._meta.verbose_name_plural, n))
-    return render(request, "students/merge.html", {"keep": keep, "remove": remove, "counts": counts})
+    return render(
+        request, "students/merge.html", {"keep": keep, "remove": remove, "counts": counts}
+    )
 
 
 # --- import --------------------------------------------------------------------------------
+
 
 @school_view(Perm.MANAGE_STUDENTS)
 def import_template(request):
@@ -299,8 +403,13 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch = imports.import_preview(acting_user=request.user, school=ctx.school, year=ctx.open_year,
-                                           file_name=upload.name, data=upload.read())
+            batch = imports.import_preview(
+                acting_user=request.user,
+                school=ctx.school,
+                year=ctx.open_year,
+                file_name=upload.name,
+                data=upload.read(),
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -315,31 +424,57 @@ def import_preview(request, pk: int):
     form = ImportConfirmForm(request.POST or None, initial={"enrol_on": school_today(ctx.school)})
     if request.method == "POST" and form.is_valid():
         try:
-            batch = imports.import_confirm(acting_user=request.user, batch=batch, year=ctx.open_year,
-                                           enrol_on=form.cleaned_data["enrol_on"])
+            batch = imports.import_confirm(
+                acting_user=request.user,
+                batch=batch,
+                year=ctx.open_year,
+                enrol_on=form.cleaned_data["enrol_on"],
+            )
         except ValidationError as error:
             add_validation_errors(form, error)
             batch.refresh_from_db()
         else:
             messages.success(request, _("Загружено обучающихся: %(n)s.") % {"n": len(batch.rows)})
             if batch.order_id:
-                messages.info(request, _("Обучающиеся с классом включены в проект приказа о зачислении — его подписывает директор."))
+                messages.info(
+                    request,
+                    _(
+                        "Обучающиеся с классом включены в проект приказа о зачислении — его подписывает директор."
+                    ),
+                )
                 return redirect("orders:detail", school_id=ctx.school.pk, pk=batch.order_id)
             return redirect("students:list", school_id=ctx.school.pk)
     errors_by_row: dict[int, list[dict]] = {}
     for e in batch.errors:
         errors_by_row.setdefault(e["row"], []).append(e)
     rows = [
-        {"number": r["_row"], "errors": errors_by_row.get(r["_row"], []),
-         "name": " ".join(x for x in (r.get("last_name"), r.get("first_name"), r.get("patronymic")) if x),
-         "birth": r.get("birth_date") and date.fromisoformat(r["birth_date"]).strftime("%d.%m.%Y"),
-         "class_name": r.get("class_name", ""),
-         "parents": "; ".join(f"{p['last_name']} {p['first_name']} {p['patronymic']}".strip() for p in r.get("parents", []))}
+        {
+            "number": r["_row"],
+            "errors": errors_by_row.get(r["_row"], []),
+            "name": " ".join(
+                x for x in (r.get("last_name"), r.get("first_name"), r.get("patronymic")) if x
+            ),
+            "birth": r.get("birth_date")
+            and date.fromisoformat(r["birth_date"]).strftime("%d.%m.%Y"),
+            "class_name": r.get("class_name", ""),
+            "parents": "; ".join(
+                f"{p['last_name']} {p['first_name']} {p['patronymic']}".strip()
+                for p in r.get("parents", [])
+            ),
+        }
         for r in batch.rows
     ]
     rows.sort(key=lambda r: (not r["errors"], r["number"]))
     with_class = sum(1 for r in batch.rows if r.get("class_id"))
-    return render(request, "students/import_preview.html", {
-        "batch": batch, "rows": rows[:500], "more": max(len(rows) - 500, 0), "form": form,
-        "with_class": with_class, "error_rows": len(errors_by_row),
-    })
+    return render(
+        request,
+        "students/import_preview.html",
+        {
+            "batch": batch,
+            "rows": rows[:500],
+            "more": max(len(rows) - 500, 0),
+            "form": form,
+            "with_class": with_class,
+            "error_rows": len(errors_by_row),
+        },
+    )

@@ -103,7 +103,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -164,13 +167,31 @@ CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", de
 # Every job is idempotent and decides for itself what is due in each school's own time zone,
 # so the beat only has to tick often enough; a tick lost while Redis was down is caught up.
 CELERY_BEAT_SCHEDULE: dict = {
-    "deadline-reminders": {"task": "apps.reports.tasks.reminders_tick", "schedule": crontab(minute="*/5")},
-    "monthly-journal-audit": {"task": "apps.reports.tasks.audits_dispatch", "schedule": crontab(minute=7)},
-    "monthly-activity-report": {"task": "apps.reports.tasks.activity_dispatch", "schedule": crontab(minute=17)},
-    "pending-emails": {"task": "apps.messaging.tasks.send_pending_emails", "schedule": crontab(minute="*/10")},
-    "old-exports": {"task": "apps.reports.tasks.exports_cleanup", "schedule": crontab(hour=3, minute=33)},
+    "deadline-reminders": {
+        "task": "apps.reports.tasks.reminders_tick",
+        "schedule": crontab(minute="*/5"),
+    },
+    "monthly-journal-audit": {
+        "task": "apps.reports.tasks.audits_dispatch",
+        "schedule": crontab(minute=7),
+    },
+    "monthly-activity-report": {
+        "task": "apps.reports.tasks.activity_dispatch",
+        "schedule": crontab(minute=17),
+    },
+    "pending-emails": {
+        "task": "apps.messaging.tasks.send_pending_emails",
+        "schedule": crontab(minute="*/10"),
+    },
+    "old-exports": {
+        "task": "apps.reports.tasks.exports_cleanup",
+        "schedule": crontab(hour=3, minute=33),
+    },
 }
-CELERY_BEAT_SCHEDULE["diary-digest"] = {"task": "apps.diary.tasks.digest_dispatch", "schedule": 15 * 60}
+CELERY_BEAT_SCHEDULE["diary-digest"] = {
+    "task": "apps.diary.tasks.digest_dispatch",
+    "schedule": 15 * 60,
+}
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 

@@ -12,8 +12,11 @@ def _login(client, username, password):
 @pytest.fixture
 def issued(world):
     user, password = services.user_create(
-        acting_user=world.users["admin"], username="novikova.ma", last_name="Новикова",
-        first_name="Мария", patronymic="Андреевна",
+        acting_user=world.users["admin"],
+        username="novikova.ma",
+        last_name="Новикова",
+        first_name="Мария",
+        patronymic="Андреевна",
     )
     RoleGrant.objects.create(user=user, school=world.school, role="teacher")
     return user, password
@@ -28,9 +31,14 @@ def test_a_school_issued_password_must_be_changed_first(client, world, issued):
     assert home.status_code == 302 and home.url == reverse("accounts:password_change")
     page = client.get(reverse("accounts:password_change"))
     assert "Пароль выдан школой" in page.content.decode()
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": password, "new_password1": "Синяя-птица-2026", "new_password2": "Синяя-птица-2026",
-    })
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": password,
+            "new_password1": "Синяя-птица-2026",
+            "new_password2": "Синяя-птица-2026",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password
@@ -40,9 +48,14 @@ def test_a_school_issued_password_must_be_changed_first(client, world, issued):
 def test_a_weak_new_password_is_refused_in_russian(client, world, issued):
     user, password = issued
     _login(client, "novikova.ma", password)
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": password, "new_password1": "12345678", "new_password2": "12345678",
-    })
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": password,
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
     assert response.status_code == 200
     assert "Введённый пароль слишком широко распространён." in response.content.decode()
     user.refresh_from_db()

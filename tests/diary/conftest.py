@@ -15,8 +15,14 @@ PASSWORD = "пароль-для-тестов"
 
 
 def lesson(assignment, day, number, **kwargs):
-    return f.LessonFactory(assignment=assignment, date=day, lesson_number=number,
-                           starts_at=time(8 + number, 0), ends_at=time(8 + number, 45), **kwargs)
+    return f.LessonFactory(
+        assignment=assignment,
+        date=day,
+        lesson_number=number,
+        starts_at=time(8 + number, 0),
+        ends_at=time(8 + number, 45),
+        **kwargs,
+    )
 
 
 def add_parent(world, username: str):
@@ -34,7 +40,9 @@ def dw(world):
     w.control = w.work_types["Контрольная работа"]
     w.teacher = w.users["teacher"]
     w.russian = f.SubjectFactory(school=w.school, name="Русский язык", order=1)
-    w.russian_a = f.TeachingAssignmentFactory(school_class=w.school_class, subject=w.russian, teacher=w.teacher)
+    w.russian_a = f.TeachingAssignmentFactory(
+        school_class=w.school_class, subject=w.russian, teacher=w.teacher
+    )
     w.math_mon = lesson(w.assignment, MONDAY, 2)
     w.russian_mon = lesson(w.russian_a, MONDAY, 1)
     w.math_thu = lesson(w.assignment, THURSDAY, 1)
@@ -44,7 +52,9 @@ def dw(world):
     w.sibling = f.StudentFactory(school=w.school, last_name="Смирнова", first_name="Алиса")
     f.EnrollmentFactory(school_class=w.class_b, student=w.sibling)
     f.GuardianshipFactory(student=w.sibling, guardian=w.guardian)
-    w.math_b = f.TeachingAssignmentFactory(school_class=w.class_b, subject=w.subject, teacher=w.teacher)
+    w.math_b = f.TeachingAssignmentFactory(
+        school_class=w.class_b, subject=w.subject, teacher=w.teacher
+    )
     w.math_b_mon = lesson(w.math_b, MONDAY, 3)
     # Another family, with a child in the same class.
     w.stranger_parent, stranger_guardian = add_parent(w, "a-parent-2")

@@ -12,11 +12,19 @@ def _homework(w):
     from apps.schedule.models import Lesson
 
     lesson, _created = Lesson.objects.get_or_create(
-        assignment=w.assignment, date=date(2026, 9, 7), lesson_number=1, defaults={"school": w.school}
+        assignment=w.assignment,
+        date=date(2026, 9, 7),
+        lesson_number=1,
+        defaults={"school": w.school},
     )
     hw, _created = Homework.objects.get_or_create(
-        lesson=lesson, defaults={"school": w.school, "text": "§ 1", "set_at": "2026-09-07T10:00:00+03:00",
-                                 "set_by": w.users["teacher"]},
+        lesson=lesson,
+        defaults={
+            "school": w.school,
+            "text": "§ 1",
+            "set_at": "2026-09-07T10:00:00+03:00",
+            "set_by": w.users["teacher"],
+        },
     )
     return hw
 

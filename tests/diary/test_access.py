@@ -10,7 +10,15 @@ from apps.students.models import Enrollment
 from tests import factories as f
 from tests.diary.conftest import MONDAY, THURSDAY
 
-PAGES = ["diary:week", "diary:marks", "diary:year", "diary:homework", "diary:timetable", "diary:stats", "diary:calendar"]
+PAGES = [
+    "diary:week",
+    "diary:marks",
+    "diary:year",
+    "diary:homework",
+    "diary:timetable",
+    "diary:stats",
+    "diary:calendar",
+]
 
 
 def url(name, school, student):
@@ -88,7 +96,9 @@ def test_left_students_diary_ends_at_the_leave_date(client, dw):
     assert subjects_by_day[THURSDAY] == []  # after the leave date: nothing
     assert not next(d for d in week.days if d.day == THURSDAY).enrolled
     assert "Выбыл(а) из школы" in response.content.decode()
-    later = client.get(url("diary:week", dw.school, dw.student), {"d": "2026-09-21"}).context["week"]
+    later = client.get(url("diary:week", dw.school, dw.student), {"d": "2026-09-21"}).context[
+        "week"
+    ]
     assert all(not d.lessons for d in later.days)
 
 
@@ -96,6 +106,11 @@ def test_every_read_is_logged_for_the_activity_report(client, dw):
     client.force_login(dw.users["parent"])
     client.get(url("diary:marks", dw.school, dw.sibling))
     event = ActivityEvent.objects.get(kind=ActivityEvent.Kind.DIARY_VIEW)
-    assert (event.user, event.school, event.student_id, event.page) == (dw.users["parent"], dw.school, dw.sibling.pk, "marks")
+    assert (event.user, event.school, event.student_id, event.page) == (
+        dw.users["parent"],
+        dw.school,
+        dw.sibling.pk,
+        "marks",
+    )
     client.get(url("diary:marks", dw.school, dw.stranger))  # refused: not logged
     assert ActivityEvent.objects.filter(kind=ActivityEvent.Kind.DIARY_VIEW).count() == 1

@@ -10,8 +10,15 @@ from apps.school.services import school_today
 
 def test_demo_step_is_registered_and_fills_its_data(dw):
     assert "apps.diary.demo.populate" in DEMO_STEPS
-    demo = DemoSchool(school=dw.school, year=dw.year, last_year=None, today=school_today(dw.school),
-                      rng=random.Random(1), students=[dw.student, dw.sibling, dw.stranger], classes=[dw.school_class])
+    demo = DemoSchool(
+        school=dw.school,
+        year=dw.year,
+        last_year=None,
+        today=school_today(dw.school),
+        rng=random.Random(1),
+        students=[dw.student, dw.sibling, dw.stranger],
+        classes=[dw.school_class],
+    )
     populate(demo)
     populate(demo)  # idempotent
     assert DigestSubscription.objects.filter(school=dw.school, enabled=True).count() >= 1

@@ -13,10 +13,17 @@ from tests.diary.conftest import MONDAY, PASSWORD, THURSDAY
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 
 
-def test_teacher_enters_a_mark_and_the_parent_reads_it_then_switches_child(page, browser, live_server, dw):
+def test_teacher_enters_a_mark_and_the_parent_reads_it_then_switches_child(
+    page, browser, live_server, dw
+):
     base = live_server.url
     # The teacher types «5» into the student's Monday cell of the journal grid.
     login(page, base, dw.teacher.username, PASSWORD)
@@ -25,16 +32,44 @@ def test_teacher_enters_a_mark_and_the_parent_reads_it_then_switches_child(page,
     cell.click()
     page.keyboard.type("5")
     page.keyboard.press("Enter")
-    expect(page.locator(f'td.jc[data-lesson="{dw.math_mon.pk}"][data-student="{dw.student.pk}"]')).to_contain_text("5")
+    expect(
+        page.locator(f'td.jc[data-lesson="{dw.math_mon.pk}"][data-student="{dw.student.pk}"]')
+    ).to_contain_text("5")
     mark = Mark.objects.get(student=dw.student, lesson=dw.math_mon)
     # The grid on main has no comment entry yet: the teacher's comment goes through the same service.
-    mark_set(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.student, work_type=mark.work_type, value="5",
-             expected_version=mark.version, comment="Отличный ответ у доски")
-    homework_set(acting_user=dw.teacher, lesson=dw.math_mon, text="№ 12, 14 (с. 31)", expected_version=0,
-                 due_date=THURSDAY, minutes=25)
-    attendance_set(acting_user=dw.teacher, lesson=dw.russian_mon, student=dw.student, kind="оп", expected_version=0)
-    mark_set(acting_user=dw.teacher, lesson=dw.math_b_mon, student=dw.sibling, work_type=mark.work_type, value="4",
-             expected_version=0, comment="Старайся аккуратнее")
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.student,
+        work_type=mark.work_type,
+        value="5",
+        expected_version=mark.version,
+        comment="Отличный ответ у доски",
+    )
+    homework_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        text="№ 12, 14 (с. 31)",
+        expected_version=0,
+        due_date=THURSDAY,
+        minutes=25,
+    )
+    attendance_set(
+        acting_user=dw.teacher,
+        lesson=dw.russian_mon,
+        student=dw.student,
+        kind="оп",
+        expected_version=0,
+    )
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_b_mon,
+        student=dw.sibling,
+        work_type=mark.work_type,
+        value="4",
+        expected_version=0,
+        comment="Старайся аккуратнее",
+    )
 
     # The parent, on a phone: logs in, opens the diary from the landing page, sees the mark with the comment.
     phone = browser.new_context(locale="ru-RU", **PHONE)
@@ -43,13 +78,19 @@ def test_teacher_enters_a_mark_and_the_parent_reads_it_then_switches_child(page,
     login(ppage, base, dw.users["parent"].username, PASSWORD)
     ppage.goto(f"{base}/s/{dw.school.pk}/")
     screenshot(ppage, "diary-phone-00-parent-home")
-    ppage.locator('[data-testid="child-card"]', has_text=dw.student.last_name).locator('[data-testid="open-diary"]').click()
+    ppage.locator('[data-testid="child-card"]', has_text=dw.student.last_name).locator(
+        '[data-testid="open-diary"]'
+    ).click()
     ppage.goto(ppage.url.split("?")[0] + f"?d={MONDAY.isoformat()}")
     monday = ppage.locator(f'[data-testid="diary-day"][data-date="{MONDAY.isoformat()}"]')
     expect(monday.locator('[data-testid="diary-mark"]')).to_contain_text("5")
     expect(monday.locator('[data-testid="mark-comment"]')).to_contain_text("Отличный ответ у доски")
     expect(monday.locator('[data-testid="homework-set"]')).to_contain_text("№ 12, 14")
-    expect(ppage.locator(f'[data-testid="diary-day"][data-date="{THURSDAY.isoformat()}"] [data-testid="homework-due"]')).to_contain_text("№ 12, 14")
+    expect(
+        ppage.locator(
+            f'[data-testid="diary-day"][data-date="{THURSDAY.isoformat()}"] [data-testid="homework-due"]'
+        )
+    ).to_contain_text("№ 12, 14")
     screenshot(ppage, "diary-phone-01-week")
     # Switch to the second child.
     ppage.click('[data-testid="child-switcher"]')
@@ -63,29 +104,81 @@ def test_teacher_enters_a_mark_and_the_parent_reads_it_then_switches_child(page,
 
 
 PAGES = [
-    ("week", f"?d={MONDAY.isoformat()}"), ("marks", "marks/"), ("year", "marks/year/"), ("homework", "homework/"),
-    ("timetable", "timetable/"), ("stats", "stats/"), ("calendar", "calendar/"),
+    ("week", f"?d={MONDAY.isoformat()}"),
+    ("marks", "marks/"),
+    ("year", "marks/year/"),
+    ("homework", "homework/"),
+    ("timetable", "timetable/"),
+    ("stats", "stats/"),
+    ("calendar", "calendar/"),
 ]
 
 
 def _fill(dw):
     from tests import factories as f
 
-    for number, (wd, assignment) in enumerate([(1, dw.russian_a), (1, dw.assignment), (4, dw.assignment)], start=1):
-        f.TimetableEntryFactory(assignment=assignment, weekday=wd, lesson_number=number, room=str(20 + number))
-    mark_set(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.student, work_type=dw.control, value="4",
-             expected_version=0, comment="Ошибка в задаче 3, в остальном хорошо")
-    mark_set(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.student, work_type=dw.oral, value="5",
-             expected_version=0)
-    mark_set(acting_user=dw.teacher, lesson=dw.russian_mon, student=dw.student, work_type=dw.oral, value="3",
-             expected_version=0)
-    mark_set(acting_user=dw.teacher, lesson=dw.math_thu, student=dw.student, work_type=dw.oral, value="5",
-             expected_version=0)
-    mark_set(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.stranger, work_type=dw.oral, value="5",
-             expected_version=0)
-    homework_set(acting_user=dw.teacher, lesson=dw.math_mon, text="№ 101, 102; повторить правило на с. 24",
-                 expected_version=0, due_date=THURSDAY, minutes=30)
-    attendance_set(acting_user=dw.teacher, lesson=dw.math_thu, student=dw.student, kind="оп", expected_version=0)
+    for number, (wd, assignment) in enumerate(
+        [(1, dw.russian_a), (1, dw.assignment), (4, dw.assignment)], start=1
+    ):
+        f.TimetableEntryFactory(
+            assignment=assignment, weekday=wd, lesson_number=number, room=str(20 + number)
+        )
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.student,
+        work_type=dw.control,
+        value="4",
+        expected_version=0,
+        comment="Ошибка в задаче 3, в остальном хорошо",
+    )
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.student,
+        work_type=dw.oral,
+        value="5",
+        expected_version=0,
+    )
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.russian_mon,
+        student=dw.student,
+        work_type=dw.oral,
+        value="3",
+        expected_version=0,
+    )
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_thu,
+        student=dw.student,
+        work_type=dw.oral,
+        value="5",
+        expected_version=0,
+    )
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.stranger,
+        work_type=dw.oral,
+        value="5",
+        expected_version=0,
+    )
+    homework_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        text="№ 101, 102; повторить правило на с. 24",
+        expected_version=0,
+        due_date=THURSDAY,
+        minutes=30,
+    )
+    attendance_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_thu,
+        student=dw.student,
+        kind="оп",
+        expected_version=0,
+    )
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
@@ -102,7 +195,9 @@ def test_every_diary_page_looks_right(page, browser, live_server, dw, viewport):
         assert response.status == 200, name
         expect(p.locator("h1")).to_be_visible()
         # Nothing overflows the screen sideways (tables scroll inside their own box).
-        overflow = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = p.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 1, f"{name} overflows by {overflow}px"
         screenshot(p, f"diary-{viewport}-{name}")
     p.goto(f"{live_server.url}/s/{dw.school.pk}/diary/digest/")
@@ -110,7 +205,9 @@ def test_every_diary_page_looks_right(page, browser, live_server, dw, viewport):
     # The class teacher's printout page.
     p.context.clear_cookies()
     login(p, live_server.url, dw.teacher.username, PASSWORD)
-    p.goto(f"{live_server.url}/s/{dw.school.pk}/diary/printouts/{dw.school_class.pk}/?week={MONDAY.isoformat()}")
+    p.goto(
+        f"{live_server.url}/s/{dw.school.pk}/diary/printouts/{dw.school_class.pk}/?week={MONDAY.isoformat()}"
+    )
     expect(p.locator('[data-testid="printout-roster"]')).to_contain_text(dw.student.last_name)
     screenshot(p, f"diary-{viewport}-printouts")
     if context:

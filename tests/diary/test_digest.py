@@ -26,7 +26,9 @@ def test_off_by_default_and_the_parent_turns_it_on(client, dw):
     assert response.status_code == 200 and not response.context["form"].initial["enabled"]
     assert digest.due_subscriptions(now=timezone.now()) == []
     response = client.post(page, {"enabled": "on", "hour": "18", "email": ""})
-    assert "Укажите адрес" in response.content.decode()  # the message next to the field, nothing saved
+    assert (
+        "Укажите адрес" in response.content.decode()
+    )  # the message next to the field, nothing saved
     assert not DigestSubscription.objects.exists()
     client.post(page, {"enabled": "on", "hour": "18", "email": "mama@example.org"})
     sub = DigestSubscription.objects.get()
@@ -34,30 +36,66 @@ def test_off_by_default_and_the_parent_turns_it_on(client, dw):
 
 
 def test_due_only_from_the_chosen_hour_and_once_a_day(dw):
-    sub = digest_save(acting_user=dw.users["parent"], school=dw.school, enabled=True, hour=19, email="p@example.org")
+    sub = digest_save(
+        acting_user=dw.users["parent"],
+        school=dw.school,
+        enabled=True,
+        hour=19,
+        email="p@example.org",
+    )
     assert digest.due_subscriptions(now=_now_at_moscow_hour(18)) == []
     evening = _now_at_moscow_hour(19)
     assert digest.due_subscriptions(now=evening) == [sub.pk]
-    mark_set(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.student, work_type=dw.control, value="5",
-             expected_version=0, comment="Отлично")
-    mark_set(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.stranger, work_type=dw.control, value="2",
-             expected_version=0, comment="Чужая отметка")
-    homework_set(acting_user=dw.teacher, lesson=dw.math_b_mon, text="Сестре: № 7", expected_version=0)
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.student,
+        work_type=dw.control,
+        value="5",
+        expected_version=0,
+        comment="Отлично",
+    )
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.stranger,
+        work_type=dw.control,
+        value="2",
+        expected_version=0,
+        comment="Чужая отметка",
+    )
+    homework_set(
+        acting_user=dw.teacher, lesson=dw.math_b_mon, text="Сестре: № 7", expected_version=0
+    )
     assert digest.send_digest(subscription_id=sub.pk, now=evening + timedelta(minutes=1))
-    assert digest.send_digest(subscription_id=sub.pk, now=evening + timedelta(minutes=2)) is False  # a retry
+    assert (
+        digest.send_digest(subscription_id=sub.pk, now=evening + timedelta(minutes=2)) is False
+    )  # a retry
     assert digest.due_subscriptions(now=evening + timedelta(hours=2)) == []
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["p@example.org"]
-    assert "Отлично" in message.body and "Сестре: № 7" in message.body and "Чужая отметка" not in message.body
-    assert "/diary/unsubscribe/" in message.body and message.extra_headers["List-Unsubscribe"].startswith("<http")
+    assert (
+        "Отлично" in message.body
+        and "Сестре: № 7" in message.body
+        and "Чужая отметка" not in message.body
+    )
+    assert "/diary/unsubscribe/" in message.body and message.extra_headers[
+        "List-Unsubscribe"
+    ].startswith("<http")
     # The next day's digest starts where this one ended: nothing new, no letter.
     assert digest.send_digest(subscription_id=sub.pk, now=evening + timedelta(days=1)) is False
     assert len(mail.outbox) == 1
 
 
 def test_unsubscribe_link_works_without_login(client, dw):
-    sub = digest_save(acting_user=dw.users["parent"], school=dw.school, enabled=True, hour=19, email="p@example.org")
+    sub = digest_save(
+        acting_user=dw.users["parent"],
+        school=dw.school,
+        enabled=True,
+        hour=19,
+        email="p@example.org",
+    )
     url = reverse("diary:unsubscribe", args=[unsubscribe_token(sub)])
     assert client.get(url).status_code == 200
     assert DigestSubscription.objects.get(pk=sub.pk).enabled is True

@@ -32,22 +32,40 @@ def page(client, dw, name, student=None, **params):
 
 def _marks(dw, student, values):
     for (lesson_, work_type), value in zip(
-        [(dw.math_mon, dw.oral), (dw.math_mon, dw.control), (dw.math_thu, dw.oral)], values, strict=False
+        [(dw.math_mon, dw.oral), (dw.math_mon, dw.control), (dw.math_thu, dw.oral)],
+        values,
+        strict=False,
     ):
-        mark_set(acting_user=dw.teacher, lesson=lesson_, student=student, work_type=work_type, value=value,
-                 expected_version=0, comment="Молодец" if value == "5" else "")
+        mark_set(
+            acting_user=dw.teacher,
+            lesson=lesson_,
+            student=student,
+            work_type=work_type,
+            value=value,
+            expected_version=0,
+            comment="Молодец" if value == "5" else "",
+        )
 
 
 def test_marks_page_every_subject_every_mark_weighted_average_and_period_mark(parent, dw):
     _marks(dw, dw.student, ["5", "3", "4"])
-    period_mark_set(acting_user=dw.teacher, assignment=dw.assignment, student=dw.student, period=dw.period,
-                    value="4", expected_version=0)
+    period_mark_set(
+        acting_user=dw.teacher,
+        assignment=dw.assignment,
+        student=dw.student,
+        period=dw.period,
+        value="4",
+        expected_version=0,
+    )
     response = page(parent, dw, "diary:marks", period=dw.period.pk)
     rows = {r.subject: r for r in response.context["page"].rows}
     assert set(rows) == {"Математика", "Русский язык"}  # a subject without marks is listed too
     maths = rows["Математика"]
     assert [m["value"] for m in maths.marks] == ["5", "3", "4"]
-    expected = grade([("5", Decimal(1)), ("3", Decimal(2)), ("4", Decimal(1))], school_policy(dw.school).thresholds)
+    expected = grade(
+        [("5", Decimal(1)), ("3", Decimal(2)), ("4", Decimal(1))],
+        school_policy(dw.school).thresholds,
+    )
     assert maths.grading == expected and maths.grading.average == Decimal("3.75")
     assert maths.period_mark == "4"
     assert rows["Русский язык"].grading.average is None
@@ -58,11 +76,27 @@ def test_marks_page_every_subject_every_mark_weighted_average_and_period_mark(pa
 
 def test_year_view_has_period_year_exam_and_final_marks(parent, dw):
     _marks(dw, dw.student, ["5"])
-    period_mark_set(acting_user=dw.teacher, assignment=dw.assignment, student=dw.student, period=dw.period,
-                    value="5", expected_version=0)
-    for kind, value in ((PeriodMark.Kind.YEAR, "4"), (PeriodMark.Kind.EXAM, "5"), (PeriodMark.Kind.FINAL, "5")):
-        period_mark_set(acting_user=dw.teacher, assignment=dw.assignment, student=dw.student, kind=kind,
-                        value=value, expected_version=0)
+    period_mark_set(
+        acting_user=dw.teacher,
+        assignment=dw.assignment,
+        student=dw.student,
+        period=dw.period,
+        value="5",
+        expected_version=0,
+    )
+    for kind, value in (
+        (PeriodMark.Kind.YEAR, "4"),
+        (PeriodMark.Kind.EXAM, "5"),
+        (PeriodMark.Kind.FINAL, "5"),
+    ):
+        period_mark_set(
+            acting_user=dw.teacher,
+            assignment=dw.assignment,
+            student=dw.student,
+            kind=kind,
+            value=value,
+            expected_version=0,
+        )
     response = page(parent, dw, "diary:year")
     row = next(r for r in response.context["rows"] if r.subject == "Математика")
     assert [c["mark"] for c in row.cells] == ["5"]
@@ -74,15 +108,27 @@ def test_homework_upcoming_overdue_and_done(parent, dw):
     today = school_today(dw.school)
     recent = lesson(dw.assignment, today - timedelta(days=7), 1)
     soon = lesson(dw.russian_a, today - timedelta(days=1), 2)
-    overdue = homework_set(acting_user=dw.teacher, lesson=recent, text="Задача 5", expected_version=0,
-                           due_date=today - timedelta(days=2))
-    upcoming = homework_set(acting_user=dw.teacher, lesson=soon, text="Упражнение 7", expected_version=0,
-                            due_date=today + timedelta(days=2))
+    overdue = homework_set(
+        acting_user=dw.teacher,
+        lesson=recent,
+        text="Задача 5",
+        expected_version=0,
+        due_date=today - timedelta(days=2),
+    )
+    upcoming = homework_set(
+        acting_user=dw.teacher,
+        lesson=soon,
+        text="Упражнение 7",
+        expected_version=0,
+        due_date=today + timedelta(days=2),
+    )
     data = page(parent, dw, "diary:homework").context["hw"]
     assert [h.pk for h in data.upcoming] == [upcoming.pk]
     assert [h.pk for h in data.overdue] == [overdue.pk]
     assert dict((s, [h.pk for h in items]) for s, items in data.by_subject) == {
-        "Математика": [overdue.pk], "Русский язык": [upcoming.pk]}
+        "Математика": [overdue.pk],
+        "Русский язык": [upcoming.pk],
+    }
     done_url = reverse("diary:homework-done", args=[dw.school.pk, dw.student.pk, overdue.pk])
     assert parent.post(done_url, {"done": "1"}).status_code == 302
     assert page(parent, dw, "diary:homework").context["hw"].overdue == []
@@ -123,8 +169,13 @@ def test_school_can_turn_the_rating_off(parent, dw):
 
 def test_calendar_feed_issue_regenerate_and_revoke(parent, client, dw):
     cal = reverse("diary:calendar", args=[dw.school.pk, dw.student.pk])
-    homework_set(acting_user=dw.teacher, lesson=dw.math_mon, text="Параграф 3, вопросы", expected_version=0,
-                 due_date=THURSDAY)
+    homework_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        text="Параграф 3, вопросы",
+        expected_version=0,
+        due_date=THURSDAY,
+    )
     parent.post(cal, {"action": "issue"})
     feed = CalendarFeed.objects.get(user=dw.users["parent"], student=dw.student)
     feed_url = reverse("diary:ical-feed", args=[feed.token])

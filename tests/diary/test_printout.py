@@ -16,7 +16,11 @@ from tests.diary.conftest import MONDAY, THURSDAY
 def pdf_text(response) -> str:
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
-    return "\n".join(p.extract_text() for p in reader.pages), len(reader.pages), reader.pages[0].mediabox
+    return (
+        "\n".join(p.extract_text() for p in reader.pages),
+        len(reader.pages),
+        reader.pages[0].mediabox,
+    )
 
 
 @pytest.fixture
@@ -26,12 +30,37 @@ def teacher(client, dw):
 
 
 def _week(dw):
-    mark_set(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.student, work_type=dw.control, value="4",
-             expected_version=0, comment="Хорошая работа")
-    mark_set(acting_user=dw.teacher, lesson=dw.math_thu, student=dw.stranger, work_type=dw.oral, value="2",
-             expected_version=0)
-    attendance_set(acting_user=dw.teacher, lesson=dw.russian_mon, student=dw.student, kind="б", expected_version=0)
-    homework_set(acting_user=dw.teacher, lesson=dw.math_mon, text="Решить № 101", expected_version=0, due_date=THURSDAY)
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.student,
+        work_type=dw.control,
+        value="4",
+        expected_version=0,
+        comment="Хорошая работа",
+    )
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_thu,
+        student=dw.stranger,
+        work_type=dw.oral,
+        value="2",
+        expected_version=0,
+    )
+    attendance_set(
+        acting_user=dw.teacher,
+        lesson=dw.russian_mon,
+        student=dw.student,
+        kind="б",
+        expected_version=0,
+    )
+    homework_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        text="Решить № 101",
+        expected_version=0,
+        due_date=THURSDAY,
+    )
 
 
 def test_class_teacher_marks_a_parent_and_prints_the_week(teacher, dw):
@@ -45,8 +74,15 @@ def test_class_teacher_marks_a_parent_and_prints_the_week(teacher, dw):
     text, pages, box = pdf_text(teacher.get(pdf, {"week": MONDAY.isoformat()}))
     assert pages == 1  # only the student whose parent asked
     assert dw.student.last_name in text and dw.stranger.last_name not in text
-    for expected in ("Результаты обучения за неделю", "Контрольная работа", "Хорошая работа", "болел",
-                     "Решить № 101", "Классный руководитель", "7 сентября"):
+    for expected in (
+        "Результаты обучения за неделю",
+        "Контрольная работа",
+        "Хорошая работа",
+        "болел",
+        "Решить № 101",
+        "Классный руководитель",
+        "7 сентября",
+    ):
         assert expected in text, expected
     assert round(float(box.width)) == 595 and round(float(box.height)) == 842  # A4 in points
 
@@ -56,7 +92,9 @@ def test_whole_class_in_one_pdf_and_one_student(teacher, dw):
     pdf = reverse("diary:printout-pdf", args=[dw.school.pk, dw.school_class.pk])
     text, pages, _box = pdf_text(teacher.get(pdf, {"week": MONDAY.isoformat(), "all": "1"}))
     assert pages == 2 and dw.student.last_name in text and dw.stranger.last_name in text
-    text, pages, _box = pdf_text(teacher.get(pdf, {"week": MONDAY.isoformat(), "student": dw.stranger.pk}))
+    text, pages, _box = pdf_text(
+        teacher.get(pdf, {"week": MONDAY.isoformat(), "student": dw.stranger.pk})
+    )
     assert pages == 1 and dw.stranger.last_name in text and "«2»" not in text and "2" in text
 
 
@@ -67,8 +105,16 @@ def test_only_the_class_teacher_of_that_class(client, dw):
     assert client.get(reverse("diary:printouts", args=[dw.school.pk])).status_code == 403
     client.force_login(dw.teacher)
     # 5Б has no class teacher: not this teacher's class.
-    assert client.get(reverse("diary:printout-class", args=[dw.school.pk, dw.class_b.pk])).status_code == 404
-    assert client.get(reverse("diary:printout-pdf", args=[dw.school.pk, dw.class_b.pk]), {"all": "1"}).status_code == 404
+    assert (
+        client.get(reverse("diary:printout-class", args=[dw.school.pk, dw.class_b.pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("diary:printout-pdf", args=[dw.school.pk, dw.class_b.pk]), {"all": "1"}
+        ).status_code
+        == 404
+    )
     # A student of another class cannot be printed through this class.
     pdf = reverse("diary:printout-pdf", args=[dw.school.pk, dw.school_class.pk])
     assert client.get(pdf, {"student": dw.sibling.pk}).status_code == 404

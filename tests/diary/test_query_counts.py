@@ -32,33 +32,73 @@ def fill(dw, n_subjects: int, n_days: int):
     absences, homework (due two days later) and a file on each homework."""
     teacher, now = dw.teacher, timezone.now()
     assignments = [dw.assignment] + [
-        f.TeachingAssignmentFactory(school_class=dw.school_class, subject=f.SubjectFactory(school=dw.school), teacher=teacher)
+        f.TeachingAssignmentFactory(
+            school_class=dw.school_class,
+            subject=f.SubjectFactory(school=dw.school),
+            teacher=teacher,
+        )
         for _ in range(n_subjects - 1)
     ]
     old = Lesson.objects.filter(assignment__school_class=dw.school_class)
     for model in (HomeworkAttachment, Homework, Mark, AttendanceMark):
-        model.objects.filter(**{"homework__lesson__in" if model is HomeworkAttachment else "lesson__in": old}).delete()
+        model.objects.filter(
+            **{"homework__lesson__in" if model is HomeworkAttachment else "lesson__in": old}
+        ).delete()
     old.delete()
     lessons, day = [], date(2026, 9, 1)
     while len({lsn.date for lsn in lessons}) < n_days:
         if day.isoweekday() != 7:
-            lessons += [Lesson(school=dw.school, assignment=a, date=day, lesson_number=i + 1) for i, a in enumerate(assignments)]
+            lessons += [
+                Lesson(school=dw.school, assignment=a, date=day, lesson_number=i + 1)
+                for i, a in enumerate(assignments)
+            ]
         day += timedelta(days=1)
     lessons = Lesson.objects.bulk_create(lessons)
     Mark.objects.bulk_create(
-        Mark(school=dw.school, lesson=lsn, student=dw.student, work_type=wt, value=v, entered_at=now, entered_by=teacher,
-             comment="к") for lsn in lessons for wt, v in ((dw.oral, "5"), (dw.control, "4"))
+        Mark(
+            school=dw.school,
+            lesson=lsn,
+            student=dw.student,
+            work_type=wt,
+            value=v,
+            entered_at=now,
+            entered_by=teacher,
+            comment="к",
+        )
+        for lsn in lessons
+        for wt, v in ((dw.oral, "5"), (dw.control, "4"))
     )
     AttendanceMark.objects.bulk_create(
-        AttendanceMark(school=dw.school, lesson=lsn, student=dw.student, kind="н", entered_at=now, entered_by=teacher)
+        AttendanceMark(
+            school=dw.school,
+            lesson=lsn,
+            student=dw.student,
+            kind="н",
+            entered_at=now,
+            entered_by=teacher,
+        )
         for lsn in lessons[::3]
     )
     homework = Homework.objects.bulk_create(
-        Homework(school=dw.school, lesson=lsn, text="задание", due_date=lsn.date + timedelta(days=2), set_at=now, set_by=teacher)
+        Homework(
+            school=dw.school,
+            lesson=lsn,
+            text="задание",
+            due_date=lsn.date + timedelta(days=2),
+            set_at=now,
+            set_by=teacher,
+        )
         for lsn in lessons
     )
     HomeworkAttachment.objects.bulk_create(
-        HomeworkAttachment(school=dw.school, homework=hw, file="homework/a.pdf", name="a.pdf", size=1, uploaded_by=teacher)
+        HomeworkAttachment(
+            school=dw.school,
+            homework=hw,
+            file="homework/a.pdf",
+            name="a.pdf",
+            size=1,
+            uploaded_by=teacher,
+        )
         for hw in homework
     )
     return lessons
@@ -89,7 +129,9 @@ def test_selectors_are_constant(dw, django_assert_max_num_queries, n_subjects, n
 
 
 @pytest.mark.parametrize(("n_subjects", "n_days"), SIZES)
-@pytest.mark.parametrize("name", ["diary:week", "diary:marks", "diary:homework", "diary:year", "diary:timetable"])
+@pytest.mark.parametrize(
+    "name", ["diary:week", "diary:marks", "diary:homework", "diary:year", "diary:timetable"]
+)
 def test_pages_are_constant(client, dw, django_assert_max_num_queries, n_subjects, n_days, name):
     fill(dw, n_subjects, n_days)
     client.force_login(dw.users["parent"])

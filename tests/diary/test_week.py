@@ -39,7 +39,10 @@ def test_lessons_in_timetable_order_with_time_subject_teacher_topic(parent, dw):
     lesson_topic_set(acting_user=dw.teacher, lesson=dw.math_mon, topic="Натуральные числа")
     response = week_of(parent, dw)
     monday = day_of(response, MONDAY)
-    assert [(dl.number, dl.subject) for dl in monday.lessons] == [(1, "Русский язык"), (2, "Математика")]
+    assert [(dl.number, dl.subject) for dl in monday.lessons] == [
+        (1, "Русский язык"),
+        (2, "Математика"),
+    ]
     assert monday.lessons[1].starts_at == time(10, 0)
     html = response.content.decode()
     assert "Натуральные числа" in html and dw.teacher.short_name in html
@@ -49,10 +52,22 @@ def test_lessons_in_timetable_order_with_time_subject_teacher_topic(parent, dw):
 
 
 def test_homework_set_in_advance_shows_on_its_due_day(parent, dw):
-    hw = homework_set(acting_user=dw.teacher, lesson=dw.math_mon, text="№ 15, 16 на с. 12", expected_version=0,
-                      due_date=THURSDAY, minutes=20)
-    f_ = HomeworkAttachment.objects.create(school=dw.school, homework=hw, file="homework/x/sheet.pdf", name="Карточка.pdf",
-                                           size=1000, uploaded_by=dw.teacher)
+    hw = homework_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        text="№ 15, 16 на с. 12",
+        expected_version=0,
+        due_date=THURSDAY,
+        minutes=20,
+    )
+    f_ = HomeworkAttachment.objects.create(
+        school=dw.school,
+        homework=hw,
+        file="homework/x/sheet.pdf",
+        name="Карточка.pdf",
+        size=1000,
+        uploaded_by=dw.teacher,
+    )
     response = week_of(parent, dw)
     thursday = day_of(response, THURSDAY)
     assert [h.pk for h in thursday.lessons[0].due_here] == [hw.pk]  # at Thursday's maths lesson
@@ -64,26 +79,64 @@ def test_homework_set_in_advance_shows_on_its_due_day(parent, dw):
 
 
 def test_homework_due_on_a_day_without_that_subject_is_listed_on_the_day(parent, dw):
-    homework_set(acting_user=dw.teacher, lesson=dw.russian_mon, text="Выучить правило", expected_version=0,
-                 due_date=date(2026, 9, 9))
+    homework_set(
+        acting_user=dw.teacher,
+        lesson=dw.russian_mon,
+        text="Выучить правило",
+        expected_version=0,
+        due_date=date(2026, 9, 9),
+    )
     wednesday = day_of(week_of(parent, dw), date(2026, 9, 9))
     assert [h.text for h in wednesday.due_elsewhere] == ["Выучить правило"]
 
 
 def test_marks_added_corrected_and_removed(parent, dw):
-    mark_set(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.student, work_type=dw.control, value="4",
-             expected_version=0, comment="Ошибка в задаче 3")
-    marks = next(dl for dl in day_of(week_of(parent, dw), MONDAY).lessons if dl.subject == "Математика").marks
-    assert [(m.value, m.work_type, m.weight, m.comment) for m in marks] == [("4", "Контрольная работа", 2, "Ошибка в задаче 3")]
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.student,
+        work_type=dw.control,
+        value="4",
+        expected_version=0,
+        comment="Ошибка в задаче 3",
+    )
+    marks = next(
+        dl for dl in day_of(week_of(parent, dw), MONDAY).lessons if dl.subject == "Математика"
+    ).marks
+    assert [(m.value, m.work_type, m.weight, m.comment) for m in marks] == [
+        ("4", "Контрольная работа", 2, "Ошибка в задаче 3")
+    ]
 
-    mark_set(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.student, work_type=dw.control, value="5",
-             expected_version=1, comment="Исправлено", reason="пересдача")
-    mark_set(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.student, work_type=dw.oral, value="3",
-             expected_version=0)
-    marks = next(dl for dl in day_of(week_of(parent, dw), MONDAY).lessons if dl.subject == "Математика").marks
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.student,
+        work_type=dw.control,
+        value="5",
+        expected_version=1,
+        comment="Исправлено",
+        reason="пересдача",
+    )
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.student,
+        work_type=dw.oral,
+        value="3",
+        expected_version=0,
+    )
+    marks = next(
+        dl for dl in day_of(week_of(parent, dw), MONDAY).lessons if dl.subject == "Математика"
+    ).marks
     assert [(m.value, m.comment) for m in marks] == [("3", ""), ("5", "Исправлено")]
 
-    mark_delete(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.student, work_type=dw.control, expected_version=2)
+    mark_delete(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.student,
+        work_type=dw.control,
+        expected_version=2,
+    )
     response = week_of(parent, dw)
     marks = next(dl for dl in day_of(response, MONDAY).lessons if dl.subject == "Математика").marks
     assert [m.value for m in marks] == ["3"]
@@ -91,15 +144,28 @@ def test_marks_added_corrected_and_removed(parent, dw):
 
 
 def test_another_students_marks_never_show(parent, dw):
-    mark_set(acting_user=dw.teacher, lesson=dw.math_mon, student=dw.stranger, work_type=dw.oral, value="2",
-             expected_version=0, comment="Чужой комментарий")
+    mark_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        student=dw.stranger,
+        work_type=dw.oral,
+        value="2",
+        expected_version=0,
+        comment="Чужой комментарий",
+    )
     response = week_of(parent, dw)
     assert all(not dl.marks for dl in day_of(response, MONDAY).lessons)
     assert "Чужой комментарий" not in response.content.decode()
 
 
 def test_attendance_shown_with_its_meaning(parent, dw):
-    attendance_set(acting_user=dw.teacher, lesson=dw.russian_mon, student=dw.student, kind="б", expected_version=0)
+    attendance_set(
+        acting_user=dw.teacher,
+        lesson=dw.russian_mon,
+        student=dw.student,
+        kind="б",
+        expected_version=0,
+    )
     response = week_of(parent, dw)
     first = day_of(response, MONDAY).lessons[0]
     assert (first.attendance, first.attendance_label) == ("б", "болел")
@@ -110,7 +176,9 @@ def test_substitution_cancellation_and_move_are_shown(parent, dw):
     substitute = other_teacher(dw)
     lesson_substitute(acting_user=dw.users["deputy"], lesson=dw.math_mon, teacher=substitute)
     lesson_cancel(acting_user=dw.users["deputy"], lesson=dw.russian_mon, reason="Болезнь учителя")
-    Lesson.objects.filter(pk=dw.math_thu.pk).update(moved_from_date=date(2026, 9, 9), moved_from_number=3)
+    Lesson.objects.filter(pk=dw.math_thu.pk).update(
+        moved_from_date=date(2026, 9, 9), moved_from_number=3
+    )
     html = week_of(parent, dw).content.decode()
     assert "замена" in html and substitute.short_name in html
     assert "Урок отменён: Болезнь учителя" in html
@@ -123,10 +191,25 @@ def test_subgroup_lessons_only_for_members(parent, dw):
     group2 = f.SubgroupFactory(school_class=dw.school_class, subject=english, name="2 группа")
     group1.members.add(dw.student)
     group2.members.add(dw.stranger)
-    lesson(f.TeachingAssignmentFactory(school_class=dw.school_class, subgroup=group1, subject=english, teacher=dw.teacher), THURSDAY, 2)
-    lesson(f.TeachingAssignmentFactory(school_class=dw.school_class, subgroup=group2, subject=english, teacher=dw.teacher), THURSDAY, 3)
+    lesson(
+        f.TeachingAssignmentFactory(
+            school_class=dw.school_class, subgroup=group1, subject=english, teacher=dw.teacher
+        ),
+        THURSDAY,
+        2,
+    )
+    lesson(
+        f.TeachingAssignmentFactory(
+            school_class=dw.school_class, subgroup=group2, subject=english, teacher=dw.teacher
+        ),
+        THURSDAY,
+        3,
+    )
     thursday = day_of(week_of(parent, dw), THURSDAY)
-    assert [(dl.number, dl.subject) for dl in thursday.lessons] == [(1, "Математика"), (2, "Английский язык")]
+    assert [(dl.number, dl.subject) for dl in thursday.lessons] == [
+        (1, "Математика"),
+        (2, "Английский язык"),
+    ]
 
 
 def test_today_is_highlighted_and_weeks_navigate(parent, dw):
@@ -134,17 +217,22 @@ def test_today_is_highlighted_and_weeks_navigate(parent, dw):
     response = week_of(parent, dw, day=today)
     highlighted = [d.day for d in response.context["week"].days if d.is_today]
     assert highlighted == ([today] if today.isoweekday() != 7 else [])
-    assert 'class="card diary-day h-100 is-today"' in response.content.decode() or today.isoweekday() == 7
+    assert (
+        'class="card diary-day h-100 is-today"' in response.content.decode()
+        or today.isoweekday() == 7
+    )
     prev = week_of(parent, dw, day=date(2026, 9, 3))
     assert prev.context["week"].monday == date(2026, 8, 31)
-    assert f'?d={date(2026, 9, 7).isoformat()}' in prev.content.decode()  # the next-week link
+    assert f"?d={date(2026, 9, 7).isoformat()}" in prev.content.decode()  # the next-week link
 
 
 def test_future_week_shows_the_timetable_and_holidays(parent, dw):
     f.TimetableEntryFactory(assignment=dw.assignment, weekday=2, lesson_number=4, room="12")
     future = week_of(parent, dw, day=date(2026, 12, 15))
     tuesday = day_of(future, date(2026, 12, 15))
-    assert [(dl.subject, dl.lesson, dl.room) for dl in tuesday.lessons] == [("Математика", None, "12")]
+    assert [(dl.subject, dl.lesson, dl.room) for dl in tuesday.lessons] == [
+        ("Математика", None, "12")
+    ]
     holiday = week_of(parent, dw, day=date(2026, 10, 27))
     assert day_of(holiday, date(2026, 10, 27)).holiday == "Осенние каникулы"
     assert not day_of(holiday, date(2026, 10, 27)).lessons

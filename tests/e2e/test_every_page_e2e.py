@@ -13,8 +13,19 @@ from tests.test_permission_matrix import SCHOOL_PATTERNS, _sample_kwargs
 pytestmark = pytest.mark.e2e
 PASSWORD = "пароль-для-тестов"
 # Prefer the role that uses a page every day when several may open it.
-ROLE_PREFERENCE = [Role.DEPUTY, Role.TEACHER, Role.SECRETARY, Role.ADMIN, Role.DIRECTOR, Role.DISPATCHER,
-                   Role.MEDIC, Role.PSYCHOLOGIST, Role.TECHNICAL, Role.PARENT, Role.STUDENT]
+ROLE_PREFERENCE = [
+    Role.DEPUTY,
+    Role.TEACHER,
+    Role.SECRETARY,
+    Role.ADMIN,
+    Role.DIRECTOR,
+    Role.DISPATCHER,
+    Role.MEDIC,
+    Role.PSYCHOLOGIST,
+    Role.TECHNICAL,
+    Role.PARENT,
+    Role.STUDENT,
+]
 
 
 def _role_for(view, name):
@@ -39,7 +50,9 @@ def test_every_page_opens_without_errors(page, live_server, world):
         role = _role_for(pattern.callback, name)
         if role is None:
             continue
-        url = reverse(name, kwargs={"school_id": world.school.pk, **_sample_kwargs(name, pattern, world)})
+        url = reverse(
+            name, kwargs={"school_id": world.school.pk, **_sample_kwargs(name, pattern, world)}
+        )
         if role != logged_in_as:
             page.context.clear_cookies()
             login(page, live_server.url, world.users[role].username, PASSWORD)

@@ -28,8 +28,11 @@ def test_every_role_logs_in_and_reaches_its_landing_page(page, live_server, worl
 
 def test_first_login_forces_a_password_change(page, live_server, world):
     user, temporary = services.user_create(
-        acting_user=world.users["admin"], username="belova.ts", last_name="Белова",
-        first_name="Татьяна", patronymic="Сергеевна",
+        acting_user=world.users["admin"],
+        username="belova.ts",
+        last_name="Белова",
+        first_name="Татьяна",
+        patronymic="Сергеевна",
     )
     RoleGrant.objects.create(user=user, school=world.school, role="teacher")
     login(page, live_server.url, "belova.ts", temporary)
@@ -54,11 +57,15 @@ def test_wrong_password_is_explained(page, live_server, world):
 
 def test_deputy_creates_a_class_through_the_menu(page, live_server, world):
     login(page, live_server.url, world.users["deputy"].username, PASSWORD)
-    page.get_by_role("button", name="Учебный процесс").or_(page.get_by_text("Учебный процесс", exact=True)).first.click()
+    page.get_by_role("button", name="Учебный процесс").or_(
+        page.get_by_text("Учебный процесс", exact=True)
+    ).first.click()
     page.get_by_role("link", name="Классы").first.click()
     screenshot(page, "classes-list")
     page.get_by_test_id("create").click()
-    page.select_option("#id_grade", "7") if page.locator("select#id_grade").count() else page.fill("#id_grade", "7")
+    page.select_option("#id_grade", "7") if page.locator("select#id_grade").count() else page.fill(
+        "#id_grade", "7"
+    )
     page.fill("#id_letter", "в")
     page.fill("#id_capacity", "26")
     page.click("input[type=submit], button[type=submit]")

@@ -24,7 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # (other checkouts, CI) never see each other's queues or unacknowledged messages. A short
 # visibility timeout lets a new worker take over a task whose worker was killed.
 VISIBILITY_TIMEOUT = 6
-TRANSPORT_OPTIONS = {"global_keyprefix": f"journal-test-{uuid.uuid4().hex[:8]}:", "visibility_timeout": VISIBILITY_TIMEOUT}
+TRANSPORT_OPTIONS = {
+    "global_keyprefix": f"journal-test-{uuid.uuid4().hex[:8]}:",
+    "visibility_timeout": VISIBILITY_TIMEOUT,
+}
 
 
 def redis_url() -> str | None:
@@ -65,9 +68,29 @@ class Worker:
         # The worker's log goes to a file (a pipe nobody reads would fill up and block it).
         self.log = self.mail_dir.parent / "worker.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-c", "1",
-             "-Q", self.queue, "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "warning"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log.open("a"),
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-P",
+                "solo",
+                "-c",
+                "1",
+                "-Q",
+                self.queue,
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+                "-l",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log.open("a"),
         )
 
     def stop(self, kill: bool = False) -> None:
@@ -79,7 +102,12 @@ class Worker:
         """Every message written, one string each (the file backend may put several in a
         file: it names files by second and backend object, and both repeat)."""
         separator = "-" * 79 + "\n"
-        return [m for p in sorted(self.mail_dir.glob("*.log")) for m in p.read_text().split(separator) if m.strip()]
+        return [
+            m
+            for p in sorted(self.mail_dir.glob("*.log"))
+            for m in p.read_text().split(separator)
+            if m.strip()
+        ]
 
     def kill(self) -> None:
         """Die as a crashed machine would: no warm shutdown, no acknowledgement."""
@@ -88,10 +116,21 @@ class Worker:
 
 def run_django(code: str, **env) -> subprocess.CompletedProcess:
     """Python code in a separate process with the app's dev settings on the test database."""
-    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DATABASE_URL": database_url(),
-                "DEBUG": "false", **env}
-    return subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code], cwd=ROOT,
-                          env=full_env, capture_output=True, text=True, timeout=120)
+    full_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": database_url(),
+        "DEBUG": "false",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def wait_until(predicate, timeout: float = 30.0, step: float = 0.2):
@@ -125,8 +164,11 @@ def celery_worker_process(transactional_db, tmp_path):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     previous = dict(celery_app.conf)
     _configure_producer(
-        broker_url=broker, task_always_eager=False, task_default_queue=queue,
-        broker_connection_retry_on_startup=True, broker_transport_options=TRANSPORT_OPTIONS,
+        broker_url=broker,
+        task_always_eager=False,
+        task_default_queue=queue,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options=TRANSPORT_OPTIONS,
     )
     worker = Worker(broker, queue, tmp_path / "mail")
     worker.mail_dir.mkdir()
@@ -137,7 +179,8 @@ def celery_worker_process(transactional_db, tmp_path):
     if "Traceback" in log or "ERROR" in log:
         print("worker log:\n" + log[-4000:])
     _configure_producer(
-        broker_url=previous["broker_url"], task_always_eager=previous["task_always_eager"],
+        broker_url=previous["broker_url"],
+        task_always_eager=previous["task_always_eager"],
         task_default_queue=previous["task_default_queue"],
         broker_transport_options=previous["broker_transport_options"],
     )

@@ -13,10 +13,17 @@ from tests.integration.conftest import wait_until
 def test_login_email_is_sent_once_by_the_worker(celery_worker_process):
     school = f.SchoolFactory()
     admin = f.UserFactory(username="adm-mail")
-    guardian = f.GuardianFactory(school=school, last_name="Почтова", first_name="Мария", patronymic="",
-                                 email="pochtova@example.ru")
+    guardian = f.GuardianFactory(
+        school=school,
+        last_name="Почтова",
+        first_name="Мария",
+        patronymic="",
+        email="pochtova@example.ru",
+    )
     person = logins.Person(record=guardian, role=Role.PARENT, email=guardian.email)
-    logins.logins_issue(acting_user=admin, school=school, people=[person], channel=LoginIssue.Channel.EMAIL)
+    logins.logins_issue(
+        acting_user=admin, school=school, people=[person], channel=LoginIssue.Channel.EMAIL
+    )
     mails = wait_until(lambda: celery_worker_process.mails(), timeout=30)
     assert len(mails) == 1
     assert "pochtova.m" in mails[0] and "pochtova@example.ru" in mails[0]

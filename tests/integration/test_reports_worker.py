@@ -41,7 +41,14 @@ def _emailed() -> int:
 def _marker(worker, school, user) -> None:
     """A mail queued after everything else: once it is out, the queue before it was handled."""
     with transaction.atomic():
-        marker = notify(school=school, user=user, title="Маркер", body="marker", dedupe_key=f"marker:{time.time()}", email=True)
+        marker = notify(
+            school=school,
+            user=user,
+            title="Маркер",
+            body="marker",
+            dedupe_key=f"marker:{time.time()}",
+            email=True,
+        )
     assert wait_until(lambda: Notification.objects.get(pk=marker.pk).emailed_at, timeout=60)
 
 
@@ -50,7 +57,12 @@ def test_beat_schedules_the_jobs_and_the_worker_knows_them():
 
     app.loader.import_default_modules()
     schedule = settings.CELERY_BEAT_SCHEDULE
-    assert {"deadline-reminders", "monthly-journal-audit", "monthly-activity-report", "pending-emails"} <= set(schedule)
+    assert {
+        "deadline-reminders",
+        "monthly-journal-audit",
+        "monthly-activity-report",
+        "pending-emails",
+    } <= set(schedule)
     for entry in schedule.values():
         assert entry["task"] in app.tasks, entry["task"]
 
@@ -58,7 +70,9 @@ def test_beat_schedules_the_jobs_and_the_worker_knows_them():
 def test_the_monthly_audit_runs_by_itself_and_a_retry_sends_nothing_twice(celery_worker_process):
     aw, month = _school_due_now()
     audits_dispatch.delay()
-    assert wait_until(lambda: _emailed() == 3, timeout=90), list(Notification.objects.values("title", "emailed_at"))
+    assert wait_until(lambda: _emailed() == 3, timeout=90), list(
+        Notification.objects.values("title", "emailed_at")
+    )
     run = AuditRun.objects.get()
     assert run.automatic and run.starts_on == month and run.notified_at is not None
     assert AuditLine.objects.get(run=run).no_topic == 1
@@ -83,7 +97,9 @@ def _waiting_on_a_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def test_a_worker_killed_in_the_middle_of_the_audit_loses_nothing_and_sends_once(celery_worker_process):
+def test_a_worker_killed_in_the_middle_of_the_audit_loses_nothing_and_sends_once(
+    celery_worker_process,
+):
     aw, month = _school_due_now()
     # Hold the notifications table: the worker computes and writes the run and its lines,
     # then waits here, inside its transaction, to create the first notification.
@@ -124,7 +140,9 @@ def test_mail_committed_while_redis_was_down_goes_out_later_once(celery_worker_p
     assert "broker unavailable" in result.stderr
     note = Notification.objects.get(dedupe_key="down")
     assert note.emailed_at is None  # stored, not lost
-    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    Notification.objects.filter(pk=note.pk).update(
+        created_at=timezone.now() - timedelta(minutes=10)
+    )
     send_pending_emails.delay()
     send_pending_emails.delay()  # two sweeps racing
     assert wait_until(lambda: Notification.objects.get(pk=note.pk).emailed_at, timeout=60)

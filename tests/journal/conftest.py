@@ -32,12 +32,22 @@ def other_teacher(world, username="a-teacher-2"):
 
 def make_students(school_class, n: int, starts_on=None) -> list[Student]:
     students = Student.objects.bulk_create(
-        Student(school=school_class.school, last_name=f"Ученик{i:03d}", first_name="Иван", birth_date=date(2015, 1, 1), sex="m")
+        Student(
+            school=school_class.school,
+            last_name=f"Ученик{i:03d}",
+            first_name="Иван",
+            birth_date=date(2015, 1, 1),
+            sex="m",
+        )
         for i in range(n)
     )
     Enrollment.objects.bulk_create(
-        Enrollment(school=school_class.school, student=s, school_class=school_class,
-                   starts_on=starts_on or school_class.year.starts_on)
+        Enrollment(
+            school=school_class.school,
+            student=s,
+            school_class=school_class,
+            starts_on=starts_on or school_class.year.starts_on,
+        )
         for s in students
     )
     return students
@@ -50,6 +60,13 @@ def make_lessons(assignment, n: int, start=date(2026, 9, 1)) -> list[Lesson]:
         if day.isoweekday() != 7:
             for number in range(1, 5):
                 if len(lessons) < n:
-                    lessons.append(Lesson(school=assignment.school, assignment=assignment, date=day, lesson_number=number))
+                    lessons.append(
+                        Lesson(
+                            school=assignment.school,
+                            assignment=assignment,
+                            date=day,
+                            lesson_number=number,
+                        )
+                    )
         day += timedelta(days=1)
     return Lesson.objects.bulk_create(lessons)

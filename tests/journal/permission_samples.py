@@ -10,7 +10,10 @@ def _lesson(w):
     from apps.schedule.models import Lesson
 
     lesson, _created = Lesson.objects.get_or_create(
-        assignment=w.assignment, date=date(2026, 9, 7), lesson_number=1, defaults={"school": w.school}
+        assignment=w.assignment,
+        date=date(2026, 9, 7),
+        lesson_number=1,
+        defaults={"school": w.school},
     )
     return lesson
 
@@ -18,9 +21,16 @@ def _lesson(w):
 def _entry(w):
     from apps.schedule.models import TimetableEntry
 
-    return TimetableEntry.objects.filter(assignment=w.assignment).first() or TimetableEntry.objects.create(
-        school=w.school, year=w.year, assignment=w.assignment, weekday=1, lesson_number=1,
-        starts_on=w.year.starts_on, ends_on=w.year.ends_on,
+    return TimetableEntry.objects.filter(
+        assignment=w.assignment
+    ).first() or TimetableEntry.objects.create(
+        school=w.school,
+        year=w.year,
+        assignment=w.assignment,
+        weekday=1,
+        lesson_number=1,
+        starts_on=w.year.starts_on,
+        ends_on=w.year.ends_on,
     )
 
 
@@ -32,13 +42,20 @@ def _attachment(w):
 
     lesson = _lesson(w)
     homework, _created = Homework.objects.get_or_create(
-        lesson=lesson, defaults={"school": w.school, "text": "§ 1", "set_at": timezone.now(), "set_by": w.users["teacher"]}
+        lesson=lesson,
+        defaults={
+            "school": w.school,
+            "text": "§ 1",
+            "set_at": timezone.now(),
+            "set_by": w.users["teacher"],
+        },
     )
     found = HomeworkAttachment.objects.filter(homework=homework).first()
     if found:
         return found
-    attachment = HomeworkAttachment(school=w.school, homework=homework, name="task.txt", size=4,
-                                    uploaded_by=w.users["teacher"])
+    attachment = HomeworkAttachment(
+        school=w.school, homework=homework, name="task.txt", size=4, uploaded_by=w.users["teacher"]
+    )
     attachment.file.save("task.txt", ContentFile(b"task"), save=True)
     return attachment
 
@@ -47,7 +64,9 @@ def _topic(w):
     from apps.schedule.models import PlanTopic
 
     topic, _created = PlanTopic.objects.get_or_create(
-        assignment=w.assignment, position=1, defaults={"school": w.school, "title": "Натуральные числа"}
+        assignment=w.assignment,
+        position=1,
+        defaults={"school": w.school, "title": "Натуральные числа"},
     )
     return topic
 
@@ -64,9 +83,16 @@ def _grant(w):
 
     period = _period(w)
     grant, _created = PeriodUnlockGrant.objects.get_or_create(
-        user=w.users["teacher"], permission=unlock_permission(), content_object=period,
-        defaults={"school": w.school, "expires_at": timezone.now() + timedelta(days=1), "granted_at": timezone.now(),
-                  "granted_by": w.users["deputy"], "reason": "Справка"},
+        user=w.users["teacher"],
+        permission=unlock_permission(),
+        content_object=period,
+        defaults={
+            "school": w.school,
+            "expires_at": timezone.now() + timedelta(days=1),
+            "granted_at": timezone.now(),
+            "granted_by": w.users["deputy"],
+            "reason": "Справка",
+        },
     )
     return grant
 
@@ -79,7 +105,10 @@ JOURNAL_URL_SAMPLES = {
     "timetable:move": lambda w: {"lesson_id": _lesson(w).pk},
     "journal:grid": lambda w: {"assignment_id": w.assignment.pk},
     "journal:period-mark": lambda w: {"assignment_id": w.assignment.pk},
-    "journal:history-student": lambda w: {"assignment_id": w.assignment.pk, "student_id": w.student.pk},
+    "journal:history-student": lambda w: {
+        "assignment_id": w.assignment.pk,
+        "student_id": w.student.pk,
+    },
     "journal:lesson": lambda w: {"lesson_id": _lesson(w).pk},
     "journal:lesson-present": lambda w: {"lesson_id": _lesson(w).pk},
     "journal:history-lesson": lambda w: {"lesson_id": _lesson(w).pk},

@@ -35,11 +35,17 @@ def test_the_demo_journal(demo):
 def _timetable_has_no_teacher_or_class_twice_at_once(demo):
     entries = TimetableEntry.objects.filter(year=demo.year)
     assert entries.exists()
-    teacher_twice = entries.values("assignment__teacher", "weekday", "lesson_number").annotate(n=Count("pk")).filter(n__gt=1)
+    teacher_twice = (
+        entries.values("assignment__teacher", "weekday", "lesson_number")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
     assert not teacher_twice.exists()
     whole_class_twice = (
         entries.filter(assignment__subgroup__isnull=True)
-        .values("assignment__school_class", "weekday", "lesson_number").annotate(n=Count("pk")).filter(n__gt=1)
+        .values("assignment__school_class", "weekday", "lesson_number")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
     )
     assert not whole_class_twice.exists()
     assert {e.assignment.school_class_id for e in entries} == {c.pk for c in demo.classes}
@@ -55,7 +61,9 @@ def _lessons_plans_and_what_teachers_recorded(demo):
     assert held.filter(attendance_taken_at__isnull=False).count() == held.count()
     assert lessons.filter(status=Lesson.Status.CANCELLED).exclude(cancel_reason="").exists()
     assert lessons.filter(substitute_teacher__isnull=False).exists()
-    assert PlanTopic.objects.filter(assignment__year=demo.year).values("assignment").distinct().count() >= 0.9 * len(demo.assignments)
+    assert PlanTopic.objects.filter(assignment__year=demo.year).values(
+        "assignment"
+    ).distinct().count() >= 0.9 * len(demo.assignments)
     absent = AttendanceMark.objects.filter(lesson__assignment__year=demo.year)
     kinds = Counter(absent.values_list("kind", flat=True))
     assert set(kinds) <= {"н", "б", "уп", "оп"} and kinds["б"] > kinds["н"]
@@ -66,7 +74,9 @@ def _lessons_plans_and_what_teachers_recorded(demo):
     values = Counter(marks.values_list("value", flat=True))
     assert values["4"] > values["2"] and values["5"] > values["2"]
     assert marks.exclude(comment="").exists()
-    assert Homework.objects.filter(lesson__assignment__year=demo.year, minutes__isnull=False).exists()
+    assert Homework.objects.filter(
+        lesson__assignment__year=demo.year, minutes__isnull=False
+    ).exists()
     # The first entries have their history, dated when they were made.
     first = marks.order_by("pk").first()
     event = Mark.pgh_event_model.objects.get(pgh_obj_id=first.pk, pgh_label="insert")
@@ -76,4 +86,6 @@ def _lessons_plans_and_what_teachers_recorded(demo):
 def _finished_quarters_have_period_marks_and_are_locked(demo):
     marks = PeriodMark.objects.filter(assignment__year=demo.year, kind="period")
     assert marks.exists() and set(marks.values_list("period__number", flat=True)) == {1}
-    assert PeriodLock.objects.filter(period__year=demo.year, period__number=1, period__scheme="quarter").exists()
+    assert PeriodLock.objects.filter(
+        period__year=demo.year, period__number=1, period__scheme="quarter"
+    ).exists()

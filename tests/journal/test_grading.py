@@ -10,7 +10,9 @@ from apps.school.policy import THRESHOLD_SETS
 
 STANDARD, STRICT = THRESHOLD_SETS["2.5"], THRESHOLD_SETS["2.6"]
 numeric = st.sampled_from(["1", "2", "3", "4", "5"])
-weight = st.sampled_from([Decimal("0.5"), Decimal("1.0"), Decimal("1.5"), Decimal("2.0"), Decimal("3.0")])
+weight = st.sampled_from(
+    [Decimal("0.5"), Decimal("1.0"), Decimal("1.5"), Decimal("2.0"), Decimal("3.0")]
+)
 marks = st.lists(st.tuples(numeric, weight), min_size=1, max_size=40)
 other = st.lists(st.tuples(st.sampled_from(["зач", "незач", "н/а"]), weight), max_size=5)
 
@@ -37,10 +39,12 @@ def test_raising_one_mark_never_lowers_the_average_or_the_suggestion(values, ind
     value, w = values[index]
     if value == "5":
         return
-    raised = values[:index] + [(str(int(value) + 1), w)] + values[index + 1:]
+    raised = values[:index] + [(str(int(value) + 1), w)] + values[index + 1 :]
     assert weighted_average(raised) > weighted_average(values)
     order = "2345"
-    assert order.index(grade(raised, STANDARD).suggested) >= order.index(grade(values, STANDARD).suggested)
+    assert order.index(grade(raised, STANDARD).suggested) >= order.index(
+        grade(values, STANDARD).suggested
+    )
 
 
 @given(marks)
@@ -59,7 +63,7 @@ def test_threshold_boundaries():
 
 def test_weights_count_and_the_true_average_decides():
     # (5·1 + 3·2) / 3 = 3.666…: a control work weighs double.
-    assert grade([("5", Decimal(1)), ("3", Decimal(2))], STANDARD) .average == Decimal("3.67")
+    assert grade([("5", Decimal(1)), ("3", Decimal(2))], STANDARD).average == Decimal("3.67")
     # 3.495 is shown as 3.50 but is below the threshold: no rounding up into a «4».
     almost = [("4", Decimal("0.495")), ("3", Decimal("0.505"))]
     result = grade(almost, STANDARD)

@@ -15,7 +15,9 @@ PASSWORD = "пароль-для-тестов"
 def test_teacher_types_marks_and_absences_with_the_keyboard(page, live_server, jw):
     make_students(jw.school_class, 2)
     login(page, live_server.url, jw.users["teacher"].username, PASSWORD)
-    page.goto(f"{live_server.url}/s/{jw.school.pk}/journal/a/{jw.assignment.pk}/?period={jw.period.pk}")
+    page.goto(
+        f"{live_server.url}/s/{jw.school.pk}/journal/a/{jw.assignment.pk}/?period={jw.period.pk}"
+    )
     cells = page.locator("td.jc[data-lesson]")
     expect(cells).to_have_count(3)
     cells.nth(0).click()

@@ -28,11 +28,16 @@ from tests.journal.conftest import make_lessons, other_teacher
 
 
 def _plan(jw, *rows):
-    return ktp_replace(acting_user=jw.users["teacher"], assignment=jw.assignment,
-                       rows=[PlanRow(title=t, hours=h) for t, h in rows])
+    return ktp_replace(
+        acting_user=jw.users["teacher"],
+        assignment=jw.assignment,
+        rows=[PlanRow(title=t, hours=h) for t, h in rows],
+    )
 
 
-def _xlsx(rows, header=("№", "Тема урока", "Часов", "Тип урока", "Дата по плану")) -> SimpleUploadedFile:
+def _xlsx(
+    rows, header=("№", "Тема урока", "Часов", "Тип урока", "Дата по плану")
+) -> SimpleUploadedFile:
     wb = Workbook()
     ws = wb.active
     ws.append(list(header))
@@ -45,25 +50,44 @@ def _xlsx(rows, header=("№", "Тема урока", "Часов", "Тип ур
 
 # --- editing ----------------------------------------------------------------------------------
 
+
 def test_teacher_adds_edits_moves_and_deletes_topics(jw):
     teacher = jw.users["teacher"]
-    first = plan_topic_save(acting_user=teacher, assignment=jw.assignment, row=PlanRow("Натуральные числа", 2, "new"))
+    first = plan_topic_save(
+        acting_user=teacher, assignment=jw.assignment, row=PlanRow("Натуральные числа", 2, "new")
+    )
     second = plan_topic_save(acting_user=teacher, assignment=jw.assignment, row=PlanRow("Дроби", 3))
-    third = plan_topic_save(acting_user=teacher, assignment=jw.assignment, row=PlanRow("Контрольная работа", 1, "control"))
+    third = plan_topic_save(
+        acting_user=teacher,
+        assignment=jw.assignment,
+        row=PlanRow("Контрольная работа", 1, "control"),
+    )
     assert [t.position for t in (first, second, third)] == [1, 2, 3]
     plan_topic_move(acting_user=teacher, topic=third, offset=-1)
     assert list(PlanTopic.objects.order_by("position").values_list("title", flat=True)) == [
-        "Натуральные числа", "Контрольная работа", "Дроби"]
-    plan_topic_save(acting_user=teacher, assignment=jw.assignment, topic=second, row=PlanRow("Обыкновенные дроби", 4))
+        "Натуральные числа",
+        "Контрольная работа",
+        "Дроби",
+    ]
+    plan_topic_save(
+        acting_user=teacher,
+        assignment=jw.assignment,
+        topic=second,
+        row=PlanRow("Обыкновенные дроби", 4),
+    )
     plan_topic_delete(acting_user=teacher, topic=first)
-    assert list(PlanTopic.objects.order_by("position").values_list("position", "title", "hours")) == [
-        (1, "Контрольная работа", 1), (2, "Обыкновенные дроби", 4)]
+    assert list(
+        PlanTopic.objects.order_by("position").values_list("position", "title", "hours")
+    ) == [(1, "Контрольная работа", 1), (2, "Обыкновенные дроби", 4)]
 
 
 def test_bad_rows_are_refused_with_reasons(jw):
     with pytest.raises(ValidationError) as caught:
-        plan_topic_save(acting_user=jw.users["teacher"], assignment=jw.assignment,
-                        row=PlanRow(" ", 0, "nonsense", date(2030, 1, 1)))
+        plan_topic_save(
+            acting_user=jw.users["teacher"],
+            assignment=jw.assignment,
+            row=PlanRow(" ", 0, "nonsense", date(2030, 1, 1)),
+        )
     assert set(caught.value.error_dict) == {"title", "hours", "lesson_type", "planned_on"}
 
 
@@ -82,12 +106,16 @@ def test_replacing_the_plan_is_all_or_nothing_and_keeps_lesson_links(jw):
     assert "Строка 2" in caught.value.messages[0]
     assert PlanTopic.objects.count() == 3  # nothing changed
     _plan(jw, ("Новая первая", 2), ("Новая вторая", 1))
-    assert list(PlanTopic.objects.order_by("position").values_list("title", flat=True)) == ["Новая первая", "Новая вторая"]
+    assert list(PlanTopic.objects.order_by("position").values_list("title", flat=True)) == [
+        "Новая первая",
+        "Новая вторая",
+    ]
     jw.lesson.refresh_from_db()
     assert jw.lesson.plan_topic_id == first.pk  # still linked by position
 
 
 # --- Excel ----------------------------------------------------------------------------------
+
 
 def test_the_template_imports_as_it_is(jw):
     result = parse_ktp(SimpleUploadedFile("t.xlsx", ktp_template()), year=jw.year)
@@ -95,12 +123,14 @@ def test_the_template_imports_as_it_is(jw):
 
 
 def test_import_reports_every_error_with_row_and_column(jw):
-    upload = _xlsx([
-        (1, "Натуральные числа", 2, "Изучение нового материала", "07.09.2026"),
-        (2, "", "два", "Лекция", "31.02.2026"),
-        (),
-        (4, "Дроби", 1, "", date(2031, 1, 1)),
-    ])
+    upload = _xlsx(
+        [
+            (1, "Натуральные числа", 2, "Изучение нового материала", "07.09.2026"),
+            (2, "", "два", "Лекция", "31.02.2026"),
+            (),
+            (4, "Дроби", 1, "", date(2031, 1, 1)),
+        ]
+    )
     result = parse_ktp(upload, year=jw.year)
     assert not result.ok and result.error_count == 5
     errors = [e for row in result.rows for e in row.errors]
@@ -113,7 +143,10 @@ def test_import_reports_every_error_with_row_and_column(jw):
 
 
 def test_a_file_that_is_not_a_plan_is_refused(jw):
-    assert "не открывается" in parse_ktp(SimpleUploadedFile("a.xlsx", b"not a workbook"), year=jw.year).errors[0]
+    assert (
+        "не открывается"
+        in parse_ktp(SimpleUploadedFile("a.xlsx", b"not a workbook"), year=jw.year).errors[0]
+    )
     assert "Тема урока" in parse_ktp(_xlsx([("x",)], header=("что-то",)), year=jw.year).errors[0]
 
 
@@ -123,14 +156,21 @@ def test_import_preview_then_confirm_then_export(client, jw):
     bad = client.post(url, {"file": _xlsx([(1, "Тема", "x")])})
     assert bad.status_code == 422 and "Строка 2, столбец C" in bad.content.decode()
     assert not PlanTopic.objects.exists()
-    good = client.post(url, {"file": _xlsx([(1, "Натуральные числа", 2), (2, "Дроби", 1, "Комбинированный урок")])})
+    good = client.post(
+        url, {"file": _xlsx([(1, "Натуральные числа", 2), (2, "Дроби", 1, "Комбинированный урок")])}
+    )
     assert good.status_code == 200 and "Ошибок нет" in good.content.decode()
     token = good.context["token"]
-    tampered = client.post(reverse("ktp:import-confirm", args=[jw.school.pk, jw.assignment.pk]), {"token": token + "x"})
+    tampered = client.post(
+        reverse("ktp:import-confirm", args=[jw.school.pk, jw.assignment.pk]), {"token": token + "x"}
+    )
     assert tampered.status_code == 302 and not PlanTopic.objects.exists()
-    client.post(reverse("ktp:import-confirm", args=[jw.school.pk, jw.assignment.pk]), {"token": token})
-    assert list(PlanTopic.objects.order_by("position").values_list("title", "hours", "lesson_type")) == [
-        ("Натуральные числа", 2, ""), ("Дроби", 1, "combined")]
+    client.post(
+        reverse("ktp:import-confirm", args=[jw.school.pk, jw.assignment.pk]), {"token": token}
+    )
+    assert list(
+        PlanTopic.objects.order_by("position").values_list("title", "hours", "lesson_type")
+    ) == [("Натуральные числа", 2, ""), ("Дроби", 1, "combined")]
     exported = client.get(reverse("ktp:export", args=[jw.school.pk, jw.assignment.pk]))
     sheet = load_workbook(io.BytesIO(exported.content)).worksheets[0]
     assert [c.value for c in sheet[2]][:3] == [1, "Натуральные числа", 2]
@@ -140,11 +180,19 @@ def test_import_preview_then_confirm_then_export(client, jw):
 def test_deputy_reads_the_plan_but_cannot_import(client, jw):
     client.force_login(jw.users["deputy"])
     assert client.get(reverse("ktp:page", args=[jw.school.pk, jw.assignment.pk])).status_code == 200
-    assert client.get(reverse("ktp:import", args=[jw.school.pk, jw.assignment.pk])).status_code == 403
-    assert client.post(reverse("ktp:page", args=[jw.school.pk, jw.assignment.pk]), {"title": "x", "hours": 1}).status_code == 403
+    assert (
+        client.get(reverse("ktp:import", args=[jw.school.pk, jw.assignment.pk])).status_code == 403
+    )
+    assert (
+        client.post(
+            reverse("ktp:page", args=[jw.school.pk, jw.assignment.pk]), {"title": "x", "hours": 1}
+        ).status_code
+        == 403
+    )
 
 
 # --- held lessons take the next topic ----------------------------------------------------------
+
 
 def test_held_lessons_take_the_next_planned_topic_by_hours(jw):
     _plan(jw, ("Натуральные числа", 2), ("Дроби", 1))
@@ -152,8 +200,12 @@ def test_held_lessons_take_the_next_planned_topic_by_hours(jw):
     lessons = make_lessons(jw.assignment, 4, start=date(2026, 9, 7))
     teacher = jw.users["teacher"]
     for lesson in lessons:
-        lesson = Lesson.objects.select_related("school", "assignment__school_class", "assignment__year").get(pk=lesson.pk)
-        attendance_set(acting_user=teacher, lesson=lesson, student=jw.student, kind="оп", expected_version=0)
+        lesson = Lesson.objects.select_related(
+            "school", "assignment__school_class", "assignment__year"
+        ).get(pk=lesson.pk)
+        attendance_set(
+            acting_user=teacher, lesson=lesson, student=jw.student, kind="оп", expected_version=0
+        )
     topics = list(Lesson.objects.order_by("date", "lesson_number").values_list("topic", flat=True))
     assert topics == ["Натуральные числа", "Натуральные числа", "Дроби", ""]  # the plan is used up
 
@@ -163,7 +215,14 @@ def test_a_typed_topic_is_kept_and_the_suggestion_follows_the_plan(jw):
     teacher = jw.users["teacher"]
     Lesson.objects.filter(pk=jw.lesson.pk).update(topic="Входная диагностика")
     jw.lesson.refresh_from_db()
-    mark_set(acting_user=teacher, lesson=jw.lesson, student=jw.student, work_type=jw.oral, value="5", expected_version=0)
+    mark_set(
+        acting_user=teacher,
+        lesson=jw.lesson,
+        student=jw.student,
+        work_type=jw.oral,
+        value="5",
+        expected_version=0,
+    )
     jw.lesson.refresh_from_db()
     assert (jw.lesson.topic, jw.lesson.plan_topic) == ("Входная диагностика", None)
     later = f.LessonFactory(assignment=jw.assignment, date=date(2026, 9, 8))
@@ -172,23 +231,39 @@ def test_a_typed_topic_is_kept_and_the_suggestion_follows_the_plan(jw):
 
 # --- planned to date vs held ----------------------------------------------------------------
 
+
 def test_progress_compares_plan_to_date_with_lessons_held(jw, django_assert_max_num_queries):
     other = f.TeachingAssignmentFactory(school_class=jw.school_class, teacher=jw.users["teacher"])
-    ktp_replace(acting_user=jw.users["teacher"], assignment=jw.assignment, rows=[
-        PlanRow("А", 2, planned_on=date(2026, 9, 7)), PlanRow("Б", 2, planned_on=date(2026, 9, 14)),
-        PlanRow("В", 1, planned_on=date(2026, 10, 1)),
-    ])
+    ktp_replace(
+        acting_user=jw.users["teacher"],
+        assignment=jw.assignment,
+        rows=[
+            PlanRow("А", 2, planned_on=date(2026, 9, 7)),
+            PlanRow("Б", 2, planned_on=date(2026, 9, 14)),
+            PlanRow("В", 1, planned_on=date(2026, 10, 1)),
+        ],
+    )
     ktp_replace(acting_user=jw.users["teacher"], assignment=other, rows=[PlanRow("Без дат", 10)])
     jw.lesson.delete()
     for lesson in make_lessons(jw.assignment, 3, start=date(2026, 9, 7)):
         Lesson.objects.filter(pk=lesson.pk).update(status=Lesson.Status.HELD)
     undated = make_lessons(other, 4, start=date(2026, 9, 7))
-    lesson_cancel(acting_user=jw.users["dispatcher"], lesson=Lesson.objects.select_related(
-        "assignment__school_class", "assignment__year").get(pk=undated[0].pk), reason="Карантин")
+    lesson_cancel(
+        acting_user=jw.users["dispatcher"],
+        lesson=Lesson.objects.select_related("assignment__school_class", "assignment__year").get(
+            pk=undated[0].pk
+        ),
+        reason="Карантин",
+    )
     with django_assert_max_num_queries(2):
         progress = ktp_progress([jw.assignment, other.pk, jw.other.assignment], date(2026, 9, 20))
     mine = progress[jw.assignment.pk]
     assert (mine.total_hours, mine.planned_hours, mine.held, mine.behind) == (5, 4, 3, 1)
     theirs = progress[other.pk]
-    assert (theirs.planned_hours, theirs.lessons_to_date, theirs.cancelled, theirs.held) == (3, 3, 1, 0)
+    assert (theirs.planned_hours, theirs.lessons_to_date, theirs.cancelled, theirs.held) == (
+        3,
+        3,
+        1,
+        0,
+    )
     assert not progress[jw.other.assignment.pk].has_plan

@@ -25,20 +25,34 @@ PASSWORD = "пароль-для-тестов"
 def press_cyrillic(page, key: str) -> None:
     """Playwright types Cyrillic as text without a keydown; a Russian layout sends one."""
     page.evaluate(
-        "key => document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}))", key
+        "key => document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}))",
+        key,
     )
 
 
 @pytest.fixture
 def today_lesson(jw):
     today = school_today(jw.school)
-    f.StudyPeriodFactory(year=jw.year, number=2, name="2 четверть", starts_on=jw.period.ends_on + timedelta(days=1),
-                         ends_on=jw.year.ends_on)
+    f.StudyPeriodFactory(
+        year=jw.year,
+        number=2,
+        name="2 четверть",
+        starts_on=jw.period.ends_on + timedelta(days=1),
+        ends_on=jw.year.ends_on,
+    )
     make_students(jw.school_class, 2)  # three students: Смирнов…, Ученик000, Ученик001
-    return f.LessonFactory(assignment=jw.assignment, date=today, lesson_number=1, starts_at=time(0, 5), ends_at=time(0, 50))
+    return f.LessonFactory(
+        assignment=jw.assignment,
+        date=today,
+        lesson_number=1,
+        starts_at=time(0, 5),
+        ends_at=time(0, 50),
+    )
 
 
-def test_teacher_fills_todays_lesson_by_keyboard_and_sees_it_after_reload(browser, page, live_server, jw, today_lesson):
+def test_teacher_fills_todays_lesson_by_keyboard_and_sees_it_after_reload(
+    browser, page, live_server, jw, today_lesson
+):
     login(page, live_server.url, jw.users["teacher"].username, PASSWORD)
     page.goto(f"{live_server.url}{reverse('journal:index', args=[jw.school.pk])}")
     screenshot(page, "journal-day")
@@ -106,10 +120,19 @@ def test_teacher_fills_todays_lesson_by_keyboard_and_sees_it_after_reload(browse
 
 
 def test_an_old_mark_is_corrected_with_a_reason_from_the_grid(page, live_server, jw):
-    mark = Mark.objects.create(school=jw.school, lesson=jw.lesson, student=jw.student, work_type=jw.oral, value="3",
-                               entered_at=timezone.now() - timedelta(days=10), entered_by=jw.users["teacher"])
+    mark = Mark.objects.create(
+        school=jw.school,
+        lesson=jw.lesson,
+        student=jw.student,
+        work_type=jw.oral,
+        value="3",
+        entered_at=timezone.now() - timedelta(days=10),
+        entered_by=jw.users["teacher"],
+    )
     login(page, live_server.url, jw.users["teacher"].username, PASSWORD)
-    page.goto(f"{live_server.url}{reverse('journal:grid', args=[jw.school.pk, jw.assignment.pk])}?period={jw.period.pk}")
+    page.goto(
+        f"{live_server.url}{reverse('journal:grid', args=[jw.school.pk, jw.assignment.pk])}?period={jw.period.pk}"
+    )
     cell = page.locator(f'td.jc[data-lesson="{jw.lesson.pk}"][data-student="{jw.student.pk}"]')
     cell.click()
     page.keyboard.type("4")
@@ -119,8 +142,14 @@ def test_an_old_mark_is_corrected_with_a_reason_from_the_grid(page, live_server,
     screenshot(page, "journal-reason-asked")
     reason.type("Работа переписана")
     reason.press("Enter")
-    expect(page.locator(f'td.jc[data-lesson="{jw.lesson.pk}"][data-student="{jw.student.pk}"]')).to_contain_text("4")
+    expect(
+        page.locator(f'td.jc[data-lesson="{jw.lesson.pk}"][data-student="{jw.student.pk}"]')
+    ).to_contain_text("4")
     mark.refresh_from_db()
     assert mark.value == "4"
-    event = Mark.pgh_event_model.objects.filter(pgh_obj_id=mark.pk, value="4").select_related("pgh_context").get()
+    event = (
+        Mark.pgh_event_model.objects.filter(pgh_obj_id=mark.pk, value="4")
+        .select_related("pgh_context")
+        .get()
+    )
     assert event.pgh_context.metadata["reason"] == "Работа переписана"

@@ -34,12 +34,29 @@ def _fill(jw, n_students: int, n_lessons: int):
     lessons = make_lessons(jw.assignment, n_lessons)
     now, teacher = timezone.now(), jw.users["teacher"]
     Mark.objects.bulk_create(
-        Mark(school=jw.school, lesson=lesson, student=s, work_type=jw.oral, value="4", entered_at=now, entered_by=teacher)
-        for lesson in lessons for s in students[::2]
+        Mark(
+            school=jw.school,
+            lesson=lesson,
+            student=s,
+            work_type=jw.oral,
+            value="4",
+            entered_at=now,
+            entered_by=teacher,
+        )
+        for lesson in lessons
+        for s in students[::2]
     )
     AttendanceMark.objects.bulk_create(
-        AttendanceMark(school=lesson.school, lesson=lesson, student=s, kind="н", entered_at=now, entered_by=teacher)
-        for lesson in lessons[::3] for s in students[1::4]
+        AttendanceMark(
+            school=lesson.school,
+            lesson=lesson,
+            student=s,
+            kind="н",
+            entered_at=now,
+            entered_by=teacher,
+        )
+        for lesson in lessons[::3]
+        for s in students[1::4]
     )
     return students, lessons
 
@@ -48,9 +65,13 @@ def _fill(jw, n_students: int, n_lessons: int):
 def test_grid_selector_is_constant(jw, django_assert_max_num_queries, n_students, n_lessons):
     _fill(jw, n_students, n_lessons)
     teacher = jw.users["teacher"]
-    with django_assert_max_num_queries(GRID_QUERIES):  # the periods with their lock state, then the grid
+    with django_assert_max_num_queries(
+        GRID_QUERIES
+    ):  # the periods with their lock state, then the grid
         periods = periods_for(jw.assignment, user=teacher)
-        grid = journal_grid(assignment=jw.assignment, period=periods[0], user=teacher, periods=periods)
+        grid = journal_grid(
+            assignment=jw.assignment, period=periods[0], user=teacher, periods=periods
+        )
     assert len(grid.rows) == n_students and len(grid.lessons) == n_lessons
 
 
@@ -63,7 +84,9 @@ def test_grid_page_is_constant(client, jw, django_assert_max_num_queries, n_stud
     with django_assert_max_num_queries(GRID_PAGE_QUERIES):
         response = client.get(url, {"period": jw.period.pk})
     assert response.status_code == 200
-    with django_assert_max_num_queries(GRID_PAGE_CACHED_QUERIES):  # nothing changed: the rendered grid is reused
+    with django_assert_max_num_queries(
+        GRID_PAGE_CACHED_QUERIES
+    ):  # nothing changed: the rendered grid is reused
         again = client.get(url, {"period": jw.period.pk})
     assert again.context["grid"].table == response.context["grid"].table
 
@@ -82,7 +105,9 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVE
 
 
 def _data_queries(captured) -> list[str]:
-    return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)]
+    return [
+        q["sql"] for q in captured.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -92,13 +117,31 @@ def test_cell_save_is_a_few_queries():
     world = build_school_world("q")
     oral = work_types_ensure(school=world.school)[0]
     lesson = f.LessonFactory(assignment=world.assignment, date=MONDAY)
-    lesson = Lesson.objects.select_related("school", "assignment__school_class", "assignment__year").get(pk=lesson.pk)
+    lesson = Lesson.objects.select_related(
+        "school", "assignment__school_class", "assignment__year"
+    ).get(pk=lesson.pk)
     teacher = world.users["teacher"]
-    mark_set(acting_user=teacher, lesson=lesson, student=world.student, work_type=oral, value="4", expected_version=0)
+    mark_set(
+        acting_user=teacher,
+        lesson=lesson,
+        student=world.student,
+        work_type=oral,
+        value="4",
+        expected_version=0,
+    )
     with CaptureQueriesContext(connection) as update:
-        mark_set(acting_user=teacher, lesson=lesson, student=world.student, work_type=oral, value="5", expected_version=1)
+        mark_set(
+            acting_user=teacher,
+            lesson=lesson,
+            student=world.student,
+            work_type=oral,
+            value="5",
+            expected_version=1,
+        )
     with CaptureQueriesContext(connection) as absent:
-        attendance_set(acting_user=teacher, lesson=lesson, student=world.student, kind="оп", expected_version=0)
+        attendance_set(
+            acting_user=teacher, lesson=lesson, student=world.student, kind="оп", expected_version=0
+        )
     assert len(_data_queries(update)) <= CELL_SAVE_QUERIES, _data_queries(update)
     assert len(_data_queries(absent)) <= CELL_SAVE_QUERIES, _data_queries(absent)
 
@@ -113,13 +156,21 @@ def test_cell_save_request_is_constant(client, jw, django_assert_max_num_queries
 
     token = journal_cell(lesson=lesson, student=jw.student).token
     with django_assert_max_num_queries(CELL_REQUEST_QUERIES):
-        response = client.post(reverse("journal:cell", args=[jw.school.pk]), {
-            "lesson": lesson.pk, "student": jw.student.pk, "value": "3", "token": token, "work_type": jw.oral.pk,
-        })
+        response = client.post(
+            reverse("journal:cell", args=[jw.school.pk]),
+            {
+                "lesson": lesson.pk,
+                "student": jw.student.pk,
+                "value": "3",
+                "token": token,
+                "work_type": jw.oral.pk,
+            },
+        )
     assert response.status_code == 200
 
 
 # --- every other journal page: the same count for a small and a large class -----------------
+
 
 def _page_counts(client, jw, user, url, params=None) -> list[int]:
     counts = []
@@ -156,24 +207,43 @@ def test_lesson_page_is_constant(client, jw, django_assert_max_num_queries):
     for size in [(5, 10), (35, 170)]:
         _fill(jw, *size)
         url = reverse("journal:lesson", args=[jw.school.pk, _first_lesson(jw).pk])
-        with django_assert_max_num_queries(PAGE_LIMITS["lesson"]), CaptureQueriesContext(connection) as ctx:
+        with (
+            django_assert_max_num_queries(PAGE_LIMITS["lesson"]),
+            CaptureQueriesContext(connection) as ctx,
+        ):
             assert client.get(url).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
 
 
-@pytest.mark.parametrize(("page", "role"), [
-    ("index", "teacher"), ("class", "teacher"), ("register", "teacher"), ("ktp", "deputy"), ("changes", "dispatcher"),
-])
+@pytest.mark.parametrize(
+    ("page", "role"),
+    [
+        ("index", "teacher"),
+        ("class", "teacher"),
+        ("register", "teacher"),
+        ("ktp", "deputy"),
+        ("changes", "dispatcher"),
+    ],
+)
 def test_class_and_school_pages_are_constant(client, jw, django_assert_max_num_queries, page, role):
     from apps.schedule.services import PlanRow, ktp_replace
 
-    ktp_replace(acting_user=jw.users["teacher"], assignment=jw.assignment,
-                rows=[PlanRow(f"Тема {i}", 1) for i in range(60)])
+    ktp_replace(
+        acting_user=jw.users["teacher"],
+        assignment=jw.assignment,
+        rows=[PlanRow(f"Тема {i}", 1) for i in range(60)],
+    )
     url, params = {
         "index": (reverse("journal:index", args=[jw.school.pk]), {"day": "2026-09-01"}),
-        "class": (reverse("journal:class", args=[jw.school.pk, jw.school_class.pk]), {"period": jw.period.pk}),
-        "register": (reverse("journal:register", args=[jw.school.pk, jw.school_class.pk]), {"month": "2026-09", "day": "2026-09-01"}),
+        "class": (
+            reverse("journal:class", args=[jw.school.pk, jw.school_class.pk]),
+            {"period": jw.period.pk},
+        ),
+        "register": (
+            reverse("journal:register", args=[jw.school.pk, jw.school_class.pk]),
+            {"month": "2026-09", "day": "2026-09-01"},
+        ),
         "ktp": (reverse("ktp:page", args=[jw.school.pk, jw.assignment.pk]), {}),
         "changes": (reverse("timetable:changes", args=[jw.school.pk]), {"day": "2026-09-01"}),
     }[page]
@@ -191,7 +261,10 @@ def test_history_page_is_constant(client, jw, django_assert_max_num_queries):
         lesson = _first_lesson(jw)
         Mark.objects.filter(lesson=lesson).update(value="3")  # a history event per mark
         url = reverse("journal:history-lesson", args=[jw.school.pk, lesson.pk])
-        with django_assert_max_num_queries(PAGE_LIMITS["history"]), CaptureQueriesContext(connection) as ctx:
+        with (
+            django_assert_max_num_queries(PAGE_LIMITS["history"]),
+            CaptureQueriesContext(connection) as ctx,
+        ):
             assert client.get(url).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]

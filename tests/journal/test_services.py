@@ -28,9 +28,13 @@ from tests.journal.conftest import MONDAY, other_teacher
 
 def _set(jw, value="5", version=0, user=None, **kw):
     return mark_set(
-        acting_user=user or jw.users["teacher"], lesson=kw.pop("lesson", jw.lesson),
-        student=kw.pop("student", jw.student), work_type=kw.pop("work_type", jw.oral),
-        value=value, expected_version=version, **kw,
+        acting_user=user or jw.users["teacher"],
+        lesson=kw.pop("lesson", jw.lesson),
+        student=kw.pop("student", jw.student),
+        work_type=kw.pop("work_type", jw.oral),
+        value=value,
+        expected_version=version,
+        **kw,
     )
 
 
@@ -96,7 +100,13 @@ def test_closed_year_is_read_only(jw):
     with pytest.raises(ClosedYearError):
         _set(jw, "5")
     with pytest.raises(ClosedYearError):
-        attendance_set(acting_user=jw.users["teacher"], lesson=jw.lesson, student=jw.student, kind="н", expected_version=0)
+        attendance_set(
+            acting_user=jw.users["teacher"],
+            lesson=jw.lesson,
+            student=jw.student,
+            kind="н",
+            expected_version=0,
+        )
 
 
 def test_student_enrolled_from_november_gets_no_marks_before(jw):
@@ -110,7 +120,9 @@ def test_student_enrolled_from_november_gets_no_marks_before(jw):
 
 def test_subgroup_lesson_takes_only_subgroup_members(jw):
     group_assignment = f.TeachingAssignmentFactory(
-        school_class=jw.school_class, subgroup=jw.subgroup, teacher=jw.users["teacher"],
+        school_class=jw.school_class,
+        subgroup=jw.subgroup,
+        teacher=jw.users["teacher"],
         subject=f.SubjectFactory(school=jw.school, name="Английский язык"),
     )
     lesson = f.LessonFactory(assignment=group_assignment, date=MONDAY, lesson_number=2)
@@ -128,7 +140,9 @@ def test_grade_one_has_no_marks_unless_the_school_allows(jw):
     lesson = f.LessonFactory(assignment=assignment)
     with pytest.raises(ValidationError):
         _set(jw, "5", lesson=lesson, student=pupil)
-    attendance_set(acting_user=jw.users["teacher"], lesson=lesson, student=pupil, kind="б", expected_version=0)
+    attendance_set(
+        acting_user=jw.users["teacher"], lesson=lesson, student=pupil, kind="б", expected_version=0
+    )
     SchoolRules.objects.create(school=jw.school, grade_one_marks=True)
     assert _set(jw, "5", lesson=lesson, student=pupil).value == "5"
 
@@ -147,10 +161,20 @@ def test_mark_history_keeps_who_old_and_new_value_and_reason(jw):
     teacher = jw.users["teacher"]
     _set(jw, "4")
     _set(jw, "5", version=1, reason="Исправлена ошибка ввода")
-    mark_delete(acting_user=teacher, lesson=jw.lesson, student=jw.student, work_type=jw.oral,
-                expected_version=2, reason="Отметка выставлена не тому ученику")
+    mark_delete(
+        acting_user=teacher,
+        lesson=jw.lesson,
+        student=jw.student,
+        work_type=jw.oral,
+        expected_version=2,
+        reason="Отметка выставлена не тому ученику",
+    )
     events = list(Mark.pgh_event_model.objects.order_by("pgh_id").select_related("pgh_context"))
-    assert [(e.pgh_label, e.value) for e in events] == [("insert", "4"), ("update", "5"), ("delete", "5")]
+    assert [(e.pgh_label, e.value) for e in events] == [
+        ("insert", "4"),
+        ("update", "5"),
+        ("delete", "5"),
+    ]
     assert all(e.pgh_context.metadata["user"] == teacher.pk for e in events)
     assert events[1].pgh_context.metadata["reason"] == "Исправлена ошибка ввода"
 
@@ -158,8 +182,13 @@ def test_mark_history_keeps_who_old_and_new_value_and_reason(jw):
 def test_mark_delete_refuses_a_stale_version(jw):
     _set(jw, "4")
     with pytest.raises(ConflictError):
-        mark_delete(acting_user=jw.users["teacher"], lesson=jw.lesson, student=jw.student,
-                    work_type=jw.oral, expected_version=7)
+        mark_delete(
+            acting_user=jw.users["teacher"],
+            lesson=jw.lesson,
+            student=jw.student,
+            work_type=jw.oral,
+            expected_version=7,
+        )
     assert Mark.objects.count() == 1
 
 
@@ -182,13 +211,23 @@ def test_attendance_set_change_clear_and_conflict(jw):
 
 def test_homework_set_correct_and_conflict(jw):
     teacher = jw.users["teacher"]
-    hw = homework_set(acting_user=teacher, lesson=jw.lesson, text="§ 12, № 3", minutes=20, expected_version=0)
-    hw = homework_set(acting_user=teacher, lesson=jw.lesson, text="§ 12, № 3, 4", minutes=25, expected_version=1)
+    hw = homework_set(
+        acting_user=teacher, lesson=jw.lesson, text="§ 12, № 3", minutes=20, expected_version=0
+    )
+    hw = homework_set(
+        acting_user=teacher, lesson=jw.lesson, text="§ 12, № 3, 4", minutes=25, expected_version=1
+    )
     assert (hw.version, hw.minutes) == (2, 25)
     with pytest.raises(ConflictError):
         homework_set(acting_user=teacher, lesson=jw.lesson, text="другое", expected_version=1)
     with pytest.raises(ValidationError):
-        homework_set(acting_user=teacher, lesson=jw.lesson, text="x", due_date=date(2026, 9, 1), expected_version=2)
+        homework_set(
+            acting_user=teacher,
+            lesson=jw.lesson,
+            text="x",
+            due_date=date(2026, 9, 1),
+            expected_version=2,
+        )
     assert Homework.pgh_event_model.objects.count() == 2
     # Homework may be set in advance, unlike marks.
     future = f.LessonFactory(assignment=jw.assignment, date=date(2027, 3, 1))
@@ -197,8 +236,12 @@ def test_homework_set_correct_and_conflict(jw):
 
 def test_lesson_topic_history_and_conflict(jw):
     teacher = jw.users["teacher"]
-    lesson_topic_set(acting_user=teacher, lesson=jw.lesson, topic="Дроби", lesson_type="new", expected_topic="")
-    lesson_topic_set(acting_user=teacher, lesson=jw.lesson, topic="Обыкновенные дроби", expected_topic="Дроби")
+    lesson_topic_set(
+        acting_user=teacher, lesson=jw.lesson, topic="Дроби", lesson_type="new", expected_topic=""
+    )
+    lesson_topic_set(
+        acting_user=teacher, lesson=jw.lesson, topic="Обыкновенные дроби", expected_topic="Дроби"
+    )
     with pytest.raises(ConflictError):
         lesson_topic_set(acting_user=teacher, lesson=jw.lesson, topic="x", expected_topic="Дроби")
     topics = list(Lesson.pgh_event_model.objects.order_by("pgh_id").values_list("topic", flat=True))
@@ -209,7 +252,12 @@ def test_lesson_topic_history_and_conflict(jw):
 
 def test_period_mark_set_and_conflict(jw):
     teacher = jw.users["teacher"]
-    kw = {"acting_user": teacher, "assignment": jw.assignment, "period": jw.period, "student": jw.student}
+    kw = {
+        "acting_user": teacher,
+        "assignment": jw.assignment,
+        "period": jw.period,
+        "student": jw.student,
+    }
     pm = period_mark_set(**kw, value="4", expected_version=0)
     assert pm.version == 1
     with pytest.raises(ConflictError):
@@ -232,6 +280,18 @@ def test_a_retry_after_a_lost_answer_is_not_a_conflict(jw):
     kw = {"acting_user": teacher, "lesson": jw.lesson, "student": jw.student}
     attendance_set(**kw, kind="н", expected_version=0)
     assert attendance_set(**kw, kind="н", expected_version=0).version == 1
-    mark_delete(acting_user=teacher, lesson=jw.lesson, student=jw.student, work_type=jw.oral, expected_version=1)
-    mark_delete(acting_user=teacher, lesson=jw.lesson, student=jw.student, work_type=jw.oral, expected_version=1)
+    mark_delete(
+        acting_user=teacher,
+        lesson=jw.lesson,
+        student=jw.student,
+        work_type=jw.oral,
+        expected_version=1,
+    )
+    mark_delete(
+        acting_user=teacher,
+        lesson=jw.lesson,
+        student=jw.student,
+        work_type=jw.oral,
+        expected_version=1,
+    )
     assert not Mark.objects.exists()

@@ -28,10 +28,16 @@ def post_cell(client, jw, value, token=None, work_type=None, lesson=None, studen
     student = student or jw.student
     if token is None:
         token = journal_cell(lesson=lesson, student=student).token
-    return client.post(cell_url(jw), {
-        "lesson": lesson.pk, "student": student.pk, "value": value, "token": token,
-        "work_type": (work_type or jw.oral).pk,
-    })
+    return client.post(
+        cell_url(jw),
+        {
+            "lesson": lesson.pk,
+            "student": student.pk,
+            "value": value,
+            "token": token,
+            "work_type": (work_type or jw.oral).pk,
+        },
+    )
 
 
 def test_assigned_teacher_sees_an_editable_grid(client, jw):
@@ -60,7 +66,14 @@ def test_teacher_saves_a_mark_and_attendance_from_the_cell(client, jw):
 def test_conflicting_save_answers_409_with_the_current_value(client, jw):
     client.force_login(jw.users["teacher"])
     stale = journal_cell(lesson=jw.lesson, student=jw.student).token
-    mark_set(acting_user=jw.users["teacher"], lesson=jw.lesson, student=jw.student, work_type=jw.oral, value="3", expected_version=0)
+    mark_set(
+        acting_user=jw.users["teacher"],
+        lesson=jw.lesson,
+        student=jw.student,
+        work_type=jw.oral,
+        value="3",
+        expected_version=0,
+    )
     response = post_cell(client, jw, "5", token=stale)
     assert response.status_code == 409
     body = response.content.decode()
@@ -120,7 +133,13 @@ def test_student_enrolled_in_november_has_no_cells_before(client, jw):
     late = f.StudentFactory(school=jw.school, last_name="Яковлев")
     f.EnrollmentFactory(school_class=jw.school_class, student=late, starts_on=date(2026, 11, 5))
     november = f.LessonFactory(assignment=jw.assignment, date=date(2026, 11, 9))
-    q2 = f.StudyPeriodFactory(year=jw.year, number=2, name="2 четверть", starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 27))
+    q2 = f.StudyPeriodFactory(
+        year=jw.year,
+        number=2,
+        name="2 четверть",
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2026, 12, 27),
+    )
     grid = journal_grid(assignment=jw.assignment, period=q2)
     row = next(r for r in grid.rows if r.student == late)
     by_lesson = {c.lesson.pk: c.enrolled for c in row.cells}
@@ -129,13 +148,24 @@ def test_student_enrolled_in_november_has_no_cells_before(client, jw):
 
 def test_period_mark_that_disagrees_is_flagged(client, jw):
     teacher = jw.users["teacher"]
-    mark_set(acting_user=teacher, lesson=jw.lesson, student=jw.student, work_type=jw.oral, value="5", expected_version=0)
+    mark_set(
+        acting_user=teacher,
+        lesson=jw.lesson,
+        student=jw.student,
+        work_type=jw.oral,
+        value="5",
+        expected_version=0,
+    )
     client.force_login(teacher)
     url = reverse("journal:period-mark", args=[jw.school.pk, jw.assignment.pk])
-    response = client.post(url, {"student": jw.student.pk, "period": jw.period.pk, "value": "3", "version": 0})
+    response = client.post(
+        url, {"student": jw.student.pk, "period": jw.period.pk, "value": "3", "version": 0}
+    )
     assert response.status_code == 200 and "jp-disagree" in response.content.decode()
     assert PeriodMark.objects.get().value == "3"
-    stale = client.post(url, {"student": jw.student.pk, "period": jw.period.pk, "value": "5", "version": 0})
+    stale = client.post(
+        url, {"student": jw.student.pk, "period": jw.period.pk, "value": "5", "version": 0}
+    )
     assert stale.status_code == 409
 
 
@@ -143,12 +173,16 @@ def test_lesson_page_sets_topic_and_homework(client, jw):
     client.force_login(jw.users["teacher"])
     url = reverse("journal:lesson", args=[jw.school.pk, jw.lesson.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"save_lesson": "1", "topic": "Дроби", "lesson_type": "new", "seen_topic": ""})
+    response = client.post(
+        url, {"save_lesson": "1", "topic": "Дроби", "lesson_type": "new", "seen_topic": ""}
+    )
     assert response.status_code == 302
     client.post(url, {"save_homework": "1", "text": "§ 5", "minutes": "20", "version": "0"})
     jw.lesson.refresh_from_db()
     assert jw.lesson.topic == "Дроби" and Homework.objects.get().text == "§ 5"
-    stale = client.post(url, {"save_lesson": "1", "topic": "Другое", "lesson_type": "new", "seen_topic": ""})
+    stale = client.post(
+        url, {"save_lesson": "1", "topic": "Другое", "lesson_type": "new", "seen_topic": ""}
+    )
     assert stale.status_code == 422 and "уже изменил" in stale.content.decode()
 
 
@@ -156,7 +190,9 @@ def test_substitute_opens_the_lesson_page_of_the_substituted_lesson(client, jw):
     sub = other_teacher(jw)
     Lesson.objects.filter(pk=jw.lesson.pk).update(substitute_teacher=sub)
     client.force_login(sub)
-    assert client.get(reverse("journal:lesson", args=[jw.school.pk, jw.lesson.pk])).status_code == 200
+    assert (
+        client.get(reverse("journal:lesson", args=[jw.school.pk, jw.lesson.pk])).status_code == 200
+    )
     assert post_cell(client, jw, "н").status_code == 200
 
 
@@ -177,11 +213,16 @@ def test_dispatcher_builds_the_timetable_and_generates_lessons(client, world):
     refused = client.post(add, {**data, "assignment": russian.pk, "room": "14"})
     assert refused.status_code == 422 and "У класса 5А уже есть урок" in refused.content.decode()
     generate = reverse("timetable:generate", args=[world.school.pk])
-    response = client.post(generate, {"year": world.year.pk, "date_from": "2026-09-01", "date_to": "2026-09-30"})
+    response = client.post(
+        generate, {"year": world.year.pk, "date_from": "2026-09-01", "date_to": "2026-09-30"}
+    )
     assert response.status_code == 200 and Lesson.objects.count() == 4
     assert "Создано уроков" in response.content.decode()
     entry = TimetableEntry.objects.get()
-    assert client.post(reverse("timetable:remove", args=[world.school.pk, entry.pk])).status_code == 302
+    assert (
+        client.post(reverse("timetable:remove", args=[world.school.pk, entry.pk])).status_code
+        == 302
+    )
     assert not TimetableEntry.objects.exists()
 
 
@@ -189,4 +230,9 @@ def test_teacher_sees_the_timetable_but_cannot_change_it(client, world):
     client.force_login(world.users["teacher"])
     assert client.get(reverse("timetable:page", args=[world.school.pk])).status_code == 200
     add = reverse("timetable:add", args=[world.school.pk, world.school_class.pk])
-    assert client.post(add, {"assignment": world.assignment.pk, "weekday": 1, "lesson_number": 1}).status_code == 403
+    assert (
+        client.post(
+            add, {"assignment": world.assignment.pk, "weekday": 1, "lesson_number": 1}
+        ).status_code
+        == 403
+    )

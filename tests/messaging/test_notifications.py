@@ -15,7 +15,12 @@ def test_a_reminder_is_created_once_per_key(world):
 def test_users_see_only_their_own_notifications_and_the_unread_count(client, world):
     notify(school=world.school, user=world.users["teacher"], title="Для учителя", dedupe_key="a")
     notify(school=world.school, user=world.users["deputy"], title="Для завуча", dedupe_key="b")
-    notify(school=world.other.school, user=world.users["teacher"], title="Из другой школы", dedupe_key="c")
+    notify(
+        school=world.other.school,
+        user=world.users["teacher"],
+        title="Из другой школы",
+        dedupe_key="c",
+    )
     client.force_login(world.users["teacher"])
     page = client.get(reverse("messaging:notifications", args=[world.school.pk])).content.decode()
     assert "Для учителя" in page and "Для завуча" not in page and "Из другой школы" not in page

@@ -28,7 +28,9 @@ def class_5b(world):
 
 def draft(world, secretary, kind, *, on=NOV_16, lines=()):
     """A draft order of `kind` dated `on` with lines given as dicts for order_item_add."""
-    order = services.order_draft(acting_user=secretary, school=world.school, year=world.year, kind=kind, order_date=on)
+    order = services.order_draft(
+        acting_user=secretary, school=world.school, year=world.year, kind=kind, order_date=on
+    )
     for line in lines:
         services.order_item_add(acting_user=secretary, order=order, **line)
     return order

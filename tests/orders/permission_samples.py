@@ -8,8 +8,12 @@ def _order(w):
     from apps.orders.models import Order
 
     return Order.objects.filter(school=w.school).first() or Order.objects.create(
-        school=w.school, year=w.year, kind="leaving", title="О выбытии обучающихся",
-        order_date=date(2026, 11, 16), effective_on=date(2026, 11, 16),
+        school=w.school,
+        year=w.year,
+        kind="leaving",
+        title="О выбытии обучающихся",
+        order_date=date(2026, 11, 16),
+        effective_on=date(2026, 11, 16),
     )
 
 
@@ -18,15 +22,25 @@ def _item(w):
 
     order = _order(w)
     return OrderItem.objects.filter(order=order).first() or OrderItem.objects.create(
-        school=w.school, order=order, student=w.student, from_class=w.school_class, destination="СОШ № 5",
+        school=w.school,
+        order=order,
+        student=w.student,
+        from_class=w.school_class,
+        destination="СОШ № 5",
     )
 
 
 def _consent(w):
     from apps.students.models import PersonalDataConsent
 
-    return PersonalDataConsent.objects.filter(student=w.student).first() or PersonalDataConsent.objects.create(
-        school=w.school, student=w.student, guardian=w.guardian, given_on=date(2026, 9, 1), document="Согласие № 1",
+    return PersonalDataConsent.objects.filter(
+        student=w.student
+    ).first() or PersonalDataConsent.objects.create(
+        school=w.school,
+        student=w.student,
+        guardian=w.guardian,
+        given_on=date(2026, 9, 1),
+        document="Согласие № 1",
     )
 
 
@@ -34,7 +48,9 @@ def _batch(w):
     from apps.orders.models import ImportBatch
 
     return ImportBatch.objects.filter(school=w.school).first() or ImportBatch.objects.create(
-        school=w.school, file_name="kontingent.xlsx", rows=[],
+        school=w.school,
+        file_name="kontingent.xlsx",
+        rows=[],
     )
 
 
@@ -42,7 +58,11 @@ def _document(w):
     from apps.orders.models import SchoolDocument
 
     return SchoolDocument.objects.filter(school=w.school).first() or SchoolDocument.objects.create(
-        school=w.school, category="orders", title="Приказ", order=_order(w), dated=date(2026, 11, 16),
+        school=w.school,
+        category="orders",
+        title="Приказ",
+        order=_order(w),
+        dated=date(2026, 11, 16),
     )
 
 
@@ -77,7 +97,9 @@ ORDERS_URL_SAMPLES = {
 # Personal files: the policy's readers, plus the world's teacher — class teacher of 5А,
 # where world.student is. Changing a card: the keepers of the contingent and that teacher;
 # the administration and the specialists read but do not change (403).
-_READERS = {r: 200 for r in ("admin", "director", "deputy", "secretary", "medic", "psychologist", "teacher")}
+_READERS = {
+    r: 200 for r in ("admin", "director", "deputy", "secretary", "medic", "psychologist", "teacher")
+}
 _EDITORS = {**{r: 403 for r in _READERS}, "admin": 200, "secretary": 200, "teacher": 200}
 _LOGINS = {"admin": 200, "teacher": 200}
 

@@ -18,21 +18,38 @@ def test_demo_step_is_registered():
 
 
 def test_populate_fills_files_and_the_register(world):
-    classes = [world.school_class, f.SchoolClassFactory(year=world.year, grade=5, letter="Б"),
-               f.SchoolClassFactory(year=world.year, grade=1, letter="А")]
+    classes = [
+        world.school_class,
+        f.SchoolClassFactory(year=world.year, grade=5, letter="Б"),
+        f.SchoolClassFactory(year=world.year, grade=1, letter="А"),
+    ]
     students = [world.student]
     for cls in classes:
         for _ in range(6):
             students.append(f.EnrollmentFactory(school_class=cls).student)
-    demo = DemoSchool(school=world.school, year=world.year, last_year=None, today=date(2026, 11, 24),
-                      rng=random.Random(1), classes=classes, students=students)
+    demo = DemoSchool(
+        school=world.school,
+        year=world.year,
+        last_year=None,
+        today=date(2026, 11, 24),
+        rng=random.Random(1),
+        classes=classes,
+        students=students,
+    )
     populate(demo)
     sample = Student.objects.get(pk=world.student.pk)
     assert snils_is_valid(sample.snils) and sample.document_number and sample.registration_address
     assert PersonalDataConsent.objects.filter(school=world.school).count() >= 15
-    kinds = set(Order.objects.filter(school=world.school, status="signed").values_list("kind", flat=True))
+    kinds = set(
+        Order.objects.filter(school=world.school, status="signed").values_list("kind", flat=True)
+    )
     assert {OrderKind.ENROLMENT, OrderKind.LEAVING, OrderKind.TRANSFER} <= kinds
     assert Order.objects.filter(school=world.school, status="draft").exists()
-    assert SchoolDocument.objects.filter(school=world.school).count() == Order.objects.filter(status="signed").count()
-    report = movement_report(school=world.school, date_from=world.year.starts_on, date_to=date(2026, 11, 24))
+    assert (
+        SchoolDocument.objects.filter(school=world.school).count()
+        == Order.objects.filter(status="signed").count()
+    )
+    report = movement_report(
+        school=world.school, date_from=world.year.starts_on, date_to=date(2026, 11, 24)
+    )
     assert report.totals["came"] >= 3 and report.totals["left"] >= 3

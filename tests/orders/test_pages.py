@@ -16,29 +16,44 @@ from tests.orders.conftest import NOV_16, signed
 
 
 def pdf_text(content: bytes) -> str:
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
+    return " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split()
+    )
 
 
 def test_secretary_drafts_and_director_signs_through_the_pages(client, world):
     newcomer = f.StudentFactory(school=world.school, last_name="Новикова", first_name="Ева")
     client.force_login(world.users["secretary"])
-    response = client.post(reverse("orders:create", args=[world.school.pk]), {
-        "kind": "enrolment", "order_date": "2026-11-16", "effective_on": "2026-11-17", "title": "",
-        "basis": "заявление матери",
-    })
+    response = client.post(
+        reverse("orders:create", args=[world.school.pk]),
+        {
+            "kind": "enrolment",
+            "order_date": "2026-11-16",
+            "effective_on": "2026-11-17",
+            "title": "",
+            "basis": "заявление матери",
+        },
+    )
     order = Order.objects.get()
     assert response.url == reverse("orders:detail", args=[world.school.pk, order.pk])
     page = client.get(response.url + "?q=Новикова").content.decode()
     assert "Новикова Ева" in page
-    client.post(reverse("orders:item-add", args=[world.school.pk, order.pk]), {
-        "student_id": newcomer.pk, f"s{newcomer.pk}-student": newcomer.pk,
-        f"s{newcomer.pk}-to_class": world.school_class.pk, f"s{newcomer.pk}-origin": "СОШ № 7",
-    })
+    client.post(
+        reverse("orders:item-add", args=[world.school.pk, order.pk]),
+        {
+            "student_id": newcomer.pk,
+            f"s{newcomer.pk}-student": newcomer.pk,
+            f"s{newcomer.pk}-to_class": world.school_class.pk,
+            f"s{newcomer.pk}-origin": "СОШ № 7",
+        },
+    )
     assert order.items.get().origin == "СОШ № 7"
     # The secretary cannot sign; the director can.
     assert client.post(reverse("orders:sign", args=[world.school.pk, order.pk])).status_code == 403
     client.force_login(world.users["director"])
-    client.post(reverse("orders:sign", args=[world.school.pk, order.pk]), {"version": order.version + 1})
+    client.post(
+        reverse("orders:sign", args=[world.school.pk, order.pk]), {"version": order.version + 1}
+    )
     order.refresh_from_db()
     assert order.status == Order.Status.SIGNED
     assert newcomer in class_roster(school_class=world.school_class, on=date(2026, 11, 17))
@@ -46,24 +61,46 @@ def test_secretary_drafts_and_director_signs_through_the_pages(client, world):
 
 
 def test_director_cannot_draft_and_teacher_cannot_do_either(client, world):
-    order = services.order_draft(acting_user=world.users["secretary"], school=world.school, year=world.year,
-                                 kind=OrderKind.LEAVING, order_date=NOV_16)
+    order = services.order_draft(
+        acting_user=world.users["secretary"],
+        school=world.school,
+        year=world.year,
+        kind=OrderKind.LEAVING,
+        order_date=NOV_16,
+    )
     client.force_login(world.users["director"])
     assert client.get(reverse("orders:create", args=[world.school.pk])).status_code == 403
     client.force_login(world.users["teacher"])
     assert client.get(reverse("orders:register", args=[world.school.pk])).status_code == 403
     assert client.post(reverse("orders:sign", args=[world.school.pk, order.pk])).status_code == 403
-    assert client.post(reverse("orders:create", args=[world.school.pk]), {"kind": "leaving"}).status_code == 403
+    assert (
+        client.post(
+            reverse("orders:create", args=[world.school.pk]), {"kind": "leaving"}
+        ).status_code
+        == 403
+    )
 
 
 def test_a_refused_signature_is_explained_and_changes_nothing(client, world):
-    order = services.order_draft(acting_user=world.users["secretary"], school=world.school, year=world.year,
-                                 kind=OrderKind.ENROLMENT, order_date=NOV_16)
-    services.order_item_add(acting_user=world.users["secretary"], order=order, student=world.student,
-                            to_class=world.school_class)
+    order = services.order_draft(
+        acting_user=world.users["secretary"],
+        school=world.school,
+        year=world.year,
+        kind=OrderKind.ENROLMENT,
+        order_date=NOV_16,
+    )
+    services.order_item_add(
+        acting_user=world.users["secretary"],
+        order=order,
+        student=world.student,
+        to_class=world.school_class,
+    )
     client.force_login(world.users["director"])
     response = client.post(reverse("orders:sign", args=[world.school.pk, order.pk]), follow=True)
-    assert "ничего не изменилось" in response.content.decode() and "уже числится" in response.content.decode()
+    assert (
+        "ничего не изменилось" in response.content.decode()
+        and "уже числится" in response.content.decode()
+    )
     order.refresh_from_db()
     assert order.is_draft
 
@@ -71,8 +108,13 @@ def test_a_refused_signature_is_explained_and_changes_nothing(client, world):
 def test_order_pdf_is_the_usual_russian_form(client, world):
     world.school.director = world.users["director"]
     world.school.save()
-    order = signed(world, world.users["secretary"], world.users["director"], OrderKind.LEAVING,
-                   lines=[{"student": world.student, "destination": "МАОУ «СОШ № 3», г. Мегион"}])
+    order = signed(
+        world,
+        world.users["secretary"],
+        world.users["director"],
+        OrderKind.LEAVING,
+        lines=[{"student": world.student, "destination": "МАОУ «СОШ № 3», г. Мегион"}],
+    )
     client.force_login(world.users["deputy"])
     response = client.get(reverse("orders:pdf", args=[world.school.pk, order.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -80,14 +122,28 @@ def test_order_pdf_is_the_usual_russian_form(client, world):
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
     text = pdf_text(response.content)
-    for expected in ("ПРИКАЗ", "№ 1-о", "16.11.2026", "ПРИКАЗЫВАЮ", world.school.full_name[:30],
-                     world.student.full_name, "МАОУ «СОШ № 3», г. Мегион", "Директор", "А.П. Директор"):
+    for expected in (
+        "ПРИКАЗ",
+        "№ 1-о",
+        "16.11.2026",
+        "ПРИКАЗЫВАЮ",
+        world.school.full_name[:30],
+        world.student.full_name,
+        "МАОУ «СОШ № 3», г. Мегион",
+        "Директор",
+        "А.П. Директор",
+    ):
         assert expected in text, expected
 
 
 def test_signed_orders_land_in_the_document_store(client, world):
-    order = signed(world, world.users["secretary"], world.users["director"], OrderKind.LEAVING,
-                   lines=[{"student": world.student, "destination": "СОШ № 5"}])
+    order = signed(
+        world,
+        world.users["secretary"],
+        world.users["director"],
+        OrderKind.LEAVING,
+        lines=[{"student": world.student, "destination": "СОШ № 5"}],
+    )
     client.force_login(world.users["teacher"])
     page = client.get(reverse("orders:documents", args=[world.school.pk])).content.decode()
     assert "Приказ № 1-о от 16.11.2026" in page
@@ -98,11 +154,23 @@ def test_signed_orders_land_in_the_document_store(client, world):
 
 def test_register_filters(client, world, django_assert_max_num_queries):
     sec, dire = world.users["secretary"], world.users["director"]
-    signed(world, sec, dire, OrderKind.LEAVING, lines=[{"student": world.student, "destination": "СОШ № 5"}])
+    signed(
+        world,
+        sec,
+        dire,
+        OrderKind.LEAVING,
+        lines=[{"student": world.student, "destination": "СОШ № 5"}],
+    )
     for i in range(15):
         s = f.StudentFactory(school=world.school, last_name=f"Зачисленный{i}")
-        signed(world, sec, dire, OrderKind.ENROLMENT, on=NOV_16 + timedelta(days=1),
-               lines=[{"student": s, "to_class": world.school_class}])
+        signed(
+            world,
+            sec,
+            dire,
+            OrderKind.ENROLMENT,
+            on=NOV_16 + timedelta(days=1),
+            lines=[{"student": s, "to_class": world.school_class}],
+        )
     client.force_login(world.users["deputy"])
     url = reverse("orders:register", args=[world.school.pk])
     with django_assert_max_num_queries(12):
@@ -110,7 +178,10 @@ def test_register_filters(client, world, django_assert_max_num_queries):
     assert page.count("О зачислении обучающихся") == 15 and "О выбытии" in page
     page = client.get(url + "?kind=leaving").content.decode()
     assert "О зачислении обучающихся</a>" not in page and "О выбытии обучающихся</a>" in page
-    assert "О выбытии обучающихся</a>" in client.get(url + f"?q={world.student.last_name}").content.decode()
+    assert (
+        "О выбытии обучающихся</a>"
+        in client.get(url + f"?q={world.student.last_name}").content.decode()
+    )
     assert "Зачисленный" not in client.get(url + "?to=2026-11-16").content.decode()
 
 
@@ -119,13 +190,31 @@ def moved(world):
     sec, dire = world.users["secretary"], world.users["director"]
     five_b = f.SchoolClassFactory(year=world.year, grade=5, letter="Б")
     newcomer = f.StudentFactory(school=world.school, last_name="Прибывшая")
-    signed(world, sec, dire, OrderKind.ENROLMENT, lines=[{"student": newcomer, "to_class": five_b, "origin": "Лицей № 1"}])
+    signed(
+        world,
+        sec,
+        dire,
+        OrderKind.ENROLMENT,
+        lines=[{"student": newcomer, "to_class": five_b, "origin": "Лицей № 1"}],
+    )
     leaver = f.EnrollmentFactory(school_class=five_b, student__last_name="Выбывший").student
-    signed(world, sec, dire, OrderKind.LEAVING, on=NOV_16 + timedelta(days=3),
-           lines=[{"student": leaver, "destination": "Гимназия № 2, г. Ухта"}])
-    cancelled = signed(world, sec, dire, OrderKind.TRANSFER, lines=[{"student": world.student, "to_class": five_b}])
-    services.order_sign(acting_user=dire, order=services.order_cancellation_draft(
-        acting_user=sec, order=cancelled, order_date=NOV_16))
+    signed(
+        world,
+        sec,
+        dire,
+        OrderKind.LEAVING,
+        on=NOV_16 + timedelta(days=3),
+        lines=[{"student": leaver, "destination": "Гимназия № 2, г. Ухта"}],
+    )
+    cancelled = signed(
+        world, sec, dire, OrderKind.TRANSFER, lines=[{"student": world.student, "to_class": five_b}]
+    )
+    services.order_sign(
+        acting_user=dire,
+        order=services.order_cancellation_draft(
+            acting_user=sec, order=cancelled, order_date=NOV_16
+        ),
+    )
     return five_b
 
 
@@ -133,20 +222,29 @@ def test_movement_report_page_excel_and_pdf(client, world, moved):
     client.force_login(world.users["deputy"])
     query = "?date_from=2026-11-01&date_to=2026-11-30"
     page = client.get(reverse("orders:movement", args=[world.school.pk]) + query).content.decode()
-    assert "Прибывшая" in page and "Лицей № 1" in page and "Выбывший" in page and "Гимназия № 2, г. Ухта" in page
+    assert (
+        "Прибывшая" in page
+        and "Лицей № 1" in page
+        and "Выбывший" in page
+        and "Гимназия № 2, г. Ухта" in page
+    )
     assert world.student.full_name not in page  # the cancelled transfer moved nobody
     xlsx = client.get(reverse("orders:movement-xlsx", args=[world.school.pk]) + query)
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     assert "Гимназия № 2, г. Ухта" in cells and "5Б" in cells
-    text = pdf_text(client.get(reverse("orders:movement-pdf", args=[world.school.pk]) + query).content)
+    text = pdf_text(
+        client.get(reverse("orders:movement-pdf", args=[world.school.pk]) + query).content
+    )
     assert "Движение обучающихся" in text and "Прибывшая" in text and "Гимназия № 2" in text
 
 
 def test_movement_report_counts_per_class(world, moved):
     from apps.orders.selectors import movement_report
 
-    report = movement_report(school=world.school, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30))
+    report = movement_report(
+        school=world.school, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30)
+    )
     five_b = next(c for c in report.classes if c.school_class == moved)
     assert (five_b.at_start, len(five_b.came), len(five_b.left), five_b.at_end) == (1, 1, 1, 1)
 
@@ -154,19 +252,39 @@ def test_movement_report_counts_per_class(world, moved):
 def test_order_pages_cost_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
     sec = world.users["secretary"]
     for n in (2, 40):
-        order = services.order_draft(acting_user=sec, school=world.school, year=world.year,
-                                     kind=OrderKind.ENROLMENT, order_date=NOV_16)
-        services.order_items_bulk_add(acting_user=sec, order=order, lines=[
-            {"student": f.StudentFactory(school=world.school), "to_class": world.school_class} for _ in range(n)
-        ])
+        order = services.order_draft(
+            acting_user=sec,
+            school=world.school,
+            year=world.year,
+            kind=OrderKind.ENROLMENT,
+            order_date=NOV_16,
+        )
+        services.order_items_bulk_add(
+            acting_user=sec,
+            order=order,
+            lines=[
+                {"student": f.StudentFactory(school=world.school), "to_class": world.school_class}
+                for _ in range(n)
+            ],
+        )
         client.force_login(sec)
         with django_assert_max_num_queries(16):
-            assert client.get(reverse("orders:detail", args=[world.school.pk, order.pk]) + "?q=Смирнов").status_code == 200
+            assert (
+                client.get(
+                    reverse("orders:detail", args=[world.school.pk, order.pk]) + "?q=Смирнов"
+                ).status_code
+                == 200
+            )
 
 
 def test_register_marks_a_draft_whose_movement_is_late(client, world):
-    services.order_draft(acting_user=world.users["secretary"], school=world.school, year=world.year,
-                         kind=OrderKind.LEAVING, order_date=date(2026, 9, 14))
+    services.order_draft(
+        acting_user=world.users["secretary"],
+        school=world.school,
+        year=world.year,
+        kind=OrderKind.LEAVING,
+        order_date=date(2026, 9, 14),
+    )
     client.force_login(world.users["secretary"])
     page = client.get(reverse("orders:register", args=[world.school.pk])).content.decode()
     assert 'data-testid="late"' in page

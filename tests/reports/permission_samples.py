@@ -11,14 +11,26 @@ def _line(w):
     from apps.reports.models import AuditLine, AuditRun
 
     run, _created = AuditRun.objects.get_or_create(
-        school=w.school, kind=AuditRun.Kind.MONTH, starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 31),
+        school=w.school,
+        kind=AuditRun.Kind.MONTH,
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 10, 31),
         defaults={"year": w.year, "computed_at": timezone.now()},
     )
     line, _created = AuditLine.objects.get_or_create(
-        run=run, school=w.school, assignment=w.assignment, teacher=w.assignment.teacher,
+        run=run,
+        school=w.school,
+        assignment=w.assignment,
+        teacher=w.assignment.teacher,
         school_class=w.school_class,
-        defaults={"teacher_name": w.assignment.teacher.full_name, "class_name": w.school_class.name,
-                  "subject_name": w.subject.name, "lessons": 1, "no_topic": 1, "issues": 1},
+        defaults={
+            "teacher_name": w.assignment.teacher.full_name,
+            "class_name": w.school_class.name,
+            "subject_name": w.subject.name,
+            "lessons": 1,
+            "no_topic": 1,
+            "issues": 1,
+        },
     )
     return line
 
@@ -27,9 +39,19 @@ def _job(w):
     from apps.reports.models import ExportJob
 
     job, _created = ExportJob.objects.get_or_create(
-        school=w.school, kind=ExportJob.Kind.ARCHIVE, created_by=w.users["teacher"],
-        defaults={"params": {"year": w.year.pk, "class": w.school_class.pk, "class_name": w.school_class.name},
-                  "status": ExportJob.Status.DONE, "progress": 100, "filename": "zhurnal.pdf"},
+        school=w.school,
+        kind=ExportJob.Kind.ARCHIVE,
+        created_by=w.users["teacher"],
+        defaults={
+            "params": {
+                "year": w.year.pk,
+                "class": w.school_class.pk,
+                "class_name": w.school_class.name,
+            },
+            "status": ExportJob.Status.DONE,
+            "progress": 100,
+            "filename": "zhurnal.pdf",
+        },
     )
     return job
 
@@ -46,7 +68,13 @@ _READERS = {"teacher": 200, "director": 200, "deputy": 200}
 REPORTS_CHECK_EXPECTATIONS = {
     name: _READERS
     for name in (
-        "reports:index", "reports:audit", "reports:audit-line", "reports:progress", "reports:attendance",
-        "reports:archive", "reports:export-start", "reports:export",
+        "reports:index",
+        "reports:audit",
+        "reports:audit-line",
+        "reports:progress",
+        "reports:attendance",
+        "reports:archive",
+        "reports:export-start",
+        "reports:export",
     )
 }

@@ -23,8 +23,14 @@ def sample(transactional_db):
     for month in (date(2026, 9, 1), date(2026, 10, 1)):
         audit_month_store(school=school, month=month, automatic=True, as_of=as_of)
     q1 = data["q1"]
-    audit_store(school=school, kind=AuditRun.Kind.PERIOD, starts_on=q1.starts_on, ends_on=q1.ends_on, period=q1,
-                as_of=as_of)
+    audit_store(
+        school=school,
+        kind=AuditRun.Kind.PERIOD,
+        starts_on=q1.starts_on,
+        ends_on=q1.ends_on,
+        period=q1,
+        as_of=as_of,
+    )
     return data
 
 
@@ -54,9 +60,14 @@ def test_the_deputy_and_a_teacher_use_the_control_pages(page, live_server, sampl
     page.goto(url("reports:audit-new"))
     screenshot(page, "reports/audit-new")
     page.goto(url("reports:progress") + f"?span=p{sample['q1'].pk}")
-    assert page.locator("[data-testid=totals]").count() == 1 and page.locator("svg.chart").count() == 2
+    assert (
+        page.locator("[data-testid=totals]").count() == 1 and page.locator("svg.chart").count() == 2
+    )
     screenshot(page, "reports/progress-school")
-    page.goto(url("reports:progress") + f"?span=p{sample['q1'].pk}&source=forecast&class={sample['classes'][0].pk}")
+    page.goto(
+        url("reports:progress")
+        + f"?span=p{sample['q1'].pk}&source=forecast&class={sample['classes'][0].pk}"
+    )
     assert page.get_by_text("Прогноз отметок").count() == 1
     screenshot(page, "reports/progress-forecast-5a")
     page.goto(url("reports:progress") + f"?span=p{sample['q1'].pk}&by=teacher")
@@ -76,12 +87,20 @@ def test_the_deputy_and_a_teacher_use_the_control_pages(page, live_server, sampl
     with page.expect_download() as download:
         page.click("[data-testid=download]")
     assert download.value.suggested_filename.endswith(".pdf")
-    running = ExportJob.objects.create(school=school, kind=ExportJob.Kind.SCHOOL_YEAR, params={"year": sample["year"].pk},
-                                       status=ExportJob.Status.RUNNING, progress=40, created_by=sample["users"]["deputy"])
+    running = ExportJob.objects.create(
+        school=school,
+        kind=ExportJob.Kind.SCHOOL_YEAR,
+        params={"year": sample["year"].pk},
+        status=ExportJob.Status.RUNNING,
+        progress=40,
+        created_by=sample["users"]["deputy"],
+    )
     page.goto(url("reports:export", job_id=running.pk))
     assert page.locator(".progress-bar").inner_text() == "40%"
     ExportJob.objects.filter(pk=running.pk).update(progress=75)
-    page.wait_for_function("document.querySelector('.progress-bar').innerText === '75%'", timeout=10_000)  # htmx polling
+    page.wait_for_function(
+        "document.querySelector('.progress-bar').innerText === '75%'", timeout=10_000
+    )  # htmx polling
     screenshot(page, "reports/export-progress")
 
     page.context.clear_cookies()

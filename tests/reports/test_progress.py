@@ -42,8 +42,11 @@ MARKS = {
 def graded(db):
     aw = build_audit_world("Europe/Moscow", prefix="pr")
     subjects = [aw.assignment] + [
-        f.TeachingAssignmentFactory(school_class=aw.school_class, teacher=aw.teacher,
-                                    subject=f.SubjectFactory(school=aw.school, name=name, order=i))
+        f.TeachingAssignmentFactory(
+            school_class=aw.school_class,
+            teacher=aw.teacher,
+            subject=f.SubjectFactory(school=aw.school, name=name, order=i),
+        )
         for i, name in enumerate(("Русский язык", "Биология"), start=2)
     ]
     students = list(aw.students)
@@ -54,8 +57,17 @@ def graded(db):
     now = timezone.now()
     for student in students:
         for assignment, value in zip(subjects, MARKS[student.last_name], strict=True):
-            PeriodMark.objects.create(school=aw.school, assignment=assignment, kind="period", period=aw.q1,
-                                      student=student, value=value, set_by=aw.teacher, entered_at=now, set_at=now)
+            PeriodMark.objects.create(
+                school=aw.school,
+                assignment=assignment,
+                kind="period",
+                period=aw.q1,
+                student=student,
+                value=value,
+                set_by=aw.teacher,
+                entered_at=now,
+                set_at=now,
+            )
     aw.extra["subjects"] = subjects
     aw.extra["students"] = students
     return aw
@@ -63,14 +75,25 @@ def graded(db):
 
 def test_categories():
     assert [category(m) for m in MARKS.values()] == ["five", "four", "three", "two", "na"]
-    assert category(["зач", "5"]) == "five" and category(["незач", "5"]) == "two" and category(["зач"]) is None
+    assert (
+        category(["зач", "5"]) == "five"
+        and category(["незач", "5"]) == "two"
+        and category(["зач"]) is None
+    )
 
 
 def test_the_formulas_on_a_hand_computed_class():
     tally = Tally()
     for marks in MARKS.values():
         tally.add_student(marks)
-    assert (tally.counted, tally.five, tally.four, tally.three, tally.two, tally.na) == (5, 1, 1, 1, 1, 1)
+    assert (tally.counted, tally.five, tally.four, tally.three, tally.two, tally.na) == (
+        5,
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
     assert tally.success == Decimal("60.00")
     assert tally.quality == Decimal("40.00")
     assert tally.average == Decimal("3.93")
@@ -83,14 +106,25 @@ def _span(aw, key=None):
 
 
 def test_the_selector_counts_the_class_and_lists_students(graded):
-    data = progress(year=graded.year, span=_span(graded), source=SOURCE_MARKS, policy=DEFAULT_POLICY,
-                    today=date(2026, 11, 20))
+    data = progress(
+        year=graded.year,
+        span=_span(graded),
+        source=SOURCE_MARKS,
+        policy=DEFAULT_POLICY,
+        today=date(2026, 11, 20),
+    )
     tally = data.by_class[graded.school_class.pk]
     assert (tally.success, tally.quality, tally.average, tally.sou) == (
-        Decimal("60.00"), Decimal("40.00"), Decimal("3.93"), Decimal("61.53"))
+        Decimal("60.00"),
+        Decimal("40.00"),
+        Decimal("3.93"),
+        Decimal("61.53"),
+    )
     assert [s.name.split()[0] for s in data.excellent] == ["Алексеев"]
     assert [(s.name.split()[0], m, subj) for s, m, subj in data.one_short] == [
-        ("Борисова", "4", "Русский язык"), ("Васильев", "3", "Русский язык")]
+        ("Борисова", "4", "Русский язык"),
+        ("Васильев", "3", "Русский язык"),
+    ]
     assert [s.name.split()[0] for s in data.at_risk] == ["Григорьев", "Дмитриева"]
     # By subject the marks are counted: mathematics has one «5», one «4», … and one «н/а».
     math = data.by_subject["Математика"]
@@ -102,10 +136,17 @@ def test_the_forecast_comes_from_current_marks_with_weights(graded):
     later = graded.lesson(day=date(2026, 10, 6), topic="Дроби")
     first, second, third = graded.students
     graded.mark(lesson, first, "Ответ на уроке", graded.at(lesson.date, 10, 0), "3")
-    graded.mark(later, first, "Контрольная работа", graded.at(later.date, 10, 0), "5")  # weight 2: (3 + 10) / 3 = 4.33
+    graded.mark(
+        later, first, "Контрольная работа", graded.at(later.date, 10, 0), "5"
+    )  # weight 2: (3 + 10) / 3 = 4.33
     graded.mark(lesson, second, "Ответ на уроке", graded.at(lesson.date, 10, 0), "2")
-    data = progress(year=graded.year, span=_span(graded), source=SOURCE_FORECAST, policy=DEFAULT_POLICY,
-                    today=date(2026, 10, 20))
+    data = progress(
+        year=graded.year,
+        span=_span(graded),
+        source=SOURCE_FORECAST,
+        policy=DEFAULT_POLICY,
+        today=date(2026, 10, 20),
+    )
     by_name = {s.name.split()[0]: s for s in data.students}
     assert by_name["Алексеев"].marks["Математика"] == "4"
     assert str(by_name["Алексеев"].averages["Математика"])[:4] == "4.33"
@@ -153,9 +194,19 @@ def test_the_page_excel_and_pdf_hold_the_same_numbers(client, graded, deputy):
     response = client.get(_page_url(graded, format="pdf"))
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
-    for shown in ("60,0", "40,0", "3,93", "61,5", "Отчёт об успеваемости", graded.school.full_name[:30], "Директор"):
+    for shown in (
+        "60,0",
+        "40,0",
+        "3,93",
+        "61,5",
+        "Отчёт об успеваемости",
+        graded.school.full_name[:30],
+        "Директор",
+    ):
         assert shown in text, shown
 
 
 def _pdf_text(content: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()

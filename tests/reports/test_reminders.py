@@ -21,7 +21,11 @@ def rw(db):
 
 
 def titles(user) -> list[str]:
-    return list(Notification.objects.filter(user=user).order_by("created_at", "pk").values_list("title", flat=True))
+    return list(
+        Notification.objects.filter(user=user)
+        .order_by("created_at", "pk")
+        .values_list("title", flat=True)
+    )
 
 
 def test_attendance_reminder_five_minutes_after_the_bell_once(rw):
@@ -50,17 +54,24 @@ def test_the_substitute_is_reminded_not_the_absent_teacher(rw):
 
 def test_never_at_night(rw):
     SchoolRules.objects.create(school=rw.school, reminders_from="09:00")
-    rw.lesson(number=1)  # 08:30: the reminder would be due at 08:35, before the school's quiet hours end
+    rw.lesson(
+        number=1
+    )  # 08:30: the reminder would be due at 08:35, before the school's quiet hours end
     assert reminders_send(school=rw.school, now=rw.at(MONDAY, 8, 35)) == 0
     assert Notification.objects.count() == 0
 
 
 def test_homework_reminder_when_the_class_day_ends_before_the_deadline(rw):
     first = rw.lesson(number=1, topic="Дроби")
-    history = f.TeachingAssignmentFactory(school_class=rw.school_class, teacher=rw.teacher,
-                                          subject=f.SubjectFactory(school=rw.school, name="История"))
+    history = f.TeachingAssignmentFactory(
+        school_class=rw.school_class,
+        teacher=rw.teacher,
+        subject=f.SubjectFactory(school=rw.school, name="История"),
+    )
     last = rw.lesson(number=5, starts=(12, 20), ends=(13, 5), topic="Рим", assignment=history)
-    Homework.objects.create(school=rw.school, lesson=last, text="§ 5", set_at=timezone.now(), set_by=rw.teacher)
+    Homework.objects.create(
+        school=rw.school, lesson=last, text="§ 5", set_at=timezone.now(), set_by=rw.teacher
+    )
     Lesson.objects.filter(pk__in=[first.pk, last.pk]).update(attendance_taken_at=timezone.now())
     assert reminders_send(school=rw.school, now=rw.at(MONDAY, 13, 4)) == 0
     assert reminders_send(school=rw.school, now=rw.at(MONDAY, 13, 6)) == 1
@@ -83,8 +94,17 @@ def test_period_marks_reminder_two_working_days_before_their_deadline(rw):
 def test_no_period_marks_reminder_when_all_are_set(rw):
     now = timezone.now()
     for student in rw.students:
-        PeriodMark.objects.create(school=rw.school, assignment=rw.assignment, kind="period", period=rw.q1,
-                                  student=student, value="4", set_by=rw.teacher, entered_at=now, set_at=now)
+        PeriodMark.objects.create(
+            school=rw.school,
+            assignment=rw.assignment,
+            kind="period",
+            period=rw.q1,
+            student=student,
+            value="4",
+            set_by=rw.teacher,
+            entered_at=now,
+            set_at=now,
+        )
     assert reminders_send(school=rw.school, now=rw.at(date(2026, 11, 4), 10, 0)) == 0
 
 
@@ -97,5 +117,7 @@ def test_ktp_reminder_before_15_september(rw):
 
 
 def test_no_ktp_reminder_for_a_filled_plan(rw):
-    PlanTopic.objects.create(school=rw.school, assignment=rw.assignment, position=1, title="Натуральные числа", hours=4)
+    PlanTopic.objects.create(
+        school=rw.school, assignment=rw.assignment, position=1, title="Натуральные числа", hours=4
+    )
     assert reminders_send(school=rw.school, now=rw.at(date(2026, 9, 11), 10, 0)) == 0

@@ -29,27 +29,42 @@ def school(db):
 
 
 def test_an_audit_is_stored_once_and_read_back_without_recomputing(school):
-    run = audit_month_store(school=school.school, month=OCTOBER, as_of=school.at(date(2026, 11, 20), 9, 0))
+    run = audit_month_store(
+        school=school.school, month=OCTOBER, as_of=school.at(date(2026, 11, 20), 9, 0)
+    )
     assert run.starts_on == date(2026, 10, 1) and run.ends_on == date(2026, 10, 31)
     line = AuditLine.objects.get(run=run)
-    assert (line.teacher_id, line.class_name, line.subject_name) == (school.teacher.pk, "5А", "Математика")
+    assert (line.teacher_id, line.class_name, line.subject_name) == (
+        school.teacher.pk,
+        "5А",
+        "Математика",
+    )
     assert (line.lessons, line.no_topic, line.no_attendance) == (2, 1, 2)
     assert run.totals["no_attendance"] == 2 and run.teachers[0]["name"] == school.teacher.full_name
     assert run.classes[0]["class_teacher_id"] == school.teacher.pk
     # More facts arrive, the stored result does not move until the audit is run again.
     school.lesson(number=3, starts=(10, 20), ends=(11, 5))
     again = audit_month_store(school=school.school, month=OCTOBER)
-    assert again.pk == run.pk and again.computed_at == run.computed_at and again.totals["no_attendance"] == 2
+    assert (
+        again.pk == run.pk
+        and again.computed_at == run.computed_at
+        and again.totals["no_attendance"] == 2
+    )
     redone = audit_month_store(school=school.school, month=OCTOBER, replace=True)
     assert redone.pk == run.pk and redone.totals["no_attendance"] == 3
     assert AuditLine.objects.filter(run=run).count() == 1
 
 
-def test_each_person_gets_their_part_once_in_the_app_and_by_email(school, django_capture_on_commit_callbacks):
+def test_each_person_gets_their_part_once_in_the_app_and_by_email(
+    school, django_capture_on_commit_callbacks
+):
     other = f.UserFactory(username="sv-teacher-2", last_name="Петров", email="petrov@example.org")
     RoleGrant.objects.create(user=other, school=school.school, role="teacher")
-    f.TeachingAssignmentFactory(school_class=school.school_class, teacher=other,
-                                subject=f.SubjectFactory(school=school.school, name="История"))
+    f.TeachingAssignmentFactory(
+        school_class=school.school_class,
+        teacher=other,
+        subject=f.SubjectFactory(school=school.school, name="История"),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         audit_month_store(school=school.school, month=OCTOBER, send=True, automatic=True)
     teacher_notes = Notification.objects.filter(user=school.teacher).order_by("dedupe_key")
@@ -58,11 +73,17 @@ def test_each_person_gets_their_part_once_in_the_app_and_by_email(school, django
     lines_note = teacher_notes.get(dedupe_key__contains=":teacher:")
     # 1 without a topic, 2 without attendance, 2 without homework, no КТП.
     assert lines_note.title == "Контроль журнала за октябрь 2026: замечаний — 6"
-    assert lines_note.body == "5А, математика: без темы — 1; без посещ. — 2; без д/з — 2; КТП не заполнено"
+    assert (
+        lines_note.body
+        == "5А, математика: без темы — 1; без посещ. — 2; без д/з — 2; КТП не заполнено"
+    )
     assert Notification.objects.filter(user=other).count() == 0  # no lessons of history in October
     assert Notification.objects.filter(user=school.extra["deputy"]).count() == 1
     sent = len(mail.outbox)
-    assert sent == 3 and {m.to[0] for m in mail.outbox} == {"sv-teacher@example.org", "deputy@example.org"}
+    assert sent == 3 and {m.to[0] for m in mail.outbox} == {
+        "sv-teacher@example.org",
+        "deputy@example.org",
+    }
     # The task retried, or run again: nothing new.
     with django_capture_on_commit_callbacks(execute=True):
         audit_month_store(school=school.school, month=OCTOBER, send=True, automatic=True)
@@ -90,7 +111,9 @@ def test_a_school_chooses_its_control_day(school):
 
 
 def test_the_control_day_run_replaces_an_earlier_manual_run_once(school):
-    manual = audit_month_store(school=school.school, month=OCTOBER, acting_user=school.extra["deputy"])
+    manual = audit_month_store(
+        school=school.school, month=OCTOBER, acting_user=school.extra["deputy"]
+    )
     assert not manual.automatic
     auto = audit_month_store(school=school.school, month=OCTOBER, automatic=True)
     assert auto.pk == manual.pk and auto.automatic and auto.created_by is None
@@ -108,14 +131,25 @@ def test_the_activity_report_counts_logins_entries_and_diary_views(school):
     f.GuardianshipFactory(student=school.students[0], guardian=guardian)
     lesson = school.lesson(number=3, starts=(10, 20), ends=(11, 5), topic="Проценты")
     school.mark(lesson, school.students[0], "Ответ на уроке", school.at(MONDAY, 11, 0))
-    school.mark(lesson, school.students[1], "Ответ на уроке", school.at(date(2026, 11, 1), 0, 30))  # November
+    school.mark(
+        lesson, school.students[1], "Ответ на уроке", school.at(date(2026, 11, 1), 0, 30)
+    )  # November
+
     def event(user, kind, moment, **kw):
         e = ActivityEvent.objects.create(user=user, kind=kind, **kw)
         ActivityEvent.objects.filter(pk=e.pk).update(at=moment)
 
     event(parent, "login", school.at(MONDAY, 7, 0))
-    event(parent, "login", school.at(date(2026, 11, 1), 0, 10))  # still 31 October in UTC: November here
-    event(parent, "diary_view", school.at(MONDAY, 19, 0), school=school.school, student=school.students[0])
+    event(
+        parent, "login", school.at(date(2026, 11, 1), 0, 10)
+    )  # still 31 October in UTC: November here
+    event(
+        parent,
+        "diary_view",
+        school.at(MONDAY, 19, 0),
+        school=school.school,
+        student=school.students[0],
+    )
     event(school.teacher, "login", school.at(date(2026, 9, 30), 23, 0))  # September
 
     report = activity_report_store(school=school.school, month=OCTOBER)
@@ -123,9 +157,17 @@ def test_the_activity_report_counts_logins_entries_and_diary_views(school):
     assert rows[school.teacher.pk]["marks"] == 1 and rows[school.teacher.pk]["logins"] == 0
     assert rows[school.teacher.pk]["class_names"] == "5А"
     assert Mark.objects.filter(entered_by=school.teacher).count() == 2
-    assert (rows[parent.pk]["logins"], rows[parent.pk]["diary_views"], rows[parent.pk]["class_names"]) == (1, 1, "5А")
+    assert (
+        rows[parent.pk]["logins"],
+        rows[parent.pk]["diary_views"],
+        rows[parent.pk]["class_names"],
+    ) == (1, 1, "5А")
     by_class = {c["name"]: c for c in report.by_class}
-    assert (by_class["5А"]["parents"], by_class["5А"]["parents_active"], by_class["5А"]["parent_views"]) == (1, 1, 1)
+    assert (
+        by_class["5А"]["parents"],
+        by_class["5А"]["parents_active"],
+        by_class["5А"]["parent_views"],
+    ) == (1, 1, 1)
     roles = {r["role"]: r for r in report.by_role}
     assert roles["parent"]["logins"] == 1 and roles["teacher"]["entries"] >= 1
     # Stored: asked again, the same row comes back.

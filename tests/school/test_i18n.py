@@ -24,9 +24,13 @@ def test_a_user_switches_to_english_and_sees_english_titles(client, world):
 def test_the_committed_mo_file_is_compiled_from_its_po():
     """`make messages` compiles without GNU gettext; a stale .mo would hide new translations."""
     files = po_files()
-    assert [p.relative_to(settings.BASE_DIR) for p in files] == [Path("locale/en/LC_MESSAGES/django.po")]
+    assert [p.relative_to(settings.BASE_DIR) for p in files] == [
+        Path("locale/en/LC_MESSAGES/django.po")
+    ]
     for po in files:
-        assert po.with_suffix(".mo").read_bytes() == mo_bytes(parse_po(po.read_text(encoding="utf-8")))
+        assert po.with_suffix(".mo").read_bytes() == mo_bytes(
+            parse_po(po.read_text(encoding="utf-8"))
+        )
 
 
 def test_the_english_catalogue_loads():

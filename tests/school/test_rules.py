@@ -17,7 +17,8 @@ RULES_PAGE_QUERIES = 10
 def _form_data(rules: SchoolRules, **overrides) -> dict:
     data = {
         f.name: getattr(rules, f.attname)
-        for f in SchoolRules._meta.concrete_fields if f.name not in ("id", "school")
+        for f in SchoolRules._meta.concrete_fields
+        if f.name not in ("id", "school")
     }
     for i, minutes in enumerate(data.pop("homework_norm_minutes")):
         data[f"homework_norm_minutes_{i}"] = minutes
@@ -35,7 +36,9 @@ def _url(world):
 
 def test_deputy_changes_the_attendance_deadline(client, world):
     client.force_login(world.users["deputy"])
-    data = _form_data(SchoolRules(school=world.school), attendance_minutes=15, homework_norm_minutes_8=240)
+    data = _form_data(
+        SchoolRules(school=world.school), attendance_minutes=15, homework_norm_minutes_8=240
+    )
     response = client.post(_url(world), data)
     assert response.status_code == 302
     policy = school_policy(world.school)
@@ -72,7 +75,9 @@ def test_each_role_may_do_what_the_policy_table_says(client, world, role):
     client.force_login(world.users[role])
     reading = client.get(_url(world)).status_code
     assert reading == (200 if role in POLICY[Perm.VIEW_SCHOOL_CARD] else 403)
-    response = client.post(_url(world), _form_data(SchoolRules(school=world.school), control_day=25))
+    response = client.post(
+        _url(world), _form_data(SchoolRules(school=world.school), control_day=25)
+    )
     may_edit = role in POLICY[Perm.MANAGE_RULES]
     assert response.status_code == (302 if may_edit else 403)
     assert school_policy(world.school).control_day == (25 if may_edit else 20)
@@ -82,13 +87,20 @@ def test_another_schools_rules_are_not_found(client, world):
     client.force_login(world.users["deputy"])
     url = reverse("school:rules", args=[world.other.school.pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, _form_data(SchoolRules(school=world.other.school), control_day=5)).status_code == 404
+    assert (
+        client.post(
+            url, _form_data(SchoolRules(school=world.other.school), control_day=5)
+        ).status_code
+        == 404
+    )
     assert school_policy(world.other.school).control_day == 20
 
 
 def test_an_impossible_date_is_explained_next_to_the_field_and_the_input_is_kept(client, world):
     client.force_login(world.users["deputy"])
-    data = _form_data(SchoolRules(school=world.school), ktp_due_month=2, ktp_due_day=30, attendance_minutes=17)
+    data = _form_data(
+        SchoolRules(school=world.school), ktp_due_month=2, ktp_due_day=30, attendance_minutes=17
+    )
     response = client.post(_url(world), data)
     assert response.status_code == 200
     page = response.content.decode()
@@ -100,7 +112,9 @@ def test_an_impossible_date_is_explained_next_to_the_field_and_the_input_is_kept
 
 def test_reminders_need_a_daytime_window(client, world):
     client.force_login(world.users["admin"])
-    data = _form_data(SchoolRules(school=world.school), reminders_from="22:00", reminders_until="07:00")
+    data = _form_data(
+        SchoolRules(school=world.school), reminders_from="22:00", reminders_until="07:00"
+    )
     response = client.post(_url(world), data)
     assert response.status_code == 200
     assert "Окончание окна напоминаний должно быть позже начала." in response.content.decode()
@@ -108,7 +122,9 @@ def test_reminders_need_a_daytime_window(client, world):
 
 def test_bad_numbers_are_refused_in_russian(client, world):
     client.force_login(world.users["deputy"])
-    data = _form_data(SchoolRules(school=world.school), control_day=45, homework_norm_minutes_0="много")
+    data = _form_data(
+        SchoolRules(school=world.school), control_day=45, homework_norm_minutes_0="много"
+    )
     page = client.post(_url(world), data).content.decode()
     assert "Убедитесь, что это значение меньше либо равно 31." in page
     assert "Введите целое число." in page
@@ -131,9 +147,14 @@ def test_a_concurrent_edit_is_not_overwritten(client, world):
 def test_the_service_refuses_what_the_form_would(world):
     with pytest.raises(ValidationError) as refused:
         services.school_rules_update(
-            acting_user=world.users["deputy"], school=world.school,
-            changes={"reminders_from": time(21, 0), "reminders_until": time(8, 0), "enrolment_due_day": 31,
-                     "enrolment_due_month": 9},
+            acting_user=world.users["deputy"],
+            school=world.school,
+            changes={
+                "reminders_from": time(21, 0),
+                "reminders_until": time(8, 0),
+                "enrolment_due_day": 31,
+                "enrolment_due_month": 9,
+            },
         )
     assert set(refused.value.error_dict) == {"reminders_until", "enrolment_due_day"}
     assert school_policy(world.school) == DEFAULT_POLICY
@@ -141,9 +162,14 @@ def test_the_service_refuses_what_the_form_would(world):
 
 def test_the_rules_page_is_in_the_menu_for_staff_only(client, world):
     client.force_login(world.users["secretary"])
-    assert _url(world) in client.get(reverse("school:home", args=[world.school.pk])).content.decode()
+    assert (
+        _url(world) in client.get(reverse("school:home", args=[world.school.pk])).content.decode()
+    )
     client.force_login(world.users["parent"])
-    assert _url(world) not in client.get(reverse("school:home", args=[world.school.pk])).content.decode()
+    assert (
+        _url(world)
+        not in client.get(reverse("school:home", args=[world.school.pk])).content.decode()
+    )
 
 
 def test_the_rules_page_query_count(client, world, django_assert_max_num_queries):

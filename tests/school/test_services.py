@@ -20,7 +20,10 @@ def deputy(world):
 
 def _open_next_year(world, deputy):
     nxt = f.AcademicYearFactory(
-        school=world.school, name="2027/2028", starts_on=date(2027, 9, 1), ends_on=date(2028, 5, 31),
+        school=world.school,
+        name="2027/2028",
+        starts_on=date(2027, 9, 1),
+        ends_on=date(2028, 5, 31),
         status=AcademicYear.Status.PLANNED,
     )
     services.academic_year_open(acting_user=deputy, year=nxt)
@@ -47,7 +50,10 @@ def test_a_closed_year_is_never_reopened(world, deputy):
 
 def test_an_earlier_year_cannot_replace_the_current_one(world, deputy):
     earlier = f.AcademicYearFactory(
-        school=world.school, name="2025/2026", starts_on=date(2025, 9, 1), ends_on=date(2026, 5, 31),
+        school=world.school,
+        name="2025/2026",
+        starts_on=date(2025, 9, 1),
+        ends_on=date(2026, 5, 31),
         status=AcademicYear.Status.PLANNED,
     )
     with pytest.raises(ValidationError):
@@ -79,27 +85,62 @@ def test_no_service_changes_a_closed_year(world, deputy):
             services.record_delete(acting_user=deputy, school=world.school, instance=row)
     # Creating new rows in the closed year is refused too.
     new_rows = [
-        (StudyPeriod(year=world.year), {"scheme": "quarter", "number": 2, "name": "2 четверть",
-                                        "starts_on": date(2026, 11, 5), "ends_on": date(2026, 12, 28)}),
-        (Holiday(year=world.year), {"name": "Зимние каникулы", "starts_on": date(2026, 12, 29), "ends_on": date(2027, 1, 8)}),
+        (
+            StudyPeriod(year=world.year),
+            {
+                "scheme": "quarter",
+                "number": 2,
+                "name": "2 четверть",
+                "starts_on": date(2026, 11, 5),
+                "ends_on": date(2026, 12, 28),
+            },
+        ),
+        (
+            Holiday(year=world.year),
+            {
+                "name": "Зимние каникулы",
+                "starts_on": date(2026, 12, 29),
+                "ends_on": date(2027, 1, 8),
+            },
+        ),
         (SchoolClass(year=world.year), {"grade": 6, "letter": "Б"}),
-        (CurriculumLine(year=world.year), {"grade": 6, "subject": world.subject, "hours_per_week": 4}),
-        (Subgroup(), {"school_class": world.school_class, "subject": world.subject, "name": "2 группа"}),
-        (TeachingAssignment(year=world.year), {"teacher": world.users["teacher"], "school_class": world.school_class,
-                                               "subject": f.SubjectFactory(school=world.school)}),
+        (
+            CurriculumLine(year=world.year),
+            {"grade": 6, "subject": world.subject, "hours_per_week": 4},
+        ),
+        (
+            Subgroup(),
+            {"school_class": world.school_class, "subject": world.subject, "name": "2 группа"},
+        ),
+        (
+            TeachingAssignment(year=world.year),
+            {
+                "teacher": world.users["teacher"],
+                "school_class": world.school_class,
+                "subject": f.SubjectFactory(school=world.school),
+            },
+        ),
     ]
     for instance, changes in new_rows:
         with pytest.raises(ClosedYearError):
-            services.record_save(acting_user=deputy, school=world.school, instance=instance, changes=changes)
+            services.record_save(
+                acting_user=deputy, school=world.school, instance=instance, changes=changes
+            )
     with pytest.raises(ClosedYearError):
         student_services.student_enroll(
-            acting_user=deputy, student=f.StudentFactory(school=world.school),
-            school_class=world.school_class, starts_on=date(2026, 10, 1),
+            acting_user=deputy,
+            student=f.StudentFactory(school=world.school),
+            school_class=world.school_class,
+            starts_on=date(2026, 10, 1),
         )
     with pytest.raises(ClosedYearError):
-        student_services.enrollment_close(acting_user=deputy, student=world.student, last_day=date(2027, 3, 1))
+        student_services.enrollment_close(
+            acting_user=deputy, student=world.student, last_day=date(2027, 3, 1)
+        )
     with pytest.raises(ClosedYearError):
-        student_services.subgroup_set_members(acting_user=deputy, subgroup=world.subgroup, students=[world.student])
+        student_services.subgroup_set_members(
+            acting_user=deputy, subgroup=world.subgroup, students=[world.student]
+        )
     # Nothing changed.
     world.school_class.refresh_from_db()
     assert world.school_class.letter == "А"
@@ -111,15 +152,23 @@ def test_a_record_cannot_point_to_another_schools_rows(world, deputy):
     foreign_teacher_class = world.other.school_class
     with pytest.raises(ValidationError):
         services.record_save(
-            acting_user=deputy, school=world.school, instance=TeachingAssignment(year=world.year),
-            changes={"teacher": world.users["teacher"], "school_class": foreign_teacher_class, "subject": world.subject},
+            acting_user=deputy,
+            school=world.school,
+            instance=TeachingAssignment(year=world.year),
+            changes={
+                "teacher": world.users["teacher"],
+                "school_class": foreign_teacher_class,
+                "subject": world.subject,
+            },
         )
 
 
 def test_a_duplicate_class_is_refused_with_a_russian_message(world, deputy):
     with pytest.raises(ValidationError) as error:
         services.record_save(
-            acting_user=deputy, school=world.school, instance=SchoolClass(year=world.year),
+            acting_user=deputy,
+            school=world.school,
+            instance=SchoolClass(year=world.year),
             changes={"grade": 5, "letter": "А", "capacity": 25},
         )
     assert "Такой класс в этом году уже есть." in str(error.value)
@@ -133,10 +182,16 @@ def test_the_same_class_name_is_fine_in_another_school(world, deputy):
 def test_transfer_closes_the_previous_enrolment_the_day_before(world, deputy):
     other_class = f.SchoolClassFactory(year=world.year, grade=5, letter="Б")
     student_services.student_enroll(
-        acting_user=deputy, student=world.student, school_class=other_class, starts_on=date(2026, 11, 16)
+        acting_user=deputy,
+        student=world.student,
+        school_class=other_class,
+        starts_on=date(2026, 11, 16),
     )
     history = list(Enrollment.objects.filter(student=world.student).order_by("starts_on"))
-    assert [(e.school_class.name, e.ends_on) for e in history] == [("5А", date(2026, 11, 15)), ("5Б", None)]
+    assert [(e.school_class.name, e.ends_on) for e in history] == [
+        ("5А", date(2026, 11, 15)),
+        ("5Б", None),
+    ]
     assert world.student not in class_roster(school_class=world.school_class, on=date(2026, 11, 16))
     assert world.student in class_roster(school_class=world.school_class, on=date(2026, 11, 15))
     assert world.student in class_roster(school_class=other_class, on=date(2026, 11, 16))
@@ -145,7 +200,10 @@ def test_transfer_closes_the_previous_enrolment_the_day_before(world, deputy):
 def test_a_student_who_joined_later_is_not_in_the_roster_before(world, deputy):
     newcomer = f.StudentFactory(school=world.school)
     student_services.student_enroll(
-        acting_user=deputy, student=newcomer, school_class=world.school_class, starts_on=date(2026, 11, 10)
+        acting_user=deputy,
+        student=newcomer,
+        school_class=world.school_class,
+        starts_on=date(2026, 11, 10),
     )
     assert newcomer not in class_roster(school_class=world.school_class, on=date(2026, 11, 9))
     assert newcomer in class_roster(school_class=world.school_class, on=date(2026, 11, 10))
@@ -154,40 +212,56 @@ def test_a_student_who_joined_later_is_not_in_the_roster_before(world, deputy):
 def test_enrolment_outside_the_year_or_overlapping_is_refused(world, deputy):
     with pytest.raises(ValidationError):
         student_services.student_enroll(
-            acting_user=deputy, student=f.StudentFactory(school=world.school),
-            school_class=world.school_class, starts_on=date(2027, 7, 1),
+            acting_user=deputy,
+            student=f.StudentFactory(school=world.school),
+            school_class=world.school_class,
+            starts_on=date(2027, 7, 1),
         )
-    student_services.enrollment_close(acting_user=deputy, student=world.student, last_day=date(2026, 12, 1))
+    student_services.enrollment_close(
+        acting_user=deputy, student=world.student, last_day=date(2026, 12, 1)
+    )
     with pytest.raises(ValidationError):
         # Back-dated into the time the student was still in 5А.
         student_services.student_enroll(
-            acting_user=deputy, student=world.student,
-            school_class=f.SchoolClassFactory(year=world.year, grade=5, letter="В"), starts_on=date(2026, 11, 1),
+            acting_user=deputy,
+            student=world.student,
+            school_class=f.SchoolClassFactory(year=world.year, grade=5, letter="В"),
+            starts_on=date(2026, 11, 1),
         )
     with pytest.raises(ValidationError):
         student_services.student_enroll(
-            acting_user=deputy, student=world.student, school_class=world.other.school_class,
+            acting_user=deputy,
+            student=world.student,
+            school_class=world.other.school_class,
             starts_on=date(2026, 12, 10),
         )
 
 
 def test_subgroup_members_must_be_from_the_class(world, deputy):
-    stranger = f.EnrollmentFactory(school_class=f.SchoolClassFactory(year=world.year, grade=6)).student
+    stranger = f.EnrollmentFactory(
+        school_class=f.SchoolClassFactory(year=world.year, grade=6)
+    ).student
     with pytest.raises(ValidationError):
-        student_services.subgroup_set_members(acting_user=deputy, subgroup=world.subgroup, students=[stranger])
-    student_services.subgroup_set_members(acting_user=deputy, subgroup=world.subgroup, students=[world.student])
+        student_services.subgroup_set_members(
+            acting_user=deputy, subgroup=world.subgroup, students=[stranger]
+        )
+    student_services.subgroup_set_members(
+        acting_user=deputy, subgroup=world.subgroup, students=[world.student]
+    )
     assert list(world.subgroup.members.all()) == [world.student]
 
 
 def test_bells_must_not_overlap(world, deputy):
     with pytest.raises(ValidationError) as error:
         services.bells_replace(
-            acting_user=deputy, shift=world.shift,
+            acting_user=deputy,
+            shift=world.shift,
             rows=[(1, time(8, 0), time(8, 45)), (2, time(8, 40), time(9, 25))],
         )
     assert "начинается раньше" in str(error.value)
     services.bells_replace(
-        acting_user=deputy, shift=world.shift,
+        acting_user=deputy,
+        shift=world.shift,
         rows=[(1, time(8, 0), time(8, 45)), (2, time(8, 55), time(9, 40))],
     )
     assert [b.lesson_number for b in world.shift.bells.all()] == [1, 2]
@@ -206,7 +280,9 @@ def test_school_today_uses_the_school_time_zone(world):
 
 
 def test_history_records_who_changed_an_enrolment(world, deputy):
-    student_services.enrollment_close(acting_user=deputy, student=world.student, last_day=date(2026, 12, 1))
+    student_services.enrollment_close(
+        acting_user=deputy, student=world.student, last_day=date(2026, 12, 1)
+    )
     from apps.students.models import Enrollment as E
 
     events = E.pgh_event_model.objects.filter(pgh_obj__student=world.student).order_by("pgh_id")

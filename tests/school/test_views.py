@@ -9,10 +9,17 @@ from tests import factories as f
 
 def test_deputy_creates_a_class_and_sees_vacancies(client, world):
     client.force_login(world.users["deputy"])
-    response = client.post(reverse("school:classes-create", args=[world.school.pk]), {
-        "grade": 6, "letter": "б", "class_teacher": world.users["teacher"].pk, "capacity": 27,
-        "shift": world.shift.pk, "programme": "ООП ООО",
-    })
+    response = client.post(
+        reverse("school:classes-create", args=[world.school.pk]),
+        {
+            "grade": 6,
+            "letter": "б",
+            "class_teacher": world.users["teacher"].pk,
+            "capacity": 27,
+            "shift": world.shift.pk,
+            "programme": "ООП ООО",
+        },
+    )
     assert response.status_code == 302
     created = SchoolClass.objects.get(school=world.school, grade=6)
     assert created.letter == "Б" and created.year == world.year
@@ -22,9 +29,15 @@ def test_deputy_creates_a_class_and_sees_vacancies(client, world):
 
 def test_a_duplicate_class_shows_the_error_and_keeps_the_input(client, world):
     client.force_login(world.users["deputy"])
-    response = client.post(reverse("school:classes-create", args=[world.school.pk]), {
-        "grade": 5, "letter": "А", "capacity": 29, "programme": "Программа, которую жалко потерять",
-    })
+    response = client.post(
+        reverse("school:classes-create", args=[world.school.pk]),
+        {
+            "grade": 5,
+            "letter": "А",
+            "capacity": 29,
+            "programme": "Программа, которую жалко потерять",
+        },
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Такой класс в этом году уже есть." in page
@@ -34,9 +47,16 @@ def test_a_duplicate_class_shows_the_error_and_keeps_the_input(client, world):
 
 def test_bad_dates_are_explained_next_to_the_form(client, world):
     client.force_login(world.users["deputy"])
-    response = client.post(reverse("school:periods-create", args=[world.school.pk]), {
-        "scheme": "quarter", "number": 2, "name": "2 четверть", "starts_on": "2026-12-28", "ends_on": "2026-11-05",
-    })
+    response = client.post(
+        reverse("school:periods-create", args=[world.school.pk]),
+        {
+            "scheme": "quarter",
+            "number": 2,
+            "name": "2 четверть",
+            "starts_on": "2026-12-28",
+            "ends_on": "2026-11-05",
+        },
+    )
     assert response.status_code == 200
     assert "Окончание периода не может быть раньше начала." in response.content.decode()
 
@@ -51,18 +71,30 @@ def test_the_form_offers_only_this_schools_teachers(client, world):
 
 def test_a_closed_year_shows_read_only_and_refuses_edits(client, world):
     nxt = f.AcademicYearFactory(
-        school=world.school, name="2027/2028", starts_on=date(2027, 9, 1), ends_on=date(2028, 5, 31),
+        school=world.school,
+        name="2027/2028",
+        starts_on=date(2027, 9, 1),
+        ends_on=date(2028, 5, 31),
         status=AcademicYear.Status.PLANNED,
     )
     client.force_login(world.users["deputy"])
-    assert client.post(reverse("school:year-open", args=[world.school.pk, nxt.pk])).status_code == 302
-    listing = client.get(reverse("school:classes-list", args=[world.school.pk]) + f"?year={world.year.pk}")
+    assert (
+        client.post(reverse("school:year-open", args=[world.school.pk, nxt.pk])).status_code == 302
+    )
+    listing = client.get(
+        reverse("school:classes-list", args=[world.school.pk]) + f"?year={world.year.pk}"
+    )
     page = listing.content.decode()
     assert "только для чтения" in page
     assert reverse("school:classes-create", args=[world.school.pk]) not in page
-    response = client.post(reverse("school:classes-edit", args=[world.school.pk, world.school_class.pk]), {
-        "grade": 5, "letter": "Я", "capacity": 25,
-    })
+    response = client.post(
+        reverse("school:classes-edit", args=[world.school.pk, world.school_class.pk]),
+        {
+            "grade": 5,
+            "letter": "Я",
+            "capacity": 25,
+        },
+    )
     assert response.status_code == 200
     assert "закрыт" in response.content.decode()
     world.school_class.refresh_from_db()
@@ -92,10 +124,17 @@ def test_parent_sees_own_child_on_landing_and_not_others(client, world):
 
 def test_admin_creates_a_staff_account_with_a_temporary_password(client, world):
     client.force_login(world.users["admin"])
-    response = client.post(reverse("accounts:users", args=[world.school.pk]), {
-        "last_name": "Орлова", "first_name": "Вера", "patronymic": "Ильинична", "username": "orlova.vi",
-        "email": "", "role": "teacher",
-    })
+    response = client.post(
+        reverse("accounts:users", args=[world.school.pk]),
+        {
+            "last_name": "Орлова",
+            "first_name": "Вера",
+            "patronymic": "Ильинична",
+            "username": "orlova.vi",
+            "email": "",
+            "role": "teacher",
+        },
+    )
     page = response.content.decode()
     assert "orlova.vi" in page and "временный пароль" in page
     from apps.accounts.models import User
@@ -108,27 +147,44 @@ def test_admin_creates_a_staff_account_with_a_temporary_password(client, world):
 def test_section_lists_cost_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
     client.force_login(world.users["deputy"])
     for grade in range(6, 12):
-        cls = f.SchoolClassFactory(year=world.year, grade=grade, class_teacher=world.users["teacher"])
+        cls = f.SchoolClassFactory(
+            year=world.year, grade=grade, class_teacher=world.users["teacher"]
+        )
         for _ in range(5):
             f.EnrollmentFactory(school_class=cls)
         f.TeachingAssignmentFactory(school_class=cls, teacher=world.users["teacher"])
     # Students and staff have their own pages (tests/orders/test_query_counts.py).
     for slug in ("classes", "assignments", "subgroups"):
         with django_assert_max_num_queries(12):
-            assert client.get(reverse(f"school:{slug}-list", args=[world.school.pk])).status_code == 200
+            assert (
+                client.get(reverse(f"school:{slug}-list", args=[world.school.pk])).status_code
+                == 200
+            )
 
 
 def test_admin_edits_the_school_card_and_a_teacher_only_reads_it(client, world):
     url = reverse("school:card", args=[world.school.pk])
     client.force_login(world.users["admin"])
-    response = client.post(url, {
-        "full_name": world.school.full_name, "short_name": "Гимназия № 2", "address": "г. Мегион, ул. Свободы, 6",
-        "inn": "8605012345", "kpp": "860501001", "ogrn": "1028601358290", "time_zone": "Asia/Yekaterinburg",
-    })
+    response = client.post(
+        url,
+        {
+            "full_name": world.school.full_name,
+            "short_name": "Гимназия № 2",
+            "address": "г. Мегион, ул. Свободы, 6",
+            "inn": "8605012345",
+            "kpp": "860501001",
+            "ogrn": "1028601358290",
+            "time_zone": "Asia/Yekaterinburg",
+        },
+    )
     assert response.status_code == 302
     world.school.refresh_from_db()
-    assert world.school.short_name == "Гимназия № 2" and world.school.time_zone == "Asia/Yekaterinburg"
-    bad = client.post(url, {"full_name": "x", "short_name": "y", "inn": "12", "time_zone": "Europe/Moscow"})
+    assert (
+        world.school.short_name == "Гимназия № 2" and world.school.time_zone == "Asia/Yekaterinburg"
+    )
+    bad = client.post(
+        url, {"full_name": "x", "short_name": "y", "inn": "12", "time_zone": "Europe/Moscow"}
+    )
     assert "ИНН — 10 или 12 цифр." in bad.content.decode()
     client.force_login(world.users["teacher"])
     page = client.get(url).content.decode()

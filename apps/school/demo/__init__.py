@@ -35,13 +35,17 @@ class DemoSchool:
     assignments: list = field(default_factory=list)  # TeachingAssignment of the open year
     students: list = field(default_factory=list)  # Student enrolled in the open year
     subjects: dict = field(default_factory=dict)  # subject name -> Subject
-    shifts: list = field(default_factory=list)  # Shift 1 (grades 1, 5–11) and 2 (grades 2–4), with bells
+    shifts: list = field(
+        default_factory=list
+    )  # Shift 1 (grades 1, 5–11) and 2 (grades 2–4), with bells
     last_year_classes: list = field(default_factory=list)  # SchoolClass of the closed year
     guardians: list = field(default_factory=list)  # Guardian, each with an account
     extra: dict = field(default_factory=dict)
 
 
-def build_demo_school(*, seed: int = 2026, today: date | None = None, scale: float = 1.0) -> DemoSchool:
+def build_demo_school(
+    *, seed: int = 2026, today: date | None = None, scale: float = 1.0
+) -> DemoSchool:
     """Build the whole demo school. `scale` < 1 makes a smaller one for tests."""
     from apps.school.demo.structure import build_structure
 

@@ -29,21 +29,37 @@ def _grades(first: int, last: int, hours: int) -> dict[int, int]:
 
 
 SUBJECTS: tuple[SubjectPlan, ...] = (
-    SubjectPlan("Русский язык", "Рус. яз.", "russian",
-                {1: 5, 2: 5, 3: 5, 4: 5, 5: 5, 6: 6, 7: 4, 8: 3, 9: 3, 10: 2, 11: 2}),
+    SubjectPlan(
+        "Русский язык",
+        "Рус. яз.",
+        "russian",
+        {1: 5, 2: 5, 3: 5, 4: 5, 5: 5, 6: 6, 7: 4, 8: 3, 9: 3, 10: 2, 11: 2},
+    ),
     SubjectPlan("Литературное чтение", "Лит. чтение", "primary", {1: 4, 2: 4, 3: 4, 4: 3}),
     SubjectPlan("Литература", "Лит-ра", "russian", {5: 3, 6: 3, 7: 2, 8: 2, 9: 3, 10: 3, 11: 3}),
-    SubjectPlan("Иностранный язык (английский)", "Англ. яз.", "english",
-                {2: 2, 3: 2, 4: 2, **_grades(5, 11, 3)}, split_from=2),
+    SubjectPlan(
+        "Иностранный язык (английский)",
+        "Англ. яз.",
+        "english",
+        {2: 2, 3: 2, 4: 2, **_grades(5, 11, 3)},
+        split_from=2,
+    ),
     SubjectPlan("Математика", "Матем.", "math", {1: 4, 2: 4, 3: 4, 4: 4, 5: 5, 6: 5}),
     SubjectPlan("Алгебра", "Алгебра", "math", _grades(7, 9, 3)),
-    SubjectPlan("Алгебра и начала математического анализа", "Алг. и нач. анализа", "math", _grades(10, 11, 2)),
+    SubjectPlan(
+        "Алгебра и начала математического анализа",
+        "Алг. и нач. анализа",
+        "math",
+        _grades(10, 11, 2),
+    ),
     SubjectPlan("Геометрия", "Геом.", "math", _grades(7, 11, 2)),
     SubjectPlan("Вероятность и статистика", "Вер. и стат.", "math", _grades(7, 11, 1)),
     SubjectPlan("Информатика", "Информ.", "informatics", _grades(7, 11, 1), split_from=7),
     SubjectPlan("Окружающий мир", "Окр. мир", "primary", _grades(1, 4, 2)),
     SubjectPlan("Основы религиозных культур и светской этики", "ОРКСЭ", "primary", {4: 1}),
-    SubjectPlan("Основы духовно-нравственной культуры народов России", "ОДНКНР", "history", _grades(5, 6, 1)),
+    SubjectPlan(
+        "Основы духовно-нравственной культуры народов России", "ОДНКНР", "history", _grades(5, 6, 1)
+    ),
     SubjectPlan("История", "История", "history", _grades(5, 11, 2)),
     SubjectPlan("Обществознание", "Общ.", "history", {6: 1, 7: 1, 8: 1, 9: 1, 10: 2, 11: 2}),
     SubjectPlan("География", "Геогр.", "science", {5: 1, 6: 1, 7: 2, 8: 2, 9: 2, 10: 1, 11: 1}),
@@ -52,12 +68,20 @@ SUBJECTS: tuple[SubjectPlan, ...] = (
     SubjectPlan("Химия", "Химия", "science", {8: 2, 9: 2, 10: 1, 11: 1}),
     SubjectPlan("Изобразительное искусство", "ИЗО", "arts", _grades(1, 7, 1)),
     SubjectPlan("Музыка", "Музыка", "arts", _grades(1, 8, 1)),
-    SubjectPlan("Труд (технология)", "Труд", "labour", {1: 1, 2: 1, 3: 1, 4: 1, 5: 2, 6: 2, 7: 1, 8: 1, 9: 1},
-                split_from=5, split_until=9),
+    SubjectPlan(
+        "Труд (технология)",
+        "Труд",
+        "labour",
+        {1: 1, 2: 1, 3: 1, 4: 1, 5: 2, 6: 2, 7: 1, 8: 1, 9: 1},
+        split_from=5,
+        split_until=9,
+    ),
     SubjectPlan("Основы безопасности и защиты Родины", "ОБЗР", "pe", _grades(8, 11, 1)),
     SubjectPlan("Физическая культура", "Физ-ра", "pe", _grades(1, 11, 2)),
     SubjectPlan("Индивидуальный проект", "Инд. проект", "history", {10: 1}),
-    SubjectPlan("Финансовая грамотность", "Фин. грамотность", "math", _grades(10, 11, 1), component=SCHOOL),
+    SubjectPlan(
+        "Финансовая грамотность", "Фин. грамотность", "math", _grades(10, 11, 1), component=SCHOOL
+    ),
 )
 
 # Specialists teach these in grades 1–4 too; the class's own primary teacher teaches the rest.

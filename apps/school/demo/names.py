@@ -18,6 +18,7 @@ from apps.accounts.logins import LoginAllocator, login_base
 
 NAMES_DIR = Path(settings.BASE_DIR) / "fixtures" / "names"
 
+
 @dataclass(frozen=True)
 class MaleName:
     name: str
@@ -50,9 +51,12 @@ def name_lists() -> dict:
     for generation in ("old", "adult", "child"):
         lists[f"male_{generation}"] = [
             MaleName(r["name"], r["patronymic_male"], r["patronymic_female"])
-            for r in males if generation in r["generations"].split()
+            for r in males
+            if generation in r["generations"].split()
         ]
-        lists[f"female_{generation}"] = [r["name"] for r in females if generation in r["generations"].split()]
+        lists[f"female_{generation}"] = [
+            r["name"] for r in females if generation in r["generations"].split()
+        ]
     return lists
 
 
@@ -98,4 +102,6 @@ class LoginMaker:
         self.allocator = LoginAllocator(taken)
 
     def make(self, person: Person) -> str:
-        return self.allocator.take(login_base(person.last_name, person.first_name, person.patronymic))
+        return self.allocator.take(
+            login_base(person.last_name, person.first_name, person.patronymic)
+        )

@@ -145,7 +145,9 @@ class SchoolPlan:
         return dict(loads)
 
 
-def _layout(parallels: dict[int, int], rng: random.Random, size_factor: float) -> list[tuple[ClassKey, int]]:
+def _layout(
+    parallels: dict[int, int], rng: random.Random, size_factor: float
+) -> list[tuple[ClassKey, int]]:
     """Classes of a year and how many students each has."""
     layout = []
     for grade, count in parallels.items():
@@ -188,11 +190,26 @@ class Planner:
     def __init__(self, *, seed: int, today: date, scale: float):
         self.rng = random.Random(seed)
         self.names = NameBank(self.rng)
-        self.logins = LoginMaker(taken={"admin", "director", "deputy", "dispatcher", "teacher", "secretary",
-                                        "medic", "psychologist", "technical", "parent", "student"})
+        self.logins = LoginMaker(
+            taken={
+                "admin",
+                "director",
+                "deputy",
+                "dispatcher",
+                "teacher",
+                "secretary",
+                "medic",
+                "psychologist",
+                "technical",
+                "parent",
+                "student",
+            }
+        )
         self.seed, self.today, self.scale = seed, today, scale
         self.start_year = today.year if today.month >= 9 else today.year - 1
-        self.snils_numbers = iter(self.rng.sample(range(2_000_000, 999_999_999), 2000 + int(1500 * scale)))
+        self.snils_numbers = iter(
+            self.rng.sample(range(2_000_000, 999_999_999), 2000 + int(1500 * scale))
+        )
 
     # --- classes -------------------------------------------------------------------------
 
@@ -221,17 +238,38 @@ class Planner:
 
     # --- staff and teaching load ---------------------------------------------------------
 
-    def _staff(self, plan: SchoolPlan, *, login: str | None, position: str, role: str, woman: float,
-               department: str | None = None) -> int:
+    def _staff(
+        self,
+        plan: SchoolPlan,
+        *,
+        login: str | None,
+        position: str,
+        role: str,
+        woman: float,
+        department: str | None = None,
+    ) -> int:
         sex = "f" if self.rng.random() < woman else "m"
         person = self.names.adult(sex)
-        plan.staff.append(StaffPlan(
-            person=person, login=login or self.logins.make(person), position=position, role=role,
-            department=department,
-            qualification=self.rng.choices(CATEGORIES, weights=(35, 35, 20, 10))[0] if department else "",
-            education=f"Высшее педагогическое ({DEPARTMENTS[department][0]})" if department else "Высшее",
-            hired_on=date(self.rng.randint(1995, self.start_year), self.rng.randint(1, 8), self.rng.randint(1, 28)),
-        ))
+        plan.staff.append(
+            StaffPlan(
+                person=person,
+                login=login or self.logins.make(person),
+                position=position,
+                role=role,
+                department=department,
+                qualification=self.rng.choices(CATEGORIES, weights=(35, 35, 20, 10))[0]
+                if department
+                else "",
+                education=f"Высшее педагогическое ({DEPARTMENTS[department][0]})"
+                if department
+                else "Высшее",
+                hired_on=date(
+                    self.rng.randint(1995, self.start_year),
+                    self.rng.randint(1, 8),
+                    self.rng.randint(1, 28),
+                ),
+            )
+        )
         index = len(plan.staff) - 1
         if login:
             plan.demo_logins[login] = index
@@ -265,7 +303,9 @@ class Planner:
             hours = sum(u.hours for u in units)
             count = max(1, round(hours / TARGET_LOAD), math.ceil(hours / 27))
             teachers[department] = [
-                self._teacher(plan, department, login="teacher" if department == "math" and i == 0 else None)
+                self._teacher(
+                    plan, department, login="teacher" if department == "math" and i == 0 else None
+                )
                 for i in range(count)
             ]
             _allocate(units, teachers[department])
@@ -281,9 +321,12 @@ class Planner:
         all_primary = sorted(teacher_of_class.values())
         for c in last.classes:
             if c.grade <= 4:
-                successor = current_by_key.get((c.grade + 1, c.letter) if c.grade < 4 else (1, c.letter))
+                successor = current_by_key.get(
+                    (c.grade + 1, c.letter) if c.grade < 4 else (1, c.letter)
+                )
                 c.class_teacher = (
-                    successor.class_teacher if successor
+                    successor.class_teacher
+                    if successor
                     else all_primary[LETTERS.index(c.letter) % len(all_primary)]
                 )
         last_by_key = last.by_key()
@@ -300,8 +343,14 @@ class Planner:
 
     def _teacher(self, plan: SchoolPlan, department: str, login: str | None = None) -> int:
         woman = DEPARTMENTS[department][1]
-        return self._staff(plan, login=login, position=Position.TEACHER, role=Role.TEACHER, woman=woman,
-                           department=department)
+        return self._staff(
+            plan,
+            login=login,
+            position=Position.TEACHER,
+            role=Role.TEACHER,
+            woman=woman,
+            department=department,
+        )
 
     def _class_teachers(self, year: YearPlan, reserved: dict[ClassKey, int]) -> None:
         """Grades 5–11: a teacher of the class who leads no other class, the one with most hours."""
@@ -346,15 +395,21 @@ class Planner:
         mother = self.names.adult("f", surnames) if roll < 0.93 else None
         father = None
         if roll < 0.72 or roll >= 0.93:
-            father = Person(surnames[0], father_name.name, self.names.male_first("old").patronymic_male, "m")
-        family = FamilyPlan(surnames=surnames, father_name=father_name, mother=mother, father=father)
+            father = Person(
+                surnames[0], father_name.name, self.names.male_first("old").patronymic_male, "m"
+            )
+        family = FamilyPlan(
+            surnames=surnames, father_name=father_name, mother=mother, father=father
+        )
         plan.families.append(family)
         return len(plan.families) - 1
 
     def _student(self, plan: SchoolPlan, grade: int, family: int | None) -> int:
         sex = self.rng.choice("mf")
         if family is None:
-            person = self.names.child(sex, self.names.surname_pair(), self.names.male_first("adult"))
+            person = self.names.child(
+                sex, self.names.surname_pair(), self.names.male_first("adult")
+            )
         else:
             f = plan.families[family]
             siblings = {plan.students[i].person.first_name for i in f.children}
@@ -380,7 +435,8 @@ class Planner:
                     family = plan.demo_family
                 else:
                     candidates = [
-                        f for f in single_child
+                        f
+                        for f in single_child
                         if plan.students[plan.families[f].children[0]].current[0] != c.grade
                     ]
                     if candidates and self.rng.random() < 0.12:
@@ -411,7 +467,8 @@ class Planner:
                     index = self._student(plan, c.grade + 1, None)
                     plan.students[index].last = c.key
                     plan.students[index].last_note = (
-                        "Выпуск: получил(а) аттестат о среднем общем образовании" if c.grade == 11
+                        "Выпуск: получил(а) аттестат о среднем общем образовании"
+                        if c.grade == 11
                         else "Выбыл(а) после 9 класса для продолжения обучения в колледже"
                     )
                     c.students.append(index)
@@ -422,10 +479,14 @@ class Planner:
     def _logins(self, plan: SchoolPlan) -> None:
         for index, student in enumerate(plan.students):
             if student.current is not None:
-                student.login = "student" if index == plan.demo_student else self.logins.make(student.person)
+                student.login = (
+                    "student" if index == plan.demo_student else self.logins.make(student.person)
+                )
         for index, family in enumerate(plan.families):
             if family.mother is not None:
-                family.mother_login = "parent" if index == plan.demo_family else self.logins.make(family.mother)
+                family.mother_login = (
+                    "parent" if index == plan.demo_family else self.logins.make(family.mother)
+                )
             if family.father is not None:
                 family.father_login = self.logins.make(family.father)
             for who, login in (("mother", family.mother_login), ("father", family.father_login)):

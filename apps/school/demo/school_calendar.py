@@ -64,7 +64,14 @@ def _public_days_off(start_year: int) -> list[HolidayPlan]:
         (date(spring, 5, 1), "Праздник Весны и Труда"),
         (date(spring, 5, 9), "День Победы"),
     ]
-    days = [HolidayPlan(PUBLIC, "Новогодние каникулы и Рождество Христово", date(spring, 1, 1), date(spring, 1, 8))]
+    days = [
+        HolidayPlan(
+            PUBLIC,
+            "Новогодние каникулы и Рождество Христово",
+            date(spring, 1, 1),
+            date(spring, 1, 8),
+        )
+    ]
     for day, name in fixed:
         days.append(HolidayPlan(PUBLIC, name, day, day))
         if day.weekday() >= 5:  # Labour Code art. 112: moved to the next working day
@@ -100,8 +107,13 @@ def year_calendar(start_year: int) -> YearCalendar:
     holidays = [
         HolidayPlan(VACATION, "Осенние каникулы", *autumn),
         HolidayPlan(VACATION, "Зимние каникулы", *winter),
-        HolidayPlan(VACATION, "Дополнительные каникулы для 1-х классов", feb_monday,
-                    feb_monday + timedelta(days=6), (1,)),
+        HolidayPlan(
+            VACATION,
+            "Дополнительные каникулы для 1-х классов",
+            feb_monday,
+            feb_monday + timedelta(days=6),
+            (1,),
+        ),
         HolidayPlan(VACATION, "Весенние каникулы", *spring),
         *_public_days_off(start_year),
     ]

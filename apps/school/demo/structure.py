@@ -42,7 +42,11 @@ DEMO_LOGINS = (
     ("director", Role.DIRECTOR, "Всё для чтения: классы, журналы, правила школы"),
     ("deputy", Role.DEPUTY, "Учебный план, нагрузка, периоды, классы, контроль журналов"),
     ("dispatcher", Role.DISPATCHER, "Смены и звонки, расписание уроков"),
-    ("teacher", Role.TEACHER, "Журнал своих уроков математики; класс {teacher_class} как классный руководитель"),
+    (
+        "teacher",
+        Role.TEACHER,
+        "Журнал своих уроков математики; класс {teacher_class} как классный руководитель",
+    ),
     ("secretary", Role.SECRETARY, "Обучающиеся, родители, сотрудники"),
     ("medic", Role.MEDIC, "Контингент школы"),
     ("psychologist", Role.PSYCHOLOGIST, "Контингент школы"),
@@ -78,32 +82,58 @@ class _Writer:
             full_name="Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 17»",
             short_name="МБОУ «СОШ № 17»",
             address="170100, Тверская область, г. Тверь, ул. Школьная, д. 17",
-            inn="6950012345", kpp="695001001", ogrn="1026900512345",
-            phone="+7 (4822) 32-17-17", email="school17@example.com", website="https://school17.example.com",
+            inn="6950012345",
+            kpp="695001001",
+            ogrn="1026900512345",
+            phone="+7 (4822) 32-17-17",
+            email="school17@example.com",
+            website="https://school17.example.com",
             time_zone="Europe/Moscow",
         )
         SchoolRules.objects.create(school=school)
-        Licence.objects.bulk_create([
-            Licence(school=school, kind=Licence.Kind.LICENCE, number="Л035-01234-69/00123456",
-                    issued_on=date(2016, 2, 15), issuer="Министерство образования Тверской области"),
-            Licence(school=school, kind=Licence.Kind.ACCREDITATION, number="А007-01234-69/01234567",
-                    issued_on=date(2015, 5, 20), issuer="Министерство образования Тверской области"),
-        ])
+        Licence.objects.bulk_create(
+            [
+                Licence(
+                    school=school,
+                    kind=Licence.Kind.LICENCE,
+                    number="Л035-01234-69/00123456",
+                    issued_on=date(2016, 2, 15),
+                    issuer="Министерство образования Тверской области",
+                ),
+                Licence(
+                    school=school,
+                    kind=Licence.Kind.ACCREDITATION,
+                    number="А007-01234-69/01234567",
+                    issued_on=date(2015, 5, 20),
+                    issuer="Министерство образования Тверской области",
+                ),
+            ]
+        )
         self.shifts = {}
         for number, name, bells in SHIFTS:
-            shift = self.shifts[number] = Shift.objects.create(school=school, number=number, name=name)
+            shift = self.shifts[number] = Shift.objects.create(
+                school=school, number=number, name=name
+            )
             Bell.objects.bulk_create(
-                Bell(school=school, shift=shift, lesson_number=n, starts_at=s, ends_at=e) for n, s, e in bells
+                Bell(school=school, shift=shift, lesson_number=n, starts_at=s, ends_at=e)
+                for n, s, e in bells
             )
         self.subjects = {
-            s.name: Subject(school=school, name=s.name, short_name=s.short_name, component=s.component,
-                            order=(i + 1) * 10)
+            s.name: Subject(
+                school=school,
+                name=s.name,
+                short_name=s.short_name,
+                component=s.component,
+                order=(i + 1) * 10,
+            )
             for i, s in enumerate(SUBJECTS)
         }
         Subject.objects.bulk_create(self.subjects.values())
 
         self._people()
-        last_year, last_classes, _last_assignments = self._year(plan.last, AcademicYear.Status.CLOSED)
+        last_year, last_classes, _last_assignments = self._year(
+            plan.last, AcademicYear.Status.CLOSED
+        )
         year, classes, assignments = self._year(plan.current, AcademicYear.Status.OPEN)
         school.director = self.staff_users[plan.demo_logins["director"]]
         school.save(update_fields=["director"])
@@ -114,21 +144,37 @@ class _Writer:
         users["student"] = self.student_users[plan.demo_student]
         users["parent"] = self.parent_users[(plan.demo_family, "mother")]
         return DemoSchool(
-            school=school, year=year, last_year=last_year, today=self.today,
-            rng=random.Random(plan.seed + 1), users=users,
-            teachers=[self.staff_users[i] for i, s in enumerate(plan.staff) if s.role == Role.TEACHER],
-            classes=list(classes.values()), assignments=assignments, students=students_now,
+            school=school,
+            year=year,
+            last_year=last_year,
+            today=self.today,
+            rng=random.Random(plan.seed + 1),
+            users=users,
+            teachers=[
+                self.staff_users[i] for i, s in enumerate(plan.staff) if s.role == Role.TEACHER
+            ],
+            classes=list(classes.values()),
+            assignments=assignments,
+            students=students_now,
             subjects={s.name: s for s in self.subjects.values()},
-            shifts=list(self.shifts.values()), last_year_classes=list(last_classes.values()),
+            shifts=list(self.shifts.values()),
+            last_year_classes=list(last_classes.values()),
             guardians=self.guardians,
         )
 
     # --- people ----------------------------------------------------------------------------
 
     def _user(self, person, login: str, email: str = "", phone: str = "") -> User:
-        return User(username=login, last_name=person.last_name, first_name=person.first_name,
-                    patronymic=person.patronymic, email=email, phone=phone, password=self.password,
-                    must_change_password=False)
+        return User(
+            username=login,
+            last_name=person.last_name,
+            first_name=person.first_name,
+            patronymic=person.patronymic,
+            email=email,
+            phone=phone,
+            password=self.password,
+            must_change_password=False,
+        )
 
     def _people(self) -> None:
         plan, school = self.plan, self.school
@@ -138,43 +184,79 @@ class _Writer:
         }
         self.parent_users = {}
         for i, f in enumerate(plan.families):
-            for who, person, login in (("mother", f.mother, f.mother_login), ("father", f.father, f.father_login)):
+            for who, person, login in (
+                ("mother", f.mother, f.mother_login),
+                ("father", f.father, f.father_login),
+            ):
                 if login:
                     self.parent_users[(i, who)] = self._user(
                         person, login, email=f.emails.get(who, ""), phone=f.phones.get(who, "")
                     )
         User.objects.bulk_create(
-            [*self.staff_users, *self.student_users.values(), *self.parent_users.values()], batch_size=BATCH
+            [*self.staff_users, *self.student_users.values(), *self.parent_users.values()],
+            batch_size=BATCH,
         )
-        grants = [RoleGrant(user=u, school=school, role=s.role) for u, s in zip(self.staff_users, plan.staff, strict=True)]
-        grants += [RoleGrant(user=u, school=school, role=Role.STUDENT) for u in self.student_users.values()]
-        grants += [RoleGrant(user=u, school=school, role=Role.PARENT) for u in self.parent_users.values()]
+        grants = [
+            RoleGrant(user=u, school=school, role=s.role)
+            for u, s in zip(self.staff_users, plan.staff, strict=True)
+        ]
+        grants += [
+            RoleGrant(user=u, school=school, role=Role.STUDENT) for u in self.student_users.values()
+        ]
+        grants += [
+            RoleGrant(user=u, school=school, role=Role.PARENT) for u in self.parent_users.values()
+        ]
         RoleGrant.objects.bulk_create(grants, batch_size=BATCH)
         StaffMember.objects.bulk_create(
-            StaffMember(school=school, user=u, position=s.position, qualification=s.qualification,
-                        education=s.education, hired_on=s.hired_on)
+            StaffMember(
+                school=school,
+                user=u,
+                position=s.position,
+                qualification=s.qualification,
+                education=s.education,
+                hired_on=s.hired_on,
+            )
             for u, s in zip(self.staff_users, plan.staff, strict=True)
         )
 
         self.students = {
-            i: Student(school=school, user=self.student_users.get(i), last_name=s.person.last_name,
-                       first_name=s.person.first_name, patronymic=s.person.patronymic,
-                       birth_date=s.birth_date, sex=s.person.sex, snils=s.snils)
+            i: Student(
+                school=school,
+                user=self.student_users.get(i),
+                last_name=s.person.last_name,
+                first_name=s.person.first_name,
+                patronymic=s.person.patronymic,
+                birth_date=s.birth_date,
+                sex=s.person.sex,
+                snils=s.snils,
+            )
             for i, s in enumerate(plan.students)
         }
         Student.objects.bulk_create(self.students.values(), batch_size=BATCH)
         guardians = {
-            key: Guardian(school=school, user=user, last_name=user.last_name, first_name=user.first_name,
-                          patronymic=user.patronymic, phone=user.phone, email=user.email)
+            key: Guardian(
+                school=school,
+                user=user,
+                last_name=user.last_name,
+                first_name=user.first_name,
+                patronymic=user.patronymic,
+                phone=user.phone,
+                email=user.email,
+            )
             for key, user in self.parent_users.items()
         }
         Guardian.objects.bulk_create(guardians.values(), batch_size=BATCH)
         self.guardians = list(guardians.values())
         Guardianship.objects.bulk_create(
             [
-                Guardianship(school=school, student=self.students[child], guardian=guardian,
-                             relationship=Guardianship.Relationship.MOTHER if who == "mother"
-                             else Guardianship.Relationship.FATHER)
+                Guardianship(
+                    school=school,
+                    student=self.students[child],
+                    guardian=guardian,
+                    relationship=Guardianship.Relationship.MOTHER
+                    if who == "mother"
+                    else Guardianship.Relationship.FATHER,
+                )
                 for (family, who), guardian in guardians.items()
                 for child in plan.families[family].children
             ],
@@ -186,29 +268,58 @@ class _Writer:
     def _year(self, year_plan: YearPlan, status: str):
         school, cal = self.school, year_plan.calendar
         year = AcademicYear.objects.create(
-            school=school, name=cal.name, starts_on=cal.starts_on, ends_on=cal.ends_on, status=status,
+            school=school,
+            name=cal.name,
+            starts_on=cal.starts_on,
+            ends_on=cal.ends_on,
+            status=status,
             half_year_grades=[10, 11],
         )
         StudyPeriod.objects.bulk_create(
-            StudyPeriod(school=school, year=year, scheme=p.scheme, number=p.number, name=p.name,
-                        starts_on=p.starts_on, ends_on=p.ends_on)
+            StudyPeriod(
+                school=school,
+                year=year,
+                scheme=p.scheme,
+                number=p.number,
+                name=p.name,
+                starts_on=p.starts_on,
+                ends_on=p.ends_on,
+            )
             for p in cal.periods
         )
         Holiday.objects.bulk_create(
-            Holiday(school=school, year=year, kind=h.kind, name=h.name, starts_on=h.starts_on, ends_on=h.ends_on,
-                    grades=list(h.grades))
+            Holiday(
+                school=school,
+                year=year,
+                kind=h.kind,
+                name=h.name,
+                starts_on=h.starts_on,
+                ends_on=h.ends_on,
+                grades=list(h.grades),
+            )
             for h in cal.holidays
         )
         grades = sorted({c.grade for c in year_plan.classes})
         CurriculumLine.objects.bulk_create(
-            CurriculumLine(school=school, year=year, grade=grade, subject=self.subjects[s.name],
-                           hours_per_week=Decimal(hours))
-            for grade in grades for s, hours in curriculum_for(grade)
+            CurriculumLine(
+                school=school,
+                year=year,
+                grade=grade,
+                subject=self.subjects[s.name],
+                hours_per_week=Decimal(hours),
+            )
+            for grade in grades
+            for s, hours in curriculum_for(grade)
         )
         classes = {
             c.key: SchoolClass(
-                school=school, year=year, grade=c.grade, letter=c.letter, capacity=c.capacity,
-                shift=self.shifts[c.shift], class_teacher=self.staff_users[c.class_teacher],
+                school=school,
+                year=year,
+                grade=c.grade,
+                letter=c.letter,
+                capacity=c.capacity,
+                shift=self.shifts[c.shift],
+                class_teacher=self.staff_users[c.class_teacher],
                 programme=_programme(c.grade),
             )
             for c in year_plan.classes
@@ -220,7 +331,9 @@ class _Writer:
         for unit in year_plan.units:
             if unit.group:
                 subgroups[(unit.class_key, unit.subject.name, unit.group)] = Subgroup(
-                    school=school, school_class=classes[unit.class_key], subject=self.subjects[unit.subject.name],
+                    school=school,
+                    school_class=classes[unit.class_key],
+                    subject=self.subjects[unit.subject.name],
                     name=f"{unit.group} группа",
                 )
         Subgroup.objects.bulk_create(subgroups.values(), batch_size=BATCH)
@@ -233,14 +346,22 @@ class _Writer:
             roster = rosters[class_key]
             half = (len(roster) + 1) // 2
             for i in roster[:half] if group == 1 else roster[half:]:
-                members.append(Subgroup.members.through(subgroup_id=subgroup.pk, student_id=self.students[i].pk))
+                members.append(
+                    Subgroup.members.through(
+                        subgroup_id=subgroup.pk, student_id=self.students[i].pk
+                    )
+                )
         Subgroup.members.through.objects.bulk_create(members, batch_size=BATCH)
 
         assignments = [
             TeachingAssignment(
-                school=school, year=year, teacher=self.staff_users[u.teacher], school_class=classes[u.class_key],
+                school=school,
+                year=year,
+                teacher=self.staff_users[u.teacher],
+                school_class=classes[u.class_key],
                 subgroup=subgroups.get((u.class_key, u.subject.name, u.group)),
-                subject=self.subjects[u.subject.name], hours_per_week=Decimal(u.hours),
+                subject=self.subjects[u.subject.name],
+                hours_per_week=Decimal(u.hours),
             )
             for u in year_plan.units
         ]
@@ -251,18 +372,31 @@ class _Writer:
     def _enrolments(self, year: AcademicYear, last_year: AcademicYear) -> None:
         """Class history: last year's class until the summer, this year's from 1 September."""
         plan, school = self.plan, self.school
-        now, before = self.classes_by_year[AcademicYear.Status.OPEN], self.classes_by_year[AcademicYear.Status.CLOSED]
+        now, before = (
+            self.classes_by_year[AcademicYear.Status.OPEN],
+            self.classes_by_year[AcademicYear.Status.CLOSED],
+        )
         summer_end = year.starts_on - timedelta(days=1)
         graduation = date(last_year.ends_on.year, 6, 30)
         rows = []
         for i, s in enumerate(plan.students):
             if s.last is not None:
                 first_grade = s.last[0] == 1
-                rows.append(Enrollment(
-                    school=school, student=self.students[i], school_class=before[s.last],
-                    starts_on=last_year.starts_on, ends_on=graduation if s.last_note else summer_end,
-                    note=s.last_note or ("Зачислен(а) в 1 класс" if first_grade else f"Переведён(а) в {s.last[0]} класс"),
-                ))
+                rows.append(
+                    Enrollment(
+                        school=school,
+                        student=self.students[i],
+                        school_class=before[s.last],
+                        starts_on=last_year.starts_on,
+                        ends_on=graduation if s.last_note else summer_end,
+                        note=s.last_note
+                        or (
+                            "Зачислен(а) в 1 класс"
+                            if first_grade
+                            else f"Переведён(а) в {s.last[0]} класс"
+                        ),
+                    )
+                )
             if s.current is not None:
                 if s.last is not None:
                     note = f"Переведён(а) в {s.current[0]} класс"
@@ -270,8 +404,15 @@ class _Writer:
                     note = "Зачислен(а) в 1 класс"
                 else:
                     note = "Зачислен(а) в порядке перевода из другой школы"
-                rows.append(Enrollment(school=school, student=self.students[i], school_class=now[s.current],
-                                       starts_on=year.starts_on, note=note))
+                rows.append(
+                    Enrollment(
+                        school=school,
+                        student=self.students[i],
+                        school_class=now[s.current],
+                        starts_on=year.starts_on,
+                        note=note,
+                    )
+                )
         Enrollment.objects.bulk_create(rows, batch_size=BATCH)
 
 

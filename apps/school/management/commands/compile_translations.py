@@ -94,8 +94,16 @@ def mo_bytes(entries: list[dict]) -> bytes:
         str_table += [len(messages[k]), strs_start + str_offset]
         id_offset += len(k) + 1
         str_offset += len(messages[k]) + 1
-    header = struct.pack("Iiiiiii", 0x950412DE, 0, len(keys), header_size, header_size + 8 * len(keys), 0, 0)
-    return header + struct.pack(f"{len(id_table)}i", *id_table) + struct.pack(f"{len(str_table)}i", *str_table) + ids + strs
+    header = struct.pack(
+        "Iiiiiii", 0x950412DE, 0, len(keys), header_size, header_size + 8 * len(keys), 0, 0
+    )
+    return (
+        header
+        + struct.pack(f"{len(id_table)}i", *id_table)
+        + struct.pack(f"{len(str_table)}i", *str_table)
+        + ids
+        + strs
+    )
 
 
 def po_files() -> list[Path]:
@@ -113,4 +121,6 @@ class Command(BaseCommand):
             entries = parse_po(po.read_text(encoding="utf-8"))
             po.with_suffix(".mo").write_bytes(mo_bytes(entries))
             done = sum(1 for e in entries if e["id"] and not e["fuzzy"] and all(e["str"].values()))
-            self.stdout.write(f"{po}: {done} of {sum(1 for e in entries if e['id'])} messages translated")
+            self.stdout.write(
+                f"{po}: {done} of {sum(1 for e in entries if e['id'])} messages translated"
+            )

@@ -17,13 +17,20 @@ def login_table() -> list[tuple[str, str, str, str]]:
     from apps.school.demo.structure import DEMO_LOGINS
     from apps.students.models import Enrollment
 
-    users = {u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_LOGINS])}
+    users = {
+        u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_LOGINS])
+    }
     if not users:
         return []
 
     def classes_of(**lookup) -> str:
-        names = Enrollment.objects.filter(ends_on__isnull=True, **lookup).select_related("school_class")
-        return ", ".join(sorted({e.school_class.name for e in names}, key=lambda n: (len(n), n))) or "—"
+        names = Enrollment.objects.filter(ends_on__isnull=True, **lookup).select_related(
+            "school_class"
+        )
+        return (
+            ", ".join(sorted({e.school_class.name for e in names}, key=lambda n: (len(n), n)))
+            or "—"
+        )
 
     led = SchoolClass.objects.filter(class_teacher=users.get("teacher"), year__status="open")
     facts = {
@@ -33,7 +40,8 @@ def login_table() -> list[tuple[str, str, str, str]]:
     }
     return [
         (login, DEMO_PASSWORD, role.label, hint.format(**facts))
-        for login, role, hint in DEMO_LOGINS if login in users
+        for login, role, hint in DEMO_LOGINS
+        if login in users
     ]
 
 
@@ -41,7 +49,9 @@ def format_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
     out = ["  ".join(str(v).ljust(w) for v, w in zip(header, widths, strict=True)).rstrip(), line]
-    out += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    out += [
+        "  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
     return "\n".join(out)
 
 
@@ -51,7 +61,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--scale", type=float, default=1.0)
-        parser.add_argument("--no-server", action="store_true", help="prepare and print the logins only")
+        parser.add_argument(
+            "--no-server", action="store_true", help="prepare and print the logins only"
+        )
 
     def handle(self, *args, addrport: str, scale: float, no_server: bool, **options):
         self.stdout.write("Применяю миграции…")
@@ -62,15 +74,21 @@ class Command(BaseCommand):
             from apps.school.demo import build_demo_school
 
             demo = build_demo_school(scale=scale)
-            self.stdout.write(self.style.SUCCESS(
-                f"Демо-школа «{demo.school.short_name}» готова за {time.monotonic() - started:.1f} с."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Демо-школа «{demo.school.short_name}» готова за {time.monotonic() - started:.1f} с."
+                )
+            )
         rows = login_table()
         if rows:
             self.stdout.write(f"\nВход в демо-школу (http://{addrport}/):\n")
-            self.stdout.write(format_table(rows, ("логин", "пароль", "роль", "что попробовать")) + "\n")
+            self.stdout.write(
+                format_table(rows, ("логин", "пароль", "роль", "что попробовать")) + "\n"
+            )
         else:
-            self.stdout.write("В базе есть школа без демо-пользователей: войдите своими учётными данными.")
+            self.stdout.write(
+                "В базе есть школа без демо-пользователей: войдите своими учётными данными."
+            )
         if not no_server:
             # `kill` stops the server like Ctrl-C does: exit handlers run, so the embedded
             # PostgreSQL (when DATABASE_URL is unset) shuts down with it.
