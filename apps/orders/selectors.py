@@ -191,7 +191,7 @@ def movement_drafts_due(*, school, today: date) -> list[LateDraft]:
 
     drafts = list(
         Order.objects.filter(school=school, status=Order.Status.DRAFT)
-        .select_related("year")
+        .select_related("year", "drafted_by")
         .prefetch_related(Prefetch("items", queryset=OrderItem.objects.select_related("to_class")))
         .order_by("effective_on", "pk")
     )

@@ -4,7 +4,10 @@
 - homework not set when the class's school day ends (it is due an hour later, seed 003
   item 2.2);
 - period marks missing two working days before their deadline (seed 004 item 13);
-- КТП not filled two working days before 15 September (seed 004 item 14).
+- КТП not filled two working days before 15 September (seed 004 item 14);
+- an order on movement still unsigned two working days before its movement is due
+  (3 working days, seed 000 item 19; enrolment into grades 1 and 10 by 5 September, item 5):
+  the secretary who drafted it and the director who signs it.
 
 Each reminder is a notification with a dedupe key: the check runs every few minutes and
 the person hears about a thing once. Never at night, in the school's time: a reminder
@@ -20,10 +23,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.accounts.policy import Role
 from apps.classes.models import TeachingAssignment
 from apps.gradebook.models import PeriodMark
 from apps.homework.models import Homework
 from apps.messaging.services import notify
+from apps.orders.selectors import movement_drafts_due
 from apps.reports.audit import Rosters
 from apps.schedule.models import Lesson, PlanTopic
 from apps.school.models import AcademicYear, School, StudyPeriod
@@ -66,6 +71,7 @@ def reminders_send(*, school: School, now: datetime) -> int:
     days_off = public_days_off(school, year.starts_on, year.ends_on + timedelta(days=60))
     sent += _period_mark_reminders(school, policy, year, today, days_off)
     sent += _ktp_reminders(school, policy, year, today, days_off)
+    sent += _movement_reminders(school, policy, today, days_off)
     return sent
 
 
@@ -267,4 +273,42 @@ def _ktp_reminders(school, policy, year, today, days_off) -> int:
                 email=True,
             )
         )
+    return sent
+
+
+def _movement_reminders(school, policy, today, days_off) -> int:
+    drafts = [
+        d
+        for d in movement_drafts_due(school=school, today=today)
+        if reminder_starts_on(policy, deadline_day=d.due, days_off=days_off) <= today <= d.due
+    ]
+    if not drafts:
+        return 0
+    directors = list(
+        User.objects.filter(
+            role_grants__school=school, role_grants__role=Role.DIRECTOR, is_active=True
+        ).distinct()
+    )
+    sent = 0
+    for draft in drafts:
+        order = draft.order
+        people = {u.pk: u for u in directors}
+        if order.drafted_by_id is not None and order.drafted_by.is_active:
+            people[order.drafted_by_id] = order.drafted_by
+        for user in people.values():
+            sent += bool(
+                notify(
+                    school=school,
+                    user=user,
+                    title=_("Подпишите приказ «%(title)s» до %(date)s")
+                    % {"title": order.title, "date": draft.due.strftime("%d.%m.%Y")},
+                    body=_(
+                        "Движение обучающихся вносится не позднее %(date)s; приказ ещё не подписан."
+                    )
+                    % {"date": draft.due.strftime("%d.%m.%Y")},
+                    link=reverse("orders:detail", kwargs={"school_id": school.pk, "pk": order.pk}),
+                    dedupe_key=f"remind:movement:{order.pk}:{user.pk}",
+                    email=True,
+                )
+            )
     return sent

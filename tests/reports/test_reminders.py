@@ -121,3 +121,51 @@ def test_no_ktp_reminder_for_a_filled_plan(rw):
         school=rw.school, assignment=rw.assignment, position=1, title="Натуральные числа", hours=4
     )
     assert reminders_send(school=rw.school, now=rw.at(date(2026, 9, 11), 10, 0)) == 0
+
+
+def test_an_unsigned_movement_order_reminds_its_secretary_and_the_director_once(world):
+    from apps.orders import services as orders
+    from apps.orders.models import OrderKind
+
+    secretary, director = world.users["secretary"], world.users["director"]
+    # Movement on Monday 16 November: entered within 3 working days, by Thursday the 19th;
+    # the reminder comes two working days before, on Tuesday the 17th.
+    order = orders.order_draft(
+        acting_user=secretary,
+        school=world.school,
+        year=world.year,
+        kind=OrderKind.LEAVING,
+        order_date=date(2026, 11, 16),
+    )
+    orders.order_item_add(
+        acting_user=secretary, order=order, student=world.student, destination="МБОУ СОШ № 5"
+    )
+    tz = world.school.tz
+    from datetime import datetime
+
+    def at(day):
+        return datetime(day.year, day.month, day.day, 10, 0, tzinfo=tz)
+
+    reminders_send(school=world.school, now=at(date(2026, 11, 16)))
+    assert not Notification.objects.filter(user__in=[secretary, director]).exists()
+    reminders_send(school=world.school, now=at(date(2026, 11, 17)))
+    expected = ["Подпишите приказ «О выбытии обучающихся» до 19.11.2026"]
+    assert titles(secretary) == expected and titles(director) == expected
+    assert Notification.objects.get(user=director).link.endswith(f"/orders/{order.pk}/")
+    reminders_send(school=world.school, now=at(date(2026, 11, 18)))
+    assert len(titles(director)) == 1  # once
+    orders.order_sign(acting_user=director, order=order)
+    Notification.objects.all().delete()  # forget the reminders sent: a signed order needs none
+    reminders_send(school=world.school, now=at(date(2026, 11, 18)))
+    assert not Notification.objects.filter(link__endswith=f"/orders/{order.pk}/").exists()
+    other = orders.order_draft(
+        acting_user=secretary,
+        school=world.school,
+        year=world.year,
+        kind=OrderKind.LEAVING,
+        order_date=date(2026, 11, 2),
+    )
+    reminders_send(
+        school=world.school, now=at(date(2026, 11, 17))
+    )  # overdue drafts are the register's
+    assert not Notification.objects.filter(link__endswith=f"/orders/{other.pk}/").exists()
