@@ -38,21 +38,21 @@ BATCH = 1000
 
 # One line per demo login: the role it shows and what to try first.
 DEMO_LOGINS = (
-    ("admin", Role.ADMIN, "Пользователи и роли, карточка школы, правила школы, справочники"),
-    ("director", Role.DIRECTOR, "Всё для чтения: классы, журналы, правила школы"),
-    ("deputy", Role.DEPUTY, "Учебный план, нагрузка, периоды, классы, контроль журналов"),
-    ("dispatcher", Role.DISPATCHER, "Смены и звонки, расписание уроков"),
+    ("admin", Role.ADMIN, "Пользователи и роли, логины для школы, правила школы, справочники"),
+    ("director", Role.DIRECTOR, "Подписать проект приказа; журналы, контроль и отчёты для чтения"),
+    ("deputy", Role.DEPUTY, "Контроль журнала и его динамика, успеваемость, закрытие периодов, новый год"),
+    ("dispatcher", Role.DISPATCHER, "Расписание уроков, замены и отмены на сегодня"),
     (
         "teacher",
         Role.TEACHER,
-        "Журнал своих уроков математики; класс {teacher_class} как классный руководитель",
+        "Уроки сегодня, журнал математики, КТП; класс {teacher_class}: реестр посещаемости",
     ),
-    ("secretary", Role.SECRETARY, "Обучающиеся, родители, сотрудники"),
+    ("secretary", Role.SECRETARY, "Личные дела, импорт, приказы и отчёт о движении"),
     ("medic", Role.MEDIC, "Контингент школы"),
     ("psychologist", Role.PSYCHOLOGIST, "Контингент школы"),
     ("technical", Role.TECHNICAL, "Уведомления"),
-    ("parent", Role.PARENT, "Дневник двух детей: {parent_classes}"),
-    ("student", Role.STUDENT, "Свой дневник ученика {student_class}"),
+    ("parent", Role.PARENT, "Дневник двух детей ({parent_classes}), сводка на почту"),
+    ("student", Role.STUDENT, "Свой дневник ученика {student_class}, задания, статистика"),
 )
 
 

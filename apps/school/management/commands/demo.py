@@ -76,7 +76,7 @@ class Command(BaseCommand):
             demo = build_demo_school(scale=scale)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Демо-школа «{demo.school.short_name}» готова за {time.monotonic() - started:.1f} с."
+                    f"Демо-школа {demo.school.short_name} готова за {time.monotonic() - started:.1f} с."
                 )
             )
         rows = login_table()

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         demo = build_demo_school(seed=seed, scale=scale)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Демо-школа «{demo.school.short_name}» создана за {time.monotonic() - started:.1f} с: "
+                f"Демо-школа {demo.school.short_name} создана за {time.monotonic() - started:.1f} с: "
                 f"классов: {len(demo.classes)}, обучающихся: {len(demo.students)}, учителей: {len(demo.teachers)}."
             )
         )
