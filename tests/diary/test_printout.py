@@ -1,26 +1,20 @@
 """The weekly printout for parents without electronic access (seed 003, appendix 3 item 3)."""
 
-import io
-
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from apps.attendance.services import attendance_set
 from apps.diary.models import PaperReportRequest
 from apps.gradebook.services import mark_set
 from apps.homework.services import homework_set
 from tests.diary.conftest import MONDAY, THURSDAY
+from tests.pdf import pdf_pages, pdf_text
 
 
-def pdf_text(response) -> str:
+def printout(response) -> tuple:
     assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
-    return (
-        "\n".join(p.extract_text() for p in reader.pages),
-        len(reader.pages),
-        reader.pages[0].mediabox,
-    )
+    pages = pdf_pages(response.content)
+    return pdf_text(response.content), len(pages), pages[0].mediabox
 
 
 @pytest.fixture
@@ -71,7 +65,7 @@ def test_class_teacher_marks_a_parent_and_prints_the_week(teacher, dw):
     html = teacher.get(page).content.decode()
     assert "распечатка" in html
     pdf = reverse("diary:printout-pdf", args=[dw.school.pk, dw.school_class.pk])
-    text, pages, box = pdf_text(teacher.get(pdf, {"week": MONDAY.isoformat()}))
+    text, pages, box = printout(teacher.get(pdf, {"week": MONDAY.isoformat()}))
     assert pages == 1  # only the student whose parent asked
     assert dw.student.last_name in text and dw.stranger.last_name not in text
     for expected in (
@@ -90,9 +84,9 @@ def test_class_teacher_marks_a_parent_and_prints_the_week(teacher, dw):
 def test_whole_class_in_one_pdf_and_one_student(teacher, dw):
     _week(dw)
     pdf = reverse("diary:printout-pdf", args=[dw.school.pk, dw.school_class.pk])
-    text, pages, _box = pdf_text(teacher.get(pdf, {"week": MONDAY.isoformat(), "all": "1"}))
+    text, pages, _box = printout(teacher.get(pdf, {"week": MONDAY.isoformat(), "all": "1"}))
     assert pages == 2 and dw.student.last_name in text and dw.stranger.last_name in text
-    text, pages, _box = pdf_text(
+    text, pages, _box = printout(
         teacher.get(pdf, {"week": MONDAY.isoformat(), "student": dw.stranger.pk})
     )
     assert pages == 1 and dw.stranger.last_name in text and "«2»" not in text and "2" in text

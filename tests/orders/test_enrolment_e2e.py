@@ -2,17 +2,16 @@
 appears in the class list and in the teacher's journal from the order's date; the class
 teacher downloads login slips with the student's login."""
 
-import io
 from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from apps.students.models import Student
 from tests import factories as f
 from tests.browser import login, screenshot
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "пароль-для-тестов"
@@ -81,7 +80,7 @@ def test_enrolment_by_order_reaches_the_class_and_the_journal(page, live_server,
     with page.expect_download() as download_info:
         page.get_by_test_id("issue").click()
     content = Path(download_info.value.path()).read_bytes()
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    text = pdf_text(content)
     newcomer = Student.objects.get(last_name="Веселова")
     assert newcomer.user is not None and newcomer.user.username == "veselova.pa"
     assert "veselova.pa" in text

@@ -1,21 +1,14 @@
 """Logins for students and parents: bulk issue, slips, reissue, own class only, the log."""
 
-import io
 import re
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from apps.accounts.logins import login_base, transliterate
 from apps.accounts.models import LoginIssue, RoleGrant, User
 from tests import factories as f
-
-
-def pdf_text(content: bytes) -> str:
-    return " ".join(
-        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split()
-    )
+from tests.pdf import pdf_text
 
 
 def log_in(client, username, password):

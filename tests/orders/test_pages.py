@@ -6,19 +6,13 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from apps.orders import services
 from apps.orders.models import Order, OrderKind
 from apps.students.selectors import class_roster
 from tests import factories as f
 from tests.orders.conftest import NOV_16, signed
-
-
-def pdf_text(content: bytes) -> str:
-    return " ".join(
-        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split()
-    )
+from tests.pdf import pdf_pages, pdf_text
 
 
 def test_secretary_drafts_and_director_signs_through_the_pages(client, world):
@@ -118,8 +112,7 @@ def test_order_pdf_is_the_usual_russian_form(client, world):
     client.force_login(world.users["deputy"])
     response = client.get(reverse("orders:pdf", args=[world.school.pk, order.pk]))
     assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
-    box = reader.pages[0].mediabox
+    box = pdf_pages(response.content)[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
     text = pdf_text(response.content)
     for expected in (

@@ -12,7 +12,6 @@ Class 5А, first quarter, three subjects:
 """
 
 import io
-import subprocess
 from datetime import date
 from decimal import Decimal
 
@@ -27,6 +26,7 @@ from apps.reports.progress import SOURCE_FORECAST, SOURCE_MARKS, progress
 from apps.reports.stats import Tally, category
 from apps.school.policy import DEFAULT_POLICY
 from tests import factories as f
+from tests.pdf import pdf_text
 from tests.reports.conftest import build_audit_world
 
 MARKS = {
@@ -193,7 +193,7 @@ def test_the_page_excel_and_pdf_hold_the_same_numbers(client, graded, deputy):
 
     response = client.get(_page_url(graded, format="pdf"))
     assert response["Content-Type"] == "application/pdf"
-    text = _pdf_text(response.content)
+    text = pdf_text(response.content)
     for shown in (
         "60,0",
         "40,0",
@@ -204,9 +204,3 @@ def test_the_page_excel_and_pdf_hold_the_same_numbers(client, graded, deputy):
         "Директор",
     ):
         assert shown in text, shown
-
-
-def _pdf_text(content: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-    ).stdout.decode()
