@@ -294,10 +294,6 @@ class Week:
         return self.monday + timedelta(days=7)
 
 
-# Homework is found through its lesson's date (indexed): set at most this long before it is due.
-ADVANCE_DAYS = 60
-
-
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -353,7 +349,7 @@ SELECT l.id, l.date, l.lesson_number, l.starts_at, l.ends_at, l.room, l.topic, l
                                           WHERE sm.subgroup_id = a.subgroup_id AND sm.student_id = %(student)s))
  ORDER BY l.date, l.lesson_number, sub."order", l.id
 """
-# Homework due this week, found through its lesson's date (indexed): set at most ADVANCE_DAYS ahead.
+# Homework due this week however far ahead it was set: found by the school's due-date index.
 _WEEK_DUE_SQL = """
 SELECT h.id, h.text, h.due_date, h.minutes, h.set_at, l.date, l.assignment_id, a.school_class_id, sub.name,
        (SELECT json_agg(json_build_object('name', f.name, 'url', f.file, 'size', f.size) ORDER BY f.uploaded_at, f.id)
@@ -362,8 +358,8 @@ SELECT h.id, h.text, h.due_date, h.minutes, h.set_at, l.date, l.assignment_id, a
   JOIN schedule_lesson l ON l.id = h.lesson_id
   JOIN classes_teachingassignment a ON a.id = l.assignment_id
   JOIN classes_subject sub ON sub.id = a.subject_id
- WHERE a.school_class_id = ANY(%(classes)s) AND h.due_date BETWEEN %(first)s AND %(last)s
-   AND l.date BETWEEN %(advance)s AND %(last)s
+ WHERE h.school_id = %(school)s AND h.due_date BETWEEN %(first)s AND %(last)s
+   AND a.school_class_id = ANY(%(classes)s)
    AND (a.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM classes_subgroup_members sm
                                           WHERE sm.subgroup_id = a.subgroup_id AND sm.student_id = %(student)s))
  ORDER BY h.due_date, sub."order", h.id
@@ -403,7 +399,7 @@ def diary_week(*, student: Student, day: date, today: date) -> Week:
         "student": student.pk,
         "first": monday,
         "last": saturday,
-        "advance": monday - timedelta(days=ADVANCE_DAYS),
+        "school": student.school_id,
     }
     with connection.cursor() as cursor:
         cursor.execute(_WEEK_LESSONS_SQL, params)
@@ -765,8 +761,10 @@ def diary_homework(*, student: Student, today: date) -> HomeworkList:
     first, last = today - timedelta(days=OVERDUE_DAYS), today + timedelta(days=HOMEWORK_AHEAD_DAYS)
     items = list(
         Homework.objects.filter(
+            Q(due_date__range=(first, last))
+            | Q(due_date__isnull=True, lesson__date__range=(first, last)),
+            school_id=student.school_id,
             lesson__assignment__school_class_id__in=enrolment.class_ids,
-            lesson__date__range=(first - timedelta(days=ADVANCE_DAYS), last),
         )
         .filter(_in_subgroup(student, "lesson__assignment__"))
         .annotate(
@@ -776,7 +774,6 @@ def diary_homework(*, student: Student, today: date) -> HomeworkList:
                 HomeworkDone.objects.filter(homework_id=OuterRef("pk"), student_id=student.pk)
             ),
         )
-        .filter(due__range=(first, last))
         .select_related("lesson__assignment__subject", "lesson__assignment__teacher")
         .order_by("due", "lesson__assignment__subject__order", "pk")
     )

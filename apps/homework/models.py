@@ -26,6 +26,8 @@ class Homework(models.Model):
     class Meta:
         verbose_name = _("домашнее задание")
         verbose_name_plural = _("домашние задания")
+        # The diary finds the homework due on a day however far ahead it was set.
+        indexes = [models.Index(fields=["school", "due_date"])]
 
     def __str__(self) -> str:
         return self.text[:50]

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from apps.attendance.services import attendance_set
+from apps.diary.selectors import diary_homework
 from apps.gradebook.services import lesson_topic_set, mark_delete, mark_set
 from apps.homework.models import HomeworkAttachment
 from apps.homework.services import homework_set
@@ -76,6 +77,22 @@ def test_homework_set_in_advance_shows_on_its_due_day(parent, dw):
     html = response.content.decode()
     assert html.count("№ 15, 16 на с. 12") == 2  # where it was set, and where it is due
     assert f_.name in html and "/media/homework/x/sheet.pdf" in html
+
+
+def test_homework_set_a_term_ahead_still_shows_on_its_due_day(parent, dw):
+    """A project given in September for December is on December's page and in the list."""
+    due = date(2026, 12, 10)
+    homework_set(
+        acting_user=dw.teacher,
+        lesson=dw.math_mon,
+        text="Проект «Дроби вокруг нас»",
+        expected_version=0,
+        due_date=due,
+    )
+    december = day_of(week_of(parent, dw, day=due), due)
+    assert [h.text for h in december.due_elsewhere] == ["Проект «Дроби вокруг нас»"]
+    listed = diary_homework(student=dw.student, today=date(2026, 12, 1))
+    assert [h.text for h in listed.upcoming] == ["Проект «Дроби вокруг нас»"]
 
 
 def test_homework_due_on_a_day_without_that_subject_is_listed_on_the_day(parent, dw):
