@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import User
 from apps.attendance.models import AttendanceMark
 from apps.classes.models import SchoolClass, Subgroup, Subject, TeachingAssignment
 from apps.diary import stamps
@@ -202,3 +203,4 @@ HolidayStamped = _stamped(Holiday, stamps.HOLIDAY, "HolidayStamped")
 RulesStamped = _stamped(SchoolRules, stamps.RULES, "RulesStamped")
 SubjectStamped = _stamped(Subject, stamps.SUBJECT, "SubjectStamped")
 SchoolClassStamped = _stamped(SchoolClass, stamps.SCHOOL_CLASS, "SchoolClassStamped")
+PersonNameStamped = _stamped(User, stamps.PERSON_NAME, "PersonNameStamped")

@@ -170,3 +170,10 @@ HOLIDAY = Source("holiday", SCHOOL, _SCHOOL)
 RULES = Source("rules", SCHOOL, _SCHOOL)
 SUBJECT = Source("subject", SCHOOL, _SCHOOL)
 SCHOOL_CLASS = Source("class", SCHOOL, _SCHOOL)
+# Teachers' names stand on every page of their schools; a login (last_login) bumps nothing.
+PERSON_NAME = Source(
+    "person",
+    SCHOOL,
+    "SELECT g.school_id FROM {rows} r JOIN accounts_rolegrant g ON g.user_id = r.id",
+    changed=("last_name", "first_name", "patronymic"),
+)

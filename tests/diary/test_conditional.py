@@ -109,6 +109,9 @@ WRITES = {
     ),
     "timetable": lambda dw: f.TimetableEntryFactory(assignment=dw.assignment),
     "subgroup membership": lambda dw: dw.subgroup.members.add(dw.student),
+    "teacher's new surname": lambda dw: (
+        type(dw.teacher).objects.filter(pk=dw.teacher.pk).update(last_name="Новосёлова")
+    ),
 }
 
 
@@ -130,6 +133,13 @@ def test_a_classmates_mark_does_not_change_my_page(parent, dw):
         value="5",
         expected_version=0,
     )
+    assert get(parent, dw, etag).status_code == 304
+
+
+def test_someone_logging_in_does_not_change_my_page(parent, dw, client):
+    etag = get(parent, dw)["ETag"]
+    client.force_login(dw.teacher)  # updates the teacher's last_login
+    parent.force_login(dw.users["parent"])
     assert get(parent, dw, etag).status_code == 304
 
 
