@@ -136,7 +136,10 @@ def journal_index(request):
             "day_lessons": selectors.lessons_of_teacher_on(
                 school=ctx.school, user=ctx.user, day=day
             ),
-            "assignments": assignments,
+            # A teacher's own journals first; the rest (their class's, or the school's for a
+            # deputy) are for reading and would bury the own ones in one long table.
+            "own_assignments": [a for a in assignments if a.teacher_id == ctx.user.pk],
+            "other_assignments": [a for a in assignments if a.teacher_id != ctx.user.pk],
         },
     )
 

@@ -196,10 +196,26 @@ def test_substitute_opens_the_lesson_page_of_the_substituted_lesson(client, jw):
     assert post_cell(client, jw, "н").status_code == 200
 
 
-def test_journal_index_lists_own_journals(client, jw):
+def test_journal_index_lists_own_journals_apart_from_those_to_read(client, jw):
+    """The class teacher of 5А keeps mathematics and reads the class's other subjects."""
+    russian = f.TeachingAssignmentFactory(
+        school_class=jw.school_class, teacher=other_teacher(jw), subject__name="Русский язык"
+    )
     client.force_login(jw.users["teacher"])
     response = client.get(reverse("journal:index", args=[jw.school.pk]))
-    assert response.status_code == 200 and jw.subject.name in response.content.decode()
+    assert response.status_code == 200
+    assert [a.pk for a in response.context["own_assignments"]] == [jw.assignment.pk]
+    assert [a.pk for a in response.context["other_assignments"]] == [russian.pk]
+    html = response.content.decode()
+    assert html.index("Мои журналы") < html.index(jw.subject.name)
+    assert html.index("Журналы для просмотра") < html.index("Русский язык")
+
+
+def test_the_deputy_sees_one_list_of_the_schools_journals(client, jw):
+    client.force_login(jw.users["deputy"])
+    response = client.get(reverse("journal:index", args=[jw.school.pk]))
+    html = response.content.decode()
+    assert "Мои журналы" not in html and jw.subject.name in html
 
 
 def test_dispatcher_builds_the_timetable_and_generates_lessons(client, world):
