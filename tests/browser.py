@@ -69,4 +69,5 @@ def login(page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # the session cookie is set before the next goto
+        page.click("button[type=submit]")

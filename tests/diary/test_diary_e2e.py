@@ -81,7 +81,9 @@ def test_teacher_enters_a_mark_and_the_parent_reads_it_then_switches_child(
     ppage.locator('[data-testid="child-card"]', has_text=dw.student.last_name).locator(
         '[data-testid="open-diary"]'
     ).click()
-    ppage.goto(ppage.url.split("?")[0] + f"?d={MONDAY.isoformat()}")
+    week_url = f"{base}/s/{dw.school.pk}/diary/{dw.student.pk}/"
+    ppage.wait_for_url(week_url)  # the link led to this child's week, not elsewhere
+    ppage.goto(f"{week_url}?d={MONDAY.isoformat()}")
     monday = ppage.locator(f'[data-testid="diary-day"][data-date="{MONDAY.isoformat()}"]')
     expect(monday.locator('[data-testid="diary-mark"]')).to_contain_text("5")
     expect(monday.locator('[data-testid="mark-comment"]')).to_contain_text("Отличный ответ у доски")

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from apps.reports.models import AuditRun, ExportJob
 from apps.reports.services import audit_month_store, audit_store
@@ -52,10 +53,10 @@ def test_the_deputy_and_a_teacher_use_the_control_pages(page, live_server, sampl
     assert page.locator("svg.chart").count() == 1  # the month-to-month trend
     screenshot(page, "reports/audit-summary")
     page.locator("[data-testid=teachers] a", has_text="Петров").click()
-    assert page.locator("[data-testid=line]").count() == 3
+    expect(page.locator("[data-testid=line]")).to_have_count(3)
     screenshot(page, "reports/audit-teacher")
     page.locator("[data-testid=line] a", has_text="подробно").first.click()
-    assert page.locator("[data-testid=rule-no_topic]").count() == 1
+    expect(page.locator("[data-testid=rule-no_topic]")).to_have_count(1)
     screenshot(page, "reports/audit-line")
     page.goto(url("reports:audit-new"))
     screenshot(page, "reports/audit-new")
