@@ -3,6 +3,8 @@
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import groupby
+from operator import attrgetter
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -137,9 +139,15 @@ def journal_index(request):
                 school=ctx.school, user=ctx.user, day=day
             ),
             # A teacher's own journals first; the rest (their class's, or the school's for a
-            # deputy) are for reading and would bury the own ones in one long table.
+            # deputy) are for reading, one row per class, so they bury nothing.
             "own_assignments": [a for a in assignments if a.teacher_id == ctx.user.pk],
-            "other_assignments": [a for a in assignments if a.teacher_id != ctx.user.pk],
+            "other_by_class": [
+                (school_class, list(items))
+                for school_class, items in groupby(
+                    (a for a in assignments if a.teacher_id != ctx.user.pk),
+                    key=attrgetter("school_class"),
+                )
+            ],
         },
     )
 

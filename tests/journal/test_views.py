@@ -205,7 +205,9 @@ def test_journal_index_lists_own_journals_apart_from_those_to_read(client, jw):
     response = client.get(reverse("journal:index", args=[jw.school.pk]))
     assert response.status_code == 200
     assert [a.pk for a in response.context["own_assignments"]] == [jw.assignment.pk]
-    assert [a.pk for a in response.context["other_assignments"]] == [russian.pk]
+    assert [(c.pk, [a.pk for a in items]) for c, items in response.context["other_by_class"]] == [
+        (jw.school_class.pk, [russian.pk])
+    ]
     html = response.content.decode()
     assert html.index("Мои журналы") < html.index(jw.subject.name)
     assert html.index("Журналы для просмотра") < html.index("Русский язык")
