@@ -40,7 +40,17 @@ ORDER_VERBS = {
 }
 
 
-def order_pdf(order: Order, *, director_name: str) -> bytes:
+def signatory_name(order: Order) -> str:
+    """«И.О. Фамилия» under the signature line: who signed a signed order (a later director
+    must not appear on it), the school's director on a draft."""
+    person = order.signed_by if order.signed_at else order.school.director
+    if person is None:
+        return "______________"
+    initials = "".join(f"{p[0]}." for p in (person.first_name, person.patronymic) if p)
+    return f"{initials} {person.last_name}".strip()
+
+
+def order_pdf(order: Order) -> bytes:
     from apps.orders.services import order_settings
 
     d = date_format(order.effective_on, "d.m.Y")
@@ -53,7 +63,7 @@ def order_pdf(order: Order, *, director_name: str) -> bytes:
             "items": list(order.items.all()),
             "verb": verb,
             "settings": order_settings(order.school),
-            "director_name": director_name,
+            "director_name": signatory_name(order),
             "kinds": OrderKind,
         },
     )

@@ -402,21 +402,11 @@ def cancel(request, pk: int):
     return redirect("orders:detail", school_id=ctx.school.pk, pk=cancellation.pk)
 
 
-def _director_name(school) -> str:
-    director = school.director
-    if director is None:
-        return "______________"
-    initials = "".join(f"{p[0]}." for p in (director.first_name, director.patronymic) if p)
-    return f"{initials} {director.last_name}".strip()
-
-
 @school_view(Perm.VIEW_ORDERS)
 def pdf(request, pk: int):
     order = _order(request, pk)
     name = f"prikaz-{order.number or 'proekt-' + str(order.pk)}.pdf".replace("/", "-")
-    return _file(
-        exports.order_pdf(order, director_name=_director_name(order.school)), PDF, name, inline=True
-    )
+    return _file(exports.order_pdf(order), PDF, name, inline=True)
 
 
 # --- document store ------------------------------------------------------------------------
@@ -448,7 +438,7 @@ def document_file(request, pk: int):
     if doc.order_id:
         order = selectors.order_detail(school=ctx.school, order_id=doc.order_id)
         return _file(
-            exports.order_pdf(order, director_name=_director_name(order.school)),
+            exports.order_pdf(order),
             PDF,
             f"prikaz-{order.number}.pdf".replace("/", "-"),
             inline=True,

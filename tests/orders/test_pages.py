@@ -11,7 +11,7 @@ from apps.orders import services
 from apps.orders.models import Order, OrderKind
 from apps.students.selectors import class_roster
 from tests import factories as f
-from tests.orders.conftest import NOV_16, signed
+from tests.orders.conftest import NOV_16, draft, signed
 from tests.pdf import pdf_pages, pdf_text
 
 
@@ -127,6 +127,26 @@ def test_order_pdf_is_the_usual_russian_form(client, world):
         "А.П. Директор",
     ):
         assert expected in text, expected
+
+
+def test_a_signed_order_keeps_its_signer_after_the_director_changes(client, world):
+    world.school.director = world.users["director"]
+    world.school.save()
+    order = signed(
+        world,
+        world.users["secretary"],
+        world.users["director"],
+        OrderKind.LEAVING,
+        lines=[{"student": world.student, "destination": "МАОУ «СОШ № 3», г. Мегион"}],
+    )
+    world.school.director = f.UserFactory(last_name="Новикова", first_name="Елена", patronymic="")
+    world.school.save()
+    client.force_login(world.users["deputy"])
+    text = pdf_text(client.get(reverse("orders:pdf", args=[world.school.pk, order.pk])).content)
+    assert "А.П. Директор" in text and "Новикова" not in text
+    proposed = draft(world, world.users["secretary"], OrderKind.LEAVING)
+    text = pdf_text(client.get(reverse("orders:pdf", args=[world.school.pk, proposed.pk])).content)
+    assert "Е. Новикова" in text  # a draft is to be signed by today's director
 
 
 def test_signed_orders_land_in_the_document_store(client, world):
