@@ -229,7 +229,13 @@ def sign_movements(demo, secretary, director) -> None:
             d += timedelta(days=1)
         return min(d, last)
 
+    # Numbers follow the order of signing, so the orders are signed in date order at the end.
+    planned: list[tuple] = []
+
     def sign(kind, on, lines, basis):
+        planned.append((kind, on, lines, basis))
+
+    def sign_now(kind, on, lines, basis):
         order = services.order_draft(
             acting_user=secretary,
             school=demo.school,
@@ -283,6 +289,8 @@ def sign_movements(demo, secretary, director) -> None:
     sign(
         OrderKind.ENROLMENT, day(0.5), arrivals, "заявления родителей, личные дела из прежних школ"
     )
+    for kind, on, lines, basis in sorted(planned, key=lambda p: p[1]):
+        sign_now(kind, on, lines, basis)
     # One draft waits for the director's signature.
     candidates = [s for s in pool[5:] if s not in movers]
     if candidates:

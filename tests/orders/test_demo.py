@@ -45,6 +45,10 @@ def test_populate_fills_files_and_the_register(world):
     )
     assert {OrderKind.ENROLMENT, OrderKind.LEAVING, OrderKind.TRANSFER} <= kinds
     assert Order.objects.filter(school=world.school, status="draft").exists()
+    # A register where a later number carries an earlier date would puzzle any secretary.
+    register = Order.objects.filter(school=world.school, status="signed").order_by("sequence")
+    dates = [o.order_date for o in register]
+    assert dates == sorted(dates)
     assert (
         SchoolDocument.objects.filter(school=world.school).count()
         == Order.objects.filter(status="signed").count()
