@@ -1,8 +1,12 @@
-"""Data for the landing page: what a teacher teaches, which children a parent follows."""
+"""Data for the landing page: what needs this person now, what a teacher teaches, which
+children a parent follows."""
 
 from django.db.models import Q
 
+from apps.accounts.policy import Perm
 from apps.classes.models import TeachingAssignment
+from apps.messaging.models import Notification
+from apps.orders.models import Order
 from apps.school.services import school_today
 from apps.students.models import Enrollment, Guardianship, Student
 
@@ -40,3 +44,21 @@ def family_cards(ctx) -> list[dict]:
         {"student": s, "enrolment": enrolments.get(s.pk), "relationship": relation.get(s.pk)}
         for s in students
     ]
+
+
+ATTENTION_NOTIFICATIONS = 5  # the newest unread; the rest are one click away
+
+
+def attention(ctx) -> dict:
+    """What waits for this person: unread reminders and, for whoever signs, the drafts."""
+    unread = list(
+        Notification.objects.filter(user=ctx.user, school=ctx.school)
+        .unread()
+        .order_by("-created_at")[:ATTENTION_NOTIFICATIONS]
+    )
+    to_sign = (
+        Order.objects.filter(school=ctx.school, status=Order.Status.DRAFT).count()
+        if ctx.may(Perm.SIGN_ORDERS)
+        else 0
+    )
+    return {"notifications": unread, "orders_to_sign": to_sign}

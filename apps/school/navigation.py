@@ -258,9 +258,10 @@ def menu_for(ctx) -> list[tuple[str, list[tuple[NavItem, str]]]]:
 
 
 def landing_sections(ctx) -> dict:
-    from apps.school.landing import family_cards, teacher_cards
+    from apps.school.landing import attention, family_cards, teacher_cards
 
     return {
+        "attention": attention(ctx),
         "roles": [(Role(r).label, ROLE_SUMMARY[Role(r)]) for r in Role.values if r in ctx.roles],
         "menu": menu_for(ctx),
         "teaching": teacher_cards(ctx) if Role.TEACHER in ctx.roles else None,
