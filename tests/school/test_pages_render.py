@@ -8,6 +8,7 @@ from apps.accounts.policy import Role
 from apps.messaging.models import Notification
 from apps.orders import services as orders
 from apps.orders.models import OrderKind
+from tests import factories as f
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
@@ -51,3 +52,30 @@ def test_the_landing_page_shows_what_waits_for_this_person_only(client, world):
     client.force_login(world.users["secretary"])  # drafts orders, does not sign them
     page = client.get(home).content.decode()
     assert "Приказы на подпись" not in page and 'data-testid="attention"' not in page
+
+
+LANDING_QUERIES = 9  # 8 today: session, user, grants, unread count, what waits, the cards
+
+
+def test_the_landing_page_costs_the_same_for_a_busy_teacher_and_a_big_family(
+    client, world, django_assert_max_num_queries
+):
+    """Every teacher opens it at 8 a.m.: no query per assignment, reminder or child."""
+    teacher, parent = world.users["teacher"], world.users["parent"]
+    for i in range(8):
+        f.TeachingAssignmentFactory(
+            school_class=f.SchoolClassFactory(year=world.year, school=world.school, grade=6),
+            teacher=teacher,
+        )
+        Notification.objects.create(
+            school=world.school, user=teacher, title=f"Напоминание {i}", dedupe_key=str(i)
+        )
+    guardian = world.student.guardianships.first().guardian
+    for _ in range(3):
+        child = f.EnrollmentFactory(school_class=world.school_class).student
+        f.GuardianshipFactory(student=child, guardian=guardian)
+    home = reverse("school:home", args=[world.school.pk])
+    for user, expected in ((teacher, "Напоминание 7"), (parent, world.student.last_name)):
+        client.force_login(user)
+        with django_assert_max_num_queries(LANDING_QUERIES):
+            assert expected in client.get(home).content.decode()
