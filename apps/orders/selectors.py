@@ -68,7 +68,11 @@ def order_detail(*, school, order_id: int) -> Order:
 
 # --- movement report (движение обучающихся за период) ------------------------------------
 
-MOVEMENT_KINDS = (OrderKind.ENROLMENT, OrderKind.LEAVING, OrderKind.TRANSFER, OrderKind.GRADUATION)
+# The year transfer is not movement: the class history carries a class into the next
+# year, and the school's arrivals and departures do not change by it.
+_INTO_CLASS = (OrderKind.ENROLMENT, OrderKind.TRANSFER)
+_OUT_OF_CLASS = (OrderKind.LEAVING, OrderKind.TRANSFER, OrderKind.GRADUATION)
+MOVEMENT_KINDS = tuple(dict.fromkeys(_INTO_CLASS + _OUT_OF_CLASS))
 
 
 @dataclass
@@ -108,7 +112,9 @@ def movement_report(*, school, date_from: date, date_to: date) -> MovementReport
     """Who came and who left each class between two dates, from where and to where.
 
     Lines come from signed orders in force (cancelled ones changed nothing); the class
-    counts at the start and the end come from the class history. Four queries.
+    counts at the start and the end come from the class history. "At the start" is before
+    the first day's movements, so for every class start + came − left = end whenever the
+    class history changed only by orders. Four queries.
     """
     items = list(
         OrderItem.objects.filter(
@@ -144,29 +150,30 @@ def movement_report(*, school, date_from: date, date_to: date) -> MovementReport
         movement.at_end = counts[(class_id, "end")]
     for item in items:
         kind = item.order.kind
-        if item.to_class_id in classes and kind in (OrderKind.ENROLMENT, OrderKind.TRANSFER):
-            other = (
-                item.origin
-                if kind == OrderKind.ENROLMENT
-                else item.from_class.name
-                if item.from_class
-                else ""
-            )
-            classes[item.to_class_id].came.append(MovementLine(item.order, item, "in", other))
-        if item.from_class_id in classes and kind in (
-            OrderKind.LEAVING,
-            OrderKind.TRANSFER,
-            OrderKind.GRADUATION,
-        ):
+        first_day = item.order.effective_on == date_from
+        if item.to_class_id in classes and kind in _INTO_CLASS:
+            other = item.origin if kind == OrderKind.ENROLMENT else _class_name(item.from_class)
+            movement = classes[item.to_class_id]
+            movement.came.append(MovementLine(item.order, item, "in", other))
+            if first_day:  # in the class on the first day, not before it
+                movement.at_start -= 1
+        if item.from_class_id in classes and kind in _OUT_OF_CLASS:
             if kind == OrderKind.LEAVING:
                 other = item.destination
-            elif kind == OrderKind.TRANSFER:
-                other = item.to_class.name if item.to_class else ""
-            else:
+            elif kind == OrderKind.GRADUATION:
                 other = gettext("выпуск")
-            classes[item.from_class_id].left.append(MovementLine(item.order, item, "out", other))
+            else:
+                other = _class_name(item.to_class)
+            movement = classes[item.from_class_id]
+            movement.left.append(MovementLine(item.order, item, "out", other))
+            if first_day:  # gone on the first day, there before it
+                movement.at_start += 1
     shown = [c for c in classes.values() if c.at_start or c.at_end or c.came or c.left]
     return MovementReport(date_from=date_from, date_to=date_to, classes=shown)
+
+
+def _class_name(school_class) -> str:
+    return school_class.name if school_class else ""
 
 
 @dataclass

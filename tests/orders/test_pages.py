@@ -262,6 +262,28 @@ def test_movement_report_counts_per_class(world, moved):
     assert (five_b.at_start, len(five_b.came), len(five_b.left), five_b.at_end) == (1, 1, 1, 1)
 
 
+@pytest.mark.parametrize(
+    ("first_day", "expected"),
+    [
+        (date(2026, 11, 1), (1, 1, 1, 1)),
+        (NOV_16, (1, 1, 1, 1)),  # the newcomer arrives that day: not there at its start
+        (NOV_16 + timedelta(days=3), (2, 0, 1, 1)),  # the leaver goes that day: still there
+    ],
+)
+def test_movement_report_balances_when_the_period_starts_on_a_movement_day(
+    world, moved, first_day, expected
+):
+    """At the start + came − left = at the end, as a secretary checks it."""
+    from apps.orders.selectors import movement_report
+
+    report = movement_report(school=world.school, date_from=first_day, date_to=date(2026, 11, 30))
+    five_b = next(c for c in report.classes if c.school_class == moved)
+    counts = (five_b.at_start, len(five_b.came), len(five_b.left), five_b.at_end)
+    assert counts == expected
+    totals = report.totals
+    assert totals["at_start"] + totals["came"] - totals["left"] == totals["at_end"]
+
+
 def test_order_pages_cost_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
     sec = world.users["secretary"]
     for n in (2, 40):
