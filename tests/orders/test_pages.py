@@ -99,16 +99,22 @@ def test_a_refused_signature_is_explained_and_changes_nothing(client, world):
     assert order.is_draft
 
 
-def test_order_pdf_is_the_usual_russian_form(client, world):
+@pytest.fixture
+def leaving_signed(world):
+    """A leaving order signed by the school's director."""
     world.school.director = world.users["director"]
     world.school.save()
-    order = signed(
+    return signed(
         world,
         world.users["secretary"],
         world.users["director"],
         OrderKind.LEAVING,
         lines=[{"student": world.student, "destination": "МАОУ «СОШ № 3», г. Мегион"}],
     )
+
+
+def test_order_pdf_is_the_usual_russian_form(client, world, leaving_signed):
+    order = leaving_signed
     client.force_login(world.users["deputy"])
     response = client.get(reverse("orders:pdf", args=[world.school.pk, order.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -129,16 +135,8 @@ def test_order_pdf_is_the_usual_russian_form(client, world):
         assert expected in text, expected
 
 
-def test_a_signed_order_keeps_its_signer_after_the_director_changes(client, world):
-    world.school.director = world.users["director"]
-    world.school.save()
-    order = signed(
-        world,
-        world.users["secretary"],
-        world.users["director"],
-        OrderKind.LEAVING,
-        lines=[{"student": world.student, "destination": "МАОУ «СОШ № 3», г. Мегион"}],
-    )
+def test_a_signed_order_keeps_its_signer_after_the_director_changes(client, world, leaving_signed):
+    order = leaving_signed
     world.school.director = f.UserFactory(last_name="Новикова", first_name="Елена", patronymic="")
     world.school.save()
     client.force_login(world.users["deputy"])

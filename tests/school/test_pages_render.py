@@ -1,14 +1,12 @@
-from datetime import date
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.policy import Role
 from apps.messaging.models import Notification
-from apps.orders import services as orders
 from apps.orders.models import OrderKind
 from tests import factories as f
+from tests.orders.conftest import draft
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
@@ -21,13 +19,7 @@ def test_landing_page_renders_for_every_role(client, world, role):
 
 def test_the_landing_page_shows_what_waits_for_this_person_only(client, world):
     """The director sees the drafts to sign and their unread reminders; nobody else's."""
-    orders.order_draft(
-        acting_user=world.users["secretary"],
-        school=world.school,
-        year=world.year,
-        kind=OrderKind.LEAVING,
-        order_date=date(2026, 11, 16),
-    )
+    draft(world, world.users["secretary"], OrderKind.LEAVING)
     for user, school, title in (
         (world.users["director"], world.school, "Подпишите приказ о выбытии"),
         (world.users["director"], world.other.school, "Напоминание другой школы"),
