@@ -1,8 +1,9 @@
 from celery import shared_task
 
 from apps.accounts.logins import login_email_send
+from config.celery import RETRYING
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
+@shared_task(bind=True, **RETRYING)
 def send_login_email(self, issue_id: int) -> bool:
     return login_email_send(issue_id=issue_id)

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from apps.diary import digest
+from config.celery import RETRYING
 
 
 @shared_task
@@ -9,6 +10,6 @@ def digest_dispatch() -> int:
     return digest.digest_dispatch()
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
+@shared_task(bind=True, **RETRYING)
 def send_digest(self, subscription_id: int) -> bool:
     return digest.send_digest(subscription_id=subscription_id)

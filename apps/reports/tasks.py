@@ -13,11 +13,10 @@ from django.utils import timezone
 from apps.reports import services
 from apps.reports.reminders import reminders_send
 from apps.school.models import School
+from config.celery import RETRYING
 
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5, "acks_late": True}
 
-
-@shared_task(**RETRY)
+@shared_task(**RETRYING)
 def audits_dispatch() -> int:
     """Hourly: queue the monthly audit of every school whose control day has come."""
     due = services.audits_due(now=timezone.now())
@@ -26,7 +25,7 @@ def audits_dispatch() -> int:
     return len(due)
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRYING)
 def audit_school_month(school_id: int, month: str) -> int | None:
     school = School.objects.filter(pk=school_id).first()
     if school is None:
@@ -37,7 +36,7 @@ def audit_school_month(school_id: int, month: str) -> int | None:
     return run.pk if run else None
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRYING)
 def activity_dispatch() -> int:
     """Daily: store last month's activity report of every school that has none yet."""
     due = services.activity_reports_due(now=timezone.now())
@@ -46,7 +45,7 @@ def activity_dispatch() -> int:
     return len(due)
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRYING)
 def activity_report_month(school_id: int, month: str) -> int | None:
     school = School.objects.filter(pk=school_id).first()
     if school is None:
@@ -54,14 +53,14 @@ def activity_report_month(school_id: int, month: str) -> int | None:
     return services.activity_report_store(school=school, month=date.fromisoformat(month)).pk
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRYING)
 def reminders_tick() -> int:
     """Every few minutes: the deadline reminders due now, in every school."""
     now = timezone.now()
     return sum(reminders_send(school=school, now=now) for school in School.objects.all())
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRYING)
 def export_build(job_id: int) -> None:
     services.export_job_build(job_id=job_id)
 
