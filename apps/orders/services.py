@@ -8,11 +8,14 @@ Rules (SPEC §5; seed 000 items 5–8, 19; seed 002 «Делопроизводи
 - a leaving line names the school the student goes to (seed 000 item 7).
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 import pghistory
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -33,6 +36,8 @@ from apps.school.models import AcademicYear, School
 from apps.school.services import ensure_year_writable
 from apps.students.models import Student
 from apps.students.movement import Move, MoveResult, Undo, moves_apply, moves_revert
+
+logger = logging.getLogger(__name__)
 
 # Which classes a line of each kind names.
 NEEDS_TO_CLASS = {OrderKind.ENROLMENT, OrderKind.TRANSFER, OrderKind.YEAR_TRANSFER}
@@ -409,7 +414,7 @@ def order_sign(*, acting_user, order: Order, expected_version: int | None = None
         order.save(
             update_fields=["sequence", "number", "status", "signed_by", "signed_at", "version"]
         )
-        SchoolDocument.objects.create(
+        document = SchoolDocument.objects.create(
             school_id=order.school_id,
             category=SchoolDocument.Category.ORDERS,
             order=order,
@@ -418,7 +423,37 @@ def order_sign(*, acting_user, order: Order, expected_version: int | None = None
             dated=order.order_date,
             added_by=acting_user,
         )
+        transaction.on_commit(lambda: _queue_signed_copy(document.pk), robust=True)
     return order
+
+
+def _queue_signed_copy(document_id: int) -> None:
+    from apps.orders.tasks import signed_copy_keep
+
+    try:
+        signed_copy_keep.delay(document_id)
+    except Exception:  # the broker is down: the first download keeps the copy instead
+        logger.warning("document %s: broker unavailable, signed copy left for later", document_id)
+
+
+def signed_copy_keep(*, document_id: int) -> SchoolDocument | None:
+    """Keep the PDF of a signed order as it was signed: a later change of a student's name,
+    the school's card or its director must not change a signed document. Idempotent: the
+    first copy kept stays; a second run (a retried task, a download) changes nothing."""
+    from apps.orders import exports, selectors
+
+    document = SchoolDocument.objects.filter(pk=document_id, order__isnull=False).first()
+    if document is None or document.file:
+        return document
+    order = selectors.order_detail(school=document.school_id, order_id=document.order_id)
+    name = default_storage.save(
+        f"documents/{order.order_date:%Y}/prikaz-{order.pk}.pdf",
+        ContentFile(exports.order_pdf(order)),
+    )
+    if not SchoolDocument.objects.filter(pk=document.pk, file="").update(file=name):
+        default_storage.delete(name)  # another run kept its copy first
+    document.refresh_from_db()
+    return document
 
 
 def _note_origins(items: list[OrderItem]) -> None:

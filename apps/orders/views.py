@@ -402,11 +402,24 @@ def cancel(request, pk: int):
     return redirect("orders:detail", school_id=ctx.school.pk, pk=cancellation.pk)
 
 
+def _order_file_name(order: Order) -> str:
+    return f"prikaz-{order.number or 'proekt-' + str(order.pk)}.pdf".replace("/", "-")
+
+
+def _signed_copy(document: SchoolDocument) -> HttpResponse:
+    """The order's PDF as it was signed (kept on the first need if the worker has not yet)."""
+    document = services.signed_copy_keep(document_id=document.pk)
+    with document.file.open("rb") as fh:
+        return _file(fh.read(), PDF, _order_file_name(document.order), inline=True)
+
+
 @school_view(Perm.VIEW_ORDERS)
 def pdf(request, pk: int):
     order = _order(request, pk)
-    name = f"prikaz-{order.number or 'proekt-' + str(order.pk)}.pdf".replace("/", "-")
-    return _file(exports.order_pdf(order), PDF, name, inline=True)
+    document = SchoolDocument.objects.filter(order=order).select_related("order").first()
+    if document is not None:
+        return _signed_copy(document)
+    return _file(exports.order_pdf(order), PDF, _order_file_name(order), inline=True)
 
 
 # --- document store ------------------------------------------------------------------------
@@ -434,15 +447,11 @@ def documents(request):
 @school_view(Perm.VIEW_SCHOOL_CARD)
 def document_file(request, pk: int):
     ctx = request.school_ctx
-    doc = get_object_or_404(SchoolDocument, school=ctx.school, pk=pk)
+    doc = get_object_or_404(
+        SchoolDocument.objects.select_related("order"), school=ctx.school, pk=pk
+    )
     if doc.order_id:
-        order = selectors.order_detail(school=ctx.school, order_id=doc.order_id)
-        return _file(
-            exports.order_pdf(order),
-            PDF,
-            f"prikaz-{order.number}.pdf".replace("/", "-"),
-            inline=True,
-        )
+        return _signed_copy(doc)
     if not doc.file:
         raise Http404
     return _file(doc.file.read(), "application/octet-stream", doc.file.name.rsplit("/", 1)[-1])

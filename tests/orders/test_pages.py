@@ -8,7 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from apps.orders import services
-from apps.orders.models import Order, OrderKind
+from apps.orders.models import Order, OrderKind, SchoolDocument
+from apps.students.models import Student
 from apps.students.selectors import class_roster
 from tests import factories as f
 from tests.orders.conftest import NOV_16, draft, signed
@@ -145,6 +146,42 @@ def test_a_signed_order_keeps_its_signer_after_the_director_changes(client, worl
     proposed = draft(world, world.users["secretary"], OrderKind.LEAVING)
     text = pdf_text(client.get(reverse("orders:pdf", args=[world.school.pk, proposed.pk])).content)
     assert "Е. Новикова" in text  # a draft is to be signed by today's director
+
+
+def test_a_signed_order_stays_as_signed_when_a_name_changes_later(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the worker keeps the copy
+        order = signed(
+            world,
+            world.users["secretary"],
+            world.users["director"],
+            OrderKind.LEAVING,
+            lines=[{"student": world.student, "destination": "МАОУ «СОШ № 3», г. Мегион"}],
+        )
+    document = SchoolDocument.objects.get(order=order)
+    assert document.file
+    signed_name = world.student.full_name
+    Student.objects.filter(pk=world.student.pk).update(last_name="Переименованная")
+    client.force_login(world.users["deputy"])
+    for url in (
+        reverse("orders:pdf", args=[world.school.pk, order.pk]),
+        reverse("orders:document-file", args=[world.school.pk, document.pk]),
+    ):
+        text = pdf_text(client.get(url).content)
+        assert signed_name in text and "Переименованная" not in text
+    again = services.signed_copy_keep(document_id=document.pk)
+    assert again.file.name == document.file.name  # a retried task keeps the first copy
+
+
+def test_without_the_worker_the_first_download_keeps_the_signed_copy(client, world, leaving_signed):
+    document = SchoolDocument.objects.get(order=leaving_signed)
+    assert not document.file  # the commit hook never ran: no worker has kept it
+    client.force_login(world.users["secretary"])
+    response = client.get(reverse("orders:pdf", args=[world.school.pk, leaving_signed.pk]))
+    assert world.student.full_name in pdf_text(response.content)
+    document.refresh_from_db()
+    assert document.file
 
 
 def test_signed_orders_land_in_the_document_store(client, world):
