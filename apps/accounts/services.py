@@ -18,6 +18,8 @@ def temporary_password(length: int = 10) -> str:
 
 @transaction.atomic
 def role_grant(*, acting_user, school, user: User, role: str) -> RoleGrant:
+    if not role:
+        raise ValidationError(_("Выберите роль, которую нужно добавить."))
     if role not in Role.values:
         raise ValidationError(_("Неизвестная роль."))
     with pghistory.context(user=acting_user.pk):

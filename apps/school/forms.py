@@ -237,11 +237,14 @@ class NewUserForm(forms.Form):
 
 
 class GrantRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Роль"), choices=Role.choices)
+    # No role is preselected: one click on «+» must not make a parent an administrator.
+    role = forms.ChoiceField(label=_("Роль"), choices=[("", _("роль…")), *Role.choices])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["role"].widget.attrs.update(
+            {"class": "form-select form-select-sm", "style": "width: 9rem", "required": True}
+        )
 
 
 # --- Правила школы -----------------------------------------------------------------------
