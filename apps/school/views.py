@@ -1,5 +1,7 @@
 """Pages of the school structure. HTTP only: access, validation, one service call, render."""
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -282,8 +284,18 @@ def class_detail(request, pk: int):
     )
     enrolments = list(student_selectors.class_enrolments(school_class=school_class))
     current = [e for e in enrolments if e.ends_on is None]
-    subgroups = school_class.subgroups.select_related("subject").prefetch_related("members")
+    subgroups = list(school_class.subgroups.select_related("subject").prefetch_related("members"))
     assignments = school_class.assignments.select_related("teacher", "subject", "subgroup")
+    # A student who came during the year is in no group of a divided subject until placed.
+    placed, first_group = defaultdict(set), {}
+    for g in subgroups:
+        placed[g.subject_id].update(m.pk for m in g.members.all())
+        first_group.setdefault(g.subject_id, g)
+    unplaced = []
+    for subject_id, ids in placed.items():
+        missing = [e.student for e in current if e.student_id not in ids]
+        if missing:
+            unplaced.append((first_group[subject_id], missing))
     return render(
         request,
         "school/class_detail.html",
@@ -293,6 +305,7 @@ def class_detail(request, pk: int):
             "current_count": len(current),
             "vacancies": max(school_class.capacity - len(current), 0),
             "subgroups": subgroups,
+            "unplaced": unplaced,
             "assignments": assignments,
             "can_manage": ctx.may(Perm.MANAGE_CLASSES) and not school_class.year.is_read_only,
         },

@@ -144,6 +144,19 @@ def test_admin_creates_a_staff_account_with_a_temporary_password(client, world):
     assert user.role_grants.get().school == world.school
 
 
+def test_adding_a_role_preselects_none_and_refuses_an_empty_choice(client, world):
+    """One click on «+» next to a parent must not make them the school's administrator."""
+    client.force_login(world.users["admin"])
+    page = client.get(reverse("accounts:users", args=[world.school.pk])).content.decode()
+    assert '<option value="" selected>роль…</option>' in page
+    parent = world.users["parent"]
+    response = client.post(
+        reverse("accounts:user-roles", args=[world.school.pk, parent.pk]), {"role": ""}, follow=True
+    )
+    assert "Выберите роль, которую нужно добавить." in response.content.decode()
+    assert sorted(parent.role_grants.values_list("role", flat=True)) == ["parent"]
+
+
 def test_section_lists_cost_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
     client.force_login(world.users["deputy"])
     for grade in range(6, 12):
@@ -190,3 +203,17 @@ def test_admin_edits_the_school_card_and_a_teacher_only_reads_it(client, world):
     page = client.get(url).content.decode()
     assert "г. Мегион, ул. Свободы, 6" in page and "<form" not in page.split("</nav>", 1)[1]
     assert client.post(url, {"short_name": "Взлом"}).status_code == 403
+
+
+def test_the_roster_names_a_newcomer_who_is_in_no_group_of_a_divided_subject(client, world):
+    world.subgroup.members.add(world.student)
+    newcomer = f.EnrollmentFactory(
+        school_class=world.school_class, student__last_name="Новенькая"
+    ).student
+    client.force_login(world.users["teacher"])  # the class teacher
+    roster = reverse("school:class-detail", args=[world.school.pk, world.school_class.pk])
+    page = client.get(roster).content.decode()
+    assert 'data-testid="unplaced"' in page and newcomer.full_name in page
+    assert reverse("school:subgroup-members", args=[world.school.pk, world.subgroup.pk]) in page
+    world.subgroup.members.add(newcomer)
+    assert 'data-testid="unplaced"' not in client.get(roster).content.decode()
