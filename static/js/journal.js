@@ -32,10 +32,15 @@
       offsets.set(th.cellIndex, right);
       right += th.getBoundingClientRect().width;
     }
+    // The names stick right after the № column as wide as it really is (no sliver between).
+    const number = head.querySelector("th.jn");
+    const numberWidth = number ? number.getBoundingClientRect().width : 0;
     for (const row of grid.rows) {
       for (const cell of row.cells) {
         if (offsets.has(cell.cellIndex) && (cell.classList.contains("jf") || cell.classList.contains("jp-h"))) {
           cell.style.right = `${offsets.get(cell.cellIndex)}px`;
+        } else if (cell.classList.contains("js") && numberWidth) {
+          cell.style.left = `${numberWidth}px`;
         }
       }
     }
@@ -44,7 +49,12 @@
     if (scroll && wrap && past.length) {
       // The last lesson held so far sits just left of the attestation columns.
       const last = past[past.length - 1];
-      wrap.scrollLeft = Math.max(0, last.offsetLeft + last.offsetWidth - (wrap.clientWidth - right));
+      const target = Math.max(0, last.offsetLeft + last.offsetWidth - (wrap.clientWidth - right));
+      // Start at a whole column beside the names: a half-hidden one reads as the name's mark.
+      const names = head.querySelector("th.js");
+      const left = names ? numberWidth + names.getBoundingClientRect().width : 0;
+      const first = target > 0 ? [...head.querySelectorAll("th.jl")].find((th) => th.offsetLeft - left >= target) : null;
+      wrap.scrollLeft = first ? first.offsetLeft - left : target;
     }
   }
   stickFinals(true);
