@@ -71,3 +71,14 @@ def test_the_landing_page_costs_the_same_for_a_busy_teacher_and_a_big_family(
         client.force_login(user)
         with django_assert_max_num_queries(LANDING_QUERIES):
             assert expected in client.get(home).content.decode()
+
+
+def test_refusals_are_pages_of_the_product_in_russian(client, world):
+    """A page the role may not open, or another school's id: the menu stays, a way back."""
+    client.force_login(world.users["teacher"])
+    forbidden = client.get(reverse("orders:register", args=[world.school.pk]))
+    page = forbidden.content.decode()
+    assert forbidden.status_code == 403 and "Нет доступа" in page
+    assert reverse("school:home", args=[world.school.pk]) in page
+    missing = client.get(reverse("journal:grid", args=[world.school.pk, world.other.assignment.pk]))
+    assert missing.status_code == 404 and "Страница не найдена" in missing.content.decode()
