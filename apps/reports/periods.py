@@ -1,5 +1,6 @@
 """Date ranges the reports speak of: a calendar month, a study period, the year."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -63,12 +64,12 @@ class Span:
 
 def spans_of_year(year: AcademicYear, periods: list[StudyPeriod]) -> list[Span]:
     """Every period of the year (quarters and half-years) and the year itself."""
+    names = Counter(p.name for p in periods)
     spans = [
         Span(
             f"p{p.pk}",
-            f"{p.name} ({p.get_scheme_display().lower()})"
-            if len({q.scheme for q in periods}) > 1
-            else p.name,
+            # «1 четверть» says its system; the same name in both systems needs saying which.
+            f"{p.name} ({p.get_scheme_display().lower()})" if names[p.name] > 1 else p.name,
             p.starts_on,
             p.ends_on,
             p,
