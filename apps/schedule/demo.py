@@ -445,6 +445,7 @@ class _Journal:
             Lesson.objects.filter(pk__in=[x.pk for x in done]),
             "topic_set_at",
             "topic_changed",
+            author="attendance_taken_by_id",  # the teacher who gave the lesson
         )
         _backfill_history(
             Mark, Mark.objects.filter(**{f"lesson__{k}": v for k, v in year.items()}), "entered_at"
@@ -1009,9 +1010,12 @@ def _bulk_set(model, objs: list, fields: list[str]) -> None:
             )
 
 
-def _backfill_history(model, queryset, created_at: str, label: str = "insert") -> None:
+def _backfill_history(
+    model, queryset, created_at: str, label: str = "insert", author: str | None = None
+) -> None:
     """The history row a trigger would have written for each row of `queryset`, dated by
-    the row's own `created_at` column; one INSERT … SELECT."""
+    the row's own `created_at` column; one INSERT … SELECT. With `author` (a user id
+    column of the row) the row names who made the change, as a request's context would."""
     event = model.pgh_event_model
     tracked = [
         f
@@ -1020,14 +1024,35 @@ def _backfill_history(model, queryset, created_at: str, label: str = "insert") -
     ]
     q = connection.ops.quote_name
     columns = ", ".join(q(f.column) for f in tracked)
+    table = q(model._meta.db_table)
     source_sql, params = queryset.values("pk").query.sql_with_params()
+    context_sql = "NULL::uuid"
     with connection.cursor() as cursor:
+        if author:
+            # One pghistory context per author, the shape HistoryMiddleware writes.
+            cursor.execute(
+                f"CREATE TEMP TABLE demo_authors ON COMMIT DROP AS "
+                f"SELECT user_id, gen_random_uuid() AS context_id FROM (SELECT DISTINCT "
+                f"{q(author)} AS user_id FROM {table} WHERE {q(author)} IS NOT NULL "
+                f"AND id IN ({source_sql})) AS authors",
+                params,
+            )
+            cursor.execute(
+                "INSERT INTO pghistory_context (id, created_at, updated_at, metadata) "
+                "SELECT context_id, NOW(), NOW(), jsonb_build_object('user', user_id) FROM demo_authors"
+            )
+            context_sql = (
+                f"(SELECT context_id FROM demo_authors a WHERE a.user_id = {table}.{q(author)})"
+            )
         cursor.execute(
-            f"INSERT INTO {q(event._meta.db_table)} (pgh_created_at, pgh_label, pgh_obj_id, {columns}) "
-            f"SELECT COALESCE({q(created_at)}, NOW()), %s, id, {columns} FROM {q(model._meta.db_table)} "
+            f"INSERT INTO {q(event._meta.db_table)} "
+            f"(pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {columns}) "
+            f"SELECT COALESCE({q(created_at)}, NOW()), %s, id, {context_sql}, {columns} FROM {table} "
             f"WHERE id IN ({source_sql})",
             [label, *params],
         )
+        if author:
+            cursor.execute("DROP TABLE demo_authors")
 
 
 def populate(demo) -> None:

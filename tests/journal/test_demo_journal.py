@@ -81,6 +81,10 @@ def _lessons_plans_and_what_teachers_recorded(demo):
     first = marks.order_by("pk").first()
     event = Mark.pgh_event_model.objects.get(pgh_obj_id=first.pk, pgh_label="insert")
     assert event.pgh_created_at == first.entered_at
+    # A held lesson's history names the teacher who gave it, as the journal page would.
+    held = Lesson.objects.filter(assignment__year=demo.year, status=Lesson.Status.HELD).first()
+    change = Lesson.pgh_event_model.objects.select_related("pgh_context").get(pgh_obj_id=held.pk)
+    assert change.pgh_context.metadata == {"user": held.attendance_taken_by_id}
 
 
 def _finished_quarters_have_period_marks_and_are_locked(demo):
