@@ -18,12 +18,6 @@ from tests import factories as f
 pytest_plugins = ["tests.browser"]
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path_factory):
-    """Files a test uploads or keeps (homework, exports, signed orders) stay out of var/."""
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-
-
 @dataclass
 class SchoolWorld:
     school: object
