@@ -799,7 +799,7 @@ def diary_timetable(*, student: Student, day: date) -> dict:
     enrolment = enrolment_of(student)
     span = enrolment.current(day)
     if span is None:
-        return {"span": None, "rows": [], "weekdays": WEEKDAYS}
+        return {"span": None, "rows": [], "days": [], "weekdays": WEEKDAYS}
     entries = list(
         TimetableEntry.objects.filter(assignment__school_class_id=span.school_class.pk)
         .valid_between(day, day)
@@ -817,7 +817,12 @@ def diary_timetable(*, student: Student, day: date) -> dict:
         slots[(e.weekday, e.lesson_number)].append(e)
     numbers = sorted({e.lesson_number for e in entries} | set(bells))
     rows = [(n, bells.get(n), [slots.get((wd, n), []) for wd, _label in WEEKDAYS]) for n in numbers]
-    return {"span": span, "rows": rows, "weekdays": WEEKDAYS}
+    # The same lessons day by day, for a phone's narrow screen.
+    days = [
+        (label, [(n, bells.get(n), slots[(wd, n)]) for n in numbers if (wd, n) in slots])
+        for wd, label in WEEKDAYS
+    ]
+    return {"span": span, "rows": rows, "days": days, "weekdays": WEEKDAYS}
 
 
 # --- statistics and rating -----------------------------------------------------------------

@@ -145,6 +145,13 @@ def test_timetable_with_the_bell_schedule(parent, dw):
     response = page(parent, dw, "diary:timetable")
     html = response.content.decode()
     assert "08:30–09:15" in html and "Математика" in html and "21" in html
+    # A phone reads it day by day: Monday holds the lesson, the other days nothing.
+    days = response.context["tt"]["days"]
+    assert [(label, [n for n, _bell, _e in lessons]) for label, lessons in days][:2] == [
+        ("Понедельник", [1]),
+        ("Вторник", []),
+    ]
+    assert 'data-testid="timetable-days"' in html
 
 
 def test_statistics_rank_without_anyone_elses_name(parent, dw):
