@@ -171,6 +171,10 @@ def end_early(request):
 # --- substitutions, cancellations and moves (the dispatcher's day) ---------------------------
 
 
+def _is_changed(lesson: Lesson) -> bool:
+    return bool(lesson.is_cancelled or lesson.substitute_teacher_id or lesson.moved_from_date)
+
+
 def _changes_page(request, day, *, forms_for=None, status=200):
     ctx = request.school_ctx
     teachers = list(selectors.school_teachers(school=ctx.school))
@@ -190,6 +194,11 @@ def _changes_page(request, day, *, forms_for=None, status=200):
             for lesson in lessons
             if teacher_id in (lesson.assignment.teacher_id, lesson.substitute_teacher_id)
         ]
+    # A school's day is a couple of hundred lessons; the few that changed are what to check.
+    changed = [lesson for lesson in lessons if _is_changed(lesson)]
+    only_changed = request.GET.get("only") == "changed"
+    if only_changed:
+        lessons = changed
     forms_for = forms_for or {}
     rows = []
     for lesson in lessons:
@@ -223,6 +232,8 @@ def _changes_page(request, day, *, forms_for=None, status=200):
             "teachers": teachers,
             "class_id": class_id,
             "teacher_id": teacher_id,
+            "only_changed": only_changed,
+            "changed_count": len(changed),
             "prev_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1),
             "today": school_today(ctx.school),

@@ -213,6 +213,13 @@ def test_dispatcher_substitutes_cancels_and_moves_from_the_day_page(client, jw):
     assert Lesson.objects.get(pk=jw.lesson.pk).substitute_teacher == sub
     filtered = client.get(page, {"day": "2026-09-07", "teacher": sub.pk})
     assert len(filtered.context["rows"]) == 1
+    # The day's other lessons hide behind «только изменения»: the substitution stays.
+    f.LessonFactory(assignment=jw.assignment, date=MONDAY, lesson_number=3)
+    everything = client.get(page, {"day": "2026-09-07"})
+    changed = client.get(page, {"day": "2026-09-07", "only": "changed"})
+    assert len(everything.context["rows"]) > len(changed.context["rows"]) == 1
+    assert changed.context["rows"][0]["lesson"].pk == jw.lesson.pk
+    assert "только изменения (1)" in changed.content.decode()
     move = reverse("timetable:move", args=[jw.school.pk, jw.lesson.pk])
     refused = client.post(
         move, {f"m{jw.lesson.pk}-new_date": "2026-10-28", f"m{jw.lesson.pk}-new_number": 1}
