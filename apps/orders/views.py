@@ -406,9 +406,9 @@ def _order_file_name(order: Order) -> str:
     return f"prikaz-{order.number or 'proekt-' + str(order.pk)}.pdf".replace("/", "-")
 
 
-def _signed_copy(document: SchoolDocument) -> HttpResponse:
+def _signed_copy(document_id: int) -> HttpResponse:
     """The order's PDF as it was signed (kept on the first need if the worker has not yet)."""
-    document = services.signed_copy_keep(document_id=document.pk)
+    document = services.signed_copy_keep(document_id=document_id)
     with document.file.open("rb") as fh:
         return _file(fh.read(), PDF, _order_file_name(document.order), inline=True)
 
@@ -416,9 +416,9 @@ def _signed_copy(document: SchoolDocument) -> HttpResponse:
 @school_view(Perm.VIEW_ORDERS)
 def pdf(request, pk: int):
     order = _order(request, pk)
-    document = SchoolDocument.objects.filter(order=order).select_related("order").first()
-    if document is not None:
-        return _signed_copy(document)
+    document_id = SchoolDocument.objects.filter(order=order).values_list("pk", flat=True).first()
+    if document_id is not None:
+        return _signed_copy(document_id)
     return _file(exports.order_pdf(order), PDF, _order_file_name(order), inline=True)
 
 
@@ -447,11 +447,9 @@ def documents(request):
 @school_view(Perm.VIEW_SCHOOL_CARD)
 def document_file(request, pk: int):
     ctx = request.school_ctx
-    doc = get_object_or_404(
-        SchoolDocument.objects.select_related("order"), school=ctx.school, pk=pk
-    )
+    doc = get_object_or_404(SchoolDocument, school=ctx.school, pk=pk)
     if doc.order_id:
-        return _signed_copy(doc)
+        return _signed_copy(doc.pk)
     if not doc.file:
         raise Http404
     return _file(doc.file.read(), "application/octet-stream", doc.file.name.rsplit("/", 1)[-1])
