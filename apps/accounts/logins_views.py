@@ -20,7 +20,7 @@ from apps.accounts.policy import Perm, Role
 from apps.classes.models import SchoolClass
 from apps.orders.exports import login_slips_pdf
 from apps.school.access import school_view
-from apps.school.services import school_today
+from apps.school.clock import school_today
 from apps.students.models import Enrollment, Guardianship, Student
 
 

@@ -26,7 +26,7 @@ from django.views.decorators.http import condition
 from apps.accounts.models import ActivityEvent
 from apps.accounts.services import activity_record
 from apps.diary.selectors import DiaryAccess, diary_access
-from apps.school.services import school_today
+from apps.school.clock import school_today
 
 
 def _templates_digest() -> str:

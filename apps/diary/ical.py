@@ -14,8 +14,8 @@ from apps.diary.models import CalendarFeed
 from apps.diary.selectors import _in_subgroup, enrolment_of
 from apps.homework.models import Homework
 from apps.schedule.models import Lesson
+from apps.school.clock import school_today
 from apps.school.models import Bell
-from apps.school.services import school_today
 
 PAST_DAYS, FUTURE_DAYS = 14, 56
 

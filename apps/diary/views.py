@@ -17,7 +17,7 @@ from apps.diary.conditional import access_for, diary_page
 from apps.diary.forms import DigestForm
 from apps.homework.models import Homework
 from apps.school.access import school_view
-from apps.school.services import school_today
+from apps.school.clock import school_today
 from apps.students.models import Guardian
 
 _diary_view = school_view(Perm.READ_OWN_DIARY)

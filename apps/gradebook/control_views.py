@@ -26,8 +26,8 @@ from apps.gradebook.services import (
 )
 from apps.schedule.selectors import school_teachers
 from apps.school.access import school_view
+from apps.school.clock import school_today
 from apps.school.models import StudyPeriod
-from apps.school.services import school_today
 
 # --- locked periods -----------------------------------------------------------------------
 

@@ -45,9 +45,10 @@ from apps.gradebook.permissions import (
 )
 from apps.schedule.models import Lesson
 from apps.schedule.services import lesson_mark_held
+from apps.school.clock import school_today
 from apps.school.models import School, StudyPeriod
 from apps.school.policy import correction_needs_reason, school_policy
-from apps.school.services import ensure_year_writable, school_today
+from apps.school.services import ensure_year_writable
 from apps.students.models import Enrollment, Student
 
 # (name, short name, weight, deadline kind): the reference list of seed 004.

@@ -49,7 +49,7 @@ from apps.homework.services import homework_attachment_add, homework_attachment_
 from apps.schedule.models import Lesson
 from apps.schedule.selectors import ktp_suggestion
 from apps.school.access import school_view
-from apps.school.services import school_today
+from apps.school.clock import school_today
 from apps.students.models import Student
 
 # The journal is kept by teachers (policy: KEEP_JOURNAL) and read by the administration

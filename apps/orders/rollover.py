@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from apps.classes.models import SchoolClass
 from apps.orders import services
 from apps.orders.models import Order, OrderKind
+from apps.school.clock import school_today
 from apps.school.models import AcademicYear
-from apps.school.services import academic_year_open, ensure_year_writable, school_today
+from apps.school.services import academic_year_open, ensure_year_writable
 from apps.students.models import Enrollment
 
 LAST_GRADE = 11

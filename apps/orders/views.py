@@ -29,9 +29,9 @@ from apps.orders.forms import (
 )
 from apps.orders.models import Order, OrderItem, OrderKind, SchoolDocument
 from apps.school.access import school_view
+from apps.school.clock import school_today
 from apps.school.models import AcademicYear
 from apps.school.policy import movement_deadline, public_days_off, school_policy
-from apps.school.services import school_today
 from apps.school.views import add_validation_errors
 from apps.students.models import Student
 from apps.students.selectors import students_list

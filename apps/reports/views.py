@@ -41,9 +41,9 @@ from apps.reports.services import (
     run_label,
 )
 from apps.school.access import school_view
+from apps.school.clock import school_today
 from apps.school.models import AcademicYear, StudyPeriod
 from apps.school.policy import school_policy
-from apps.school.services import school_today
 
 _audit_view = school_view(Perm.AUDIT_JOURNALS, check=audits_visible)
 _reports_view = school_view(Perm.VIEW_REPORTS, check=reports_visible)

@@ -26,8 +26,8 @@ from apps.schedule.ktp_excel import XLSX_TYPE, ktp_template, ktp_workbook, parse
 from apps.schedule.models import PlanTopic
 from apps.schedule.selectors import ktp_progress
 from apps.school.access import school_view
+from apps.school.clock import school_today
 from apps.school.policy import ktp_deadline, school_policy
-from apps.school.services import school_today
 
 _ktp_view = school_view(Perm.KEEP_JOURNAL, check=reads_all_journals)
 SIGNING_SALT = "ktp-import"

@@ -23,8 +23,8 @@ from apps.schedule.forms import (
 )
 from apps.schedule.models import Lesson, TimetableEntry
 from apps.school.access import school_view
+from apps.school.clock import school_today
 from apps.school.models import AcademicYear
-from apps.school.services import school_today
 
 
 def _year(request) -> AcademicYear | None:

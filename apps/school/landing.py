@@ -7,7 +7,7 @@ from apps.accounts.policy import Perm
 from apps.classes.models import TeachingAssignment
 from apps.messaging.models import Notification
 from apps.orders.models import Order
-from apps.school.services import school_today
+from apps.school.clock import school_today
 from apps.students.models import Enrollment, Guardianship, Student
 
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.policy import Perm
 from apps.classes.models import CurriculumLine, SchoolClass, Subgroup, Subject, TeachingAssignment
 from apps.school import forms
+from apps.school.clock import school_today
 from apps.school.models import AcademicYear, Holiday, Licence, Shift, StudyPeriod
-from apps.school.services import school_today
 
 
 def _d(value: date | None) -> str:

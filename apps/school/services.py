@@ -12,7 +12,6 @@ from datetime import date, time
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.school.models import AcademicYear, Bell, School, SchoolRules, Shift
@@ -130,11 +129,6 @@ def bells_replace(
             Bell(school_id=shift.school_id, shift=shift, lesson_number=n, starts_at=s, ends_at=e)
             for n, s, e in rows
         )
-
-
-def school_today(school: School):
-    """Today's date in the school's own time zone (Russia spans eleven)."""
-    return timezone.localtime(timezone.now(), school.tz).date()
 
 
 # --- Правила школы ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from apps.accounts.policy import Perm
 from apps.orders import imports
 from apps.orders.models import ImportBatch
 from apps.school.access import school_view
-from apps.school.services import school_today
+from apps.school.clock import school_today
 from apps.school.views import add_validation_errors
 from apps.students import merge as merge_services
 from apps.students import permissions, selectors, services

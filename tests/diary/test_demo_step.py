@@ -4,8 +4,8 @@ import random
 
 from apps.diary.demo import populate
 from apps.diary.models import DigestSubscription, PaperReportRequest
+from apps.school.clock import school_today
 from apps.school.demo import DEMO_STEPS, DemoSchool
-from apps.school.services import school_today
 
 
 def test_demo_step_is_registered_and_fills_its_data(dw):

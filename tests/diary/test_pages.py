@@ -11,9 +11,9 @@ from apps.gradebook.grading import grade
 from apps.gradebook.models import PeriodMark
 from apps.gradebook.services import mark_set, period_mark_set
 from apps.homework.services import homework_set
+from apps.school.clock import school_today
 from apps.school.models import SchoolRules
 from apps.school.policy import school_policy
-from apps.school.services import school_today
 from tests import factories as f
 from tests.diary.conftest import MONDAY, THURSDAY, lesson
 

@@ -18,7 +18,7 @@ from apps.gradebook.models import Mark
 from apps.homework.models import Homework, HomeworkAttachment
 from apps.schedule.models import Lesson
 from apps.school.access import school_context_for
-from apps.school.services import school_today
+from apps.school.clock import school_today
 from tests import factories as f
 from tests.diary.conftest import MONDAY
 

@@ -13,7 +13,7 @@ from apps.homework.models import HomeworkAttachment
 from apps.homework.services import homework_set
 from apps.schedule.models import Lesson
 from apps.schedule.services import lesson_cancel, lesson_substitute
-from apps.school.services import school_today
+from apps.school.clock import school_today
 from tests import factories as f
 from tests.diary.conftest import MONDAY, THURSDAY, lesson
 from tests.journal.conftest import other_teacher

@@ -15,8 +15,8 @@ from apps.messaging.tasks import send_pending_emails
 from apps.reports.models import AuditLine, AuditRun
 from apps.reports.periods import previous_month
 from apps.reports.tasks import audit_school_month, audits_dispatch
+from apps.school.clock import school_today
 from apps.school.models import SchoolRules
-from apps.school.services import school_today
 from tests import factories as f
 from tests.integration.conftest import VISIBILITY_TIMEOUT, run_django, wait_until
 from tests.reports.conftest import build_audit_world

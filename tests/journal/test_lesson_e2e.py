@@ -13,7 +13,7 @@ from apps.attendance.models import AttendanceMark
 from apps.gradebook.models import Mark
 from apps.homework.models import Homework
 from apps.schedule.models import Lesson
-from apps.school.services import school_today
+from apps.school.clock import school_today
 from tests import factories as f
 from tests.browser import login, screenshot
 from tests.journal.conftest import make_students

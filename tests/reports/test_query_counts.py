@@ -20,7 +20,7 @@ from apps.gradebook.models import Mark, PeriodMark
 from apps.reports.audit import RULE_KEYS, compute_audit
 from apps.reports.models import AuditLine, AuditRun
 from apps.reports.services import audit_month_store
-from apps.school.services import school_today
+from apps.school.clock import school_today
 from apps.students.models import Enrollment, Student
 from tests import factories as f
 from tests.reports.conftest import build_audit_world
