@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "pghistory",
     "apps.accounts",
     "apps.school",
+    "apps.stamps",
     "apps.staff",
     "apps.classes",
     "apps.students",
