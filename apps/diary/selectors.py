@@ -65,8 +65,9 @@ class DiaryAccess:
     """A student the user may read, with the stamps of everything the diary shows of them."""
 
     student: Student
-    version: str
+    version: str  # the stamps and the unread count: the ETag's part
     changed_at: datetime | None
+    content_version: str = ""  # the stamps only: the key of the cached week
 
 
 def diary_access(*, ctx, student_id: int) -> DiaryAccess:
@@ -90,6 +91,7 @@ def diary_access(*, ctx, student_id: int) -> DiaryAccess:
     return DiaryAccess(
         student=s,
         version=f"{s.stamp_student}.{s.stamp_class}.{s.stamp_school}.{s.unread}",
+        content_version=f"{s.stamp_student}.{s.stamp_class}.{s.stamp_school}",
         changed_at=max(moments) if moments else None,
     )
 

@@ -1,13 +1,11 @@
 """Journal pages. HTTP only: access, input, one service call, render a page or a partial."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import groupby
 from operator import attrgetter
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -50,6 +48,7 @@ from apps.schedule.models import Lesson
 from apps.schedule.selectors import ktp_suggestion
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.stamps.cache import cached, fragment_key
 from apps.stamps.selectors import read as read_stamps
 from apps.students.models import Student
 
@@ -234,24 +233,27 @@ def _grid_page(ctx, assignment, period, periods, today, keeps: bool, may_audit: 
             (GRID_SCHOOL, assignment.school_id),
         ]
     )
-    raw = repr(
-        (
-            assignment.pk,
-            assignment.school_class_id,
-            assignment.subgroup_id,
-            period.pk,
-            state,
-            keeps,
-            may_audit,
-            today,
-            get_language(),
-            stamps.version,
-        )
+    key = fragment_key(
+        "journal-grid",
+        assignment.pk,
+        assignment.school_class_id,
+        assignment.subgroup_id,
+        period.pk,
+        state,
+        keeps,
+        may_audit,
+        today,
+        get_language(),
+        stamps.version,
     )
-    key = "journal-grid:" + hashlib.sha256(raw.encode()).hexdigest()
-    page = cache.get(key)
-    if page is not None:
-        return page
+    return cached(
+        key,
+        lambda: _build_grid_page(ctx, assignment, period, periods, today, keeps, may_audit),
+        GRID_CACHE_SECONDS,
+    )
+
+
+def _build_grid_page(ctx, assignment, period, periods, today, keeps, may_audit) -> GridPage:
     grid = selectors.journal_grid(
         assignment=assignment, period=period, user=ctx.user, periods=periods
     )
@@ -278,7 +280,6 @@ def _grid_page(ctx, assignment, period, periods, today, keeps: bool, may_audit: 
         thresholds_label=str(grid.policy.thresholds_label),
         has_lessons=bool(grid.lessons),
     )
-    cache.set(key, page, GRID_CACHE_SECONDS)
     return page
 
 

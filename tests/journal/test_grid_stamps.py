@@ -191,3 +191,21 @@ def test_a_change_in_another_journal_keeps_this_grid_cached(
     )
     with django_assert_max_num_queries(GRID_PAGE_CACHED_QUERIES):
         assert _grid(client, jw) == before
+
+
+def test_the_grid_is_served_when_the_cache_is_down(client, jw):
+    from django.test import override_settings
+
+    from tests.diary.test_week_cache import DOWN
+
+    client.force_login(jw.users["teacher"])
+    mark_set(
+        acting_user=jw.users["teacher"],
+        lesson=jw.lesson,
+        student=jw.student,
+        work_type=jw.oral,
+        value="4",
+        expected_version=0,
+    )
+    with override_settings(CACHES=DOWN):
+        assert ">4<" in _grid(client, jw)
