@@ -194,6 +194,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=33),
     },
 }
+CELERY_BEAT_SCHEDULE["activity-flush"] = {
+    "task": "apps.accounts.tasks.activity_flush",
+    "schedule": 60,
+}
+# Diary reads are counted in Redis and written by that task (apps/accounts/activity.py);
+# without Redis each read is written at once.
+ACTIVITY_BUFFER = env.bool("ACTIVITY_BUFFER", default=bool(REDIS_URL))
+ACTIVITY_BUFFER_KEY = env("ACTIVITY_BUFFER_KEY", default="journal:activity")
 CELERY_BEAT_SCHEDULE["diary-digest"] = {
     "task": "apps.diary.tasks.digest_dispatch",
     "schedule": 15 * 60,
