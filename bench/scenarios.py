@@ -25,6 +25,7 @@ class Scenario:
     threads: int = 8
     duration: float = 15.0
     expected_status: str = "200"  # what every answer must be, or the run measured nothing
+    cold: str = ""  # a fragment kind dropped before the run (no warm-up): the hit rate is measured
 
     def warmup(self) -> "Scenario":
         return replace(self, duration=min(3.0, self.duration), rate=self.rate / 2)
@@ -248,7 +249,9 @@ def diary_weeks_mixed(ctx, duration):
         earlier = today - timedelta(weeks=rng.randint(2, 12))
         for day in (today, today, today - timedelta(weeks=1), earlier):
             mixed.append({**plain, "path": f"{r['path']}?d={day.isoformat()}", "tag": "week"})
-    return Scenario("diary weeks mixed", mixed, rate=600, threads=16, duration=duration)
+    return Scenario(
+        "diary weeks mixed", mixed, rate=600, threads=16, duration=duration, cold="diary-week"
+    )
 
 
 def diary_weeks_mixed_at_300(ctx, duration):
