@@ -28,7 +28,7 @@ from apps.attendance.services import attendance_set  # noqa: E402
 from apps.gradebook.models import Mark, WorkType  # noqa: E402
 from apps.gradebook.services import mark_set  # noqa: E402
 from apps.schedule.models import Lesson  # noqa: E402
-from apps.school.services import school_today  # noqa: E402
+from apps.school.clock import school_today  # noqa: E402
 from apps.students.models import Enrollment  # noqa: E402
 
 STAMP_TABLES = ("gradebook_mark", "attendance_attendancemark", "schedule_lesson")

@@ -49,7 +49,7 @@ def wait_for(port: int, timeout: float = 60) -> None:
     raise RuntimeError("the server did not start")
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
@@ -59,21 +59,53 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
     }
-    cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "config.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "4",
-        "--log-level",
-        "warning",
-    ]
+    env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
+    env["GUNICORN_WORKERS"] = str(workers)
+    env["GUNICORN_THREADS"] = str(threads)
+    env["GUNICORN_ACCESSLOG"] = ""  # an access log line per request would be measured too
+    cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"]
     return subprocess.Popen(cmd, cwd=ROOT, env=env)
+
+
+LOAD_BEFORE = Path("/proc/loadavg").read_text().split()[:3]
+
+
+def _fragment_keys(kind: str):
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    return client.scan_iter(match=f"*:{kind}:*", count=1000)
+
+
+def _forget_fragments(kind: str) -> int:
+    """Drop the rendered fragments of `kind` (e.g. diary-week) so the scenario starts cold."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    for key in list(_fragment_keys(kind)):
+        client.delete(key)
+    return 0
+
+
+def _count_fragments(kind: str) -> int:
+    return sum(1 for _ in _fragment_keys(kind))
+
+
+def worker_rss_mb(master_pid: int) -> float | None:
+    """The resident memory of the largest gunicorn worker (after the scenarios ran)."""
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master_pid:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return round(max(sizes), 1) if sizes else None
 
 
 def run_scenario(port: int, scenario) -> dict:
@@ -99,13 +131,20 @@ def run_scenario(port: int, scenario) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per scenario")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--only", default="", help="comma-separated scenario names")
     args = parser.parse_args()
 
     ctx = BenchContext.prepare()
+    subprocess.run(  # the static-file ceiling is served from STATIC_ROOT
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.prod"},
+    )
     port = free_port()
-    server = start_server(port, args.workers)
+    server = start_server(port, args.workers, args.threads)
     results = {}
     failures: list[str] = []
     try:
@@ -114,8 +153,15 @@ def main() -> None:
             scenario = make(ctx, args.duration)
             if scenario is None or (args.only and scenario.name not in args.only.split(",")):
                 continue
-            run_scenario(port, scenario.warmup())  # warm caches and connections
+            if scenario.cold:  # an honest hit rate: no page rendered before the run
+                fragments_before = _forget_fragments(scenario.cold)
+            else:
+                run_scenario(port, scenario.warmup())  # warm caches and connections
             results[scenario.name] = {"target_rps": scenario.rate, **run_scenario(port, scenario)}
+            if scenario.cold:
+                built = _count_fragments(scenario.cold) - fragments_before
+                served = results[scenario.name]["statuses"].get(scenario.expected_status, 0)
+                results[scenario.name]["cache_hit_rate"] = round(1 - built / max(1, served), 3)
             print(f"{scenario.name:32} {results[scenario.name]}", flush=True)
             failed = {
                 code: n
@@ -124,6 +170,7 @@ def main() -> None:
             }
             if failed:
                 failures.append(f"{scenario.name}: {failed}")
+        rss = worker_rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -133,6 +180,10 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "cpus": os.cpu_count(),
         "gunicorn_workers": args.workers,
+        "gunicorn_threads": args.threads,
+        "worker_rss_mb": rss,
+        "loadavg_before": LOAD_BEFORE,
+        "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
         "duration_s": args.duration,
         "students": ctx.student_count,
     }
@@ -144,13 +195,13 @@ def main() -> None:
         "",
         f"{meta}",
         "",
-        "| scenario | target req/s | req/s | median ms | p95 ms | p99 ms | statuses |",
-        "|---|---|---|---|---|---|---|",
+        "| scenario | target req/s | req/s | median ms | p95 ms | p99 ms | statuses | hit rate |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, r in results.items():
         lines.append(
             f"| {name} | {r['target_rps']} | {r['throughput_rps']} | {r['median_ms']} | {r['p95_ms']} "
-            f"| {r['p99_ms']} | {r['statuses']} |"
+            f"| {r['p99_ms']} | {r['statuses']} | {r.get('cache_hit_rate', '')} |"
         )
         for tag, t in r.get("by_tag", {}).items():  # a mixed scenario: each kind of request apart
             lines.append(

@@ -25,6 +25,7 @@ class Scenario:
     threads: int = 8
     duration: float = 15.0
     expected_status: str = "200"  # what every answer must be, or the run measured nothing
+    cold: str = ""  # a fragment kind dropped before the run (no warm-up): the hit rate is measured
 
     def warmup(self) -> "Scenario":
         return replace(self, duration=min(3.0, self.duration), rate=self.rate / 2)
@@ -223,12 +224,81 @@ def diary_week_not_modified_unsaturated(ctx, duration):
     return conditional and replace(conditional, name="diary week 304 100/s", rate=100, threads=4)
 
 
+WEEKS_PER_PARENT = 4  # this week twice, last week, and one week earlier in the year
+
+
+def diary_weeks_mixed(ctx, duration):
+    """Many parents, several weeks each: this week (most read), last week and an earlier one.
+
+    The honest cache scenario: the distinct pages are many (parents × weeks), so the first
+    read of each is a miss; the run reports the measured hit rate beside the figures.
+    """
+    import random
+    from datetime import timedelta
+
+    from apps.school.clock import school_today
+
+    requests = _diary_requests(ctx)
+    if not requests:
+        return None
+    today = school_today(ctx.school)
+    rng = random.Random(7)
+    mixed = []
+    for r in requests:
+        plain = {k: v for k, v in r.items() if k != "etag"}
+        earlier = today - timedelta(weeks=rng.randint(2, 12))
+        for day in (today, today, today - timedelta(weeks=1), earlier):
+            mixed.append({**plain, "path": f"{r['path']}?d={day.isoformat()}", "tag": "week"})
+    return Scenario(
+        "diary weeks mixed", mixed, rate=600, threads=16, duration=duration, cold="diary-week"
+    )
+
+
+def diary_weeks_mixed_at_300(ctx, duration):
+    """The aim's load point: 300 req/s of the mixed weeks (p95 ≤ 50 ms)."""
+    scenario = diary_weeks_mixed(ctx, duration)
+    return scenario and replace(scenario, name="diary weeks mixed 300/s", rate=300)
+
+
+def diary_week_not_modified_at_300(ctx, duration):
+    """The aim's load point for the 304: 300 req/s (p95 ≤ 5 ms)."""
+    conditional = diary_week_not_modified(ctx, duration)
+    return conditional and replace(conditional, name="diary week 304 300/s", rate=300, threads=8)
+
+
 SCENARIOS += [
     diary_week_parents,
     diary_week_not_modified,
     diary_week_unsaturated,
     diary_week_not_modified_unsaturated,
+    diary_weeks_mixed,
+    diary_weeks_mixed_at_300,
+    diary_week_not_modified_at_300,
 ]
+
+
+# --- the ceiling: what this stack serves on this machine with no page behind it -------------
+
+
+def trivial_page(ctx, duration):
+    """The same middleware, session and login as the diary, and nothing else (healthz/session)."""
+    requests = _diary_requests(ctx)
+    if not requests:
+        return None
+    path = reverse("healthz-session")
+    plain = [{"method": "GET", "path": path, "cookie": r["cookie"]} for r in requests]
+    return Scenario("trivial page (ceiling)", plain, rate=2000, threads=16, duration=duration)
+
+
+def static_file(ctx, duration):
+    """A static file served by whitenoise in the same process."""
+    from django.templatetags.static import static
+
+    req = {"method": "GET", "path": static("css/journal.css"), "cookie": ""}
+    return Scenario("static file (ceiling)", [req], rate=3000, threads=16, duration=duration)
+
+
+SCENARIOS += [trivial_page, static_file]
 
 
 # --- the class journal: the 8 a.m. peak of teachers (issue 3) -----------------------------------
@@ -252,7 +322,7 @@ def _journal_requests(ctx) -> dict[str, list[dict]]:
     from apps.gradebook.models import WorkType
     from apps.gradebook.selectors import periods_for
     from apps.schedule.models import Lesson
-    from apps.school.services import school_today
+    from apps.school.clock import school_today
     from apps.students.models import Enrollment
 
     today = school_today(ctx.school)

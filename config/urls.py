@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from config.health import healthz
+from config.health import healthz, session_ping
 
 urlpatterns = [
     path("", include("apps.school.urls")),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("apps.diary.urls")),
     path("", include("apps.reports.urls")),
     path("healthz", healthz, name="healthz"),
+    path("healthz/session", session_ping, name="healthz-session"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
 ]

@@ -22,6 +22,7 @@ OUTSIDE_SCHOOLS = {
     "accounts:password_change",
     "set_language",
     "healthz",
+    "healthz-session",
 } | DIARY_PUBLIC_URLS
 IGNORED = {None}  # unnamed patterns (favicon redirect)
 

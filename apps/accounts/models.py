@@ -99,6 +99,10 @@ class ActivityEvent(models.Model):
     )
     page = models.CharField(_("страница"), max_length=50, blank=True)
     at = models.DateTimeField(_("когда"), auto_now_add=True)
+    # Diary reads are counted in Redis and written here a minute at a time (one row per
+    # reader, child, page and minute): `count` reads, `batch` the write that brought them.
+    count = models.PositiveIntegerField(_("сколько раз"), default=1)
+    batch = models.CharField(max_length=40, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("событие активности")

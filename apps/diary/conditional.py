@@ -5,7 +5,8 @@
      stamps of everything the page shows (selectors.diary_access) — 404 otherwise;
   2. Django's `condition` answers 304 when the ETag (or Last-Modified) the browser holds is
      still current, without rendering anything;
-  3. the read is recorded for the monthly activity report (a 304 is a read too).
+  3. the read is counted for the monthly activity report (a 304 is a read too), off the
+     request path when Redis is there (apps/accounts/activity.py).
 
 The ETag covers, besides the stamps: the user (the child switcher differs), the language,
 the school's today (the highlighted day), the CSRF secret (forms on the page), the
@@ -23,8 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
-from apps.accounts.models import ActivityEvent
-from apps.accounts.services import activity_record
+from apps.accounts.activity import diary_read_record
 from apps.diary.selectors import DiaryAccess, diary_access
 from apps.school.clock import school_today
 
@@ -94,12 +94,8 @@ def diary_page(name: str, *, conditional: bool = True):
             if response.status_code in (200, 304):
                 patch_cache_control(response, private=True, no_cache=True)
                 ctx = request.school_ctx
-                activity_record(
-                    user=ctx.user,
-                    kind=ActivityEvent.Kind.DIARY_VIEW,
-                    school=ctx.school,
-                    student=access.student,
-                    page=name,
+                diary_read_record(
+                    user=ctx.user, school=ctx.school, student=access.student, page=name
                 )
             return response
 

@@ -1,8 +1,9 @@
 """The e-diary's own data: change stamps, the printed-report flag, the digest, the calendar feed.
 
 The diary reads the journal (schedule, gradebook, attendance, homework, students) and never
-writes it. The proxy models at the end exist only to carry the stamp triggers on the
-journal's tables; they add no table and change nothing in the apps that own them.
+writes it. At the end, `DIARY` declares every table the diary's pages read, for their 304
+answers and the cached week (apps/stamps/pages.py); the proxy models made from it only carry
+the stamp triggers on the journal's tables and change nothing in the apps that own them.
 """
 
 from django.conf import settings
@@ -10,50 +11,23 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import User
+from apps.accounts.models import RoleGrant, User
 from apps.attendance.models import AttendanceMark
 from apps.classes.models import SchoolClass, Subgroup, Subject, TeachingAssignment
-from apps.diary import stamps
 from apps.gradebook.models import Mark, PeriodMark, WorkType
 from apps.homework.models import Homework, HomeworkAttachment
 from apps.schedule.models import Lesson, TimetableEntry
-from apps.school.models import Bell, Holiday, School, SchoolRules, StudyPeriod
+from apps.school.models import (
+    AcademicYear,
+    Bell,
+    Holiday,
+    School,
+    SchoolRules,
+    Shift,
+    StudyPeriod,
+)
+from apps.stamps.pages import Page, Source
 from apps.students.models import Enrollment, Guardian, Guardianship, Student
-
-
-class Stamp(models.Model):
-    """A change counter kept by database triggers (apps/diary/stamps.py). No foreign key: a
-    stamp may outlive its row, and a trigger must never fail a journal write."""
-
-    version = models.BigIntegerField(default=0)
-    changed_at = models.DateTimeField()
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return f"{self.pk}: {self.version}"
-
-
-class StudentStamp(Stamp):
-    """Last change of a student's own diary rows."""
-
-    student_id = models.BigIntegerField(primary_key=True)
-
-    class Meta:
-        verbose_name = _("отметка изменения дневника")
-
-
-class ClassStamp(Stamp):
-    """Last change of a class's lessons, homework and timetable."""
-
-    school_class_id = models.BigIntegerField(primary_key=True)
-
-
-class SchoolStamp(Stamp):
-    """Last change of a school's reference rows the diary shows (work types, bells, periods)."""
-
-    school_id = models.BigIntegerField(primary_key=True)
 
 
 class PaperReportRequest(models.Model):
@@ -155,7 +129,6 @@ class HomeworkDone(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["student", "homework"], name="homeworkdone_once"),
         ]
-        triggers = stamps.triggers_for(stamps.HOMEWORK_DONE)
 
     def __str__(self) -> str:
         return f"{self.student_id}: {self.homework_id}"
@@ -165,42 +138,101 @@ class HomeworkDone(models.Model):
         return None
 
 
-# --- stamp triggers on the journal's tables (proxies: no table, no change to the owners) ---
+# --- what the diary reads: its stamp sources ----------------------------------------------------
+#
+# Three scopes: the student's own rows, the class's rows (lessons, homework and files, the
+# timetable, the teaching load) and the school's reference rows. The access check reads the
+# three stamps in the same query (selectors.diary_access): their versions are the ETag.
 
+STUDENT, CLASS, SCHOOL = "diary.student", "diary.class", "diary.school"
 
-def _stamped(model, source, name):
-    meta = type(
-        "Meta",
-        (),
-        {
-            "proxy": True,
-            "triggers": stamps.triggers_for(source),
-            "app_label": "diary",
-            "default_permissions": (),
-        },
-    )
-    return type(name, (model,), {"__module__": __name__, "Meta": meta})
-
-
-MarkStamped = _stamped(Mark, stamps.MARK, "MarkStamped")
-PeriodMarkStamped = _stamped(PeriodMark, stamps.PERIOD_MARK, "PeriodMarkStamped")
-AttendanceStamped = _stamped(AttendanceMark, stamps.ATTENDANCE, "AttendanceStamped")
-EnrollmentStamped = _stamped(Enrollment, stamps.ENROLLMENT, "EnrollmentStamped")
-GuardianshipStamped = _stamped(Guardianship, stamps.GUARDIANSHIP, "GuardianshipStamped")
-StudentStamped = _stamped(Student, stamps.STUDENT_CARD, "StudentStamped")
-SubgroupMemberStamped = _stamped(
-    Subgroup.members.through, stamps.SUBGROUP_MEMBER, "SubgroupMemberStamped"
+_OWN = "SELECT r.student_id FROM {rows} r"
+_VIA_ASSIGNMENT = "SELECT a.school_class_id FROM {rows} r JOIN classes_teachingassignment a ON a.id = r.assignment_id"
+_VIA_LESSON = (
+    "SELECT a.school_class_id FROM {rows} r JOIN schedule_lesson l ON l.id = r.lesson_id "
+    "JOIN classes_teachingassignment a ON a.id = l.assignment_id"
 )
-LessonStamped = _stamped(Lesson, stamps.LESSON, "LessonStamped")
-HomeworkStamped = _stamped(Homework, stamps.HOMEWORK, "HomeworkStamped")
-HomeworkFileStamped = _stamped(HomeworkAttachment, stamps.HOMEWORK_FILE, "HomeworkFileStamped")
-TimetableStamped = _stamped(TimetableEntry, stamps.TIMETABLE, "TimetableStamped")
-AssignmentStamped = _stamped(TeachingAssignment, stamps.ASSIGNMENT, "AssignmentStamped")
-WorkTypeStamped = _stamped(WorkType, stamps.WORK_TYPE, "WorkTypeStamped")
-BellStamped = _stamped(Bell, stamps.BELL, "BellStamped")
-PeriodStamped = _stamped(StudyPeriod, stamps.PERIOD, "PeriodStamped")
-HolidayStamped = _stamped(Holiday, stamps.HOLIDAY, "HolidayStamped")
-RulesStamped = _stamped(SchoolRules, stamps.RULES, "RulesStamped")
-SubjectStamped = _stamped(Subject, stamps.SUBJECT, "SubjectStamped")
-SchoolClassStamped = _stamped(SchoolClass, stamps.SCHOOL_CLASS, "SchoolClassStamped")
-PersonNameStamped = _stamped(User, stamps.PERSON_NAME, "PersonNameStamped")
+_VIA_HOMEWORK = (
+    "SELECT a.school_class_id FROM {rows} r JOIN homework_homework h ON h.id = r.homework_id "
+    "JOIN schedule_lesson l ON l.id = h.lesson_id JOIN classes_teachingassignment a ON a.id = l.assignment_id"
+)
+_SCHOOL = "SELECT r.school_id FROM {rows} r"
+_NAMES = ("last_name", "first_name", "patronymic")
+
+DIARY = Page(
+    "diary",
+    sources=(
+        Source(
+            Mark, STUDENT, _OWN, ("value", "comment", "work_type_id", "lesson_id", "student_id")
+        ),
+        Source(
+            PeriodMark, STUDENT, _OWN, ("value", "kind", "period_id", "assignment_id", "student_id")
+        ),
+        Source(AttendanceMark, STUDENT, _OWN, ("kind", "lesson_id", "student_id")),
+        Source(Enrollment, STUDENT, _OWN),
+        Source(Subgroup.members.through, STUDENT, _OWN),
+        Source(HomeworkDone, STUDENT, _OWN),
+        # A new or removed guardian changes the child switcher of every child of that guardian.
+        Source(
+            Guardianship,
+            STUDENT,
+            "SELECT r.student_id FROM {rows} r UNION SELECT g.student_id FROM {rows} r "
+            "JOIN students_guardianship g ON g.guardian_id = r.guardian_id",
+        ),
+        Source(Student, STUDENT, "SELECT r.id FROM {rows} r", _NAMES),
+        # planned → held (the first mark of a lesson) shows nothing new: only cancelling does.
+        Source(
+            Lesson,
+            CLASS,
+            _VIA_ASSIGNMENT,
+            (
+                "assignment_id",
+                "date",
+                "lesson_number",
+                "starts_at",
+                "ends_at",
+                "room",
+                "topic",
+                "lesson_type",
+                "({t}.status = 'cancelled')",
+                "substitute_teacher_id",
+                "moved_from_date",
+                "moved_from_number",
+                "comment",
+                "cancel_reason",
+            ),
+        ),
+        Source(Homework, CLASS, _VIA_LESSON),
+        Source(HomeworkAttachment, CLASS, _VIA_HOMEWORK),
+        Source(TimetableEntry, CLASS, _VIA_ASSIGNMENT),
+        Source(TeachingAssignment, CLASS, "SELECT r.school_class_id FROM {rows} r"),
+        Source(Subgroup, CLASS, "SELECT r.school_class_id FROM {rows} r"),
+        # The school's name and card stand in every page's header.
+        Source(School, SCHOOL, "SELECT r.id FROM {rows} r"),
+        Source(AcademicYear, SCHOOL, _SCHOOL),
+        Source(Shift, SCHOOL, _SCHOOL),
+        # Roles make the menu.
+        Source(RoleGrant, SCHOOL, _SCHOOL),
+        Source(WorkType, SCHOOL, _SCHOOL),
+        Source(Bell, SCHOOL, _SCHOOL),
+        Source(StudyPeriod, SCHOOL, _SCHOOL),
+        Source(Holiday, SCHOOL, _SCHOOL),
+        Source(SchoolRules, SCHOOL, _SCHOOL),
+        Source(Subject, SCHOOL, _SCHOOL),
+        Source(SchoolClass, SCHOOL, _SCHOOL),
+        # Teachers' names stand on every page of their schools; a login (last_login) bumps nothing.
+        Source(
+            User,
+            SCHOOL,
+            "SELECT g.school_id FROM {rows} r JOIN accounts_rolegrant g ON g.user_id = r.id",
+            _NAMES,
+        ),
+    ),
+    keyed_otherwise={
+        "django_session": "the reader's own session",
+        "stamps_stamp": "the stamps themselves",
+        "messaging_notification": "the unread count is in the ETag",
+        "students_guardian": "access (whose guardian the reader is) is checked on every request",
+    },
+)
+STAMP_PROXIES = DIARY.proxies(__name__)

@@ -45,12 +45,13 @@ SELECT s.*,
        (SELECT count(*) FROM messaging_notification n
          WHERE n.user_id = %(user)s AND n.school_id = %(school)s AND n.read_at IS NULL) AS unread
   FROM students_student s
-  LEFT JOIN diary_studentstamp ss ON ss.student_id = s.id
+  LEFT JOIN stamps_stamp ss ON ss.scope = 'diary.student' AND ss.key = s.id
   LEFT JOIN LATERAL (
-       SELECT sum(c.version) AS v, max(c.changed_at) AS t FROM diary_classstamp c
-        WHERE c.school_class_id IN (SELECT e.school_class_id FROM students_enrollment e WHERE e.student_id = s.id)
+       SELECT sum(c.version) AS v, max(c.changed_at) AS t FROM stamps_stamp c
+        WHERE c.scope = 'diary.class'
+          AND c.key IN (SELECT e.school_class_id FROM students_enrollment e WHERE e.student_id = s.id)
   ) cs ON true
-  LEFT JOIN diary_schoolstamp sc ON sc.school_id = s.school_id
+  LEFT JOIN stamps_stamp sc ON sc.scope = 'diary.school' AND sc.key = s.school_id
  WHERE s.id = %(student)s AND s.school_id = %(school)s
    AND ((%(as_student)s AND s.user_id = %(user)s)
         OR (%(as_parent)s AND EXISTS (
@@ -64,8 +65,9 @@ class DiaryAccess:
     """A student the user may read, with the stamps of everything the diary shows of them."""
 
     student: Student
-    version: str
+    version: str  # the stamps and the unread count: the ETag's part
     changed_at: datetime | None
+    content_version: str = ""  # the stamps only: the key of the cached week
 
 
 def diary_access(*, ctx, student_id: int) -> DiaryAccess:
@@ -89,6 +91,7 @@ def diary_access(*, ctx, student_id: int) -> DiaryAccess:
     return DiaryAccess(
         student=s,
         version=f"{s.stamp_student}.{s.stamp_class}.{s.stamp_school}.{s.unread}",
+        content_version=f"{s.stamp_student}.{s.stamp_class}.{s.stamp_school}",
         changed_at=max(moments) if moments else None,
     )
 

@@ -6,18 +6,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm, Role
 from apps.diary import charts, ical, printout, selectors, services
-from apps.diary.conditional import access_for, diary_page
+from apps.diary.conditional import RENDER_VERSION, access_for, diary_page
 from apps.diary.forms import DigestForm
 from apps.homework.models import Homework
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.stamps.cache import cached, fragment_key
 from apps.students.models import Guardian
 
 _diary_view = school_view(Perm.READ_OWN_DIARY)
@@ -75,13 +79,33 @@ def index(request):
 @_diary_view
 @diary_page("week")
 def week(request, student_id: int):
+    """The week's content is rendered once per student, week and change of its stamps, and
+    shared by everyone who reads it (both parents, the student): no reader's data is in it."""
     ctx = request.school_ctx
-    student = access_for(request, student_id).student
+    access = access_for(request, student_id)
     today = school_today(ctx.school)
-    data = selectors.diary_week(
-        student=student, day=_date(request.GET.get("d"), today), today=today
+    monday = selectors.monday_of(_date(request.GET.get("d"), today))
+    key = fragment_key(
+        "diary-week",
+        access.student.pk,
+        monday,
+        today,
+        get_language(),
+        access.content_version,
+        RENDER_VERSION,
     )
-    return _page(request, "diary/week.html", student, "week", {"week": data})
+
+    def build() -> str:
+        data = selectors.diary_week(student=access.student, day=monday, today=today)
+        return render_to_string("diary/_week.html", {"week": data, "today": today})
+
+    return _page(
+        request,
+        "diary/week.html",
+        access.student,
+        "week",
+        {"week_html": mark_safe(cached(key, build))},
+    )
 
 
 @_diary_view

@@ -227,3 +227,60 @@ class PeriodUnlockGrant(UserObjectPermissionBase):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.content_object} ({self.expires_at:%d.%m.%Y %H:%M})"
+
+
+# --- what the rendered grid is made of: its stamp sources (apps/stamps/pages.py) -------------
+#
+# The page caches the rendered grid of (assignment, period) under the versions of three stamps
+# and the state its key lists itself (the periods with their locks and this user's grant, the
+# day, the language, what the user may do). A save in one journal leaves the others cached.
+
+from apps.accounts.models import User  # noqa: E402
+from apps.attendance.models import AttendanceMark  # noqa: E402
+from apps.classes.models import Subgroup  # noqa: E402
+from apps.homework.models import Homework  # noqa: E402
+from apps.school.models import SchoolRules  # noqa: E402
+from apps.stamps.pages import Page, Source  # noqa: E402
+from apps.students.models import Enrollment  # noqa: E402
+
+GRID_ASSIGNMENT, GRID_CLASS, GRID_SCHOOL = "grid.assignment", "grid.class", "grid.school"
+_VIA_LESSON = "SELECT l.assignment_id FROM {rows} r JOIN schedule_lesson l ON l.id = r.lesson_id"
+
+GRID = Page(
+    "grid",
+    sources=(
+        Source(Lesson, GRID_ASSIGNMENT, "SELECT r.assignment_id FROM {rows} r"),
+        Source(Mark, GRID_ASSIGNMENT, _VIA_LESSON),
+        Source(AttendanceMark, GRID_ASSIGNMENT, _VIA_LESSON),
+        # The grid shows that a lesson has homework, not its text.
+        Source(Homework, GRID_ASSIGNMENT, _VIA_LESSON, ("lesson_id",)),
+        Source(PeriodMark, GRID_ASSIGNMENT, "SELECT r.assignment_id FROM {rows} r"),
+        Source(Enrollment, GRID_CLASS, "SELECT r.school_class_id FROM {rows} r"),
+        Source(
+            Student,
+            GRID_CLASS,
+            "SELECT e.school_class_id FROM {rows} r JOIN students_enrollment e ON e.student_id = r.id",
+            ("last_name", "first_name", "patronymic"),
+        ),
+        Source(
+            Subgroup.members.through,
+            GRID_CLASS,
+            "SELECT g.school_class_id FROM {rows} r JOIN classes_subgroup g ON g.id = r.subgroup_id",
+        ),
+        Source(WorkType, GRID_SCHOOL, "SELECT r.school_id FROM {rows} r"),
+        Source(SchoolRules, GRID_SCHOOL, "SELECT r.school_id FROM {rows} r"),
+        # A substitute's name in a lesson's header.
+        Source(
+            User,
+            GRID_SCHOOL,
+            "SELECT g.school_id FROM {rows} r JOIN accounts_rolegrant g ON g.user_id = r.id",
+            ("last_name", "first_name", "patronymic"),
+        ),
+    ),
+    keyed_otherwise={
+        "school_studyperiod": "the periods, their dates and lock state are in the key",
+        "gradebook_periodlock": "the lock state of each period is in the key",
+        "gradebook_periodunlockgrant": "this user's grant is in the key",
+    },
+)
+STAMP_PROXIES = GRID.proxies(__name__)

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -581,66 +580,3 @@ def lock_overview(*, year) -> list[LockRow]:
     ):
         grants[g.content_object_id].append(g)
     return [LockRow(p, locks.get(p.pk), grants.get(p.pk, [])) for p in periods]
-
-
-# --- the grid's fingerprint: is a rendered grid still current? ------------------------------
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def grid_fingerprint(*, assignment: TeachingAssignment, period: StudyPeriod) -> str:
-    """A digest of every row the grid of (assignment, period) is made of, in one query.
-
-    Each part hashes whole rows (`hashtext(row::text)`), so any change of any column — a
-    mark, its comment or version, an absence, a lesson's topic or state, homework, period
-    marks, the class list and names, subgroup members, work types, the school's rules,
-    a substitute's name — gives another digest. The page caches the rendered grid under it
-    and rebuilds only when something changed; a few indexed scans, no Python objects.
-    """
-    from apps.accounts.models import User
-    from apps.school.models import SchoolRules
-
-    lessons = "SELECT id FROM {lesson} WHERE assignment_id = %(a)s AND date BETWEEN %(f)s AND %(t)s"
-    t = {
-        "lesson": _table(Lesson),
-        "mark": _table(Mark),
-        "att": _table(AttendanceMark),
-        "hw": _table(Homework),
-        "pm": _table(PeriodMark),
-        "enr": _table(Enrollment),
-        "stu": _table(Student),
-        "wt": _table(WorkType),
-        "rules": _table(SchoolRules),
-        "user": _table(User),
-        "members": _table(Student.subgroups.through),
-    }
-    lessons = lessons.format(**t)
-    digest = "coalesce(sum(hashtext({row}::text)::bigint), 0)"
-    sql = (
-        "SELECT concat_ws(':', "
-        f"(SELECT {digest.format(row='l')} FROM {t['lesson']} l WHERE l.assignment_id = %(a)s AND l.date BETWEEN %(f)s AND %(t)s), "
-        f"(SELECT {digest.format(row='m')} FROM {t['mark']} m WHERE m.lesson_id IN ({lessons})), "
-        f"(SELECT {digest.format(row='x')} FROM {t['att']} x WHERE x.lesson_id IN ({lessons})), "
-        f"(SELECT {digest.format(row='h.lesson_id')} FROM {t['hw']} h WHERE h.lesson_id IN ({lessons})), "
-        f"(SELECT {digest.format(row='p')} FROM {t['pm']} p WHERE p.assignment_id = %(a)s), "
-        f"(SELECT {digest.format(row='(e, s.last_name, s.first_name, s.patronymic)')} FROM {t['enr']} e "
-        f"JOIN {t['stu']} s ON s.id = e.student_id WHERE e.school_class_id = %(c)s), "
-        f"(SELECT {digest.format(row='g')} FROM {t['members']} g WHERE g.subgroup_id = %(g)s), "
-        f"(SELECT {digest.format(row='w')} FROM {t['wt']} w WHERE w.school_id = %(s)s), "
-        f"(SELECT {digest.format(row='r')} FROM {t['rules']} r WHERE r.school_id = %(s)s), "
-        f"(SELECT {digest.format(row='(u.last_name, u.first_name, u.patronymic)')} FROM {t['lesson']} l "
-        f"JOIN {t['user']} u ON u.id = l.substitute_teacher_id WHERE l.assignment_id = %(a)s AND l.date BETWEEN %(f)s AND %(t)s))"
-    )
-    params = {
-        "a": assignment.pk,
-        "f": period.starts_on,
-        "t": period.ends_on,
-        "c": assignment.school_class_id,
-        "g": assignment.subgroup_id or 0,
-        "s": assignment.school_id,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]

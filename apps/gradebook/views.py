@@ -1,13 +1,11 @@
 """Journal pages. HTTP only: access, input, one service call, render a page or a partial."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import groupby
 from operator import attrgetter
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -27,7 +25,7 @@ from apps.gradebook.forms import HomeworkForm, LessonForm
 from apps.gradebook.history import lesson_history, student_history
 from apps.gradebook.inputs import day_param, int_param
 from apps.gradebook.locks import covering_locks
-from apps.gradebook.models import PeriodMark, WorkType
+from apps.gradebook.models import GRID_ASSIGNMENT, GRID_CLASS, GRID_SCHOOL, PeriodMark, WorkType
 from apps.gradebook.permissions import (
     assignments_visible_to,
     can_keep_assignment,
@@ -50,6 +48,8 @@ from apps.schedule.models import Lesson
 from apps.schedule.selectors import ktp_suggestion
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.stamps.cache import cached, fragment_key
+from apps.stamps.selectors import read as read_stamps
 from apps.students.models import Student
 
 # The journal is kept by teachers (policy: KEEP_JOURNAL) and read by the administration
@@ -204,7 +204,7 @@ GRID_CACHE_SECONDS = 900
 @dataclass
 class GridPage:
     """What the grid page shows of a grid: the rendered table and the toolbar's facts.
-    Cached under the grid's fingerprint, so an unchanged grid is not built again."""
+    Cached under the grid's change stamps, so an unchanged grid is not built again."""
 
     table: str
     can_edit: bool
@@ -221,29 +221,39 @@ class GridPage:
 def _grid_page(ctx, assignment, period, periods, today, keeps: bool, may_audit: bool) -> GridPage:
     """The grid of (assignment, period) for this user, from the cache when nothing changed.
 
-    The key holds everything the HTML depends on: the rows (grid_fingerprint), the periods
-    with their locks and this user's grant, what the user may do, the day and the language.
+    The key holds everything the HTML depends on: the stamps of the tables it is read from
+    (`GRID` in gradebook/models.py: one query), the periods with their locks and this user's
+    grant, what the user may do, the day and the language.
     """
     state = [(p.pk, p.starts_on, p.ends_on, p.is_locked, p.grant_until) for p in periods]
-    fingerprint = selectors.grid_fingerprint(assignment=assignment, period=period)
-    raw = repr(
-        (
-            assignment.pk,
-            assignment.school_class_id,
-            assignment.subgroup_id,
-            period.pk,
-            state,
-            keeps,
-            may_audit,
-            today,
-            get_language(),
-            fingerprint,
-        )
+    stamps = read_stamps(
+        [
+            (GRID_ASSIGNMENT, assignment.pk),
+            (GRID_CLASS, assignment.school_class_id),
+            (GRID_SCHOOL, assignment.school_id),
+        ]
     )
-    key = "journal-grid:" + hashlib.sha256(raw.encode()).hexdigest()
-    page = cache.get(key)
-    if page is not None:
-        return page
+    key = fragment_key(
+        "journal-grid",
+        assignment.pk,
+        assignment.school_class_id,
+        assignment.subgroup_id,
+        period.pk,
+        state,
+        keeps,
+        may_audit,
+        today,
+        get_language(),
+        stamps.version,
+    )
+    return cached(
+        key,
+        lambda: _build_grid_page(ctx, assignment, period, periods, today, keeps, may_audit),
+        GRID_CACHE_SECONDS,
+    )
+
+
+def _build_grid_page(ctx, assignment, period, periods, today, keeps, may_audit) -> GridPage:
     grid = selectors.journal_grid(
         assignment=assignment, period=period, user=ctx.user, periods=periods
     )
@@ -270,7 +280,6 @@ def _grid_page(ctx, assignment, period, periods, today, keeps: bool, may_audit: 
         thresholds_label=str(grid.policy.thresholds_label),
         has_lessons=bool(grid.lessons),
     )
-    cache.set(key, page, GRID_CACHE_SECONDS)
     return page
 
 

@@ -7,7 +7,7 @@ person, per role and per class. A fixed number of queries for any school.
 
 from datetime import date
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +75,7 @@ def compute_activity(*, school: School, month: date) -> tuple[list[dict], list[d
             Q(kind=ActivityEvent.Kind.LOGIN) | Q(kind=ActivityEvent.Kind.DIARY_VIEW, school=school)
         )
         .values("user_id", "kind")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("count"))
     )
     for e in events:
         people[e["user_id"]][

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "pghistory",
     "apps.accounts",
     "apps.school",
+    "apps.stamps",
     "apps.staff",
     "apps.classes",
     "apps.students",
@@ -62,6 +63,11 @@ MIDDLEWARE = [
     "apps.accounts.middleware.ForcePasswordChangeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# The history context (who, which URL) is set for writes; every service that writes history
+# sets its own context with the acting user, so reads skip the extra statement pghistory
+# would otherwise put before each of their queries.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -188,6 +194,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=33),
     },
 }
+CELERY_BEAT_SCHEDULE["activity-flush"] = {
+    "task": "apps.accounts.tasks.activity_flush",
+    "schedule": 60,
+}
+# Diary reads are counted in Redis and written by that task (apps/accounts/activity.py);
+# without Redis each read is written at once.
+ACTIVITY_BUFFER = env.bool("ACTIVITY_BUFFER", default=bool(REDIS_URL))
+ACTIVITY_BUFFER_KEY = env("ACTIVITY_BUFFER_KEY", default="journal:activity")
 CELERY_BEAT_SCHEDULE["diary-digest"] = {
     "task": "apps.diary.tasks.digest_dispatch",
     "schedule": 15 * 60,

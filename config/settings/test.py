@@ -24,3 +24,7 @@ DATABASES["default"]["TEST"] = {"NAME": "test_journal" + env("TEST_DB_SUFFIX", d
 # Tests share the machine's Redis with other runs: keep cache and sessions per process.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Diary reads are written at once in tests; the buffer's own tests turn it on with a key of
+# their own run.
+ACTIVITY_BUFFER = False
+ACTIVITY_BUFFER_KEY = "journal-test" + env("TEST_DB_SUFFIX", default="") + ":activity"

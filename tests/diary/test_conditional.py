@@ -162,7 +162,7 @@ def test_stamps_are_one_row_per_scope_and_only_grow(dw):
     )
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT version, changed_at FROM diary_studentstamp WHERE student_id = %s",
+            "SELECT version, changed_at FROM stamps_stamp WHERE scope = 'diary.student' AND key = %s",
             [dw.student.pk],
         )
         version, changed = cur.fetchone()
@@ -176,7 +176,7 @@ def test_stamps_are_one_row_per_scope_and_only_grow(dw):
     )
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT version, changed_at FROM diary_studentstamp WHERE student_id = %s",
+            "SELECT version, changed_at FROM stamps_stamp WHERE scope = 'diary.student' AND key = %s",
             [dw.student.pk],
         )
         version2, changed2 = cur.fetchone()

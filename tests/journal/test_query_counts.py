@@ -19,7 +19,7 @@ from tests.journal.conftest import MONDAY, make_lessons, make_students
 
 GRID_QUERIES = 8
 # session, user, role grants, context processors (2), the assignment, its periods with their
-# locks, the grid's fingerprint; then the grid itself (7) when it changed since last rendered.
+# locks, the grid's change stamps; then the grid itself (7) when it changed since last rendered.
 GRID_PAGE_QUERIES = 15
 GRID_PAGE_CACHED_QUERIES = 8
 CELL_SAVE_QUERIES = 4
