@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.orders",
     "apps.diary",
     "apps.reports",
+    "apps.care",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,12 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
+
+# Special-category personal data (health, social passport; 152-ФЗ art. 10) is encrypted at
+# rest with these Fernet keys, newest first: the first encrypts, every one decrypts, so a
+# new key is prepended and `manage.py care_rotate_key` re-encrypts (README: key rotation).
+# Without it (development only) a key is derived from SECRET_KEY; production requires it.
+SPECIAL_DATA_KEYS = env.list("SPECIAL_DATA_KEYS", default=[])
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

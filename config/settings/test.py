@@ -24,3 +24,12 @@ DATABASES["default"]["TEST"] = {"NAME": "test_journal" + env("TEST_DB_SUFFIX", d
 # Tests share the machine's Redis with other runs: keep cache and sessions per process.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A fixed key pair for the encrypted special-category fields (the second one is an "old"
+# key, so rotation is exercised); a run may bring its own through SPECIAL_DATA_KEYS.
+SPECIAL_DATA_KEYS = env.list(
+    "SPECIAL_DATA_KEYS",
+    default=[
+        "dGVzdC1vbmx5LXNwZWNpYWwtZGF0YS1rZXktMDAwMDE=",
+        "dGVzdC1vbmx5LXNwZWNpYWwtZGF0YS1rZXktb2xkMDI=",
+    ],
+)

@@ -129,6 +129,7 @@ class _Writer:
                 short_name=s.short_name,
                 component=s.component,
                 order=(i + 1) * 10,
+                physical_education=s.department == "pe",
             )
             for i, s in enumerate(SUBJECTS)
         }
