@@ -343,6 +343,9 @@ class MealConfirmation(models.Model):
             models.UniqueConstraint(fields=["school_class", "day"], name="meal_confirmation_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.school_class} {self.day:%d.%m.%Y}"
+
 
 class MealLine(models.Model):
     """Who ate what on a day, and on which category: the source of the табель питания."""
@@ -362,6 +365,9 @@ class MealLine(models.Model):
             models.UniqueConstraint(fields=["student", "day", "meal"], name="meal_line_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.student} {self.day:%d.%m.%Y} {self.meal}"
+
 
 class MealOrder(models.Model):
     """The kitchen's order of a day, fixed at the school's deadline (counts, no names)."""
@@ -380,6 +386,9 @@ class MealOrder(models.Model):
         verbose_name = _("заявка на питание")
         verbose_name_plural = _("заявки на питание")
         constraints = [models.UniqueConstraint(fields=["school", "day"], name="meal_order_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d.%m.%Y}"
 
 
 # --- 152-ФЗ: who read special data ------------------------------------------------------
