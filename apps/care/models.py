@@ -287,7 +287,9 @@ class MealBenefit(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="meal_benefits")
     # Encrypted: «с ОВЗ» or «малоимущая» on a child's name is special data too.
-    category = EncryptedCharField(_("льготная категория"), max_length=20, choices=BENEFIT_CATEGORIES)
+    category = EncryptedCharField(
+        _("льготная категория"), max_length=20, choices=BENEFIT_CATEGORIES
+    )
     basis = EncryptedCharField(
         _("документ-основание"),
         max_length=300,
@@ -351,7 +353,9 @@ class MealLine(models.Model):
     """Who ate what on a day, and on which category: the source of the табель питания."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    school_class = models.ForeignKey("classes.SchoolClass", on_delete=models.CASCADE, related_name="+")
+    school_class = models.ForeignKey(
+        "classes.SchoolClass", on_delete=models.CASCADE, related_name="+"
+    )
     day = models.DateField(_("дата"))
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="meal_lines")
     meal = models.CharField(_("приём пищи"), max_length=10, choices=MealKind.choices)
@@ -360,7 +364,10 @@ class MealLine(models.Model):
     class Meta:
         verbose_name = _("питание обучающегося")
         verbose_name_plural = _("табель питания")
-        indexes = [models.Index(fields=["school", "day"]), models.Index(fields=["school_class", "day"])]
+        indexes = [
+            models.Index(fields=["school", "day"]),
+            models.Index(fields=["school_class", "day"]),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["student", "day", "meal"], name="meal_line_once")
         ]
