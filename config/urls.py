@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("apps.orders.urls")),
     path("", include("apps.diary.urls")),
     path("", include("apps.reports.urls")),
+    path("", include("apps.care.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
