@@ -33,5 +33,6 @@ urlpatterns = [
     path(f"{S}meals/tabel/", views.meals_tabel, name="meals-tabel"),
     path(f"{S}meals/summary/", views.meals_summary, name="meals-summary"),
     path(f"{S}read-log/", views.read_log, name="read-log"),
+    path(f"{S}read-log/students/", views.read_log_search, name="read-log-search"),
     path(f"{S}read-log/student/<int:student_id>/", views.read_log_student, name="read-log-student"),
 ]

@@ -195,6 +195,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=33),
     },
 }
+CELERY_BEAT_SCHEDULE["meals-orders"] = {
+    "task": "apps.care.tasks.meals_tick",
+    "schedule": crontab(minute="*/5"),
+}
 CELERY_BEAT_SCHEDULE["diary-digest"] = {
     "task": "apps.diary.tasks.digest_dispatch",
     "schedule": 15 * 60,
