@@ -120,7 +120,9 @@ def test_director_reads_but_does_not_write(client, cw):
     w = cw.world
     _fill(client, w)
     client.force_login(w.users["director"])
-    assert "астма" in client.get(_url("health-class", w, class_id=w.school_class.pk)).content.decode()
+    assert (
+        "астма" in client.get(_url("health-class", w, class_id=w.school_class.pk)).content.decode()
+    )
     response = client.post(
         _url("health-student", w, student_id=w.student.pk), {"version": 1, "health_group": "1"}
     )
@@ -218,8 +220,14 @@ def test_ovz_status_of_for_the_final_attestation(client, cw):
     from apps.care.health import ovz_status_of
 
     w = cw.world
-    _fill(client, w, ovz="on", pmpk_number="17-П", pmpk_date="2026-05-20",
-          pmpk_conditions="увеличение продолжительности экзамена на 1,5 часа")
+    _fill(
+        client,
+        w,
+        ovz="on",
+        pmpk_number="17-П",
+        pmpk_date="2026-05-20",
+        pmpk_conditions="увеличение продолжительности экзамена на 1,5 часа",
+    )
     other = make_students(w.school_class, 1)[0]
     consent(other)
     status = ovz_status_of([w.student, other])
