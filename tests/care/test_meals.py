@@ -186,7 +186,6 @@ def test_class_teachers_who_have_not_confirmed_are_reminded_once(client, cw):
 
 
 def test_no_order_on_a_sunday(cw):
-    w = cw.world
     sunday = TODAY + timedelta(days=4)
     assert meals.meal_orders_due(now=at(10, 0, sunday)) == []
 
