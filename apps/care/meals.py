@@ -129,11 +129,11 @@ class MealSheet:
         return out
 
 
-def class_meal_sheet(*, access, day: date, now: datetime, school) -> MealSheet:
+def class_meal_sheet(*, access, day: date, now: datetime, school, policy=None) -> MealSheet:
     """Who eats today in the class: saved choices if confirmed, else the defaults from
     benefits and attendance; food allergies for whoever confirms (6–7 queries)."""
     school_class = access.school_class
-    policy = school_policy(school)
+    policy = policy or school_policy(school)
     students = class_roster(school_class, day)
     ids = [s.pk for s in students]
     benefits = benefits_of(ids)

@@ -36,7 +36,8 @@ class ClassAccess:
         return name in self.fields
 
 
-def _rules(ctx):
+def rules_of(ctx):
+    """The school's rules, read once per request."""
     if not hasattr(ctx, "_care_rules"):
         ctx._care_rules = school_policy(ctx.school)
     return ctx._care_rules
@@ -72,7 +73,7 @@ def relations_to_class(ctx, school_class) -> frozenset[str]:
 
 def class_access(ctx, school_class) -> ClassAccess:
     relations = relations_to_class(ctx, school_class)
-    fields = special_fields_for(ctx.roles, relations, _rules(ctx))
+    fields = special_fields_for(ctx.roles, relations, rules_of(ctx))
     only = None
     if (
         Relation.PE_TEACHER in relations
@@ -99,7 +100,7 @@ def open_year_class(ctx, class_id: int) -> SchoolClass:
     if ctx.open_year is None:
         raise Http404
     try:
-        return SchoolClass.objects.select_related("class_teacher").get(
+        return SchoolClass.objects.select_related("class_teacher", "shift", "year").get(
             pk=class_id, year=ctx.open_year, school=ctx.school
         )
     except SchoolClass.DoesNotExist:

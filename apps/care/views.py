@@ -30,6 +30,7 @@ from apps.care.roster import class_of_students
 from apps.school.access import school_view
 from apps.school.clock import now as clock_now
 from apps.school.clock import school_now, school_today
+from apps.school.policy import meals_order_deadline
 from apps.students.models import Student
 
 HEALTH, SOCIAL, MEALS = (
@@ -585,7 +586,7 @@ def social_summary(request):
 def meals_index(request):
     ctx = request.school_ctx
     today = school_today(ctx.school)
-    accesses = [a for a in permissions.classes_with_access(ctx, {SpecialField.FOOD_ALLERGIES})]
+    accesses = permissions.classes_with_access(ctx, {SpecialField.FOOD_ALLERGIES})
     order = meals.kitchen_order(school=ctx.school, day=today) if ctx.may(Perm.VIEW_MEALS) else None
     confirmed = {
         cid
@@ -593,8 +594,6 @@ def meals_index(request):
             "school_class_id", flat=True
         )
     }
-    from apps.school.policy import meals_order_deadline, school_policy
-
     return render(
         request,
         "care/meals_index.html",
@@ -604,7 +603,7 @@ def meals_index(request):
             "order": order,
             "today": today,
             "deadline": meals_order_deadline(
-                school_policy(ctx.school), school=ctx.school, day=today
+                permissions.rules_of(ctx), school=ctx.school, day=today
             ),
             "may_view": ctx.may(Perm.VIEW_MEALS),
             "may_manage": ctx.may(Perm.MANAGE_MEALS),
@@ -619,7 +618,9 @@ def meals_class(request, class_id: int):
     today = school_today(ctx.school)
     day = _day(request, ctx)
     now = clock_now()
-    sheet = meals.class_meal_sheet(access=access, day=day, now=now, school=ctx.school)
+    sheet = meals.class_meal_sheet(
+        access=access, day=day, now=now, school=ctx.school, policy=permissions.rules_of(ctx)
+    )
     error = None
     if request.method == "POST":
         choices = {
