@@ -175,9 +175,9 @@ def class_meal_sheet(*, access, day: date, now: datetime, school, policy=None) -
     )
 
 
-def _order_counts(school, day: date) -> dict:
+def order_counts(school, day: date) -> dict:
     """The order's counts from the day's lines (one query after the classes)."""
-    classes = {c.pk: c for c in _classes_of_day(school, day)}
+    classes = {c.pk: c for c in classes_of_day(school, day)}
     confirmed = set(
         MealConfirmation.objects.filter(school=school, day=day).values_list(
             "school_class_id", flat=True
@@ -196,7 +196,7 @@ def _order_counts(school, day: date) -> dict:
     return {str(k): v for k, v in counts.items()}
 
 
-def _classes_of_day(school, day: date):
+def classes_of_day(school, day: date):
     from apps.classes.models import SchoolClass
 
     return list(
@@ -295,7 +295,7 @@ def meals_confirm(
         confirmation.version += 1
         confirmation.save(update_fields=["confirmed_by", "confirmed_at", "version"])
     if order is not None:  # a correction the school allows: the kitchen's counts follow
-        order.counts = _order_counts(school, day)
+        order.counts = order_counts(school, day)
         order.corrected_at = now
         order.save(update_fields=["counts", "corrected_at"])
     return confirmation
@@ -310,7 +310,7 @@ def meal_order_fix(*, school, day: date, now: datetime | None = None) -> MealOrd
     existing = MealOrder.objects.select_for_update().filter(school=school, day=day).first()
     if existing is not None:
         return existing
-    classes = _classes_of_day(school, day)
+    classes = classes_of_day(school, day)
     by_class = rosters(classes, day)
     class_students = {cid: [s.pk for s in students] for cid, students in by_class.items()}
     away = absent_now(class_students=class_students, day=day, now=now)
@@ -347,7 +347,7 @@ def meal_order_fix(*, school, day: date, now: datetime | None = None) -> MealOrd
     ).delete()
     MealLine.objects.bulk_create(lines)
     return MealOrder.objects.create(
-        school=school, day=day, fixed_at=now, counts=_order_counts(school, day)
+        school=school, day=day, fixed_at=now, counts=order_counts(school, day)
     )
 
 
@@ -391,7 +391,7 @@ def meals_reminders_send(*, school, now: datetime) -> int:
         )
     )
     sent = 0
-    for c in _classes_of_day(school, day):
+    for c in classes_of_day(school, day):
         if c.pk in confirmed or c.class_teacher_id is None:
             continue
         from django.urls import reverse
@@ -583,7 +583,7 @@ def kitchen_order(*, school, day: date) -> dict:
     """The day's order as the kitchen reads it: per class, meal and category, with totals.
     Before the deadline it is the running count from the confirmations so far."""
     order = MealOrder.objects.filter(school=school, day=day).first()
-    counts = order.counts if order is not None else _order_counts(school, day)
+    counts = order.counts if order is not None else order_counts(school, day)
     totals: dict[str, Counter] = {m: Counter() for m in MEALS}
     rows = []
     for data in counts.values():
