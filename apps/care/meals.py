@@ -301,15 +301,9 @@ def meals_confirm(
     return confirmation
 
 
-@transaction.atomic
-def meal_order_fix(*, school, day: date, now: datetime | None = None) -> MealOrder:
-    """Fix the kitchen's order of `day` (idempotent). A class not confirmed by then eats by
-    its defaults: the students present with a free category. Students away by the
-    attendance at this moment are dropped from confirmed lists too."""
-    now = now or clock_now()
-    existing = MealOrder.objects.select_for_update().filter(school=school, day=day).first()
-    if existing is not None:
-        return existing
+def _unconfirmed_defaults(school, day: date, now: datetime):
+    """What the classes not confirmed yet eat by default (their present students with a
+    free category), and who is away by the attendance at `now` (6 queries)."""
     classes = classes_of_day(school, day)
     by_class = rosters(classes, day)
     class_students = {cid: [s.pk for s in students] for cid, students in by_class.items()}
@@ -319,8 +313,6 @@ def meal_order_fix(*, school, day: date, now: datetime | None = None) -> MealOrd
             "school_class_id", flat=True
         )
     )
-    if away:
-        MealLine.objects.filter(school=school, day=day, student_id__in=away).delete()
     benefits = benefits_of([i for ids in class_students.values() for i in ids])
     lines = []
     for c in classes:
@@ -331,17 +323,32 @@ def meal_order_fix(*, school, day: date, now: datetime | None = None) -> MealOrd
             if s.pk in away:
                 continue
             category = free_category(grade=c.grade, benefits=benefits[s.pk], day=day)
-            for meal in sorted(default_meals(category=category, shift_number=shift)):
-                lines.append(
-                    MealLine(
-                        school=school,
-                        school_class=c,
-                        day=day,
-                        student=s,
-                        meal=meal,
-                        category=category or MealCategory.PAID,
-                    )
+            lines.extend(
+                MealLine(
+                    school=school,
+                    school_class=c,
+                    day=day,
+                    student=s,
+                    meal=meal,
+                    category=category or MealCategory.PAID,
                 )
+                for meal in sorted(default_meals(category=category, shift_number=shift))
+            )
+    return classes, confirmed, away, lines
+
+
+@transaction.atomic
+def meal_order_fix(*, school, day: date, now: datetime | None = None) -> MealOrder:
+    """Fix the kitchen's order of `day` (idempotent). A class not confirmed by then eats by
+    its defaults: the students present with a free category. Students away by the
+    attendance at this moment are dropped from confirmed lists too."""
+    now = now or clock_now()
+    existing = MealOrder.objects.select_for_update().filter(school=school, day=day).first()
+    if existing is not None:
+        return existing
+    classes, confirmed, away, lines = _unconfirmed_defaults(school, day, now)
+    if away:
+        MealLine.objects.filter(school=school, day=day, student_id__in=away).delete()
     MealLine.objects.filter(
         school=school, day=day, school_class_id__in=[c.pk for c in classes if c.pk not in confirmed]
     ).delete()
@@ -349,6 +356,21 @@ def meal_order_fix(*, school, day: date, now: datetime | None = None) -> MealOrd
     return MealOrder.objects.create(
         school=school, day=day, fixed_at=now, counts=order_counts(school, day)
     )
+
+
+def meal_order_fix_if_due(*, school, day: date, now: datetime, policy=None) -> MealOrder | None:
+    """Catch up on an order the beat has not fixed yet (a worker down at the deadline):
+    any page of the day's meals opened after the deadline fixes it first."""
+    policy = policy or school_policy(school)
+    if now < meals_order_deadline(policy, school=school, day=day):
+        return None
+    if MealOrder.objects.filter(school=school, day=day).exists():
+        return None
+    if day < now.astimezone(school.tz).date() - timedelta(days=7) or not is_meal_day(
+        school, day, policy
+    ):
+        return None
+    return meal_order_fix(school=school, day=day, now=now)
 
 
 def meal_orders_due(*, now: datetime) -> list[tuple[int, date]]:
@@ -579,11 +601,19 @@ def school_meals_summary(*, school, month: date) -> dict:
     }
 
 
-def kitchen_order(*, school, day: date) -> dict:
+def kitchen_order(*, school, day: date, now: datetime) -> dict:
     """The day's order as the kitchen reads it: per class, meal and category, with totals.
-    Before the deadline it is the running count from the confirmations so far."""
+    Before the deadline it is a forecast: the confirmed classes as confirmed, the others
+    by their defaults from benefits and the attendance so far."""
     order = MealOrder.objects.filter(school=school, day=day).first()
-    counts = order.counts if order is not None else order_counts(school, day)
+    if order is not None:
+        counts = order.counts
+    else:
+        counts = order_counts(school, day)
+        _classes, _confirmed, _away, planned = _unconfirmed_defaults(school, day, now)
+        for line in planned:
+            bucket = counts[str(line.school_class_id)]["counts"][line.meal]
+            bucket[line.category] = bucket.get(line.category, 0) + 1
     totals: dict[str, Counter] = {m: Counter() for m in MEALS}
     rows = []
     for data in counts.values():

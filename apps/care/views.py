@@ -587,7 +587,14 @@ def meals_index(request):
     ctx = request.school_ctx
     today = school_today(ctx.school)
     accesses = permissions.classes_with_access(ctx, {SpecialField.FOOD_ALLERGIES})
-    order = meals.kitchen_order(school=ctx.school, day=today) if ctx.may(Perm.VIEW_MEALS) else None
+    meals.meal_order_fix_if_due(
+        school=ctx.school, day=today, now=clock_now(), policy=permissions.rules_of(ctx)
+    )
+    order = (
+        meals.kitchen_order(school=ctx.school, day=today, now=clock_now())
+        if ctx.may(Perm.VIEW_MEALS)
+        else None
+    )
     confirmed = {
         cid
         for cid in meals.MealConfirmation.objects.filter(school=ctx.school, day=today).values_list(
@@ -618,6 +625,9 @@ def meals_class(request, class_id: int):
     today = school_today(ctx.school)
     day = _day(request, ctx)
     now = clock_now()
+    meals.meal_order_fix_if_due(
+        school=ctx.school, day=day, now=now, policy=permissions.rules_of(ctx)
+    )
     sheet = meals.class_meal_sheet(
         access=access, day=day, now=now, school=ctx.school, policy=permissions.rules_of(ctx)
     )
@@ -677,7 +687,10 @@ def meals_class(request, class_id: int):
 def meals_order(request):
     ctx = request.school_ctx
     day = _day(request, ctx)
-    order = meals.kitchen_order(school=ctx.school, day=day)
+    meals.meal_order_fix_if_due(
+        school=ctx.school, day=day, now=clock_now(), policy=permissions.rules_of(ctx)
+    )
+    order = meals.kitchen_order(school=ctx.school, day=day, now=clock_now())
     fmt = _format(request)
     if fmt:
         cats = order["categories"]

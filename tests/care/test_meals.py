@@ -231,3 +231,19 @@ def test_secretary_records_a_benefit_and_overlaps_are_refused(client, cw):
     )
     assert "раньше, чем началась" in backwards.content.decode()
     assert MealBenefit.objects.count() == 1
+
+
+def test_before_the_deadline_the_kitchen_sees_a_forecast_and_after_it_the_page_fixes_a_missed_order(
+    client, cw
+):
+    w = cw.world
+    _benefit(w.student)
+    client.force_login(w.users["director"])
+    with frozen(at(8, 30)):
+        page = client.get(_url("meals-order", w)).content.decode()
+    assert "Прогноз" in page and not MealOrder.objects.exists()
+    with frozen(at(10, 0)):  # the beat was down at 09:00
+        page = client.get(_url("meals-order", w)).content.decode()
+    order = MealOrder.objects.get()
+    assert "Зафиксирована" in page
+    assert order.counts[str(w.school_class.pk)]["counts"]["breakfast"] == {"large_family": 1}
