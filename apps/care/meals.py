@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.policy import SpecialField
 from apps.attendance.selectors import absent_now
@@ -48,6 +49,16 @@ CATEGORY_PRIORITY = [
     MealCategory.LOW_INCOME,
 ]
 FREE_GRADES = range(1, 5)
+# Column headings of the kitchen's order and the summaries.
+SHORT_LABELS = {
+    MealCategory.PRIMARY: _lazy("1–4 классы"),
+    MealCategory.OVZ: _lazy("ОВЗ, инвалиды"),
+    MealCategory.LARGE_FAMILY: _lazy("многодетные"),
+    MealCategory.LOW_INCOME: _lazy("малоимущие"),
+    MealCategory.SVO: _lazy("семьи СВО"),
+    MealCategory.ORPHAN: _lazy("сироты"),
+    MealCategory.PAID: _lazy("за плату"),
+}
 MEALS = [MealKind.BREAKFAST, MealKind.LUNCH]
 
 
@@ -632,7 +643,7 @@ def kitchen_order(*, school, day: date, now: datetime) -> dict:
     return {
         "order": order,
         "rows": rows,
-        "categories": [(c, str(MealCategory(c).label)) for c in categories],
+        "categories": [(c, str(SHORT_LABELS[c])) for c in categories],
         "totals": {m: sum(totals[m].values()) for m in MEALS},
         "totals_by_category": totals,
         "unconfirmed": [r["name"] for r in rows if not r["confirmed"]],

@@ -25,7 +25,7 @@ from apps.care.forms import (
     SocialPassportForm,
     TakeOffForm,
 )
-from apps.care.models import MealBenefit, MealKind, RegisterEntry, SpecialReadLog
+from apps.care.models import DiseaseCategory, MealBenefit, MealKind, RegisterEntry, SpecialReadLog
 from apps.care.roster import class_of_students
 from apps.school.access import school_view
 from apps.school.clock import now as clock_now
@@ -33,6 +33,7 @@ from apps.school.clock import school_now, school_today
 from apps.school.policy import meals_order_deadline
 from apps.students.models import Student
 
+DISEASE_LABELS = dict(DiseaseCategory.choices)
 HEALTH, SOCIAL, MEALS = (
     SpecialReadLog.Area.HEALTH,
     SpecialReadLog.Area.SOCIAL,
@@ -143,69 +144,49 @@ def health_class(request, class_id: int):
     )
 
 
+def _until(value) -> str:
+    return _("до %(d)s") % {"d": _d(value)} if value else ""
+
+
+def _join(parts, sep=" ") -> str:
+    return sep.join(str(p) for p in parts if p)
+
+
+def health_sheet_row(n: int, row) -> list:
+    """One line of the printed class health sheet."""
+    s, r = row.student, row.record
+    if r is None:
+        return [n, s.full_name, s.birth_date] + [""] * 8
+    diseases = _join((DISEASE_LABELS.get(c, "") for c in r.disease_categories), ", ")
+    return [
+        n,
+        s.full_name,
+        s.birth_date,
+        r.get_health_group_display() if r.health_group else "",
+        r.get_pe_group_display() if r.pe_group else "",
+        _join([r.pe_decision, _d(r.pe_decided_on), _until(r.pe_valid_until)]),
+        _join([diseases, r.diseases], "; "),
+        _join([r.food_allergies, r.other_allergies], "; "),
+        _join([_("да"), _until(r.disability_until)], ", ") if r.disability else "",
+        _join(
+            [
+                _("ПМПК № %(n)s от %(d)s") % {"n": r.pmpk_number, "d": _d(r.pmpk_date)},
+                _until(r.pmpk_valid_until),
+            ],
+            ", ",
+        )
+        if r.ovz
+        else "",
+        r.pmpk_conditions if r.ovz else "",
+    ]
+
+
 def health_document(*, request, access, rows, today) -> exports.Document:
     columns = [
-        _("№"),
-        _("ФИО"),
-        _("Дата рождения"),
-        _("Группа здоровья"),
-        _("Группа по физкультуре"),
-        _("Документ, срок"),
-        _("Заболевания"),
-        _("Аллергия"),
-        _("Инвалидность"),
-        _("ОВЗ, ПМПК"),
+        _("№"), _("ФИО"), _("Дата рождения"), _("Группа здоровья"), _("Группа по физкультуре"),
+        _("Документ, срок"), _("Заболевания"), _("Аллергия"), _("Инвалидность"), _("ОВЗ, ПМПК"),
         _("Рекомендации"),
-    ]
-    out = []
-    for n, row in enumerate(rows, start=1):
-        r = row.record
-        if r is None:
-            out.append([n, row.student.full_name, row.student.birth_date] + [""] * 8)
-            continue
-        out.append(
-            [
-                n,
-                row.student.full_name,
-                row.student.birth_date,
-                r.get_health_group_display() if r.health_group else "",
-                r.get_pe_group_display() if r.pe_group else "",
-                " ".join(
-                    filter(
-                        None,
-                        [
-                            r.pe_decision,
-                            _d(r.pe_decided_on),
-                            r.pe_valid_until and _("до %(d)s") % {"d": _d(r.pe_valid_until)},
-                        ],
-                    )
-                ),
-                "; ".join(
-                    filter(
-                        None,
-                        [
-                            ", ".join(
-                                dict(health.DiseaseCategory.choices)[c]
-                                for c in r.disease_categories
-                                if c in dict(health.DiseaseCategory.choices)
-                            ),
-                            r.diseases,
-                        ],
-                    )
-                ),
-                "; ".join(filter(None, [r.food_allergies, r.other_allergies])),
-                (_("да") + (f", {_('до')} {_d(r.disability_until)}" if r.disability_until else ""))
-                if r.disability
-                else "",
-                (
-                    f"{_('ПМПК')} № {r.pmpk_number} {_('от')} {_d(r.pmpk_date)}"
-                    + (f", {_('до')} {_d(r.pmpk_valid_until)}" if r.pmpk_valid_until else "")
-                )
-                if r.ovz
-                else "",
-                r.pmpk_conditions if r.ovz else "",
-            ]
-        )
+    ]  # fmt: skip
     c = access.school_class
     teacher = c.class_teacher.full_name if c.class_teacher_id else "—"
     return exports.Document(
@@ -214,7 +195,12 @@ def health_document(*, request, access, rows, today) -> exports.Document:
         subtitle=_("%(year)s учебный год · классный руководитель %(t)s · на %(d)s")
         % {"year": c.year.name, "t": teacher, "d": _d(today)},
         sheets=[
-            exports.Sheet(c.name, columns, out, widths=[4, 30, 12, 9, 16, 22, 30, 24, 12, 22, 34])
+            exports.Sheet(
+                c.name,
+                columns,
+                [health_sheet_row(n, row) for n, row in enumerate(rows, start=1)],
+                widths=[4, 30, 12, 9, 16, 22, 30, 24, 12, 22, 34],
+            )
         ],
         footer=_footer(request),
         landscape=True,

@@ -161,13 +161,13 @@ def test_the_export_footer_names_the_reader(client, cw):
     from pypdf import PdfReader
 
     w = cw.world
-    _fill(client, w)
+    _fill(client, w, disease_categories=["respiratory"])
     url = _url("health-class-export", w, class_id=w.school_class.pk)
     xlsx = load_workbook(BytesIO(client.get(url + "?format=xlsx").content))
     cells = [c for row in xlsx.active.iter_rows(values_only=True) for c in row if c]
     medic = w.users["medic"].full_name
     assert any(medic in str(c) and "Выгрузил" in str(c) for c in cells)
-    assert "астма" in " ".join(map(str, cells))
+    assert "астма" in " ".join(map(str, cells)) and "органы дыхания" in " ".join(map(str, cells))
     pdf = PdfReader(BytesIO(client.get(url + "?format=pdf").content))
     assert medic in pdf.pages[0].extract_text()
 
