@@ -234,3 +234,25 @@ def test_ovz_status_of_for_the_final_attestation(client, cw):
     assert status[w.student.pk].ovz and status[w.student.pk].pmpk_date == date(2026, 5, 20)
     assert "1,5 часа" in status[w.student.pk].conditions
     assert other.pk not in status
+
+
+def test_a_consent_naming_health_recorded_on_the_personal_file_opens_the_form(client, cw):
+    w = cw.world
+    w.student.consents.all().delete()
+    client.force_login(w.users["medic"])
+    page = client.get(_url("health-student", w, student_id=w.student.pk)).content.decode()
+    assert 'data-testid="missing-consent"' in page and 'data-testid="save"' not in page
+    client.force_login(w.users["secretary"])
+    client.post(
+        reverse("students:consent-add", args=[w.school.pk, w.student.pk]),
+        {
+            "guardian": w.guardian.pk,
+            "given_on": "2026-09-02",
+            "document": "Согласие № 9",
+            "covers": ["health"],
+        },
+    )
+    card = client.get(reverse("students:card", args=[w.school.pk, w.student.pk])).content.decode()
+    assert "сведения о состоянии здоровья" in card
+    assert _fill(client, w).status_code == 302
+    assert HealthRecord.objects.filter(student=w.student).exists()
