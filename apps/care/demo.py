@@ -117,16 +117,17 @@ def populate(demo) -> None:
             r.disease_categories, r.diseases = categories, text
         if rng.random() < 0.06:
             r.food_allergies = rng.choice(FOOD_ALLERGIES)
-        if rng.random() < 0.025:
-            r.ovz = True
-            pmpk = year.starts_on - timedelta(days=rng.randint(60, 700))
-            r.pmpk_number = f"{rng.randint(10, 480)}-ПМПК"
-            r.pmpk_date = pmpk
-            r.pmpk_valid_until = pmpk + timedelta(days=3 * 365) if rng.random() < 0.7 else None
-            r.pmpk_conditions = rng.choice(OVZ_CONDITIONS)
-            r.disability = rng.random() < 0.4
-            ovz_ids.append(s.pk)
         records.append(r)
+    # A few students with ОВЗ on a ПМПК conclusion (about 1.5 %, as in an ordinary school).
+    for r in rng.sample(records, min(len(records), max(3, len(students) // 65))):
+        r.ovz = True
+        pmpk = year.starts_on - timedelta(days=rng.randint(60, 700))
+        r.pmpk_number = f"{rng.randint(10, 480)}-ПМПК"
+        r.pmpk_date = pmpk
+        r.pmpk_valid_until = pmpk + timedelta(days=3 * 365) if rng.random() < 0.7 else None
+        r.pmpk_conditions = rng.choice(OVZ_CONDITIONS)
+        r.disability = rng.random() < 0.4
+        ovz_ids.append(r.student_id)
     with pghistory.context(user=medic.pk if medic else None):
         HealthRecord.objects.bulk_create(records, batch_size=500)
 
@@ -134,6 +135,9 @@ def populate(demo) -> None:
     categories = {c.code: c for c in SocialCategory.objects.filter(school__isnull=True)}
     passports, registers, characteristics = [], [], []
     when = _moment(school, min(year.starts_on + timedelta(days=12), demo.today), 11)
+    pool = sorted(covered)
+    on_register = set(rng.sample(pool, min(len(pool), max(3, len(students) // 50))))
+    characterised = set(rng.sample(pool, min(len(pool), max(4, len(students) // 30))))
     for s in students:
         if s.pk not in covered:
             continue
@@ -159,7 +163,7 @@ def populate(demo) -> None:
                     updated_at=when,
                 )
             )
-        if rng.random() < 0.025:
+        if s.pk in on_register:
             kind = rng.choice(["school", "school", "pdn", "kdn"])
             put_on = year.starts_on + timedelta(
                 days=rng.randint(0, max(1, (demo.today - year.starts_on).days))
@@ -176,7 +180,7 @@ def populate(demo) -> None:
                     recorded_at=_moment(school, put_on, 15),
                 )
             )
-        if rng.random() < 0.035:
+        if s.pk in characterised:
             written = min(year.starts_on + timedelta(days=rng.randint(10, 40)), demo.today)
             characteristics.append(
                 Characteristic(
