@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.policy import SpecialField
 from apps.attendance.selectors import absent_now
@@ -51,13 +51,13 @@ CATEGORY_PRIORITY = [
 FREE_GRADES = range(1, 5)
 # Column headings of the kitchen's order and the summaries.
 SHORT_LABELS = {
-    MealCategory.PRIMARY: _lazy("1–4 классы"),
-    MealCategory.OVZ: _lazy("ОВЗ, инвалиды"),
-    MealCategory.LARGE_FAMILY: _lazy("многодетные"),
-    MealCategory.LOW_INCOME: _lazy("малоимущие"),
-    MealCategory.SVO: _lazy("семьи СВО"),
-    MealCategory.ORPHAN: _lazy("сироты"),
-    MealCategory.PAID: _lazy("за плату"),
+    MealCategory.PRIMARY: gettext_lazy("1–4 классы"),
+    MealCategory.OVZ: gettext_lazy("ОВЗ, инвалиды"),
+    MealCategory.LARGE_FAMILY: gettext_lazy("многодетные"),
+    MealCategory.LOW_INCOME: gettext_lazy("малоимущие"),
+    MealCategory.SVO: gettext_lazy("семьи СВО"),
+    MealCategory.ORPHAN: gettext_lazy("сироты"),
+    MealCategory.PAID: gettext_lazy("за плату"),
 }
 MEALS = [MealKind.BREAKFAST, MealKind.LUNCH]
 
