@@ -9,7 +9,7 @@ COPY apps ./apps
 COPY config ./config
 RUN pip install --no-cache-dir .
 COPY . .
-RUN SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput
+RUN SECRET_KEY=build SPECIAL_DATA_KEYS=build DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput
 RUN useradd --system --home /app journal && mkdir -p /app/var/media && chown -R journal /app/var
 USER journal
 EXPOSE 8000

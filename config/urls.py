@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("apps.orders.urls")),
     path("", include("apps.diary.urls")),
     path("", include("apps.reports.urls")),
+    path("", include("apps.care.urls")),
     path("healthz", healthz, name="healthz"),
     path("healthz/session", session_ping, name="healthz-session"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -72,6 +72,13 @@ class Perm(models.TextChoices):
     SIGN_ORDERS = "sign_orders", _("Подписание приказов")
     READ_HEALTH = "read_health", _("Лист здоровья")
     READ_SOCIAL = "read_social", _("Социальный паспорт")
+    KEEP_HEALTH = "keep_health", _("Ведение листа здоровья")
+    KEEP_SOCIAL = "keep_social", _("Ведение социального паспорта, учёта, характеристик")
+    VIEW_SOCIAL_SUMMARY = "view_social_summary", _("Сводка социального паспорта (без имён)")
+    MANAGE_MEALS = "manage_meals", _("Льготы на питание, подтверждение питания всех классов")
+    VIEW_MEALS = "view_meals", _("Заявка на питание, табели питания")
+    READ_SPECIAL_LOG = "read_special_log", _("Журнал чтения специальных данных")
+    PRINT_SPECIAL_READS = "print_special_reads", _("Справка родителю: кто читал данные ребёнка")
     READ_OWN_DIARY = "read_own_diary", _("Электронный дневник своих детей / свой")
     USE_MESSAGES = "use_messages", _("Внутренняя почта и доска объявлений")
 
@@ -105,6 +112,13 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.SIGN_ORDERS:        frozenset({R.DIRECTOR}),
     Perm.READ_HEALTH:        frozenset({R.MEDIC, R.DIRECTOR}),
     Perm.READ_SOCIAL:        frozenset({R.PSYCHOLOGIST, R.DIRECTOR}),
+    Perm.KEEP_HEALTH:        frozenset({R.MEDIC}),
+    Perm.KEEP_SOCIAL:        frozenset({R.PSYCHOLOGIST}),
+    Perm.VIEW_SOCIAL_SUMMARY: frozenset({R.PSYCHOLOGIST, R.DIRECTOR, R.DEPUTY}),
+    Perm.MANAGE_MEALS:       frozenset({R.SECRETARY, R.PSYCHOLOGIST}),
+    Perm.VIEW_MEALS:         frozenset({R.DIRECTOR, R.DEPUTY, R.SECRETARY, R.PSYCHOLOGIST}),
+    Perm.READ_SPECIAL_LOG:   frozenset({R.DIRECTOR}),
+    Perm.PRINT_SPECIAL_READS: frozenset({R.SECRETARY, R.DIRECTOR}),
     Perm.READ_OWN_DIARY:     frozenset({R.PARENT, R.STUDENT}),
     Perm.USE_MESSAGES:       frozenset(ALL_ROLES),
 }  # fmt: skip
@@ -121,3 +135,52 @@ def roles_may(roles: frozenset[str], perm: Perm) -> bool:
 
 def perms_of(roles: frozenset[str]) -> frozenset[Perm]:
     return frozenset(perm for perm, allowed in POLICY.items() if not allowed.isdisjoint(roles))
+
+
+# --- special categories of personal data (152-ФЗ art. 10), field by field ----------------
+# Who reads which part of a student's health and social data. READ_HEALTH and READ_SOCIAL
+# above read all of it; the relations below are derived from data (apps/care/permissions.py):
+# the PE teacher of the student, the class teacher of the student's class, whoever confirms
+# the class's meals. A relation with a rule reads its fields only where the school's
+# «Правила школы» turn that rule on.
+
+
+class SpecialField(models.TextChoices):
+    PE_GROUP = "pe_group", _("группа для занятий физкультурой")
+    OVZ_FLAG = "ovz_flag", _("отметка об ОВЗ")
+    FOOD_ALLERGIES = "food_allergies", _("пищевая аллергия")
+    HEALTH_SHEET = "health_sheet", _("лист здоровья целиком")
+    SOCIAL_CATEGORIES = "social_categories", _("социальные категории")
+    SOCIAL_PASSPORT = "social_passport", _("учёт, характеристики, примечания")
+
+
+class Relation(models.TextChoices):
+    PE_TEACHER = "pe_teacher", _("учитель физкультуры обучающегося")
+    CLASS_TEACHER = "class_teacher", _("классный руководитель")
+    MEALS = "meals", _("подтверждает питание класса")
+
+
+F = SpecialField
+HEALTH_FIELDS = frozenset({F.PE_GROUP, F.OVZ_FLAG, F.FOOD_ALLERGIES, F.HEALTH_SHEET})
+SOCIAL_FIELDS = frozenset({F.SOCIAL_CATEGORIES, F.SOCIAL_PASSPORT})
+SPECIAL_BY_RELATION: tuple[tuple[Relation, frozenset[SpecialField], str | None], ...] = (
+    # (relation, fields it reads, school rule that must be on — or None)
+    (Relation.PE_TEACHER,    frozenset({F.PE_GROUP}),              None),
+    (Relation.CLASS_TEACHER, frozenset({F.PE_GROUP, F.OVZ_FLAG}),  "class_teacher_sees_health"),
+    (Relation.CLASS_TEACHER, frozenset({F.SOCIAL_CATEGORIES}),     "class_teacher_sees_social"),
+    (Relation.MEALS,         frozenset({F.FOOD_ALLERGIES}),        None),
+)  # fmt: skip
+
+
+def special_fields_for(roles: frozenset[str], relations: frozenset[str], rules) -> frozenset:
+    """The special fields a person reads, from their roles in the school, their relations
+    to the students in question and the school's rules (a `apps.school.policy.Policy`)."""
+    fields: set[SpecialField] = set()
+    if roles_may(roles, Perm.READ_HEALTH):
+        fields |= HEALTH_FIELDS
+    if roles_may(roles, Perm.READ_SOCIAL):
+        fields |= SOCIAL_FIELDS
+    for relation, granted, rule in SPECIAL_BY_RELATION:
+        if relation in relations and (rule is None or getattr(rules, rule)):
+            fields |= granted
+    return frozenset(fields)

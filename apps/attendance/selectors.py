@@ -151,3 +151,47 @@ def attendance_register(
             if lesson.date == day
         ]
     return register
+
+
+def absent_now(*, class_students: dict[int, list[int]], day: date, now: datetime) -> set[int]:
+    """Students who are away at `now` on `day`, by the attendance taken so far (2 queries).
+
+    A student is away when the latest lesson of the day that saw them — a whole-class
+    lesson whose attendance was taken by `now`, or any lesson where they have a mark —
+    records them absent (н, б, уп). Nobody is away before the first attendance is taken.
+    """
+    lessons = {
+        pk: (number, class_id, subgroup_id)
+        for pk, number, class_id, subgroup_id in Lesson.objects.filter(
+            assignment__school_class_id__in=list(class_students),
+            date=day,
+            attendance_taken_at__lte=now,
+        )
+        .exclude(status=Lesson.Status.CANCELLED)
+        .values_list(
+            "pk", "lesson_number", "assignment__school_class_id", "assignment__subgroup_id"
+        )
+    }
+    if not lessons:
+        return set()
+    marks = {
+        (lesson_id, student_id): kind
+        for lesson_id, student_id, kind in AttendanceMark.objects.filter(
+            lesson_id__in=list(lessons)
+        ).values_list("lesson_id", "student_id", "kind")
+    }
+    marked = {}
+    for (lesson_id, student_id), kind in marks.items():
+        marked.setdefault(student_id, []).append((lessons[lesson_id][0], kind))
+    away = set()
+    for class_id, student_ids in class_students.items():
+        whole = [n for n, cid, sub in lessons.values() if cid == class_id and sub is None]
+        for student_id in student_ids:
+            seen = [(n, "") for n in whole] + marked.get(student_id, [])
+            if not seen:
+                continue
+            latest = max(n for n, _kind in seen)
+            kinds = {k for n, k in seen if n == latest and k}
+            if kinds & MISSED:
+                away.add(student_id)
+    return away

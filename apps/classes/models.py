@@ -20,6 +20,11 @@ class Subject(models.Model):
         _("компонент"), max_length=10, choices=Component.choices, default=Component.FEDERAL
     )
     order = models.PositiveSmallIntegerField(_("порядок в журнале"), default=100)
+    physical_education = models.BooleanField(
+        _("физическая культура"),
+        default=False,
+        help_text=_("Учитель предмета видит медицинскую группу по физкультуре своих учеников."),
+    )
 
     class Meta:
         verbose_name = _("предмет")

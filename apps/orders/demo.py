@@ -20,7 +20,6 @@ from apps.orders.models import KIND_TITLES, Order, OrderItem, OrderKind, SchoolD
 from apps.students.models import (
     Enrollment,
     Guardianship,
-    MealCategory,
     PersonalDataConsent,
     Student,
 )
@@ -76,17 +75,12 @@ def _role_user(school, role):
 
 
 def fill_personal_files(demo) -> None:
-    """Documents, SNILS, addresses, meal categories and consents for every demo student."""
+    """Documents, SNILS, addresses and consents for every demo student (meals: apps/care)."""
     rng = demo.rng
     students = list(Student.objects.filter(school=demo.school))
     first_guardian = {}
     for g in Guardianship.objects.filter(student__in=students).order_by("pk"):
         first_guardian.setdefault(g.student_id, g.guardian_id)
-    grade_of = dict(
-        Enrollment.objects.filter(student__in=students, school_class__year=demo.year).values_list(
-            "student_id", "school_class__grade"
-        )
-    )
     consents = []
     for n, s in enumerate(students, start=1):
         age = (demo.year.starts_on - s.birth_date).days // 365
@@ -109,13 +103,6 @@ def fill_personal_files(demo) -> None:
         address = f"г. Сыктывкар, {rng.choice(STREETS)}, д. {rng.randint(1, 120)}, кв. {rng.randint(1, 200)}"
         s.registration_address = s.residence_address = address
         s.personal_file_number = f"{s.last_name[:1]}-{n:04d}"
-        grade = grade_of.get(s.pk)
-        if grade is not None and grade <= 4:
-            s.meal_category = MealCategory.PRIMARY
-        elif rng.random() < 0.08:
-            s.meal_category = rng.choice(
-                [MealCategory.LOW_INCOME, MealCategory.LARGE_FAMILY, MealCategory.DISABLED]
-            )
         if rng.random() < 0.96:  # a few consents are still being collected
             consents.append(
                 PersonalDataConsent(
@@ -138,7 +125,6 @@ def fill_personal_files(demo) -> None:
             "registration_address",
             "residence_address",
             "personal_file_number",
-            "meal_category",
         ],
         batch_size=500,
     )

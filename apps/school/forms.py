@@ -156,7 +156,7 @@ class ShiftForm(SchoolModelForm):
 class SubjectForm(SchoolModelForm):
     class Meta:
         model = Subject
-        fields = ["name", "short_name", "component", "order"]
+        fields = ["name", "short_name", "component", "order", "physical_education"]
 
 
 class SchoolClassForm(SchoolModelForm):
@@ -345,6 +345,15 @@ RULES_HELP = {
     "reminders_from": _(
         "Напоминания о сроках не приходят ночью: только в эти часы по времени школы."
     ),
+    "class_teacher_sees_health": _(
+        "Сведения о здоровье — специальная категория персональных данных (152-ФЗ, ст. 10): "
+        "по умолчанию их видят только медработник и директор, учитель физкультуры — группу "
+        "своих учеников."
+    ),
+    "meals_order_deadline": _(
+        "Время школы, когда заявка на питание на день передаётся на пищеблок: после него "
+        "список класса не меняется."
+    ),
 }
 RULE_GROUPS = (
     (
@@ -368,6 +377,16 @@ RULE_GROUPS = (
     (_("Контроль"), ("control_day", "min_marks_for_attestation", "homework_norm_minutes")),
     (_("Контингент"), ("enrolment_due_day", "enrolment_due_month", "movement_working_days")),
     (_("Уведомления"), ("reminders_from", "reminders_until")),
+    (
+        _("Здоровье, социальный паспорт, питание"),
+        (
+            "class_teacher_sees_health",
+            "class_teacher_sees_social",
+            "meals_order_deadline",
+            "meals_reminder_minutes",
+            "meals_corrections_allowed",
+        ),
+    ),
 )
 OTHER_RULES = _("Другие правила")
 
@@ -400,6 +419,7 @@ class SchoolRulesForm(forms.ModelForm):
         widgets = {
             "reminders_from": TimeInput(format="%H:%M"),
             "reminders_until": TimeInput(format="%H:%M"),
+            "meals_order_deadline": TimeInput(format="%H:%M"),
             "ktp_due_month": forms.Select(choices=MONTHS),
             "enrolment_due_month": forms.Select(choices=MONTHS),
         }

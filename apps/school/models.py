@@ -436,6 +436,24 @@ class SchoolRules(models.Model):
     )
     rating_enabled = models.BooleanField(_("рейтинг в классе в дневнике"), default=True)
     saturday_is_working = models.BooleanField(_("суббота — рабочий день"), default=False)
+    # Special data and meals (apps/care).
+    class_teacher_sees_health = models.BooleanField(
+        _("классный руководитель видит группу по физкультуре и ОВЗ своего класса"), default=False
+    )
+    class_teacher_sees_social = models.BooleanField(
+        _("классный руководитель видит социальные категории своего класса"), default=False
+    )
+    meals_order_deadline = models.TimeField(
+        _("заявка на питание фиксируется в"), default=time(9, 0)
+    )
+    meals_reminder_minutes = models.PositiveSmallIntegerField(
+        _("напоминание о подтверждении питания: минут до фиксации"),
+        default=30,
+        validators=[MaxValueValidator(6 * 60)],
+    )
+    meals_corrections_allowed = models.BooleanField(
+        _("исправления питания после фиксации заявки"), default=False
+    )
 
     class Meta:
         verbose_name = _("правила школы")

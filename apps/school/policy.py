@@ -25,6 +25,11 @@ functions below, in the school's own time zone: Russia spans eleven.
 | period-mark and КТП reminders before their deadline | 2 working days | SPEC §10 |
 | the class rating in the e-diary | shown | seed 002 section 5 |
 | Saturday is a working day | no (five-day week) | — |
+| the class teacher sees the PE group and the ОВЗ flag of their class | no | 152-ФЗ art. 10: health data, need to know |
+| the class teacher sees the social categories of their class | no | 152-ФЗ: special data, need to know |
+| the kitchen's order of the day is fixed at | 09:00 school time | the school's meals regulation |
+| class teachers who have not confirmed meals are reminded before that | 30 minutes | — |
+| meals may be corrected after the order is fixed | no | — |
 """
 
 from dataclasses import dataclass, fields
@@ -70,6 +75,12 @@ class Policy:
     reminder_working_days_before: int = 2
     rating_enabled: bool = True
     saturday_is_working: bool = False
+    # Special data and meals (apps/care).
+    class_teacher_sees_health: bool = False
+    class_teacher_sees_social: bool = False
+    meals_order_deadline: time = time(9, 0)
+    meals_reminder_minutes: int = 30
+    meals_corrections_allowed: bool = False
 
     @property
     def thresholds(self) -> tuple[Decimal, Decimal, Decimal]:
@@ -255,3 +266,15 @@ def correction_needs_reason(policy: Policy, *, school, entered_at: datetime, now
     return (
         now.astimezone(school.tz).date() - entered_day
     ).days > policy.correction_reason_after_days
+
+
+def meals_order_deadline(policy: Policy, *, school, day: date) -> datetime:
+    """The moment the kitchen's order of `day` is fixed (09:00 school time by default)."""
+    return datetime.combine(day, policy.meals_order_deadline, tzinfo=school.tz)
+
+
+def meals_reminder_at(policy: Policy, *, school, day: date) -> datetime:
+    """When class teachers who have not confirmed who eats today are reminded."""
+    return meals_order_deadline(policy, school=school, day=day) - timedelta(
+        minutes=policy.meals_reminder_minutes
+    )

@@ -45,7 +45,7 @@ class StudentForm(VersionedForm):
                 Row(Column("snils")),
             ),
             Fieldset(_("Адреса"), "registration_address", "residence_address"),
-            Fieldset(_("Прочее"), Row(Column("meal_category"), Column("arrived_from"))),
+            Fieldset(_("Прочее"), Row(Column("arrived_from"))),
             "version",
         )
 
@@ -114,13 +114,26 @@ class ConsentForm(SchoolModelForm):
 
     class Meta:
         model = PersonalDataConsent
-        fields = ["guardian", "given_on", "document", "scan"]
+        fields = ["guardian", "given_on", "document", "covers", "scan"]
+        help_texts = {
+            "covers": _(
+                "Сведения о здоровье и социальном положении вносятся только при согласии, "
+                "в котором они названы (152-ФЗ, ст. 9 и 10)."
+            )
+        }
 
     def __init__(self, *args, student: Student, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["guardian"].queryset = Guardian.objects.filter(guardianships__student=student)
         self.fields["guardian"].empty_label = _("сам обучающийся")
         self.fields["guardian"].required = False
+        self.fields["covers"] = forms.MultipleChoiceField(
+            label=_("Согласие включает специальные категории"),
+            choices=PersonalDataConsent.Covers.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text=self._meta.help_texts["covers"],
+        )
 
 
 class WithdrawForm(forms.Form):

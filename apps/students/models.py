@@ -1,5 +1,6 @@
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -36,18 +37,6 @@ class IdentityDocument(models.TextChoices):
     FOREIGN = "foreign", _("документ иностранного гражданина")
 
 
-class MealCategory(models.TextChoices):
-    """Льготные категории питания (seed 004; regional lists differ, these are the common ones)."""
-
-    NONE = "", _("нет")
-    PRIMARY = "primary", _("1–4 классы (бесплатное горячее питание)")
-    LOW_INCOME = "low_income", _("из малоимущей семьи")
-    LARGE_FAMILY = "large_family", _("из многодетной семьи")
-    DISABLED = "disabled", _("с ОВЗ / ребёнок-инвалид")
-    ORPHAN = "orphan", _("сирота, оставшийся без попечения родителей")
-    SVO = "svo", _("ребёнок участника СВО")
-
-
 class StudentQuerySet(models.QuerySet):
     def enrolled_on(self, day):
         return self.filter(
@@ -71,7 +60,7 @@ class Student(PersonName):
     birth_date = models.DateField(_("дата рождения"))
     sex = models.CharField(_("пол"), max_length=1, choices=Sex.choices)
     snils = models.CharField(_("СНИЛС"), max_length=14, blank=True)
-    # Personal file (личное дело): identity document, addresses, meals.
+    # Personal file (личное дело): identity document, addresses. Free meals: apps/care.
     document_type = models.CharField(
         _("документ"),
         max_length=20,
@@ -84,9 +73,6 @@ class Student(PersonName):
     document_issued_by = models.CharField(_("кем выдан"), max_length=300, blank=True)
     registration_address = models.CharField(_("адрес регистрации"), max_length=500, blank=True)
     residence_address = models.CharField(_("адрес проживания"), max_length=500, blank=True)
-    meal_category = models.CharField(
-        _("льготное питание"), max_length=20, choices=MealCategory.choices, blank=True
-    )
     personal_file_number = models.CharField(_("номер личного дела"), max_length=30, blank=True)
     arrived_from = models.CharField(_("откуда прибыл"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -231,8 +217,14 @@ class PersonalDataConsent(models.Model):
     """Согласие на обработку персональных данных (seed 001 items 8 and 13).
 
     Who gave it (a parent for a minor, the student from 14/18), when, on which document;
-    a withdrawn consent stays on record with the date it was withdrawn.
+    a withdrawn consent stays on record with the date it was withdrawn. Special categories
+    (health; the social passport and characteristics) need the consent to name them
+    (152-ФЗ art. 9 p. 4, art. 10): `covers` lists which it names.
     """
+
+    class Covers(models.TextChoices):
+        HEALTH = "health", _("сведения о состоянии здоровья")
+        SOCIAL = "social", _("социальное положение, психолого-педагогические сведения")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="consents")
@@ -251,6 +243,12 @@ class PersonalDataConsent(models.Model):
     )
     scan = models.FileField(_("скан"), upload_to="consents/%Y/", blank=True)
     withdrawn_on = models.DateField(_("отозвано"), null=True, blank=True)
+    covers = ArrayField(
+        models.CharField(max_length=10, choices=Covers.choices),
+        verbose_name=_("специальные категории"),
+        default=list,
+        blank=True,
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -273,6 +271,10 @@ class PersonalDataConsent(models.Model):
     @property
     def academic_year(self):
         return None
+
+    @property
+    def covers_labels(self) -> list[str]:
+        return [label for code, label in self.Covers.choices if code in self.covers]
 
     @property
     def given_by(self) -> str:

@@ -144,7 +144,6 @@ PERSONAL_FIELDS = (
     "document_issued_by",
     "registration_address",
     "residence_address",
-    "meal_category",
     "personal_file_number",
     "arrived_from",
 )
@@ -323,9 +322,11 @@ def consent_record(
     guardian: Guardian | None,
     given_on: date,
     document: str,
+    covers: list[str] = (),
     scan=None,
 ):
-    """Record a consent to personal-data processing (seed 001 items 8 and 13)."""
+    """Record a consent to personal-data processing (seed 001 items 8 and 13); `covers`
+    names the special categories it includes (health, social: 152-ФЗ art. 10)."""
     from apps.students.models import PersonalDataConsent
 
     if (
@@ -341,6 +342,7 @@ def consent_record(
         guardian=guardian,
         given_on=given_on,
         document=document.strip(),
+        covers=sorted(set(covers)),
         recorded_by=acting_user,
     )
     if scan:

@@ -275,6 +275,7 @@ def consent_add(request, pk: int):
                 guardian=data["guardian"],
                 given_on=data["given_on"],
                 document=data["document"],
+                covers=data.get("covers") or [],
                 scan=data.get("scan"),
             )
         except ValidationError as error:

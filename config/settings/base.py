@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.orders",
     "apps.diary",
     "apps.reports",
+    "apps.care",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,12 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
 
+# Special-category personal data (health, social passport; 152-ФЗ art. 10) is encrypted at
+# rest with these Fernet keys, newest first: the first encrypts, every one decrypts, so a
+# new key is prepended and `manage.py care_rotate_key` re-encrypts (README: key rotation).
+# Without it (development only) a key is derived from SECRET_KEY; production requires it.
+SPECIAL_DATA_KEYS = env.list("SPECIAL_DATA_KEYS", default=[])
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -202,6 +209,10 @@ CELERY_BEAT_SCHEDULE["activity-flush"] = {
 # without Redis each read is written at once.
 ACTIVITY_BUFFER = env.bool("ACTIVITY_BUFFER", default=bool(REDIS_URL))
 ACTIVITY_BUFFER_KEY = env("ACTIVITY_BUFFER_KEY", default="journal:activity")
+CELERY_BEAT_SCHEDULE["meals-orders"] = {
+    "task": "apps.care.tasks.meals_tick",
+    "schedule": crontab(minute="*/5"),
+}
 CELERY_BEAT_SCHEDULE["diary-digest"] = {
     "task": "apps.diary.tasks.digest_dispatch",
     "schedule": 15 * 60,

@@ -3,6 +3,8 @@ from config.settings.base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# Health and social data must not be readable with the key of the sessions (README).
+SPECIAL_DATA_KEYS = env.list("SPECIAL_DATA_KEYS")
 # The container's own health check calls http://localhost:8000/healthz.
 ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS", default=[]), "localhost"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

@@ -28,3 +28,12 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # their own run.
 ACTIVITY_BUFFER = False
 ACTIVITY_BUFFER_KEY = "journal-test" + env("TEST_DB_SUFFIX", default="") + ":activity"
+# A fixed key pair for the encrypted special-category fields (the second one is an "old"
+# key, so rotation is exercised); a run may bring its own through SPECIAL_DATA_KEYS.
+SPECIAL_DATA_KEYS = env.list(
+    "SPECIAL_DATA_KEYS",
+    default=[
+        "dGVzdC1vbmx5LXNwZWNpYWwtZGF0YS1rZXktMDAwMDE=",
+        "dGVzdC1vbmx5LXNwZWNpYWwtZGF0YS1rZXktb2xkMDI=",
+    ],
+)

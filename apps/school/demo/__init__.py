@@ -17,6 +17,7 @@ DEMO_STEPS: list[str] = [
     "apps.schedule.demo.populate",  # the class journal: timetable, КТП, lessons, marks (the diary reads it)
     "apps.diary.demo.populate",
     "apps.reports.demo.populate",  # after the journal's step: it audits the lessons written there
+    "apps.care.demo.populate",  # after the journal: a month of meals follows its attendance
 ]
 
 DEMO_PASSWORD = "demo12345"

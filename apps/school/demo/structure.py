@@ -52,8 +52,12 @@ DEMO_LOGINS = (
         "Уроки сегодня, журнал математики, КТП; класс {teacher_class}: реестр посещаемости",
     ),
     ("secretary", Role.SECRETARY, "Личные дела, импорт, приказы и отчёт о движении"),
-    ("medic", Role.MEDIC, "Контингент школы"),
-    ("psychologist", Role.PSYCHOLOGIST, "Контингент школы"),
+    ("medic", Role.MEDIC, "Лист здоровья классов: группы, ОВЗ и ПМПК, печать листа класса"),
+    (
+        "psychologist",
+        Role.PSYCHOLOGIST,
+        "Социальный паспорт, учёт, характеристики; льготы на питание",
+    ),
     ("technical", Role.TECHNICAL, "Уведомления"),
     ("parent", Role.PARENT, "Дневник двух детей ({parent_classes}), сводка на почту"),
     ("student", Role.STUDENT, "Свой дневник ученика {student_class}, задания, статистика"),
@@ -129,6 +133,7 @@ class _Writer:
                 short_name=s.short_name,
                 component=s.component,
                 order=(i + 1) * 10,
+                physical_education=s.department == "pe",
             )
             for i, s in enumerate(SUBJECTS)
         }
