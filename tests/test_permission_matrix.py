@@ -22,6 +22,7 @@ OUTSIDE_SCHOOLS = {
     "accounts:password_change",
     "set_language",
     "healthz",
+    "school:first-run",  # one-time link of a new installation (tests/school/test_first_run.py)
 } | DIARY_PUBLIC_URLS
 IGNORED = {None}  # unnamed patterns (favicon redirect)
 
