@@ -181,6 +181,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="journal")
+# Beat wakes at least once a minute, so its heartbeat (config.celery.HeartbeatScheduler)
+# stays fresh even between jobs.
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 # Key prefix and visibility timeout of the Redis transport (tests isolate themselves with them).
 CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={})
 # Every job is idempotent and decides for itself what is due in each school's own time zone,
