@@ -39,14 +39,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Regenerate both lock files after a change of dependencies in pyproject.toml: one
+# Regenerate both lock files after a change of dependencies in pyproject.toml (keeping the
+# pins that still fit; `rm requirements/*.txt` first to take the newest of everything): one
 # resolution valid on every supported Python and platform, with the hashes pip checks.
 lock: install
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
 		--custom-compile-command "make lock" --upgrade -o requirements/prod.txt
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
-		--generate-hashes --custom-compile-command "make lock" --upgrade -o requirements/dev.txt
+		--generate-hashes --custom-compile-command "make lock" -o requirements/dev.txt
 
 # makemessages needs GNU gettext (xgettext); compiling does not (pure Python, deterministic).
 messages: install
