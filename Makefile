@@ -45,7 +45,7 @@ lint: install
 lock: install
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
-		--custom-compile-command "make lock" --upgrade -o requirements/prod.txt
+		--custom-compile-command "make lock" -o requirements/prod.txt
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
 		--generate-hashes --custom-compile-command "make lock" -o requirements/dev.txt
 
