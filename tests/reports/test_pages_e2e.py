@@ -82,7 +82,8 @@ def test_the_deputy_and_a_teacher_use_the_control_pages(page, live_server, sampl
     screenshot(page, "reports/activity")
     page.goto(url("reports:archive"))
     screenshot(page, "reports/archive")
-    page.locator("[data-testid=archive-classes] button").first.click()
+    # Tests run tasks in-process: the click returns once the PDF is built (slow on a busy machine).
+    page.locator("[data-testid=archive-classes] button").first.click(timeout=60_000)
     page.wait_for_selector("[data-testid=download]", timeout=60_000)
     screenshot(page, "reports/export-ready")
     with page.expect_download() as download:
