@@ -12,12 +12,31 @@ many did not run; in CI (CI set) their fixtures fail instead.
 
 import hashlib
 import os
+import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 import django
 import pytest
 
 TEMPLATE_SUFFIX = "_template"
+# Migrating the template takes minutes on a busy machine, and the other processes of the run
+# wait for it: the per-test timeout (pytest-timeout, 5 minutes) is paused meanwhile and this
+# longer one watches the setup instead.
+DATABASE_SETUP_TIMEOUT = 30 * 60
+
+
+@contextmanager
+def _test_timeout_paused():
+    """pytest-timeout's signal method arms ITIMER_REAL for the test (its fixtures included)."""
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+    remaining, _interval = signal.setitimer(signal.ITIMER_REAL, DATABASE_SETUP_TIMEOUT)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, remaining)
 
 
 def migrations_fingerprint() -> str:
@@ -76,7 +95,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     name = f"{base}_{worker}" if worker else base
     template = base + TEMPLATE_SUFFIX
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), _test_timeout_paused():
         fingerprint = migrations_fingerprint()
         # The server's maintenance database; an advisory lock makes the workers of one run
         # wait while the first one builds the template.
