@@ -33,6 +33,11 @@ from bench.scenarios import SCENARIOS, BenchContext  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 
 
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@/{db['NAME']}?host={db['HOST']}"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -58,6 +63,9 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
+        # Production settings need DATABASE_URL: name the database this process uses (the
+        # embedded server's socket directory when DATABASE_URL is unset).
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or _database_url(),
     }
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
     env["GUNICORN_WORKERS"] = str(workers)

@@ -14,8 +14,9 @@ from apps.accounts.models import RoleGrant
 from apps.accounts.policy import Role
 from tests import factories as f
 
-# Browser fixtures (Debian's Chromium through Playwright) for every end-to-end test.
-pytest_plugins = ["tests.browser"]
+# Browser fixtures (Debian's Chromium through Playwright) for every end-to-end test; the
+# test database built once from a template, and the summary of tests that could not run.
+pytest_plugins = ["tests.browser", "tests.infrastructure"]
 
 
 @dataclass

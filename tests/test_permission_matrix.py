@@ -23,6 +23,7 @@ OUTSIDE_SCHOOLS = {
     "set_language",
     "healthz",
     "healthz-session",
+    "school:first-run",  # one-time link of a new installation (tests/school/test_first_run.py)
 } | DIARY_PUBLIC_URLS
 IGNORED = {None}  # unnamed patterns (favicon redirect)
 

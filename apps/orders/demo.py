@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.accounts.models import RoleGrant
 from apps.orders import services
 from apps.orders.models import KIND_TITLES, Order, OrderItem, OrderKind, SchoolDocument
+from apps.school.demo.statistics import analyze
 from apps.students.models import (
     Enrollment,
     Guardianship,
@@ -304,5 +305,6 @@ def populate(demo) -> None:
     if secretary is None or director is None:
         return
     fill_personal_files(demo)
+    analyze(PersonalDataConsent)
     record_september_enrolments(demo, secretary, director)
     sign_movements(demo, secretary, director)

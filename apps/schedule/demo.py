@@ -32,6 +32,7 @@ from apps.homework.models import Homework
 from apps.schedule.demo_topics import GENERIC_SECTIONS, SECTIONS, STEPS
 from apps.schedule.models import Lesson, PlanTopic, TimetableEntry
 from apps.schedule.services import lesson_move, lessons_generate, timetable_end_early
+from apps.school.demo.statistics import analyze
 from apps.school.models import Bell, StudyPeriod
 from apps.school.policy import period_mark_deadline, public_days_off, school_policy
 from apps.students.models import Enrollment
@@ -438,6 +439,15 @@ class _Journal:
             Homework.objects.bulk_create(homework, batch_size=BATCH)
         Lesson.work_types.through.objects.bulk_create(
             used_types, batch_size=BATCH, ignore_conflicts=True
+        )
+        analyze(
+            TimetableEntry,
+            Lesson,
+            PlanTopic,
+            Mark,
+            AttendanceMark,
+            Homework,
+            Lesson.work_types.through,
         )
         year = {"assignment__year": self.year}
         _backfill_history(
@@ -943,6 +953,7 @@ class _Journal:
                 self.stats["locked_periods"] += 1
         with pgtrigger.ignore(*HISTORY_TRIGGERS):
             PeriodMark.objects.bulk_create(rows, batch_size=BATCH)
+        analyze(PeriodMark)
         _backfill_history(
             PeriodMark, PeriodMark.objects.filter(assignment__year=self.year), "entered_at"
         )
@@ -1073,5 +1084,12 @@ def populate(demo) -> None:
             began = clock.monotonic()
             stage()
             journal.stats[f"s_{stage.__name__}"] = round(clock.monotonic() - began, 1)
+        # The history the backfill wrote, for the pages and steps that read it next.
+        analyze(
+            *(
+                model.pgh_event_model
+                for model in (Lesson, Mark, AttendanceMark, Homework, PeriodMark)
+            )
+        )
     journal.stats["seconds"] = round(clock.monotonic() - started, 1)
     demo.extra["journal"] = dict(journal.stats)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.school import views
+from apps.school import first_run_views, views
 from apps.school.access import school_view
 from apps.school.sections import SECTIONS
 
@@ -39,6 +39,7 @@ def _section_urls():
 
 urlpatterns = [
     path("", views.choose_school, name="choose"),
+    path("setup/<str:token>/", first_run_views.first_run, name="first-run"),
     path("s/<int:school_id>/", views.home, name="home"),
     path("s/<int:school_id>/card/", views.school_card, name="card"),
     path("s/<int:school_id>/rules/", views.school_rules, name="rules"),

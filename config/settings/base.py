@@ -90,16 +90,32 @@ TEMPLATES = [
     },
 ]
 
-# One database, PostgreSQL, everywhere. Without DATABASE_URL an embedded server under var/.
+# One database, PostgreSQL, everywhere. Development and tests fall back to an embedded
+# server under var/ when DATABASE_URL is unset; production refuses to start without it.
 DATABASE_URL = env("DATABASE_URL", default="")
-if DATABASE_URL:
-    DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-else:
-    from config.embedded_pg import embedded_database_settings
 
-    DATABASES = {"default": embedded_database_settings(BASE_DIR / "var" / "pgdata")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+
+def default_database(*, embedded_fallback: bool) -> dict:
+    if DATABASE_URL:
+        config = env.db_url_config(DATABASE_URL)
+    elif embedded_fallback:
+        from config.embedded_pg import embedded_database_settings
+
+        config = embedded_database_settings(BASE_DIR / "var" / "pgdata")
+    else:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not set: production needs its PostgreSQL database, "
+            "e.g. DATABASE_URL=postgres://journal:password@db.example.org:5432/journal "
+            "(see .env.example)."
+        )
+    config["ATOMIC_REQUESTS"] = False
+    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    return config
+
+
+# Each of dev, test and prod sets DATABASES with default_database(); base alone sets none.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -140,7 +156,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Where collectstatic gathers the static files whitenoise serves, and where uploads
+# (homework files, signed orders, exports) are kept; both outside the checkout if wished.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -166,7 +184,8 @@ SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # Celery: a real Redis broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-process transport needs no host; naming one keeps kombu from warning about it.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -175,6 +194,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="journal")
+# Beat wakes at least once a minute, so its heartbeat (config.celery.HeartbeatScheduler)
+# stays fresh even between jobs.
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 # Key prefix and visibility timeout of the Redis transport (tests isolate themselves with them).
 CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={})
 # Every job is idempotent and decides for itself what is due in each school's own time zone,

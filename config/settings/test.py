@@ -4,7 +4,9 @@ import tempfile
 from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import default_database, env
+
+DATABASES = {"default": default_database(embedded_fallback=True)}
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,10 +18,10 @@ STORAGES = {
 # Files tests upload or keep (homework, exports, signed orders) stay out of var/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="journal-test-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 CELERY_TASK_ALWAYS_EAGER = True  # the Celery integration tests start a real worker themselves
 # Parallel test runs on one server (CI, several checkouts) each get their own database.
-DATABASES["default"]["TEST"] = {"NAME": "test_journal" + env("TEST_DB_SUFFIX", default="")}  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": "test_journal" + env("TEST_DB_SUFFIX", default="")}
 
 # Tests share the machine's Redis with other runs: keep cache and sessions per process.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

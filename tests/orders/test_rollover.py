@@ -1,6 +1,5 @@
 """The new academic year end to end: classes, transfer and graduation orders, opening the year."""
 
-import importlib.util
 from datetime import date
 
 import pytest
@@ -162,10 +161,6 @@ def test_rollover_page_walks_the_deputy_through(client, world):
     assert client.get(url).status_code == 403
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("apps.school.demo.structure") is None,
-    reason="the demo structure builder is not on this branch yet",
-)
 def test_rollover_on_the_demo_school(db):
     from apps.school.demo import build_demo_school
 

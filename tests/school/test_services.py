@@ -4,8 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.classes.models import CurriculumLine, SchoolClass, Subgroup, TeachingAssignment
-from apps.school import services
-from apps.school.clock import school_today
+from apps.school import clock, services
 from apps.school.models import AcademicYear, Holiday, StudyPeriod
 from apps.school.services import ClosedYearError
 from apps.students import services as student_services
@@ -272,9 +271,9 @@ def test_school_today_uses_the_school_time_zone(world):
     from django.utils import timezone
 
     world.school.time_zone = "Asia/Kamchatka"
-    kamchatka = school_today(world.school)
+    kamchatka = clock.school_today(world.school)
     world.school.time_zone = "Europe/Kaliningrad"
-    kaliningrad = school_today(world.school)
+    kaliningrad = clock.school_today(world.school)
     utc_today = timezone.now().date()
     assert kamchatka - kaliningrad in (timedelta(0), timedelta(days=1))
     assert kaliningrad in (utc_today, utc_today + timedelta(days=1), utc_today - timedelta(days=1))

@@ -21,6 +21,7 @@ from apps.school.demo import DEMO_PASSWORD, DemoSchool
 from apps.school.demo.curriculum import SUBJECTS, curriculum_for
 from apps.school.demo.plan import SchoolPlan, YearPlan, plan_school
 from apps.school.demo.school_calendar import SHIFTS
+from apps.school.demo.statistics import analyze
 from apps.school.models import (
     AcademicYear,
     Bell,
@@ -147,6 +148,20 @@ class _Writer:
         school.director = self.staff_users[plan.demo_logins["director"]]
         school.save(update_fields=["director"])
         self._enrolments(year, last_year)
+        analyze(
+            User,
+            RoleGrant,
+            StaffMember,
+            Student,
+            Guardian,
+            Guardianship,
+            SchoolClass,
+            Subgroup,
+            Subgroup.members.through,
+            CurriculumLine,
+            TeachingAssignment,
+            Enrollment,
+        )
 
         students_now = [self.students[i] for c in plan.current.classes for i in c.students]
         users = {login: self.staff_users[i] for login, i in plan.demo_logins.items()}
