@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from config.health import healthz
+from config import health
 
 urlpatterns = [
     path("", include("apps.school.urls")),
@@ -15,7 +15,10 @@ urlpatterns = [
     path("", include("apps.orders.urls")),
     path("", include("apps.diary.urls")),
     path("", include("apps.reports.urls")),
-    path("healthz", healthz, name="healthz"),
+    path("", include("apps.privacy.urls")),
+    path("healthz", health.ready, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
 ]

@@ -15,7 +15,11 @@ from apps.accounts.policy import Perm, Role
 from apps.diary import charts, ical, printout, selectors, services
 from apps.diary.conditional import access_for, diary_page
 from apps.diary.forms import DigestForm
-from apps.homework.models import Homework
+from apps.diary.selectors import _in_subgroup
+from apps.homework.models import Homework, HomeworkAttachment
+from apps.privacy.downloads import PDF, download
+from apps.privacy.models import AccessRecord
+from apps.privacy.services import Access
 from apps.school.access import school_view
 from apps.school.clock import school_today
 from apps.students.models import Guardian
@@ -135,6 +139,23 @@ def homework_done(request, student_id: int, homework_id: int):
             {"hw": item, "student": student, "school": ctx.school},
         )
     return redirect("diary:homework", school_id=ctx.school.pk, student_id=student.pk)
+
+
+@_diary_view
+def homework_file(request, student_id: int, attachment_id: int):
+    """A file of a homework set to the student's class (or subgroup); anyone else's is 404."""
+    ctx = request.school_ctx
+    student = access_for(request, student_id).student
+    attachment = get_object_or_404(
+        HomeworkAttachment.objects.filter(
+            school=ctx.school,
+            homework__lesson__assignment__school_class__enrollments__student=student,
+        )
+        .filter(_in_subgroup(student, "homework__lesson__assignment__"))
+        .distinct(),
+        pk=attachment_id,
+    )
+    return download(request, file=attachment.file, filename=attachment.name)
 
 
 @_diary_view
@@ -313,7 +334,19 @@ def printout_pdf(request, class_id: int):
     )
     if pdf is None:
         raise Http404
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"dnevnik-{school_class.name}-{monday:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    if student_id:
+        people = 1
+    else:
+        rows = printout.class_roster(school_class=school_class, day=today)
+        people = sum(1 for r in rows if r["paper"] or request.GET.get("all") == "1")
+    name = _("Дневник %(cls)s, неделя с %(d)s.pdf") % {
+        "cls": school_class.name,
+        "d": f"{monday:%d.%m.%Y}",
+    }
+    return download(
+        request,
+        content=pdf,
+        filename=name,
+        content_type=PDF,
+        access=Access(AccessRecord.Kind.PRINTOUT, name, people),
+    )

@@ -9,13 +9,16 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm, Role
+from apps.privacy.downloads import PDF, download
+from apps.privacy.models import AccessRecord
+from apps.privacy.services import Access
 from apps.reports import builders, charts
 from apps.reports.attendance import attendance
 from apps.reports.audit import RULE_KEYS, RULES
@@ -65,14 +68,19 @@ def _deputy_name(ctx) -> str:
 def _respond(request, report, template: str, context: dict):
     """The page, or the same report as Excel or PDF."""
     fmt = request.GET.get("format")
-    if fmt == "xlsx":
-        response = HttpResponse(report_xlsx(report), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{report.filename}.xlsx"'
-        return response
-    if fmt == "pdf":
-        response = HttpResponse(report_pdf(report), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{report.filename}.pdf"'
-        return response
+    if fmt in ("xlsx", "pdf"):
+        build, content_type = (report_xlsx, XLSX_TYPE) if fmt == "xlsx" else (report_pdf, PDF)
+        return download(
+            request,
+            content=build(report),
+            filename=f"{report.filename}.{fmt}",
+            content_type=content_type,
+            access=Access(
+                AccessRecord.Kind.EXPORT,
+                f"{report.title}, {report.range_label} ({fmt})",
+                report.people,
+            ),
+        )
     return render(request, template, {"report": report, **context})
 
 
@@ -587,6 +595,11 @@ def export_status(request, job_id: int):
     if request.GET.get("download"):
         if job.status != ExportJob.Status.DONE or not job.file:
             raise Http404
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+        return download(
+            request,
+            file=job.file,
+            filename=job.filename,
+            access=Access(AccessRecord.Kind.EXPORT, str(job), job.params.get("people", 0)),
+        )
     template = "reports/_export_status.html" if request.htmx else "reports/export.html"
     return render(request, template, {"job": job})

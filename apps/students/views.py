@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.policy import Perm
 from apps.orders import imports
 from apps.orders.models import ImportBatch
+from apps.privacy.downloads import XLSX, download
 from apps.school.access import school_view
 from apps.school.clock import school_today
 from apps.school.views import add_validation_errors
@@ -388,12 +389,13 @@ def merge(request):
 
 @school_view(Perm.MANAGE_STUDENTS)
 def import_template(request):
-    response = HttpResponse(
-        imports.template_workbook(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return download(
+        request,
+        content=imports.template_workbook(),
+        filename=_("Контингент — шаблон.xlsx"),
+        content_type=XLSX,
+        personal=False,
     )
-    response["Content-Disposition"] = 'attachment; filename="kontingent-shablon.xlsx"'
-    return response
 
 
 @school_view(Perm.MANAGE_STUDENTS)

@@ -66,6 +66,25 @@ def _document(w):
     )
 
 
+def _staff_document(w):
+    """A document every member of staff may open (an order document is for order readers)."""
+    from django.core.files.base import ContentFile
+
+    from apps.orders.models import SchoolDocument
+
+    doc = SchoolDocument.objects.filter(school=w.school, visibility="staff").first()
+    if doc is None:
+        doc = SchoolDocument(
+            school=w.school,
+            category="regulations",
+            visibility="staff",
+            title="Положение о ведении журнала",
+            dated=date(2026, 9, 1),
+        )
+        doc.file.save("polozhenie.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    return doc
+
+
 def _staff(w):
     from apps.staff.models import StaffMember
 
@@ -90,7 +109,7 @@ ORDERS_URL_SAMPLES = {
     "orders:cancel": lambda w: {"pk": _order(w).pk},
     "orders:delete": lambda w: {"pk": _order(w).pk},
     "orders:pdf": lambda w: {"pk": _order(w).pk},
-    "orders:document-file": lambda w: {"pk": _document(w).pk},
+    "orders:document-file": lambda w: {"pk": _staff_document(w).pk},
     "accounts:login-reissue": lambda w: {"kind": "student", "pk": w.student.pk},
 }
 
