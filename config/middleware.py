@@ -32,7 +32,9 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        # The static 500 page carries its own small <style>: it is all that page is.
+        if response.status_code != 500:
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -62,18 +64,25 @@ class RequestLimitsMiddleware:
             response["Connection"] = "close"
             return response
         if self._has_nul(request):
-            return bad_request(request, _("В запросе есть недопустимый символ (NUL). Уберите его и попробуйте ещё раз."))
+            return bad_request(
+                request,
+                _("В запросе есть недопустимый символ (NUL). Уберите его и попробуйте ещё раз."),
+            )
         return self.get_response(request)
 
     @staticmethod
     def _has_nul(request) -> bool:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return True
-        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+        if any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        ):
             return True
         if request.method == "POST":
             content_type = request.META.get("CONTENT_TYPE", "")
-            if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+            if content_type.startswith(
+                ("multipart/form-data", "application/x-www-form-urlencoded")
+            ):
                 return any(
                     "\x00" in key or any("\x00" in v for v in values)
                     for key, values in request.POST.lists()

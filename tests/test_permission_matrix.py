@@ -22,6 +22,8 @@ OUTSIDE_SCHOOLS = {
     "accounts:password_change",
     "set_language",
     "healthz",
+    "healthz-live",
+    "healthz-ready",
 } | DIARY_PUBLIC_URLS
 IGNORED = {None}  # unnamed patterns (favicon redirect)
 

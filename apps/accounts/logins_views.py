@@ -220,7 +220,14 @@ def login_reissue(request, kind: str, pk: int):
     channel = request.POST.get("channel", LoginIssue.Channel.SLIP)
     try:
         credential = logins.login_reissue(
-            acting_user=request.user, school=ctx.school, person=person, channel=channel
+            acting_user=request.user,
+            school=ctx.school,
+            person=person,
+            channel=channel,
+            class_teacher_of=None
+            if ctx.may(Perm.ISSUE_LOGINS)
+            else [c.pk for c in ctx.led_classes],
+            today=school_today(ctx.school),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -47,7 +47,10 @@ class SharedComputerMiddleware:
             seen = session.get("seen_at", 0)
             if now - seen > settings.SHARED_COMPUTER_IDLE_MINUTES * 60:
                 logout(request)
-                messages.info(request, _("Вход закончился: на чужом компьютере он длится, пока с ним работают."))
+                messages.info(
+                    request,
+                    _("Вход закончился: на чужом компьютере он длится, пока с ним работают."),
+                )
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
             if now - seen >= _TOUCH_EVERY:
                 session["seen_at"] = now

@@ -27,8 +27,7 @@ class NotLoginOrNameValidator:
                 code="password_is_login",
             )
         parts = [
-            _plain(getattr(user, name, ""))
-            for name in ("last_name", "first_name", "patronymic")
+            _plain(getattr(user, name, "")) for name in ("last_name", "first_name", "patronymic")
         ]
         if any(len(part) >= 3 and part in plain for part in parts):
             raise ValidationError(

@@ -12,11 +12,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.urls import reverse
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, JSONObject
 from django.http import Http404
+from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.accounts.policy import Role

@@ -198,6 +198,9 @@ def calendar(request, student_id: int):
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(acting_user=ctx.user, student=student)
             messages.success(request, _("Адрес календаря отключён."))
+        elif request.POST.get("action") == "renew":
+            services.calendar_feed_renew(acting_user=ctx.user, student=student)
+            messages.success(request, _("Адрес календаря продлён на год; он остался прежним."))
         else:
             services.calendar_feed_issue(acting_user=ctx.user, student=student)
             messages.success(request, _("Новый адрес календаря готов. Старый больше не работает."))
@@ -207,7 +210,17 @@ def calendar(request, student_id: int):
         request.build_absolute_uri(reverse("diary:ical-feed", args=[feed.token])) if feed else ""
     )
     return _page(
-        request, "diary/calendar.html", student, "calendar", {"feed": feed, "feed_url": feed_url}
+        request,
+        "diary/calendar.html",
+        student,
+        "calendar",
+        {
+            "feed": feed,
+            "feed_url": feed_url,
+            "feed_expires": (feed.expires_at or feed.created_at + services.FEED_LIFETIME)
+            if feed
+            else None,
+        },
     )
 
 

@@ -13,6 +13,7 @@ from apps.gradebook.errors import ConflictError
 from apps.gradebook.services import check_version, ensure_may_keep_lesson
 from apps.homework.models import Homework, HomeworkAttachment
 from apps.schedule.models import Lesson
+from apps.school.uploads import check_upload
 
 
 def homework_set(
@@ -96,13 +97,10 @@ def homework_attachment_add(*, acting_user, homework: Homework, file) -> Homewor
     families can open them on any phone.
     """
     name = os.path.basename(file.name or "")[:200]
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ATTACHMENT_EXTENSIONS:
-        raise ValidationError(
-            {"files": _("Файл «%(name)s»: такой тип файла не принимается.") % {"name": name}}
-        )
-    if file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"files": _("Файл «%(name)s» больше 10 МБ.") % {"name": name}})
+    try:
+        check_upload(file, kinds=ATTACHMENT_EXTENSIONS, max_mb=ATTACHMENT_MAX_BYTES // 2**20)
+    except ValidationError as error:
+        raise ValidationError({"files": error.messages}) from error
     lesson = homework.lesson
     with transaction.atomic(), pghistory.context(user=acting_user.pk):
         ensure_may_keep_lesson(acting_user, lesson)

@@ -26,6 +26,7 @@ from apps.classes.models import SchoolClass
 from apps.orders import services as order_services
 from apps.orders.models import ImportBatch, OrderKind
 from apps.school.models import AcademicYear
+from apps.school.spreadsheets import workbook_bytes
 from apps.students.identity import (
     Identity,
     IdentityIndex,
@@ -184,9 +185,7 @@ def template_workbook() -> bytes:
     ):
         help_ws.cell(row=r, column=1, value=line)
     help_ws.column_dimensions["A"].width = 120
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _text(value) -> str:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.school.models import AcademicYear, School
+from apps.school.uploads import RandomName
 
 
 class OrderKind(models.TextChoices):
@@ -295,7 +296,7 @@ class SchoolDocument(models.Model):
     order = models.OneToOneField(
         Order, null=True, blank=True, on_delete=models.PROTECT, related_name="document"
     )
-    file = models.FileField(_("файл"), upload_to="documents/%Y/", blank=True)
+    file = models.FileField(_("файл"), upload_to=RandomName("documents"), blank=True)
     dated = models.DateField(_("дата документа"))
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

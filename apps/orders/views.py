@@ -398,7 +398,10 @@ def cancel(request, pk: int):
 
 def _order_file_name(order: Order) -> str:
     if order.number:
-        return _("Приказ № %(n)s от %(d)s.pdf") % {"n": order.number, "d": f"{order.order_date:%d.%m.%Y}"}
+        return _("Приказ № %(n)s от %(d)s.pdf") % {
+            "n": order.number,
+            "d": f"{order.order_date:%d.%m.%Y}",
+        }
     return _("Проект приказа %(pk)s.pdf") % {"pk": order.pk}
 
 

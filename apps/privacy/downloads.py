@@ -51,7 +51,9 @@ def ascii_filename(name: str) -> str:
 
 def content_disposition(name: str) -> str:
     name = safe_filename(name)
-    return f"attachment; filename=\"{ascii_filename(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return (
+        f"attachment; filename=\"{ascii_filename(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
 
 
 def download(

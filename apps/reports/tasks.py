@@ -66,5 +66,13 @@ def export_build(job_id: int) -> None:
 
 
 @shared_task(acks_late=True)
+def exports_requeue() -> int:
+    """Every few minutes: exports asked for while the broker was down go to a worker."""
+    from apps.school import clock
+
+    return services.export_jobs_requeue(now=clock.now())
+
+
+@shared_task(acks_late=True)
 def exports_cleanup() -> int:
     return services.exports_cleanup()

@@ -43,6 +43,7 @@ from apps.reports.services import (
     export_job_start,
     run_label,
 )
+from apps.school import clock
 from apps.school.access import school_view
 from apps.school.clock import school_today
 from apps.school.models import AcademicYear, StudyPeriod
@@ -602,4 +603,4 @@ def export_status(request, job_id: int):
             access=Access(AccessRecord.Kind.EXPORT, str(job), job.params.get("people", 0)),
         )
     template = "reports/_export_status.html" if request.htmx else "reports/export.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "waiting": job.is_waiting(clock.now())})

@@ -6,7 +6,6 @@ every error with its row and column in Russian; nothing is saved unless all rows
 (the all-or-nothing save is schedule.services.ktp_replace).
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from apps.schedule.models import Lesson, PlanTopic
 from apps.schedule.services import PlanRow
+from apps.school.spreadsheets import workbook_bytes
 
 MAX_ROWS = 400
 MAX_BYTES = 2 * 1024 * 1024
@@ -58,9 +58,7 @@ def _types_sheet(wb: Workbook, ws, rows: int) -> None:
 
 
 def _save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def ktp_template() -> bytes:

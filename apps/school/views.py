@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import RoleGrant
 from apps.accounts.policy import Perm
 from apps.classes.models import SchoolClass, Subgroup
-from apps.school import services
+from apps.school import clock, services
 from apps.school.access import school_view
 from apps.school.forms import (
     BellFormSet,
@@ -323,7 +323,7 @@ def subgroup_members(request, pk: int):
         ctx.may(Perm.MANAGE_SUBGROUPS) or subgroup.school_class.class_teacher_id == ctx.user.pk
     ) and not subgroup.school_class.year.is_read_only
     year = subgroup.school_class.year
-    roster_day = min(max(services.school_today(ctx.school), year.starts_on), year.ends_on)
+    roster_day = min(max(clock.school_today(ctx.school), year.starts_on), year.ends_on)
     roster = list(student_selectors.class_roster(school_class=subgroup.school_class, on=roster_day))
     member_ids = set(subgroup.members.values_list("pk", flat=True))
     if request.method == "POST":

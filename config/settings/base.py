@@ -174,6 +174,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A page that hands work to the broker must not hang while Redis is down: fail fast, the
+# work is kept in the database and sent again (apps/messaging, exports, login e-mails).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="journal")
 # Key prefix and visibility timeout of the Redis transport (tests isolate themselves with them).
@@ -196,6 +205,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "pending-emails": {
         "task": "apps.messaging.tasks.send_pending_emails",
         "schedule": crontab(minute="*/10"),
+    },
+    "pending-exports": {
+        "task": "apps.reports.tasks.exports_requeue",
+        "schedule": crontab(minute="*/5"),
     },
     "old-exports": {
         "task": "apps.reports.tasks.exports_cleanup",
