@@ -25,6 +25,9 @@ from apps.privacy.services import Access, access_record
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# Files up to this size are answered from memory (order PDFs, scans); larger ones stream.
+IN_MEMORY_MAX = 2 * 1024 * 1024
+
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')
 
 
@@ -96,4 +99,7 @@ def _file_response(file, content_type: str):
         response = HttpResponse(content_type=content_type)
         response["X-Sendfile"] = file.path
         return response
+    if file.size <= IN_MEMORY_MAX:
+        with file.open("rb") as fh:
+            return HttpResponse(fh.read(), content_type=content_type)
     return FileResponse(file.open("rb"), content_type=content_type)
