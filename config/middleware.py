@@ -19,6 +19,8 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from apps.school.inputs import BadInput
+
 logger = logging.getLogger(__name__)
 
 
@@ -98,7 +100,9 @@ class BadInputMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OverflowError):
+        if isinstance(exception, BadInput):
+            reason = str(exception)
+        elif isinstance(exception, OverflowError):
             reason = _("Дата или число в запросе вне допустимого диапазона.")
         elif isinstance(exception, DataError):
             reason = _("Значение в запросе нельзя обработать: проверьте даты и числа.")

@@ -22,6 +22,7 @@ from apps.privacy.models import AccessRecord
 from apps.privacy.services import Access
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.inputs import date_param, int_param
 from apps.students.models import Guardian
 
 _diary_view = school_view(Perm.READ_OWN_DIARY)
@@ -36,17 +37,11 @@ def _leads_a_class(ctx) -> bool:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return int_param(value) or None
 
 
 def _date(value, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+    return date_param(value, default)
 
 
 def _page(request, template: str, student, tab: str, context: dict) -> HttpResponse:

@@ -14,7 +14,8 @@ class Homework(models.Model):
 
     school = models.ForeignKey("school.School", on_delete=models.CASCADE, related_name="+")
     lesson = models.OneToOneField(Lesson, on_delete=models.PROTECT, related_name="homework")
-    text = models.TextField(_("задание"))
+    # A page of text is plenty; the limit keeps a pasted book out of every diary page.
+    text = models.TextField(_("задание"), max_length=4000)
     minutes = models.PositiveSmallIntegerField(
         _("время на выполнение, мин"), null=True, blank=True, validators=[MaxValueValidator(300)]
     )

@@ -33,6 +33,14 @@ def homework_set(
     (seed 003 item 2.3); nothing changes in a locked period.
     """
     text = (text or "").strip()
+    limit = Homework._meta.get_field("text").max_length
+    if len(text) > limit:
+        raise ValidationError(
+            {
+                "text": _("Задание длиннее %(n)s знаков: сократите его или приложите файл.")
+                % {"n": limit}
+            }
+        )
     if due_date is not None and due_date < lesson.date:
         raise ValidationError({"due_date": _("Срок не может быть раньше дня урока.")})
     if minutes is not None and not 0 < minutes <= 300:

@@ -33,6 +33,7 @@ from apps.privacy.models import AccessRecord
 from apps.privacy.services import Access
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.inputs import date_param
 from apps.school.models import AcademicYear
 from apps.school.policy import movement_deadline, public_days_off, school_policy
 from apps.school.views import add_validation_errors
@@ -55,10 +56,7 @@ def _year_for(request) -> AcademicYear | None:
 
 
 def _date_param(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return date_param(value, None)
 
 
 @school_view(Perm.VIEW_ORDERS)

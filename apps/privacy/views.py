@@ -8,18 +8,9 @@ from apps.accounts.policy import Perm
 from apps.privacy.selectors import month_reads
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.inputs import month_param
 
 MONTHS_OFFERED = 12
-
-
-def _month_param(value: str, default: date) -> date:
-    try:
-        year, month = (int(p) for p in value.split("-")[:2])
-        if 2000 <= year <= 2200 and 1 <= month <= 12:
-            return date(year, month, 1)
-    except ValueError:
-        pass
-    return default
 
 
 def _next(month: date) -> date:
@@ -31,7 +22,7 @@ def reads(request):
     """Bulk reads of a month: hours over the threshold, multi-person reads, every reader."""
     ctx = request.school_ctx
     this_month = school_today(ctx.school).replace(day=1)
-    month = min(_month_param(request.GET.get("month", ""), this_month), this_month)
+    month = min(month_param(request.GET.get("month"), this_month), this_month)
     months, m = [], this_month
     for _i in range(MONTHS_OFFERED):
         months.append(m)

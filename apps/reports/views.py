@@ -46,6 +46,7 @@ from apps.reports.services import (
 from apps.school import clock
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.inputs import int_param, month_param
 from apps.school.models import AcademicYear, StudyPeriod
 from apps.school.policy import school_policy
 
@@ -56,10 +57,7 @@ TREND_MONTHS = 12
 
 
 def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    return int_param(value)
 
 
 def _deputy_name(ctx) -> str:
@@ -499,10 +497,7 @@ def activity_page(request):
     ctx = request.school_ctx
     today = school_today(ctx.school)
     current = month_start(today)
-    try:
-        month = month_start(date.fromisoformat((request.GET.get("month") or "") + "-01"))
-    except ValueError:
-        month = current
+    month = month_start(month_param(request.GET.get("month"), current))
     month = min(month, current)
     if month < current:
         stored = activity_report_store(school=ctx.school, month=month)

@@ -9,6 +9,7 @@ every error with its row and column in Russian; nothing is saved unless all rows
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -17,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from apps.schedule.models import Lesson, PlanTopic
 from apps.schedule.services import PlanRow
-from apps.school.spreadsheets import workbook_bytes
+from apps.school.spreadsheets import check_xlsx, workbook_bytes
 
 MAX_ROWS = 400
 MAX_BYTES = 2 * 1024 * 1024
@@ -174,6 +175,13 @@ def parse_ktp(file, *, year) -> KtpImport:
         )
         return result
     try:
+        file.seek(0)
+        check_xlsx(file.read(), max_rows=MAX_ROWS + 1, max_columns=40)
+        file.seek(0)
+    except ValidationError as refused:
+        result.errors.extend(refused.messages)
+        return result
+    try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a file that is not .xlsx
         result.errors.append(
@@ -181,7 +189,7 @@ def parse_ktp(file, *, year) -> KtpImport:
         )
         return result
     ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = ws.iter_rows(max_row=MAX_ROWS + 2, max_col=40, values_only=True)
     header = next(rows, None) or ()
     columns = _columns(header)
     if "title" not in columns:

@@ -267,7 +267,8 @@ def guardian_edit(request, pk: int):
         if guardian.guardianships.exists()
         else _hidden_guardian_fields(ctx, None),
     )
-    back = request.GET.get("student")
+    back = request.GET.get("student", "")
+    back = back if back.isdigit() and len(back) < 19 else ""
     if request.method == "POST" and form.is_valid():
         try:
             services.guardian_save(
