@@ -17,6 +17,7 @@ import zipfile
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 
 
 def as_text(cell):
@@ -32,7 +33,7 @@ def cell(ws, value=None):
 
 def row(ws, values) -> list:
     """A write-only row: plain values become cells, strings as text; cells are checked."""
-    return [as_text(v) if isinstance(v, WriteOnlyCell) else cell(ws, v) for v in values]
+    return [as_text(v) if isinstance(v, Cell) else cell(ws, v) for v in values]
 
 
 def workbook_bytes(wb) -> bytes:

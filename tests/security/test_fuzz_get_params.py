@@ -19,7 +19,9 @@ from apps.accounts.policy import Role
 from tests.test_permission_matrix import SCHOOL_PATTERNS, _expected_status, _url
 
 HOSTILE = ["9999-12-31", "0001-01-01", "9999-12", "99999999999999999999999999", "-1", "a\x00b"]
-_READ = re.compile(r"""(?:GET|data|g)\.get(?:list)?\(\s*["']([a-zA-Z_]+)["']|GET\[["']([a-zA-Z_]+)["']\]""")
+_READ = re.compile(
+    r"""(?:GET|data|g)\.get(?:list)?\(\s*["']([a-zA-Z_]+)["']|GET\[["']([a-zA-Z_]+)["']\]"""
+)
 _PARAMS_BY_MODULE: dict[str, list[str]] = {}
 
 
