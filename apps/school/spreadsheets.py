@@ -97,7 +97,7 @@ def check_xlsx(data: bytes, *, max_rows: int, max_columns: int = 60) -> None:
             continue
         last_col, last_row = found.group(3) or found.group(1), found.group(4) or found.group(2)
         rows = int(last_row) if last_row else 0
-        columns = _column_number(last_col) if last_col else 0
+        columns = _column_number(last_col.decode()) if last_col else 0
         if rows > max_rows + 10 or columns > max_columns:
             raise ValidationError(
                 _(

@@ -19,6 +19,8 @@ from apps.accounts.policy import Role
 from tests.test_permission_matrix import SCHOOL_PATTERNS, _expected_status, _url
 
 HOSTILE = ["9999-12-31", "0001-01-01", "9999-12", "99999999999999999999999999", "-1", "a\x00b"]
+# Each parameter alone gets these (the others are tried with every parameter at once).
+ALONE = {"9999-12-31", "0001-01-01", "99999999999999999999999999", "a\x00b"}
 _READ = re.compile(
     r"""(?:GET|data|g)\.get(?:list)?\(\s*["']([a-zA-Z_]+)["']|GET\[["']([a-zA-Z_]+)["']\]"""
 )
@@ -58,7 +60,9 @@ def test_no_query_string_gives_a_server_error(client, world, name, pattern):
     params = params_read_by(pattern.callback) or ["day"]
     requests, failures = 0, []
     for value in HOSTILE:
-        queries = [[(p, value) for p in params]] + [[(p, value)] for p in params]
+        queries = [[(p, value) for p in params]]
+        if value in ALONE:
+            queries += [[(p, value)] for p in params]
         for pairs in queries:
             response = client.get(f"{url}?{_query(pairs)}")
             requests += 1
