@@ -177,6 +177,9 @@ class ExportJob(models.Model):
     message = models.CharField(max_length=300, blank=True)
     # When the broker last refused the job (Redis down): the page says the export waits.
     broker_refused_at = models.DateTimeField(null=True, blank=True)
+    # The task delivery building the file: a delivery of the same task again (its worker
+    # died and the broker handed the message to another) may take the job over.
+    claimed_by = models.CharField(max_length=64, blank=True)
     file = models.FileField(upload_to=RandomName("exports"), blank=True)
     filename = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(

@@ -512,11 +512,13 @@ def _progress(job_id: int, done: int, total: int) -> None:
     ExportJob.objects.filter(pk=job_id).update(progress=min(99, int(done * 100 / max(total, 1))))
 
 
-def export_job_build(*, job_id: int) -> ExportJob | None:
+def export_job_build(*, job_id: int, attempt: str = "") -> ExportJob | None:
     """Build the file of an export job once; a redelivered or repeated task does nothing.
 
     The job is claimed with a conditional UPDATE (queued → running), so two workers never
-    build the same file; a job left running by a dead worker may be claimed again.
+    build the same file; a job left running by a dead worker may be claimed again: by
+    the same task delivered again (`attempt`, the task id: a killed worker's message is
+    redelivered), or by anyone once it has been running for STALE_RUNNING.
     """
     from apps.reports.archive import archive_filename, class_archive_pdf
     from apps.reports.yearbook import school_year_xlsx
@@ -527,8 +529,9 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
         .filter(
             Q(status=ExportJob.Status.QUEUED)
             | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - STALE_RUNNING)
+            | (Q(status=ExportJob.Status.RUNNING, claimed_by=attempt) if attempt else Q(pk=None))
         )
-        .update(status=ExportJob.Status.RUNNING, started_at=now, progress=0)
+        .update(status=ExportJob.Status.RUNNING, started_at=now, progress=0, claimed_by=attempt)
     )
     if not claimed:
         return None

@@ -60,9 +60,9 @@ def reminders_tick() -> int:
     return sum(reminders_send(school=school, now=now) for school in School.objects.all())
 
 
-@shared_task(**RETRYING)
-def export_build(job_id: int) -> None:
-    services.export_job_build(job_id=job_id)
+@shared_task(bind=True, **RETRYING)
+def export_build(self, job_id: int) -> None:
+    services.export_job_build(job_id=job_id, attempt=self.request.id or "")
 
 
 @shared_task(acks_late=True)
