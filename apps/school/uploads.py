@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 _ZIP = (b"PK\x03\x04",)
 _OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
 SIGNATURES: dict[str, tuple[bytes, ...] | None] = {
-    "pdf": (b"%PDF-",),
+    "pdf": (b"%PDF",),
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),
     "png": (b"\x89PNG\r\n\x1a\n",),
