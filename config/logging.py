@@ -35,3 +35,24 @@ class OneLineRefusals(logging.Filter):
         record.msg, record.args = "Forbidden: %s %s user=%s", (method, path, who)
         record.exc_info, record.exc_text, record.stack_info = None, None, None
         return True
+
+
+try:  # gunicorn's access log, when it is turned on: `--logger-class config.logging.GunicornLogger`
+    from gunicorn.glogging import Logger as _GunicornLogger
+except ImportError:  # pragma: no cover - gunicorn is a dependency, kept optional here
+    _GunicornLogger = None
+
+if _GunicornLogger is not None:
+
+    class GunicornLogger(_GunicornLogger):
+        """gunicorn's access log without the calendar tokens of the request lines."""
+
+        def access(self, resp, req, environ, request_time):
+            environ = {
+                **environ,
+                **{
+                    key: redact(environ.get(key, ""))
+                    for key in ("RAW_URI", "PATH_INFO", "QUERY_STRING")
+                },
+            }
+            return super().access(resp, req, environ, request_time)

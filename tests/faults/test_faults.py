@@ -420,4 +420,3 @@ def test_two_directors_signing_at_once_get_unique_gapless_numbers(transactional_
     print(
         f"\n{rounds} rounds of two directors signing at once: {len(sequences)} numbers, unique and gapless"
     )
-
