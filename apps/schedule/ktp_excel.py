@@ -6,6 +6,8 @@ every error with its row and column in Russian; nothing is saved unless all rows
 (the all-or-nothing save is schedule.services.ktp_replace).
 """
 
+import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -176,8 +178,10 @@ def parse_ktp(file, *, year) -> KtpImport:
         return result
     try:
         file.seek(0)
-        check_xlsx(file.read(), max_rows=MAX_ROWS + 1, max_columns=40)
+        data = file.read()
         file.seek(0)
+        if zipfile.is_zipfile(io.BytesIO(data)):  # not a zip at all: openpyxl says so below
+            check_xlsx(data, max_rows=MAX_ROWS + 1, max_columns=40)
     except ValidationError as refused:
         result.errors.extend(refused.messages)
         return result
