@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from config.health import healthz, session_ping
+from config import health
 
 urlpatterns = [
     path("", include("apps.school.urls")),
@@ -15,9 +15,12 @@ urlpatterns = [
     path("", include("apps.orders.urls")),
     path("", include("apps.diary.urls")),
     path("", include("apps.reports.urls")),
+    path("", include("apps.privacy.urls")),
     path("", include("apps.care.urls")),
-    path("healthz", healthz, name="healthz"),
-    path("healthz/session", session_ping, name="healthz-session"),
+    path("healthz", health.ready, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
+    path("healthz/session", health.session_ping, name="healthz-session"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
 ]

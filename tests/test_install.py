@@ -135,7 +135,7 @@ def test_the_application_knows_it_is_behind_https(compose):
         assert env["SITE_URL"].startswith("https://"), name
         assert env["CSRF_TRUSTED_ORIGINS"].startswith("https://"), name
         assert env["SESSION_COOKIE_SECURE"] == env["CSRF_COOKIE_SECURE"] == "true"
-        assert env["SECURE_PROXY_SSL_HEADER"] == "true"
+        assert env["BEHIND_TLS_PROXY"] == "true"
         assert int(env["SECURE_HSTS_SECONDS"].split(":-")[-1].rstrip("}")) >= 31536000
         assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.prod"
         assert env["DATABASE_URL"].startswith("postgres://")

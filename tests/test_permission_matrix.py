@@ -24,6 +24,8 @@ OUTSIDE_SCHOOLS = {
     "healthz",
     "healthz-session",
     "school:first-run",  # one-time link of a new installation (tests/school/test_first_run.py)
+    "healthz-live",
+    "healthz-ready",
 } | DIARY_PUBLIC_URLS
 IGNORED = {None}  # unnamed patterns (favicon redirect)
 

@@ -19,6 +19,9 @@ from apps.accounts.models import LoginIssue
 from apps.accounts.policy import Perm, Role
 from apps.classes.models import SchoolClass
 from apps.orders.exports import login_slips_pdf
+from apps.privacy.downloads import PDF, download
+from apps.privacy.models import AccessRecord
+from apps.privacy.services import Access
 from apps.school.access import school_view
 from apps.school.clock import school_today
 from apps.students.models import Enrollment, Guardianship, Student
@@ -105,12 +108,18 @@ def _back(ctx, class_value: str):
     return redirect(f"{url}?{urlencode({'class': class_value})}")
 
 
-def _slips(credentials, school, name: str) -> HttpResponse:
-    response = HttpResponse(
-        login_slips_pdf(credentials, school=school), content_type="application/pdf"
+def _slips(request, credentials, school, name: str) -> HttpResponse:
+    return download(
+        request,
+        content=login_slips_pdf(credentials, school=school),
+        filename=name,
+        content_type=PDF,
+        access=Access(
+            AccessRecord.Kind.SLIPS,
+            _("Бланки логинов: %(n)s чел.") % {"n": len(credentials)},
+            len(credentials),
+        ),
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @school_view(check=may_issue_logins)
@@ -180,7 +189,7 @@ def logins_issue(request):
         )
         return back
     name = "logins-all.pdf" if len(chosen) > 1 else f"logins-{chosen[0].grade}-{chosen[0].pk}.pdf"
-    return _slips(credentials, ctx.school, name)
+    return _slips(request, credentials, ctx.school, name)
 
 
 @school_view(check=may_issue_logins)
@@ -211,7 +220,14 @@ def login_reissue(request, kind: str, pk: int):
     channel = request.POST.get("channel", LoginIssue.Channel.SLIP)
     try:
         credential = logins.login_reissue(
-            acting_user=request.user, school=ctx.school, person=person, channel=channel
+            acting_user=request.user,
+            school=ctx.school,
+            person=person,
+            channel=channel,
+            class_teacher_of=None
+            if ctx.may(Perm.ISSUE_LOGINS)
+            else [c.pk for c in ctx.led_classes],
+            today=school_today(ctx.school),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -222,4 +238,4 @@ def login_reissue(request, kind: str, pk: int):
             _("Новый пароль отправляется письмом: %(name)s.") % {"name": credential.full_name},
         )
         return _back(ctx, request.POST.get("class", ""))
-    return _slips([credential], ctx.school, f"login-{credential.user.username}.pdf")
+    return _slips(request, [credential], ctx.school, f"login-{credential.user.username}.pdf")

@@ -48,6 +48,7 @@ class Perm(models.TextChoices):
     VIEW_SCHOOL_CARD = "view_school_card", _("Просмотр карточки школы")
     EDIT_SCHOOL_CARD = "edit_school_card", _("Карточка школы, лицензии")
     MANAGE_ROLES = "manage_roles", _("Пользователи и роли")
+    MANAGE_LOCKOUTS = "manage_lockouts", _("Блокировки входа: просмотр и снятие")
     MANAGE_YEARS = "manage_years", _("Учебные годы, периоды, каникулы")
     MANAGE_BELLS = "manage_bells", _("Смены и расписание звонков")
     VIEW_STRUCTURE = "view_structure", _("Просмотр классов, предметов, учебного плана, нагрузки")
@@ -57,7 +58,12 @@ class Perm(models.TextChoices):
     MANAGE_ASSIGNMENTS = "manage_assignments", _("Педагогическая нагрузка")
     VIEW_STAFF = "view_staff", _("Просмотр сотрудников")
     MANAGE_STAFF = "manage_staff", _("Кадры: сотрудники и должности")
-    VIEW_STUDENTS = "view_students", _("Просмотр контингента")
+    VIEW_STUDENTS = "view_students", _("Просмотр контингента: ФИО, классы")
+    READ_IDENTITY = "read_identity", _("Личные дела: документы, удостоверяющие личность, СНИЛС")
+    READ_CONTACTS = "read_contacts", _("Личные дела: адреса и контакты")
+    READ_FAMILY = "read_family", _("Личные дела: семья (родители, согласия)")
+    READ_SPECIAL = "read_special", _("Личные дела: особые категории (льготы, ОВЗ)")
+    VIEW_ACCESS_LOG = "view_access_log", _("Журнал обращений к персональным данным")
     MANAGE_STUDENTS = "manage_students", _("Контингент: личные дела, родители, зачисление")
     EDIT_TIMETABLE = "edit_timetable", _("Расписание уроков и замены")
     READ_ALL_JOURNALS = "read_all_journals", _("Чтение всех журналов")
@@ -88,6 +94,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.VIEW_SCHOOL_CARD:   frozenset(STAFF_ROLES),
     Perm.EDIT_SCHOOL_CARD:   frozenset({R.ADMIN, R.DIRECTOR}),
     Perm.MANAGE_ROLES:       frozenset({R.ADMIN}),
+    Perm.MANAGE_LOCKOUTS:    frozenset({R.ADMIN}),
     Perm.MANAGE_YEARS:       frozenset({R.ADMIN, R.DEPUTY}),
     Perm.MANAGE_BELLS:       frozenset({R.ADMIN, R.DEPUTY, R.DISPATCHER}),
     Perm.VIEW_STRUCTURE:     frozenset({R.ADMIN, R.DIRECTOR, R.DEPUTY, R.DISPATCHER, R.TEACHER, R.SECRETARY}),
@@ -98,6 +105,13 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.VIEW_STAFF:         frozenset({R.ADMIN, R.DIRECTOR, R.DEPUTY, R.SECRETARY}),
     Perm.MANAGE_STAFF:       frozenset({R.ADMIN, R.SECRETARY}),
     Perm.VIEW_STUDENTS:      frozenset({R.ADMIN, R.DIRECTOR, R.DEPUTY, R.SECRETARY, R.MEDIC, R.PSYCHOLOGIST}),
+    # Each trade reads the part of a personal file it needs (152-ФЗ, least privilege); a
+    # class teacher also reads CLASS_TEACHER_FIELD_GROUPS of their own class (below).
+    Perm.READ_IDENTITY:      frozenset({R.ADMIN, R.DIRECTOR, R.SECRETARY}),
+    Perm.READ_CONTACTS:      frozenset({R.ADMIN, R.DIRECTOR, R.SECRETARY}),
+    Perm.READ_FAMILY:        frozenset({R.ADMIN, R.DIRECTOR, R.SECRETARY, R.DEPUTY}),
+    Perm.READ_SPECIAL:       frozenset({R.ADMIN, R.DIRECTOR, R.SECRETARY, R.MEDIC, R.PSYCHOLOGIST}),
+    Perm.VIEW_ACCESS_LOG:    frozenset({R.ADMIN, R.DIRECTOR}),
     Perm.MANAGE_STUDENTS:    frozenset({R.ADMIN, R.SECRETARY}),
     Perm.EDIT_TIMETABLE:     frozenset({R.DEPUTY, R.DISPATCHER}),
     Perm.READ_ALL_JOURNALS:  frozenset({R.DIRECTOR, R.DEPUTY}),
@@ -122,6 +136,34 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.READ_OWN_DIARY:     frozenset({R.PARENT, R.STUDENT}),
     Perm.USE_MESSAGES:       frozenset(ALL_ROLES),
 }  # fmt: skip
+
+
+class FieldGroup(models.TextChoices):
+    """The parts of a personal file, each read by the trades that need it."""
+
+    IDENTITY = "identity", _("документы и СНИЛС")
+    CONTACTS = "contacts", _("адреса и контакты")
+    FAMILY = "family", _("семья")
+    SPECIAL = "special", _("особые категории")
+
+
+FIELD_GROUP_PERMS: dict[FieldGroup, Perm] = {
+    FieldGroup.IDENTITY: Perm.READ_IDENTITY,
+    FieldGroup.CONTACTS: Perm.READ_CONTACTS,
+    FieldGroup.FAMILY: Perm.READ_FAMILY,
+    FieldGroup.SPECIAL: Perm.READ_SPECIAL,
+}
+# The class teacher keeps in touch with the families of their own class (seed 002), and
+# nobody else's: derived from data (the class's teacher in the open year), not a role.
+CLASS_TEACHER_FIELD_GROUPS = frozenset({FieldGroup.CONTACTS, FieldGroup.FAMILY})
+
+
+def field_groups_of(roles: frozenset[str], *, class_teacher: bool = False) -> frozenset[FieldGroup]:
+    """The parts of a personal file these roles read; `class_teacher` for one's own class."""
+    groups = {group for group, perm in FIELD_GROUP_PERMS.items() if roles_may(roles, perm)}
+    if class_teacher:
+        groups |= CLASS_TEACHER_FIELD_GROUPS
+    return frozenset(groups)
 
 
 def roles_allowed(perm: Perm) -> frozenset[Role]:

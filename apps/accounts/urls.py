@@ -11,6 +11,7 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("s/<int:school_id>/users/", views.school_users, name="users"),
     path("s/<int:school_id>/users/<int:user_id>/roles/", views.user_roles, name="user-roles"),
+    path("s/<int:school_id>/lockouts/", views.lockouts_page, name="lockouts"),
     path("s/<int:school_id>/logins/", logins_views.logins_page, name="logins"),
     path("s/<int:school_id>/logins/issue/", logins_views.logins_issue, name="logins-issue"),
     path(

@@ -1,3 +1,8 @@
+import logging
+
+from axes.helpers import get_client_ip_address
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -11,15 +16,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from apps.accounts import services
+from apps.accounts import lockouts, services
+from apps.accounts.lockouts import address_throttled
+from apps.accounts.middleware import start_shared_session
 from apps.accounts.models import RoleGrant, User
 from apps.accounts.policy import POLICY, Perm, Role
+from apps.school import clock
 from apps.school.access import school_view
 from apps.school.forms import GrantRoleForm, NewUserForm
 from apps.school.views import add_validation_errors
 
+logger = logging.getLogger(__name__)
+
 
 class LoginForm(AuthenticationForm):
+    shared_computer = forms.BooleanField(
+        label=gettext_lazy("Чужой компьютер"),
+        required=False,
+        help_text=gettext_lazy(
+            "Например, в кабинете или библиотеке: вход закончится, когда закроете браузер "
+            "или не будете работать несколько минут."
+        ),
+    )
     error_messages = {
         "invalid_login": gettext_lazy(
             "Неверный логин или пароль. После нескольких неудачных попыток вход будет временно заблокирован."
@@ -38,10 +56,38 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        if address_throttled(ip_address=get_client_ip_address(request), now=clock.now()):
+            logger.warning("login refused: too many failures from this address")
+            return render(
+                request,
+                "accounts/locked_out.html",
+                {"address": True},
+                status=settings.AXES_HTTP_RESPONSE_CODE,
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("shared_computer"):
+            start_shared_session(self.request)
+        return response
+
+
+class NewPasswordForm(PasswordChangeForm):
+    def clean_new_password1(self):
+        password = self.cleaned_data.get("new_password1")
+        if password and self.user.check_password(password):
+            raise ValidationError(
+                _("Новый пароль должен отличаться от прежнего (и от выданного школой)."),
+                code="password_unchanged",
+            )
+        return password
+
 
 @login_required
 def password_change(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = NewPasswordForm(request.user, request.POST or None)
     for field in form.fields.values():
         field.widget.attrs["class"] = "form-control"
     if request.method == "POST" and form.is_valid():
@@ -138,3 +184,33 @@ def user_roles(request, user_id: int):
             request, _("Роли пользователя %(user)s изменены.") % {"user": user.full_name}
         )
     return redirect("accounts:users", school_id=ctx.school.pk)
+
+
+@school_view(Perm.MANAGE_LOCKOUTS)
+def lockouts_page(request):
+    """Logins locked after failed attempts and throttled addresses; the administrator lifts them."""
+    ctx = request.school_ctx
+    if request.method == "POST":
+        removed = lockouts.lockout_lift(
+            acting_user=request.user,
+            school=ctx.school,
+            username=request.POST.get("username", "")[:150],
+            ip_address=request.POST.get("ip_address", "")[:45],
+        )
+        if removed:
+            messages.success(request, _("Блокировка снята."))
+        else:
+            messages.info(request, _("Блокировки уже нет."))
+        return redirect("accounts:lockouts", school_id=ctx.school.pk)
+    locked, addresses = lockouts.lockouts_of_school(school=ctx.school, now=clock.now())
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "locked": locked,
+            "addresses": addresses,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": settings.LOGIN_FAILURES_PER_ADDRESS,
+            "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+    )

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 
 from apps.diary.models import CalendarFeed
 from apps.diary.selectors import _in_subgroup, enrolment_of
+from apps.diary.services import FEED_LIFETIME
 from apps.homework.models import Homework
 from apps.schedule.models import Lesson
+from apps.school import clock
 from apps.school.clock import school_today
 from apps.school.models import Bell
 
@@ -21,14 +23,50 @@ PAST_DAYS, FUTURE_DAYS = 14, 56
 
 
 def _escape(text: str) -> str:
-    return (
-        (text or "")
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
+    """A TEXT value (RFC 5545 3.3.11): every line break, a bare CR too, becomes «\\n», and
+    other control characters go, so no value can start a property line of its own."""
+    text = (text or "").replace("\r\n", "\n")
+    for brk in ("\r", "\x85", "\u2028", "\u2029", "\x0b", "\x0c"):
+        text = text.replace(brk, "\n")
+    text = "".join(ch for ch in text if ch == "\n" or ch == "\t" or ord(ch) >= 32)
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def valid_feed(token: str):
+    """The feed of this token if it may still be read, else None.
+
+    Checked on every request: the account is active, the reader is still the student or a
+    linked parent with that role in the school, and the address has not expired. A feed
+    whose link ended is removed, so the address never works again.
+    """
+    from apps.accounts.models import RoleGrant
+    from apps.accounts.policy import Role
+    from apps.students.models import Guardianship
+
+    feed = (
+        CalendarFeed.objects.select_related("student", "school", "user").filter(token=token).first()
     )
+    if feed is None or not feed.user.is_active:
+        return None
+    expires = feed.expires_at or feed.created_at + FEED_LIFETIME
+    if expires <= clock.now():
+        return None
+    own = feed.student.user_id == feed.user_id
+    role = Role.STUDENT if own else Role.PARENT
+    linked = (
+        own
+        or Guardianship.objects.filter(
+            student_id=feed.student_id, guardian__user_id=feed.user_id
+        ).exists()
+    )
+    if not linked:
+        feed.delete()
+        return None
+    if not RoleGrant.objects.filter(
+        user_id=feed.user_id, school_id=feed.school_id, role=role
+    ).exists():
+        return None
+    return feed
 
 
 def _fold(line: str) -> str:
@@ -49,14 +87,14 @@ def _utc(day, moment, tz) -> str:
 
 
 def feed_for_token(*, token: str) -> str | None:
-    feed = CalendarFeed.objects.select_related("student", "school").filter(token=token).first()
+    feed = valid_feed(token)
     if feed is None:
         return None
     student, school = feed.student, feed.school
     today = school_today(school)
     first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
     enrolment = enrolment_of(student)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = clock.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     calendar_name = _("Дневник: %(name)s") % {"name": student.first_name + " " + student.last_name}
     lines = [
         "BEGIN:VCALENDAR",

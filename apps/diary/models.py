@@ -94,6 +94,8 @@ class CalendarFeed(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A feed lives one school year from its issue or last renewal (FEED_LIFETIME).
+    expires_at = models.DateTimeField(_("действует до"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("календарь (iCal)")

@@ -12,11 +12,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, JSONObject
 from django.http import Http404
+from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.accounts.policy import Role
@@ -195,7 +195,7 @@ def _files(homework_ref: str):
     return ArraySubquery(
         HomeworkAttachment.objects.filter(homework_id=OuterRef(homework_ref))
         .order_by("uploaded_at", "pk")
-        .values(json=JSONObject(name="name", url="file", size="size"))
+        .values(json=JSONObject(name="name", id="pk", size="size"))
     )
 
 
@@ -301,17 +301,21 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _file_links(raw) -> list[dict]:
+def _file_links(raw, student: Student) -> list[dict]:
+    """Homework files as links to the diary's access-checking download (never /media/)."""
+    if not raw:
+        return []
+    base = reverse("diary:file", args=[student.school_id, student.pk, 0])[: -len("0/")]
     return [
-        {"name": f["name"], "href": default_storage.url(f["url"]), "size": f["size"]}
+        {"name": f["name"], "href": f"{base}{f['id']}/", "size": f["size"]}
         for f in (raw or [])
         if f
     ]
 
 
-def _attach_files(homeworks) -> None:
+def _attach_files(homeworks, student: Student) -> None:
     for hw in homeworks:
-        hw.file_list = _file_links(getattr(hw, "files", None))
+        hw.file_list = _file_links(getattr(hw, "files", None), student)
 
 
 def _marks(raw) -> list[DiaryMark]:
@@ -334,7 +338,7 @@ SELECT l.id, l.date, l.lesson_number, l.starts_at, l.ends_at, l.room, l.topic, l
        l.moved_from_date, l.assignment_id, a.school_class_id, sub.name,
        t.last_name, t.first_name, t.patronymic, st.last_name, st.first_name, st.patronymic,
        h.id, h.text, h.due_date, h.minutes, h.set_at,
-       (SELECT json_agg(json_build_object('name', f.name, 'url', f.file, 'size', f.size) ORDER BY f.uploaded_at, f.id)
+       (SELECT json_agg(json_build_object('name', f.name, 'id', f.id, 'size', f.size) ORDER BY f.uploaded_at, f.id)
           FROM homework_homeworkattachment f WHERE f.homework_id = h.id),
        (SELECT json_agg(json_build_object('v', m.value, 'c', m.comment, 'wt', w.name, 'ws', w.short_name, 'w', w.weight)
                         ORDER BY w."order", m.id)
@@ -355,7 +359,7 @@ SELECT l.id, l.date, l.lesson_number, l.starts_at, l.ends_at, l.room, l.topic, l
 # Homework due this week however far ahead it was set: found by the school's due-date index.
 _WEEK_DUE_SQL = """
 SELECT h.id, h.text, h.due_date, h.minutes, h.set_at, l.date, l.assignment_id, a.school_class_id, sub.name,
-       (SELECT json_agg(json_build_object('name', f.name, 'url', f.file, 'size', f.size) ORDER BY f.uploaded_at, f.id)
+       (SELECT json_agg(json_build_object('name', f.name, 'id', f.id, 'size', f.size) ORDER BY f.uploaded_at, f.id)
           FROM homework_homeworkattachment f WHERE f.homework_id = h.id)
   FROM homework_homework h
   JOIN schedule_lesson l ON l.id = h.lesson_id
@@ -466,7 +470,7 @@ def diary_week(*, student: Student, day: date, today: date) -> Week:
                 lesson_date=day_,
                 subject=subject,
                 assignment_id=assignment_id,
-                file_list=_file_links(files),
+                file_list=_file_links(files, student),
             )
         item = DiaryLesson(
             number=number,
@@ -516,7 +520,7 @@ def diary_week(*, student: Student, day: date, today: date) -> Week:
             lesson_date=lesson_date,
             subject=subject,
             assignment_id=assignment_id,
-            file_list=_file_links(files),
+            file_list=_file_links(files, student),
         )
         target = slots_by_assignment_day.get((assignment_id, due_date))
         if target is not None:
@@ -783,7 +787,7 @@ def diary_homework(*, student: Student, today: date) -> HomeworkList:
     items = [
         hw for hw in items if enrolment.covers(hw.lesson.assignment.school_class_id, hw.lesson.date)
     ]
-    _attach_files(items)
+    _attach_files(items, student)
     grouped: dict[str, list[Homework]] = defaultdict(list)
     for hw in items:
         grouped[hw.lesson.assignment.subject.name].append(hw)

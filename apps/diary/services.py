@@ -4,7 +4,7 @@ The diary never writes the journal. Every function here is atomic and takes `act
 """
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +14,12 @@ from django.utils.translation import gettext as _
 
 from apps.diary.models import CalendarFeed, DigestSubscription, HomeworkDone, PaperReportRequest
 from apps.homework.models import Homework
+from apps.school import clock
 from apps.students.models import Guardian, Student
 
 UNSUBSCRIBE_SALT = "diary.digest.unsubscribe"
+# A calendar address works one school year from its issue unless renewed.
+FEED_LIFETIME = timedelta(days=365)
 
 
 # --- the personal calendar feed ---------------------------------------------------------------
@@ -33,15 +36,39 @@ def calendar_feed_issue(*, acting_user, student: Student) -> CalendarFeed:
     Re-issuing replaces the token: a calendar subscribed with the old address stops
     receiving anything, which is how a leaked address is made useless.
     """
+    expires = clock.now() + FEED_LIFETIME
     feed, _created = CalendarFeed.objects.select_for_update().get_or_create(
         user=acting_user,
         student=student,
-        defaults={"school_id": student.school_id, "token": _token()},
+        defaults={"school_id": student.school_id, "token": _token(), "expires_at": expires},
     )
     if not _created:
-        feed.token = _token()
-        feed.save(update_fields=["token"])
+        feed.token, feed.expires_at = _token(), expires
+        feed.save(update_fields=["token", "expires_at"])
     return feed
+
+
+@transaction.atomic
+def calendar_feed_renew(*, acting_user, student: Student) -> CalendarFeed | None:
+    """Keep the same address for another school year (a phone's subscription goes on)."""
+    feed = (
+        CalendarFeed.objects.select_for_update().filter(user=acting_user, student=student).first()
+    )
+    if feed is not None:
+        feed.expires_at = clock.now() + FEED_LIFETIME
+        feed.save(update_fields=["expires_at"])
+    return feed
+
+
+def calendar_feeds_of_link_revoke(*, guardianship) -> int:
+    """The link between a parent and a child ended: the parent's feeds of that child stop."""
+    user_id = guardianship.guardian.user_id
+    if user_id is None:
+        return 0
+    deleted, _details = CalendarFeed.objects.filter(
+        user_id=user_id, student_id=guardianship.student_id
+    ).delete()
+    return deleted
 
 
 @transaction.atomic

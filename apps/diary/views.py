@@ -18,9 +18,14 @@ from apps.accounts.policy import Perm, Role
 from apps.diary import charts, ical, printout, selectors, services
 from apps.diary.conditional import RENDER_VERSION, access_for, diary_page
 from apps.diary.forms import DigestForm
-from apps.homework.models import Homework
+from apps.diary.selectors import _in_subgroup
+from apps.homework.models import Homework, HomeworkAttachment
+from apps.privacy.downloads import PDF, download
+from apps.privacy.models import AccessRecord
+from apps.privacy.services import Access
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.inputs import date_param, int_param
 from apps.stamps.cache import cached, fragment_key
 from apps.students.models import Guardian
 
@@ -36,17 +41,11 @@ def _leads_a_class(ctx) -> bool:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return int_param(value) or None
 
 
 def _date(value, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+    return date_param(value, default)
 
 
 def _page(request, template: str, student, tab: str, context: dict) -> HttpResponse:
@@ -162,6 +161,23 @@ def homework_done(request, student_id: int, homework_id: int):
 
 
 @_diary_view
+def homework_file(request, student_id: int, attachment_id: int):
+    """A file of a homework set to the student's class (or subgroup); anyone else's is 404."""
+    ctx = request.school_ctx
+    student = access_for(request, student_id).student
+    attachment = get_object_or_404(
+        HomeworkAttachment.objects.filter(
+            school=ctx.school,
+            homework__lesson__assignment__school_class__enrollments__student=student,
+        )
+        .filter(_in_subgroup(student, "homework__lesson__assignment__"))
+        .distinct(),
+        pk=attachment_id,
+    )
+    return download(request, file=attachment.file, filename=attachment.name)
+
+
+@_diary_view
 @diary_page("timetable")
 def timetable(request, student_id: int):
     ctx = request.school_ctx
@@ -201,6 +217,9 @@ def calendar(request, student_id: int):
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(acting_user=ctx.user, student=student)
             messages.success(request, _("Адрес календаря отключён."))
+        elif request.POST.get("action") == "renew":
+            services.calendar_feed_renew(acting_user=ctx.user, student=student)
+            messages.success(request, _("Адрес календаря продлён на год; он остался прежним."))
         else:
             services.calendar_feed_issue(acting_user=ctx.user, student=student)
             messages.success(request, _("Новый адрес календаря готов. Старый больше не работает."))
@@ -210,7 +229,17 @@ def calendar(request, student_id: int):
         request.build_absolute_uri(reverse("diary:ical-feed", args=[feed.token])) if feed else ""
     )
     return _page(
-        request, "diary/calendar.html", student, "calendar", {"feed": feed, "feed_url": feed_url}
+        request,
+        "diary/calendar.html",
+        student,
+        "calendar",
+        {
+            "feed": feed,
+            "feed_url": feed_url,
+            "feed_expires": (feed.expires_at or feed.created_at + services.FEED_LIFETIME)
+            if feed
+            else None,
+        },
     )
 
 
@@ -337,7 +366,19 @@ def printout_pdf(request, class_id: int):
     )
     if pdf is None:
         raise Http404
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"dnevnik-{school_class.name}-{monday:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    if student_id:
+        people = 1
+    else:
+        rows = printout.class_roster(school_class=school_class, day=today)
+        people = sum(1 for r in rows if r["paper"] or request.GET.get("all") == "1")
+    name = _("Дневник %(cls)s, неделя с %(d)s.pdf") % {
+        "cls": school_class.name,
+        "d": f"{monday:%d.%m.%Y}",
+    }
+    return download(
+        request,
+        content=pdf,
+        filename=name,
+        content_type=PDF,
+        access=Access(AccessRecord.Kind.PRINTOUT, name, people),
+    )

@@ -8,7 +8,7 @@ from operator import attrgetter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -44,6 +44,7 @@ from apps.gradebook.services import (
 )
 from apps.homework.models import Homework, HomeworkAttachment
 from apps.homework.services import homework_attachment_add, homework_attachment_remove, homework_set
+from apps.privacy.downloads import download
 from apps.schedule.models import Lesson
 from apps.schedule.selectors import ktp_suggestion
 from apps.school.access import school_view
@@ -630,7 +631,7 @@ def _attachment(ctx, pk: int) -> HomeworkAttachment:
 @_journal_view
 def attachment_download(request, pk: int):
     attachment = _attachment(request.school_ctx, pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return download(request, file=attachment.file, filename=attachment.name)
 
 
 @_journal_view

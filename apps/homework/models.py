@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.schedule.models import Lesson
+from apps.school.uploads import RandomName
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -13,7 +14,8 @@ class Homework(models.Model):
 
     school = models.ForeignKey("school.School", on_delete=models.CASCADE, related_name="+")
     lesson = models.OneToOneField(Lesson, on_delete=models.PROTECT, related_name="homework")
-    text = models.TextField(_("задание"))
+    # A page of text is plenty; the limit keeps a pasted book out of every diary page.
+    text = models.TextField(_("задание"), max_length=4000)
     minutes = models.PositiveSmallIntegerField(
         _("время на выполнение, мин"), null=True, blank=True, validators=[MaxValueValidator(300)]
     )
@@ -34,6 +36,7 @@ class Homework(models.Model):
 
 
 def homework_upload_to(instance, filename: str) -> str:
+    """Kept for the first migration; files are now stored under random names (RandomName)."""
     return f"homework/{instance.school_id}/{instance.homework_id}/{filename}"
 
 
@@ -43,7 +46,7 @@ class HomeworkAttachment(models.Model):
 
     school = models.ForeignKey("school.School", on_delete=models.CASCADE, related_name="+")
     homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("файл"), upload_to=homework_upload_to)
+    file = models.FileField(_("файл"), upload_to=RandomName("homework"))
     name = models.CharField(_("название"), max_length=200)
     size = models.PositiveIntegerField(_("размер, байт"))
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -13,6 +13,7 @@ from apps.gradebook.errors import ConflictError
 from apps.gradebook.services import check_version, ensure_may_keep_lesson
 from apps.homework.models import Homework, HomeworkAttachment
 from apps.schedule.models import Lesson
+from apps.school.uploads import check_upload
 
 
 def homework_set(
@@ -32,6 +33,14 @@ def homework_set(
     (seed 003 item 2.3); nothing changes in a locked period.
     """
     text = (text or "").strip()
+    limit = Homework._meta.get_field("text").max_length
+    if len(text) > limit:
+        raise ValidationError(
+            {
+                "text": _("Задание длиннее %(n)s знаков: сократите его или приложите файл.")
+                % {"n": limit}
+            }
+        )
     if due_date is not None and due_date < lesson.date:
         raise ValidationError({"due_date": _("Срок не может быть раньше дня урока.")})
     if minutes is not None and not 0 < minutes <= 300:
@@ -96,13 +105,10 @@ def homework_attachment_add(*, acting_user, homework: Homework, file) -> Homewor
     families can open them on any phone.
     """
     name = os.path.basename(file.name or "")[:200]
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ATTACHMENT_EXTENSIONS:
-        raise ValidationError(
-            {"files": _("Файл «%(name)s»: такой тип файла не принимается.") % {"name": name}}
-        )
-    if file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"files": _("Файл «%(name)s» больше 10 МБ.") % {"name": name}})
+    try:
+        check_upload(file, kinds=ATTACHMENT_EXTENSIONS, max_mb=ATTACHMENT_MAX_BYTES // 2**20)
+    except ValidationError as error:
+        raise ValidationError({"files": error.messages}) from error
     lesson = homework.lesson
     with transaction.atomic(), pghistory.context(user=acting_user.pk):
         ensure_may_keep_lesson(acting_user, lesson)

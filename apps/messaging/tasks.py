@@ -11,5 +11,9 @@ def send_notification_email(self, notification_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def send_pending_emails() -> int:
-    """Every few minutes: mail what the broker could not take when it was committed."""
-    return notification_emails_pending()
+    """Every few minutes: mail what the broker could not take when it was committed
+    (notifications and login e-mails)."""
+    from apps.accounts.logins import login_emails_pending
+    from apps.school import clock
+
+    return notification_emails_pending() + login_emails_pending(now=clock.now())

@@ -4,8 +4,6 @@ PDFs are rendered by weasyprint from HTML templates in templates/pdf/, A4, with 
 fonts (installed with the system, they cover Cyrillic).
 """
 
-from io import BytesIO
-
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
@@ -17,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from apps.orders.models import Order, OrderKind
 from apps.orders.selectors import MovementReport
+from apps.school.spreadsheets import workbook_bytes
 
 
 def render_pdf(template: str, context: dict) -> bytes:
@@ -135,9 +134,7 @@ def movement_xlsx(report: MovementReport, *, school) -> bytes:
                 c.alignment = Alignment(vertical="top", wrap_text=True)
     for i, width in enumerate([10, 12, 34, 14, 40, 22, 14], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def login_slips_pdf(credentials, *, school) -> bytes:

@@ -26,6 +26,7 @@ from apps.classes.models import SchoolClass
 from apps.orders import services as order_services
 from apps.orders.models import ImportBatch, OrderKind
 from apps.school.models import AcademicYear
+from apps.school.spreadsheets import check_xlsx, workbook_bytes
 from apps.students.identity import (
     Identity,
     IdentityIndex,
@@ -184,9 +185,7 @@ def template_workbook() -> bytes:
     ):
         help_ws.cell(row=r, column=1, value=line)
     help_ws.column_dimensions["A"].width = 120
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _text(value) -> str:
@@ -219,6 +218,7 @@ def _class_key(text: str) -> str:
 
 def read_rows(data: bytes) -> list[dict]:
     """The filled rows of the first sheet as {column key: raw text} with the sheet row number."""
+    check_xlsx(data, max_rows=MAX_ROWS + 2, max_columns=len(COLUMNS) + 20)
     try:
         wb = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
@@ -227,7 +227,10 @@ def read_rows(data: bytes) -> list[dict]:
         ) from exc
     ws = wb.worksheets[0]
     rows = []
-    for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+    rows_read = ws.iter_rows(
+        min_row=2, max_row=MAX_ROWS + 3, max_col=len(COLUMNS), values_only=True
+    )
+    for number, values in enumerate(rows_read, start=2):
         values = list(values)[: len(COLUMNS)] + [None] * max(0, len(COLUMNS) - len(values))
         if not any(_text(v) for v in values):
             continue

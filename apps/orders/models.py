@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.school.models import AcademicYear, School
+from apps.school.uploads import RandomName
 
 
 class OrderKind(models.TextChoices):
@@ -278,13 +279,24 @@ class SchoolDocument(models.Model):
         REGULATIONS = "regulations", _("Локальные акты")
         PUBLIC = "public", _("Общедоступные документы")
 
+    class Visibility(models.TextChoices):
+        """Who may open the document: a row of the policy table each (VISIBILITY_PERMS)."""
+
+        ORDERS = "orders", _("кто работает с приказами")
+        STAFF = "staff", _("все сотрудники школы")
+
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="documents")
     category = models.CharField(_("раздел"), max_length=20, choices=Category.choices)
+    # An order on movement names children, their classes and where they went: it is read
+    # by the roles that read orders, not by every member of staff.
+    visibility = models.CharField(
+        _("кому виден"), max_length=10, choices=Visibility.choices, default=Visibility.ORDERS
+    )
     title = models.CharField(_("название"), max_length=500)
     order = models.OneToOneField(
         Order, null=True, blank=True, on_delete=models.PROTECT, related_name="document"
     )
-    file = models.FileField(_("файл"), upload_to="documents/%Y/", blank=True)
+    file = models.FileField(_("файл"), upload_to=RandomName("documents"), blank=True)
     dated = models.DateField(_("дата документа"))
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -34,6 +34,7 @@ from apps.orders.models import (
 )
 from apps.school.models import AcademicYear, School
 from apps.school.services import ensure_year_writable
+from apps.school.uploads import RandomName
 from apps.students.models import Student
 from apps.students.movement import Move, MoveResult, Undo, moves_apply, moves_revert
 
@@ -447,7 +448,7 @@ def signed_copy_keep(*, document_id: int) -> SchoolDocument | None:
         return document
     order = selectors.order_detail(school=document.school_id, order_id=document.order_id)
     name = default_storage.save(
-        f"documents/{order.order_date:%Y}/prikaz-{order.pk}.pdf",
+        RandomName("documents")(document, "prikaz.pdf"),
         ContentFile(exports.order_pdf(order)),
     )
     if not SchoolDocument.objects.filter(pk=document.pk, file="").update(file=name):

@@ -28,22 +28,17 @@ from apps.orders.forms import (
     PeriodForm,
 )
 from apps.orders.models import Order, OrderItem, OrderKind, SchoolDocument
+from apps.privacy.downloads import PDF, XLSX, download
+from apps.privacy.models import AccessRecord
+from apps.privacy.services import Access
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.inputs import date_param
 from apps.school.models import AcademicYear
 from apps.school.policy import movement_deadline, public_days_off, school_policy
 from apps.school.views import add_validation_errors
 from apps.students.models import Student
 from apps.students.selectors import students_list
-
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _file(content: bytes, content_type: str, name: str, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{name}"'
-    return response
 
 
 def _year_for(request) -> AcademicYear | None:
@@ -61,10 +56,7 @@ def _year_for(request) -> AcademicYear | None:
 
 
 def _date_param(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return date_param(value, None)
 
 
 @school_view(Perm.VIEW_ORDERS)
@@ -403,14 +395,28 @@ def cancel(request, pk: int):
 
 
 def _order_file_name(order: Order) -> str:
-    return f"prikaz-{order.number or 'proekt-' + str(order.pk)}.pdf".replace("/", "-")
+    if order.number:
+        return _("Приказ № %(n)s от %(d)s.pdf") % {
+            "n": order.number,
+            "d": f"{order.order_date:%d.%m.%Y}",
+        }
+    return _("Проект приказа %(pk)s.pdf") % {"pk": order.pk}
 
 
-def _signed_copy(document_id: int) -> HttpResponse:
+def _order_access(order: Order, kind: str = AccessRecord.Kind.ORDER) -> Access:
+    return Access(kind, str(order), order.items.count())
+
+
+def _signed_copy(request, document_id: int, kind: str) -> HttpResponse:
     """The order's PDF as it was signed (kept on the first need if the worker has not yet)."""
     document = services.signed_copy_keep(document_id=document_id)
-    with document.file.open("rb") as fh:
-        return _file(fh.read(), PDF, _order_file_name(document.order), inline=True)
+    return download(
+        request,
+        file=document.file,
+        filename=_order_file_name(document.order),
+        content_type=PDF,
+        access=_order_access(document.order, kind),
+    )
 
 
 @school_view(Perm.VIEW_ORDERS)
@@ -418,8 +424,14 @@ def pdf(request, pk: int):
     order = _order(request, pk)
     document_id = SchoolDocument.objects.filter(order=order).values_list("pk", flat=True).first()
     if document_id is not None:
-        return _signed_copy(document_id)
-    return _file(exports.order_pdf(order), PDF, _order_file_name(order), inline=True)
+        return _signed_copy(request, document_id, AccessRecord.Kind.ORDER)
+    return download(
+        request,
+        content=exports.order_pdf(order),
+        filename=_order_file_name(order),
+        content_type=PDF,
+        access=_order_access(order),
+    )
 
 
 # --- document store ------------------------------------------------------------------------
@@ -428,7 +440,7 @@ def pdf(request, pk: int):
 @school_view(Perm.VIEW_SCHOOL_CARD)
 def documents(request):
     ctx = request.school_ctx
-    qs = SchoolDocument.objects.filter(school=ctx.school).select_related("order", "added_by")
+    qs = selectors.documents_visible_to(ctx).select_related("order", "added_by")
     category = request.GET.get("category", "")
     if category in SchoolDocument.Category.values:
         qs = qs.filter(category=category)
@@ -447,12 +459,18 @@ def documents(request):
 @school_view(Perm.VIEW_SCHOOL_CARD)
 def document_file(request, pk: int):
     ctx = request.school_ctx
-    doc = get_object_or_404(SchoolDocument, school=ctx.school, pk=pk)
+    doc = get_object_or_404(selectors.documents_visible_to(ctx), pk=pk)
     if doc.order_id:
-        return _signed_copy(doc.pk)
+        return _signed_copy(request, doc.pk, AccessRecord.Kind.DOCUMENT)
     if not doc.file:
         raise Http404
-    return _file(doc.file.read(), "application/octet-stream", doc.file.name.rsplit("/", 1)[-1])
+    extension = doc.file.name.rsplit(".", 1)[-1] if "." in doc.file.name else ""
+    return download(
+        request,
+        file=doc.file,
+        filename=f"{doc.title}.{extension}" if extension else doc.title,
+        access=Access(AccessRecord.Kind.DOCUMENT, doc.title, 0),
+    )
 
 
 # --- movement report -----------------------------------------------------------------------
@@ -485,11 +503,18 @@ def _movement_file(request, build, content_type: str, ext: str) -> HttpResponse:
     ctx = request.school_ctx
     _form, date_from, date_to = _period(request)
     report = selectors.movement_report(school=ctx.school, date_from=date_from, date_to=date_to)
-    return _file(
-        build(report, school=ctx.school),
-        content_type,
-        f"dvizhenie-{date_from}-{date_to}.{ext}",
-        inline=ext == "pdf",
+    period = f"{date_from:%d.%m.%Y}–{date_to:%d.%m.%Y}"
+    totals = report.totals
+    return download(
+        request,
+        content=build(report, school=ctx.school),
+        filename=_("Движение обучающихся %(p)s.%(ext)s") % {"p": period, "ext": ext},
+        content_type=content_type,
+        access=Access(
+            AccessRecord.Kind.EXPORT,
+            _("Движение обучающихся %(p)s (%(ext)s)") % {"p": period, "ext": ext},
+            totals["came"] + totals["left"],
+        ),
     )
 
 

@@ -1,17 +1,18 @@
 """Excel (openpyxl, write-only: memory stays flat however big the school) and PDF
 (weasyprint, A4, Russian headers, school name, date and signature lines) of a `Report`."""
 
-import io
 from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from apps.reports.tables import DATE, DEC1, DEC2, INT, PCT, TEXT, Column, Report, Table
+from apps.school.spreadsheets import cell as text_cell
+from apps.school.spreadsheets import row as safe_row
+from apps.school.spreadsheets import workbook_bytes
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMATS = {INT: "0", DEC1: "0.0", DEC2: "0.00", PCT: "0.0%", DATE: "DD.MM.YYYY", TEXT: "@"}
@@ -57,13 +58,13 @@ def write_table(ws, report: Report, table: Table, *, head: bool = True) -> None:
             (table.title, BOLD),
             (f"{report.range_label} · {generated} {report.generated_local:%d.%m.%Y %H:%M}", None),
         ):
-            cell = WriteOnlyCell(ws, value=text)
+            cell = text_cell(ws, text)
             if font:
                 cell.font = font
-            ws.append([cell])
+            ws.append(safe_row(ws, [cell]))
     header = []
     for column in table.columns:
-        cell = WriteOnlyCell(ws, value=column.title)
+        cell = text_cell(ws, column.title)
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
@@ -73,20 +74,20 @@ def write_table(ws, report: Report, table: Table, *, head: bool = True) -> None:
     for row in table.rows:
         out = []
         for column, fmt in zip(table.columns, styles, strict=True):
-            cell = WriteOnlyCell(ws, value=_value(column, row.get(column.key)))
+            cell = text_cell(ws, _value(column, row.get(column.key)))
             cell.number_format = fmt
             out.append(cell)
         ws.append(out)
     if table.totals:
         out = []
         for column, fmt in zip(table.columns, styles, strict=True):
-            cell = WriteOnlyCell(ws, value=_value(column, table.totals.get(column.key)))
+            cell = text_cell(ws, _value(column, table.totals.get(column.key)))
             cell.number_format, cell.font, cell.fill = fmt, BOLD, TOTAL_FILL
             out.append(cell)
         ws.append(out)
     if table.note:
         ws.append([])
-        ws.append([table.note])
+        ws.append(safe_row(ws, [table.note]))
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -100,10 +101,8 @@ def report_xlsx(report: Report) -> bytes:
         ws = wb.create_sheet(_sheet_title(_("Формулы"), used))
         ws.column_dimensions["A"].width = 120
         for line in report.formulas:
-            ws.append([line])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+            ws.append(safe_row(ws, [line]))
+    return workbook_bytes(wb)
 
 
 def render_pdf(template: str, context: dict) -> bytes:

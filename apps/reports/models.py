@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.school.models import AcademicYear, School, StudyPeriod
+from apps.school.uploads import RandomName
 
 
 class AuditRun(models.Model):
@@ -139,7 +142,12 @@ class ActivityReport(models.Model):
 
 
 def export_upload_to(instance, filename: str) -> str:
+    """Kept for the first migration; files are now stored under random names (RandomName)."""
     return f"exports/{instance.school_id}/{instance.pk or 'new'}/{filename}"
+
+
+# A queued export nobody took for this long is shown as waiting for the background server.
+WAITING_NOTICE_AFTER = timedelta(seconds=30)
 
 
 class ExportJob(models.Model):
@@ -167,7 +175,12 @@ class ExportJob(models.Model):
     )
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     message = models.CharField(max_length=300, blank=True)
-    file = models.FileField(upload_to=export_upload_to, blank=True)
+    # When the broker last refused the job (Redis down): the page says the export waits.
+    broker_refused_at = models.DateTimeField(null=True, blank=True)
+    # The task delivery building the file: a delivery of the same task again (its worker
+    # died and the broker handed the message to another) may take the job over.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    file = models.FileField(upload_to=RandomName("exports"), blank=True)
     filename = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -183,6 +196,12 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    def is_waiting(self, now) -> bool:
+        """Queued, and either the broker refused it or no worker has taken it for a while."""
+        return self.status == self.Status.QUEUED and (
+            self.broker_refused_at is not None or self.created_at < now - WAITING_NOTICE_AFTER
+        )
 
     @property
     def is_finished(self) -> bool:

@@ -24,8 +24,10 @@ from apps.reports.activity import compute_activity
 from apps.reports.audit import RULE_KEYS, RULES, AuditResult, compute_audit
 from apps.reports.models import ActivityReport, AuditLine, AuditRun, ExportJob
 from apps.reports.periods import month_end, month_label, month_start, previous_month
+from apps.school import clock
 from apps.school.models import AcademicYear, School, StudyPeriod
 from apps.school.policy import audit_day, school_policy
+from apps.students.models import Enrollment
 
 logger = logging.getLogger(__name__)
 
@@ -445,16 +447,28 @@ def activity_reports_due(*, now: datetime) -> list[tuple[int, date]]:
 # --- long exports --------------------------------------------------------------------------
 
 STALE_RUNNING = timedelta(minutes=15)
+# A job the broker refused is offered again at most this often (the page polls every second).
+RETRY_REFUSED_AFTER = timedelta(seconds=10)
 EXPORTS_KEPT = timedelta(days=7)
 
 
-def _queue_export(job_id: int) -> None:
+def _queue_export(job_id: int) -> bool:
+    """Hand the job to a worker. With the broker down the job stays queued, marked so the
+    page tells the user it waits; the status page and the sweep queue it again."""
     from apps.reports.tasks import export_build
 
     try:
         export_build.delay(job_id)
     except Exception:  # the broker is down: the status page queues it again
         logger.warning("export %s: broker unavailable, left queued", job_id)
+        ExportJob.objects.filter(pk=job_id, broker_refused_at__isnull=True).update(
+            broker_refused_at=clock.now()
+        )
+        return False
+    ExportJob.objects.filter(pk=job_id, broker_refused_at__isnull=False).update(
+        broker_refused_at=None
+    )
+    return True
 
 
 def export_job_start(*, acting_user, school: School, kind: str, params: dict) -> ExportJob:
@@ -476,21 +490,35 @@ def export_job_requeue(*, job: ExportJob, now: datetime | None = None) -> bool:
         and job.started_at
         and job.started_at < now - STALE_RUNNING
     )
-    if waiting or lost:
-        _queue_export(job.pk)
+    refused = (
+        job.broker_refused_at is not None and job.broker_refused_at < now - RETRY_REFUSED_AFTER
+    )
+    if waiting or lost or refused:
+        queued = _queue_export(job.pk)
+        job.broker_refused_at = None if queued else (job.broker_refused_at or now)
         return True
     return False
+
+
+def export_jobs_requeue(*, now: datetime) -> int:
+    """Beat: offer again every export still queued (the broker was down when it was asked)."""
+    jobs = ExportJob.objects.filter(
+        status=ExportJob.Status.QUEUED, created_at__lt=now - timedelta(minutes=1)
+    )
+    return sum(_queue_export(pk) for pk in jobs.values_list("pk", flat=True)[:200])
 
 
 def _progress(job_id: int, done: int, total: int) -> None:
     ExportJob.objects.filter(pk=job_id).update(progress=min(99, int(done * 100 / max(total, 1))))
 
 
-def export_job_build(*, job_id: int) -> ExportJob | None:
+def export_job_build(*, job_id: int, attempt: str = "") -> ExportJob | None:
     """Build the file of an export job once; a redelivered or repeated task does nothing.
 
     The job is claimed with a conditional UPDATE (queued → running), so two workers never
-    build the same file; a job left running by a dead worker may be claimed again.
+    build the same file; a job left running by a dead worker may be claimed again: by
+    the same task delivered again (`attempt`, the task id: a killed worker's message is
+    redelivered), or by anyone once it has been running for STALE_RUNNING.
     """
     from apps.reports.archive import archive_filename, class_archive_pdf
     from apps.reports.yearbook import school_year_xlsx
@@ -501,8 +529,9 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
         .filter(
             Q(status=ExportJob.Status.QUEUED)
             | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - STALE_RUNNING)
+            | (Q(status=ExportJob.Status.RUNNING, claimed_by=attempt) if attempt else Q(pk=None))
         )
-        .update(status=ExportJob.Status.RUNNING, started_at=now, progress=0)
+        .update(status=ExportJob.Status.RUNNING, started_at=now, progress=0, claimed_by=attempt)
     )
     if not claimed:
         return None
@@ -513,6 +542,7 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
             year = AcademicYear.objects.get(school=job.school, pk=job.params["year"])
             content = school_year_xlsx(year=year, progress_callback=report)
             name = f"vedomost-{year.name.replace('/', '-')}.xlsx"
+            enrolments = Enrollment.objects.filter(school_class__year=year)
         else:
             school_class = SchoolClass.objects.select_related(
                 "year", "school", "class_teacher"
@@ -521,6 +551,7 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
                 school_class, progress_callback=report, deputy_name=job.created_by.short_name
             )
             name = archive_filename(school_class)
+            enrolments = Enrollment.objects.filter(school_class=school_class)
     except Exception as error:
         logger.exception("export %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
@@ -528,13 +559,15 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
         )
         return None
     job.file.save(name, ContentFile(content), save=False)
+    # How many people the file names, for the access log of its downloads.
+    job.params = {**job.params, "people": enrolments.values("student_id").distinct().count()}
     job.filename, job.status, job.progress, job.finished_at = (
         name,
         ExportJob.Status.DONE,
         100,
         timezone.now(),
     )
-    job.save(update_fields=["file", "filename", "status", "progress", "finished_at"])
+    job.save(update_fields=["file", "filename", "status", "progress", "finished_at", "params"])
     return job
 
 

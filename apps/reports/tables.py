@@ -53,6 +53,13 @@ class Report:
     landscape: bool = True
 
     @property
+    def people(self) -> int:
+        """How many people the report names: the rows of its per-person tables (ФИО and class)."""
+        return sum(
+            len(t.rows) for t in self.tables if {"name", "class"} <= {c.key for c in t.columns}
+        )
+
+    @property
     def generated_local(self) -> datetime:
         return self.generated_at.astimezone(self.school.tz)
 

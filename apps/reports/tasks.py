@@ -60,9 +60,17 @@ def reminders_tick() -> int:
     return sum(reminders_send(school=school, now=now) for school in School.objects.all())
 
 
-@shared_task(**RETRYING)
-def export_build(job_id: int) -> None:
-    services.export_job_build(job_id=job_id)
+@shared_task(bind=True, **RETRYING)
+def export_build(self, job_id: int) -> None:
+    services.export_job_build(job_id=job_id, attempt=self.request.id or "")
+
+
+@shared_task(acks_late=True)
+def exports_requeue() -> int:
+    """Every few minutes: exports asked for while the broker was down go to a worker."""
+    from apps.school import clock
+
+    return services.export_jobs_requeue(now=clock.now())
 
 
 @shared_task(acks_late=True)

@@ -9,13 +9,16 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm, Role
+from apps.privacy.downloads import PDF, download
+from apps.privacy.models import AccessRecord
+from apps.privacy.services import Access
 from apps.reports import builders, charts
 from apps.reports.attendance import attendance
 from apps.reports.audit import RULE_KEYS, RULES
@@ -40,8 +43,10 @@ from apps.reports.services import (
     export_job_start,
     run_label,
 )
+from apps.school import clock
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.inputs import int_param, month_param
 from apps.school.models import AcademicYear, StudyPeriod
 from apps.school.policy import school_policy
 
@@ -52,10 +57,7 @@ TREND_MONTHS = 12
 
 
 def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    return int_param(value)
 
 
 def _deputy_name(ctx) -> str:
@@ -65,14 +67,19 @@ def _deputy_name(ctx) -> str:
 def _respond(request, report, template: str, context: dict):
     """The page, or the same report as Excel or PDF."""
     fmt = request.GET.get("format")
-    if fmt == "xlsx":
-        response = HttpResponse(report_xlsx(report), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{report.filename}.xlsx"'
-        return response
-    if fmt == "pdf":
-        response = HttpResponse(report_pdf(report), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{report.filename}.pdf"'
-        return response
+    if fmt in ("xlsx", "pdf"):
+        build, content_type = (report_xlsx, XLSX_TYPE) if fmt == "xlsx" else (report_pdf, PDF)
+        return download(
+            request,
+            content=build(report),
+            filename=f"{report.filename}.{fmt}",
+            content_type=content_type,
+            access=Access(
+                AccessRecord.Kind.EXPORT,
+                f"{report.title}, {report.range_label} ({fmt})",
+                report.people,
+            ),
+        )
     return render(request, template, {"report": report, **context})
 
 
@@ -490,10 +497,7 @@ def activity_page(request):
     ctx = request.school_ctx
     today = school_today(ctx.school)
     current = month_start(today)
-    try:
-        month = month_start(date.fromisoformat((request.GET.get("month") or "") + "-01"))
-    except ValueError:
-        month = current
+    month = month_start(month_param(request.GET.get("month"), current))
     month = min(month, current)
     if month < current:
         stored = activity_report_store(school=ctx.school, month=month)
@@ -587,6 +591,11 @@ def export_status(request, job_id: int):
     if request.GET.get("download"):
         if job.status != ExportJob.Status.DONE or not job.file:
             raise Http404
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+        return download(
+            request,
+            file=job.file,
+            filename=job.filename,
+            access=Access(AccessRecord.Kind.EXPORT, str(job), job.params.get("people", 0)),
+        )
     template = "reports/_export_status.html" if request.htmx else "reports/export.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "waiting": job.is_waiting(clock.now())})

@@ -7,7 +7,6 @@ mode, reading each class with a fixed number of queries: memory does not grow wi
 school, and the caller hears the progress after every class.
 """
 
-import io
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -16,7 +15,6 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -30,6 +28,9 @@ from apps.reports.tables import Report
 from apps.schedule.models import Lesson
 from apps.school.models import AcademicYear, StudyPeriod
 from apps.school.policy import school_policy
+from apps.school.spreadsheets import cell as text_cell
+from apps.school.spreadsheets import row as safe_row
+from apps.school.spreadsheets import workbook_bytes
 from apps.students.models import Enrollment
 
 BOLD = Font(bold=True)
@@ -92,32 +93,24 @@ def _class_sheet(
     for i in range(len(subjects) * per_subject):
         ws.column_dimensions[get_column_letter(3 + i)].width = 6
     ws.freeze_panes = "C5"
-    title = WriteOnlyCell(
+    title = text_cell(
         ws,
-        value=_("Сводная ведомость %(cls)s класса, %(year)s")
+        _("Сводная ведомость %(cls)s класса, %(year)s")
         % {"cls": school_class.name, "year": year.name},
     )
     title.font = Font(bold=True, size=13)
     ws.append([title])
-    ws.append(
-        [
-            _("Классный руководитель: %(name)s")
-            % {
-                "name": school_class.class_teacher.full_name
-                if school_class.class_teacher_id
-                else "—"
-            }
-        ]
-    )
+    teacher = school_class.class_teacher.full_name if school_class.class_teacher_id else "—"
+    ws.append(safe_row(ws, [_("Классный руководитель: %(name)s") % {"name": teacher}]))
     top, sub = (
-        [WriteOnlyCell(ws, value="№"), WriteOnlyCell(ws, value=_("ФИО"))],
-        [WriteOnlyCell(ws), WriteOnlyCell(ws)],
+        [text_cell(ws, "№"), text_cell(ws, _("ФИО"))],
+        [text_cell(ws), text_cell(ws)],
     )
     for subject in subjects:
-        top.append(WriteOnlyCell(ws, value=subject))
-        top.extend(WriteOnlyCell(ws) for _i in range(per_subject - 1))
-        sub.extend(WriteOnlyCell(ws, value=label) for _k, label in keys)
-        sub.append(WriteOnlyCell(ws, value=_("Ср.")))
+        top.append(text_cell(ws, subject))
+        top.extend(text_cell(ws) for _i in range(per_subject - 1))
+        sub.extend(text_cell(ws, label) for _k, label in keys)
+        sub.append(text_cell(ws, _("Ср.")))
     for cell in top + sub:
         cell.font, cell.fill = BOLD, HEAD
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
@@ -134,10 +127,10 @@ def _class_sheet(
                 value = marks.get((student_id, subject, key))
                 row.append(int(value) if value in NUMERIC_MARKS else value)
             avg = averages.get((student_id, subject))
-            cell = WriteOnlyCell(ws, value=avg)
+            cell = text_cell(ws, avg)
             cell.number_format = "0.00"
             row.append(cell)
-        ws.append(row)
+        ws.append(safe_row(ws, row))
 
 
 def school_year_xlsx(
@@ -169,6 +162,4 @@ def school_year_xlsx(
         _class_sheet(wb, school_class, year, [p for p in periods if p.scheme == scheme])
         if progress_callback:
             progress_callback(done, total)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -7,9 +7,11 @@ every error with its row and column in Russian; nothing is saved unless all rows
 """
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -18,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from apps.schedule.models import Lesson, PlanTopic
 from apps.schedule.services import PlanRow
+from apps.school.spreadsheets import check_xlsx, workbook_bytes
 
 MAX_ROWS = 400
 MAX_BYTES = 2 * 1024 * 1024
@@ -58,9 +61,7 @@ def _types_sheet(wb: Workbook, ws, rows: int) -> None:
 
 
 def _save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def ktp_template() -> bytes:
@@ -176,6 +177,15 @@ def parse_ktp(file, *, year) -> KtpImport:
         )
         return result
     try:
+        file.seek(0)
+        data = file.read()
+        file.seek(0)
+        if zipfile.is_zipfile(io.BytesIO(data)):  # not a zip at all: openpyxl says so below
+            check_xlsx(data, max_rows=MAX_ROWS + 1, max_columns=40)
+    except ValidationError as refused:
+        result.errors.extend(refused.messages)
+        return result
+    try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a file that is not .xlsx
         result.errors.append(
@@ -183,7 +193,7 @@ def parse_ktp(file, *, year) -> KtpImport:
         )
         return result
     ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = ws.iter_rows(max_row=MAX_ROWS + 2, max_col=40, values_only=True)
     header = next(rows, None) or ()
     columns = _columns(header)
     if "title" not in columns:

@@ -21,6 +21,7 @@ from apps.gradebook.permissions import (
     reads_all_journals,
     visible_assignment,
 )
+from apps.privacy.downloads import download
 from apps.schedule import selectors, services
 from apps.schedule.ktp_excel import XLSX_TYPE, ktp_template, ktp_workbook, parse_ktp
 from apps.schedule.models import PlanTopic
@@ -245,10 +246,10 @@ def ktp_import_confirm(request, assignment_id: int):
     return redirect("ktp:page", school_id=ctx.school.pk, assignment_id=assignment.pk)
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _xlsx(request, content: bytes, filename: str) -> HttpResponse:
+    return download(
+        request, content=content, filename=filename, content_type=XLSX_TYPE, personal=False
+    )
 
 
 @_ktp_view
@@ -256,10 +257,10 @@ def ktp_export(request, assignment_id: int):
     ctx = request.school_ctx
     assignment = _assignment(ctx, assignment_id)
     topics = list(PlanTopic.objects.filter(assignment=assignment).order_by("position"))
-    name = f"ktp-{assignment.school_class.name}-{assignment.pk}.xlsx"
-    return _xlsx(ktp_workbook(assignment=assignment, topics=topics), name)
+    name = f"КТП {assignment.subject.name} {assignment.school_class.name}.xlsx"
+    return _xlsx(request, ktp_workbook(assignment=assignment, topics=topics), name)
 
 
 @_ktp_view
 def ktp_template_download(request):
-    return _xlsx(ktp_template(), "ktp-shablon.xlsx")
+    return _xlsx(request, ktp_template(), _("КТП — шаблон.xlsx"))

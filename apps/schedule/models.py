@@ -196,7 +196,7 @@ class Lesson(models.Model):
     work_types = models.ManyToManyField(
         "gradebook.WorkType", verbose_name=_("виды работ на уроке"), blank=True, related_name="+"
     )
-    comment = models.TextField(_("комментарий к уроку"), blank=True)
+    comment = models.TextField(_("комментарий к уроку"), blank=True, max_length=2000)
     lesson_type = models.CharField(
         _("тип урока"), max_length=20, choices=LessonType.choices, default=LessonType.COMBINED
     )

@@ -160,7 +160,7 @@ MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
             NavItem(
                 _("Родители"),
                 "students:guardians",
-                Perm.VIEW_STUDENTS,
+                Perm.READ_FAMILY,
                 _("Родители и законные представители"),
             ),
             NavItem(
@@ -180,6 +180,18 @@ MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
                 "accounts:logins",
                 Perm.ISSUE_LOGINS,
                 _("Логины обучающимся и родителям, бланки"),
+            ),
+            NavItem(
+                _("Блокировки входа"),
+                "accounts:lockouts",
+                Perm.MANAGE_LOCKOUTS,
+                _("Заблокированные после неудачных попыток логины и адреса"),
+            ),
+            NavItem(
+                _("Обращения к персональным данным"),
+                "privacy:reads",
+                Perm.VIEW_ACCESS_LOG,
+                _("Кто читал личные дела и выгружал списки; массовые обращения за месяц"),
             ),
         ),
     ),

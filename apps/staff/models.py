@@ -45,7 +45,10 @@ class StaffMember(models.Model):
     speciality = models.CharField(_("специальность по диплому"), max_length=300, blank=True)
     teaching_since = models.DateField(_("педагогический стаж с"), null=True, blank=True)
     training = models.TextField(
-        _("повышение квалификации"), blank=True, help_text=_("Курсы: год, тема, часы")
+        _("повышение квалификации"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Курсы: год, тема, часы"),
     )
     snils = models.CharField(_("СНИЛС"), max_length=14, blank=True)
     consent_on = models.DateField(

@@ -27,30 +27,52 @@ class StudentForm(VersionedForm):
         model = Student
         fields = list(PERSONAL_FIELDS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, hidden: frozenset[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["snils"].help_text = _("11 цифр, например 123-456-789 01")
+        # Fields of groups this user does not read are neither shown nor changed.
+        for name in hidden:
+            self.fields.pop(name, None)
+        if "snils" in self.fields:
+            self.fields["snils"].help_text = _("11 цифр, например 123-456-789 01")
         self.helper.layout = Layout(
             Fieldset(
                 _("Обучающийся"),
                 Row(Column("last_name"), Column("first_name"), Column("patronymic")),
                 Row(Column("birth_date"), Column("sex"), Column("personal_file_number")),
             ),
-            Fieldset(
-                _("Документы"),
-                Row(Column("document_type"), Column("document_series"), Column("document_number")),
-                Row(
-                    Column("document_issued_on"), Column("document_issued_by", css_class="col-md-8")
-                ),
-                Row(Column("snils")),
+            *(
+                []
+                if "snils" in hidden
+                else [
+                    Fieldset(
+                        _("Документы"),
+                        Row(
+                            Column("document_type"),
+                            Column("document_series"),
+                            Column("document_number"),
+                        ),
+                        Row(
+                            Column("document_issued_on"),
+                            Column("document_issued_by", css_class="col-md-8"),
+                        ),
+                        Row(Column("snils")),
+                    )
+                ]
             ),
-            Fieldset(_("Адреса"), "registration_address", "residence_address"),
-            Fieldset(_("Прочее"), Row(Column("arrived_from"))),
+            *(
+                []
+                if "residence_address" in hidden
+                else [Fieldset(_("Адреса"), "registration_address", "residence_address")]
+            ),
+            Fieldset(
+                _("Прочее"),
+                Row(Column("arrived_from")),
+            ),
             "version",
         )
 
     def clean_snils(self):
-        value = self.cleaned_data["snils"]
+        value = self.cleaned_data.get("snils", "")
         if value and not snils_is_valid(value):
             raise forms.ValidationError(_("СНИЛС — 11 цифр с верным контрольным числом."))
         return value
@@ -74,8 +96,12 @@ class GuardianForm(VersionedForm):
             "work_place",
         ]
 
-    def __init__(self, *args, with_relationship: bool = False, **kwargs):
+    def __init__(
+        self, *args, with_relationship: bool = False, hidden: frozenset[str] = frozenset(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        for name in hidden:
+            self.fields.pop(name, None)
         if not with_relationship:
             del self.fields["relationship"]
         else:
@@ -84,9 +110,8 @@ class GuardianForm(VersionedForm):
         self.helper.layout = Layout(
             Row(Column("last_name"), Column("first_name"), Column("patronymic")),
             *(["relationship"] if with_relationship else []),
-            Row(Column("phone"), Column("email")),
-            "address",
-            Row(Column("document"), Column("work_place")),
+            *([] if "phone" in hidden else [Row(Column("phone"), Column("email")), "address"]),
+            Row(*([] if "document" in hidden else [Column("document")]), Column("work_place")),
             "version",
         )
         self.helper.inputs = [Submit("create", _("Сохранить"))]
@@ -134,6 +159,8 @@ class ConsentForm(SchoolModelForm):
             required=False,
             help_text=self._meta.help_texts["covers"],
         )
+        self.fields["scan"].help_text = _("PDF, JPEG или PNG, не больше 10 МБ.")
+        self.fields["scan"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
 
 
 class WithdrawForm(forms.Form):

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.school.models import School
+from apps.school.uploads import RandomName
 
 
 class PersonName(models.Model):
@@ -241,7 +242,7 @@ class PersonalDataConsent(models.Model):
     document = models.CharField(
         _("документ"), max_length=300, help_text=_("Например, «Согласие № 17 от 01.09.2026»")
     )
-    scan = models.FileField(_("скан"), upload_to="consents/%Y/", blank=True)
+    scan = models.FileField(_("скан"), upload_to=RandomName("consents"), blank=True)
     withdrawn_on = models.DateField(_("отозвано"), null=True, blank=True)
     covers = ArrayField(
         models.CharField(max_length=10, choices=Covers.choices),

@@ -56,7 +56,12 @@ def current_class_of(students: list[Student], on: date) -> dict[int, SchoolClass
 
 
 def students_list(
-    *, students: QuerySet[Student], on: date, query: str = "", class_id: int | None = None
+    *,
+    students: QuerySet[Student],
+    on: date,
+    query: str = "",
+    class_id: int | None = None,
+    by_snils: bool = True,
 ):
     """Students with their class on a date: one query for the page's rows, one for classes."""
     from django.db.models import OuterRef, Subquery
@@ -74,7 +79,7 @@ def students_list(
             Q(last_name__icontains=word)
             | Q(first_name__icontains=word)
             | Q(patronymic__icontains=word)
-            | Q(snils__icontains=word)
+            | (Q(snils__icontains=word) if by_snils else Q(pk__in=[]))
             | Q(personal_file_number__iexact=word)
         )
     if class_id:

@@ -326,8 +326,18 @@ def consent_record(
     scan=None,
 ):
     """Record a consent to personal-data processing (seed 001 items 8 and 13); `covers`
-    names the special categories it includes (health, social: 152-ФЗ art. 10)."""
+    names the special categories it includes (health, social: 152-ФЗ art. 10).
+
+    The scan, if any, is a PDF or a photo (JPEG, PNG) of at most SCAN_MAX_MB megabytes.
+    """
+    from apps.school.uploads import SCAN_KINDS, SCAN_MAX_MB, check_upload
     from apps.students.models import PersonalDataConsent
+
+    if scan:
+        try:
+            check_upload(scan, kinds=SCAN_KINDS, max_mb=SCAN_MAX_MB)
+        except ValidationError as error:
+            raise ValidationError({"scan": error.messages}) from error
 
     if (
         guardian is not None

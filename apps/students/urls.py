@@ -17,6 +17,7 @@ urlpatterns = [
         name="guardian-unlink",
     ),
     path(f"{S}students/<int:pk>/consents/add/", views.consent_add, name="consent-add"),
+    path(f"{S}consents/<int:pk>/scan/", views.consent_scan, name="consent-scan"),
     path(f"{S}consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path(f"{S}guardians/", views.guardian_list, name="guardians"),
     path(f"{S}guardians/<int:pk>/edit/", views.guardian_edit, name="guardian-edit"),

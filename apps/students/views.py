@@ -5,14 +5,17 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.policy import Perm
+from apps.accounts.policy import FieldGroup, Perm
 from apps.orders import imports
 from apps.orders.models import ImportBatch
+from apps.privacy.downloads import XLSX, download
+from apps.privacy.models import AccessRecord
+from apps.privacy.services import Access, access_record
 from apps.school.access import school_view
 from apps.school.clock import school_today
 from apps.school.views import add_validation_errors
@@ -44,6 +47,18 @@ def _editable_student(request, pk: int) -> Student:
     return student
 
 
+def _hidden_student_fields(ctx, student) -> frozenset[str]:
+    groups = permissions.field_groups_for(ctx, student)
+    return frozenset(permissions.hidden_fields(permissions.STUDENT_FIELD_GROUPS, groups))
+
+
+def _hidden_guardian_fields(ctx, student) -> frozenset[str]:
+    groups = permissions.field_groups_for(ctx, student)
+    hidden = permissions.hidden_fields(permissions.GUARDIAN_FIELD_GROUPS, groups)
+    # Names are needed to add a parent at all; the family group decides reading others'.
+    return frozenset(hidden - {"last_name", "first_name", "patronymic", "work_place"})
+
+
 def _version(form) -> int | None:
     return form.cleaned_data.get("version")
 
@@ -71,9 +86,14 @@ def student_list(request):
         classes = [c for c in classes if c.pk in permissions.own_class_ids(ctx)]
     class_id = request.GET.get("class")
     class_id = int(class_id) if class_id and class_id.isdigit() else None
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").strip()[:100]
+    reads_identity = FieldGroup.IDENTITY in permissions.field_groups_for(ctx)
     qs = selectors.students_list(
-        students=permissions.students_visible_to(ctx), on=today, query=query, class_id=class_id
+        students=permissions.students_visible_to(ctx),
+        on=today,
+        query=query,
+        class_id=class_id,
+        by_snils=reads_identity,
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -85,6 +105,7 @@ def student_list(request):
             "classes": classes,
             "class_id": class_id,
             "can_manage": ctx.may(Perm.MANAGE_STUDENTS),
+            "reads_identity": reads_identity,
         },
     )
 
@@ -121,8 +142,14 @@ def student_card(request, pk: int):
     except Student.DoesNotExist as exc:
         raise Http404 from exc
     can_edit = permissions.students_editable_by(ctx).filter(pk=pk).exists()
+    groups = permissions.field_groups_for(ctx, student)
     guardian_ids = [g.guardian_id for g in student.guardianships.all()]
     history = selectors.change_history(Student, [student.pk], limit=15)
+    access_record(
+        school=ctx.school,
+        user=request.user,
+        access=Access(AccessRecord.Kind.PERSONAL_FILE, student.full_name),
+    )
     return render(
         request,
         "students/card.html",
@@ -131,7 +158,10 @@ def student_card(request, pk: int):
             "can_edit": can_edit,
             "orders": selectors.student_orders(student),
             "history": history,
-            "guardian_history": selectors.change_history(Guardian, guardian_ids, limit=10),
+            "guardian_history": selectors.change_history(Guardian, guardian_ids, limit=10)
+            if FieldGroup.FAMILY in groups
+            else [],
+            "groups": {g.value for g in groups},
             "today": school_today(ctx.school),
             "can_issue_logins": ctx.may(Perm.ISSUE_LOGINS) or ctx.is_class_teacher,
             "can_draft_orders": ctx.may(Perm.DRAFT_ORDERS),
@@ -143,7 +173,12 @@ def student_card(request, pk: int):
 def student_edit(request, pk: int):
     ctx = request.school_ctx
     student = _editable_student(request, pk)
-    form = StudentForm(request.POST or None, instance=student, school=ctx.school)
+    form = StudentForm(
+        request.POST or None,
+        instance=student,
+        school=ctx.school,
+        hidden=_hidden_student_fields(ctx, student),
+    )
     saved, duplicate = _save_file(
         request,
         form,
@@ -168,6 +203,7 @@ def guardian_add(request, pk: int):
         request.POST if "create" in request.POST else None,
         school=ctx.school,
         with_relationship=True,
+        hidden=_hidden_guardian_fields(ctx, student),
     )
     link_form = None
     if ctx.may(Perm.MANAGE_STUDENTS):
@@ -223,8 +259,16 @@ def guardian_edit(request, pk: int):
     guardian = get_object_or_404(permissions.guardians_visible_to(ctx), pk=pk)
     if not permissions.guardians_editable_by(ctx).filter(pk=pk).exists():
         raise PermissionDenied
-    form = GuardianForm(request.POST or None, instance=guardian, school=ctx.school)
-    back = request.GET.get("student")
+    form = GuardianForm(
+        request.POST or None,
+        instance=guardian,
+        school=ctx.school,
+        hidden=_hidden_guardian_fields(ctx, guardian.guardianships.first().student)
+        if guardian.guardianships.exists()
+        else _hidden_guardian_fields(ctx, None),
+    )
+    back = request.GET.get("student", "")
+    back = back if back.isdigit() and len(back) < 19 else ""
     if request.method == "POST" and form.is_valid():
         try:
             services.guardian_save(
@@ -287,6 +331,32 @@ def consent_add(request, pk: int):
 
 
 @cards
+def consent_scan(request, pk: int):
+    """The scan of a consent, for those who read the student's family part of the file."""
+    ctx = request.school_ctx
+    consent = get_object_or_404(
+        PersonalDataConsent.objects.filter(student__in=permissions.students_visible_to(ctx))
+        .exclude(scan="")
+        .select_related("student"),
+        pk=pk,
+    )
+    if FieldGroup.FAMILY not in permissions.field_groups_for(ctx, consent.student):
+        raise Http404
+    extension = consent.scan.name.rsplit(".", 1)[-1] if "." in consent.scan.name else "pdf"
+    name = _("Согласие %(name)s, %(doc)s.%(ext)s") % {
+        "name": consent.student.full_name,
+        "doc": consent.document,
+        "ext": extension,
+    }
+    return download(
+        request,
+        file=consent.scan,
+        filename=name,
+        access=Access(AccessRecord.Kind.SCAN, f"{consent.student.full_name}: {consent.document}"),
+    )
+
+
+@cards
 @require_POST
 def consent_withdraw(request, pk: int):
     ctx = request.school_ctx
@@ -310,10 +380,11 @@ def consent_withdraw(request, pk: int):
     return redirect("students:card", school_id=ctx.school.pk, pk=consent.student_id)
 
 
-@school_view(Perm.VIEW_STUDENTS)
+@school_view(Perm.READ_FAMILY)
 def guardian_list(request):
     ctx = request.school_ctx
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").strip()[:100]
+    reads_contacts = FieldGroup.CONTACTS in permissions.field_groups_for(ctx)
     qs = (
         Guardian.objects.filter(school=ctx.school)
         .select_related("user")
@@ -322,9 +393,8 @@ def guardian_list(request):
     for word in query.split():
         from django.db.models import Q
 
-        qs = qs.filter(
-            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(phone__icontains=word)
-        )
+        by_phone = Q(phone__icontains=word) if reads_contacts else Q()
+        qs = qs.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word) | by_phone)
     page = Paginator(qs.order_by("last_name", "first_name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -335,6 +405,7 @@ def guardian_list(request):
             "page": page,
             "query": query,
             "can_manage": ctx.may(Perm.MANAGE_STUDENTS),
+            "reads_contacts": reads_contacts,
         },
     )
 
@@ -389,12 +460,13 @@ def merge(request):
 
 @school_view(Perm.MANAGE_STUDENTS)
 def import_template(request):
-    response = HttpResponse(
-        imports.template_workbook(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return download(
+        request,
+        content=imports.template_workbook(),
+        filename=_("Контингент — шаблон.xlsx"),
+        content_type=XLSX,
+        personal=False,
     )
-    response["Content-Disposition"] = 'attachment; filename="kontingent-shablon.xlsx"'
-    return response
 
 
 @school_view(Perm.MANAGE_STUDENTS)

@@ -47,10 +47,13 @@ INSTALLED_APPS = [
     "apps.diary",
     "apps.reports",
     "apps.care",
+    "apps.privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,7 +65,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "apps.accounts.middleware.ForcePasswordChangeMiddleware",
+    "apps.accounts.middleware.SharedComputerMiddleware",
     "axes.middleware.AxesMiddleware",
+    "config.middleware.BadInputMiddleware",
 ]
 
 # The history context (who, which URL) is set for writes; every service that writes history
@@ -132,18 +137,27 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "apps.accounts.passwords.NotLoginOrNameValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "school:choose"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lock an account, not an address: a whole school often sits behind one IP.
+# Lock a login *from one address*: a whole school sits behind one IP, so an address alone
+# is never locked by a few failures, and a login alone would let anyone lock any teacher
+# out from anywhere. A spray of a few passwords over many logins from one address is
+# stopped by the per-address throttle (LOGIN_FAILURES_PER_ADDRESS, apps/accounts/lockouts.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The counter of a login and address starts again after a success; the failures stay in
+# axes' failure log (AccessFailureLog) for the administrator and the activity report.
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+# Failed logins from one address (any logins) within AXES_COOLOFF_TIME before it is refused.
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=40)
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
@@ -192,6 +206,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A page that hands work to the broker must not hang while Redis is down: fail fast, the
+# work is kept in the database and sent again (apps/messaging, exports, login e-mails).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="journal")
 # Beat wakes at least once a minute, so its heartbeat (config.celery.HeartbeatScheduler)
@@ -218,6 +241,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "apps.messaging.tasks.send_pending_emails",
         "schedule": crontab(minute="*/10"),
     },
+    "pending-exports": {
+        "task": "apps.reports.tasks.exports_requeue",
+        "schedule": crontab(minute="*/5"),
+    },
     "old-exports": {
         "task": "apps.reports.tasks.exports_cleanup",
         "schedule": crontab(hour=3, minute=33),
@@ -240,30 +267,73 @@ CELERY_BEAT_SCHEDULE["diary-digest"] = {
     "schedule": 15 * 60,
 }
 
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# A session lasts a working day (12 hours) from the login; «чужой компьютер» at login makes
+# it end with the browser and after SHARED_COMPUTER_IDLE_MINUTES without a request.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+SHARED_COMPUTER_IDLE_MINUTES = env.int("SHARED_COMPUTER_IDLE_MINUTES", default=15)
+# Sessions live in the database: logging in and out must work while Redis is down, and a
+# session ended (logout, password change) must never come back from a cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# With Redis, one cache shared by every web process (the rendered journal grids), and
-# sessions read from it and written through to the database: a page costs no session
-# query at the 8 a.m. peak. Without Redis, a per-process cache and database sessions
-# (a per-process session cache would keep a logged-out session alive in other processes).
+# With Redis, one cache shared by every web process (the rendered journal grids); it is
+# guarded: Redis away means no cache, not an error (config/cache.py). Without Redis, a
+# per-process cache.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.GuardedRedisCache",
             "LOCATION": env("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="journal"),
+            # A Redis that hangs costs at most this long once, then the cache pauses.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# What a request may carry. The web server in front refuses larger bodies too.
+MAX_REQUEST_MB = env.int("MAX_REQUEST_MB", default=25)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields without files: 2.5 MB
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Uploaded files are sent by access-checking views only; in production the web server may
+# send the bytes itself: "nginx" (X-Accel-Redirect to PROTECTED_MEDIA_URL) or "sendfile".
+DOWNLOAD_OFFLOAD = env("DOWNLOAD_OFFLOAD", default="")
+PROTECTED_MEDIA_URL = env("PROTECTED_MEDIA_URL", default="/protected-media/")
+
+# Reads of personal data (a personal file, an export, an order's PDF, a document) are
+# logged; a person who reads more people than this in an hour is reported to the
+# director and the administrator (apps/privacy).
+PERSONAL_DATA_READS_PER_HOUR = env.int("PERSONAL_DATA_READS_PER_HOUR", default=60)
+
+# Security headers (config/middleware.py): the assets are vendored, so scripts, styles,
+# fonts and images come from this site only.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()"
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        # Calendar tokens never reach a log; a refusal (403) is one line with user and URL.
+        "redact_secrets": {"()": "config.logging.RedactSecrets"},
+        "one_line_refusals": {"()": "config.logging.OneLineRefusals"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["one_line_refusals", "redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
-# Lockout is per account (see AXES_LOCKOUT_PARAMETERS): a school's whole building shares
-# one address, so locking by IP would lock out every teacher at once.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS: list[str] = []
 FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -29,6 +29,21 @@ def _homework(w):
     return hw
 
 
+def _attachment(w):
+    from django.core.files.base import ContentFile
+
+    from apps.homework.models import HomeworkAttachment
+
+    hw = _homework(w)
+    found = HomeworkAttachment.objects.filter(homework=hw).first()
+    if found is None:
+        found = HomeworkAttachment(
+            school=w.school, homework=hw, name="Задание.pdf", size=9, uploaded_by=w.users["teacher"]
+        )
+        found.file.save("zadanie.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    return found
+
+
 def _student(w):
     return {"student_id": w.student.pk}
 
@@ -41,6 +56,7 @@ DIARY_URL_SAMPLES = {
     "diary:timetable": _student,
     "diary:stats": _student,
     "diary:calendar": _student,
+    "diary:file": lambda w: {"student_id": w.student.pk, "attachment_id": _attachment(w).pk},
     "diary:homework-done": lambda w: {"student_id": w.student.pk, "homework_id": _homework(w).pk},
     "diary:printout-class": lambda w: {"class_id": w.school_class.pk},
     "diary:printout-pdf": lambda w: {"class_id": w.school_class.pk},

@@ -76,7 +76,10 @@ def test_homework_set_in_advance_shows_on_its_due_day(parent, dw):
     assert next(dl for dl in monday.lessons if dl.subject == "Математика").homework.pk == hw.pk
     html = response.content.decode()
     assert html.count("№ 15, 16 на с. 12") == 2  # where it was set, and where it is due
-    assert f_.name in html and "/media/homework/x/sheet.pdf" in html
+    # The file is linked to the diary's access-checking download, never to /media/.
+    student_id = response.context["student"].pk
+    link = reverse("diary:file", args=[dw.school.pk, student_id, f_.pk])
+    assert f_.name in html and link in html and "/media/" not in html
 
 
 def test_homework_set_a_term_ahead_still_shows_on_its_due_day(parent, dw):

@@ -375,7 +375,7 @@ def test_lesson_page_sets_details_homework_and_files(client, jw, media):
     assert response.status_code == 302
     attachment = HomeworkAttachment.objects.get()
     download = client.get(_url("journal:attachment", jw, attachment.pk))
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF"
+    assert download.status_code == 200 and download.getvalue() == b"%PDF"
     refused = client.post(
         url,
         {

@@ -44,6 +44,15 @@ def _consent(w):
     )
 
 
+def _scanned_consent(w):
+    from django.core.files.base import ContentFile
+
+    consent = _consent(w)
+    if not consent.scan:
+        consent.scan.save("soglasie.pdf", ContentFile(b"%PDF-1.4 scan"), save=True)
+    return consent
+
+
 def _batch(w):
     from apps.orders.models import ImportBatch
 
@@ -66,6 +75,25 @@ def _document(w):
     )
 
 
+def _staff_document(w):
+    """A document every member of staff may open (an order document is for order readers)."""
+    from django.core.files.base import ContentFile
+
+    from apps.orders.models import SchoolDocument
+
+    doc = SchoolDocument.objects.filter(school=w.school, visibility="staff").first()
+    if doc is None:
+        doc = SchoolDocument(
+            school=w.school,
+            category="regulations",
+            visibility="staff",
+            title="Положение о ведении журнала",
+            dated=date(2026, 9, 1),
+        )
+        doc.file.save("polozhenie.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    return doc
+
+
 def _staff(w):
     from apps.staff.models import StaffMember
 
@@ -79,6 +107,7 @@ ORDERS_URL_SAMPLES = {
     "students:guardian-unlink": lambda w: {"pk": w.student.pk, "guardian_id": w.guardian.pk},
     "students:consent-add": lambda w: {"pk": w.student.pk},
     "students:consent-withdraw": lambda w: {"pk": _consent(w).pk},
+    "students:consent-scan": lambda w: {"pk": _scanned_consent(w).pk},
     "students:guardian-edit": lambda w: {"pk": w.guardian.pk},
     "students:import-preview": lambda w: {"pk": _batch(w).pk},
     "staff:card": lambda w: {"pk": _staff(w).pk},
@@ -90,7 +119,7 @@ ORDERS_URL_SAMPLES = {
     "orders:cancel": lambda w: {"pk": _order(w).pk},
     "orders:delete": lambda w: {"pk": _order(w).pk},
     "orders:pdf": lambda w: {"pk": _order(w).pk},
-    "orders:document-file": lambda w: {"pk": _document(w).pk},
+    "orders:document-file": lambda w: {"pk": _staff_document(w).pk},
     "accounts:login-reissue": lambda w: {"kind": "student", "pk": w.student.pk},
 }
 
@@ -113,6 +142,9 @@ ORDERS_CHECK_EXPECTATIONS = {
     # POST-only: every role passing the check gets 405 to a GET.
     "students:guardian-unlink": _READERS,
     "students:consent-withdraw": _READERS,
+    # The scan belongs to the family part of the file: the medic and the psychologist,
+    # who read names and special categories only, do not find it.
+    "students:consent-scan": {**_READERS, "medic": 404, "psychologist": 404},
     "accounts:logins": _LOGINS,
     "accounts:logins-issue": _LOGINS,
     "accounts:login-reissue": _LOGINS,

@@ -192,12 +192,18 @@ def test_signed_orders_land_in_the_document_store(client, world):
         OrderKind.LEAVING,
         lines=[{"student": world.student, "destination": "СОШ № 5"}],
     )
-    client.force_login(world.users["teacher"])
-    page = client.get(reverse("orders:documents", args=[world.school.pk])).content.decode()
-    assert "Приказ № 1-о от 16.11.2026" in page
     doc = order.document
-    response = client.get(reverse("orders:document-file", args=[world.school.pk, doc.pk]))
-    assert "ПРИКАЗЫВАЮ" in pdf_text(response.content)
+    documents = reverse("orders:documents", args=[world.school.pk])
+    file_url = reverse("orders:document-file", args=[world.school.pk, doc.pk])
+    client.force_login(world.users["secretary"])
+    assert "Приказ № 1-о от 16.11.2026" in client.get(documents).content.decode()
+    assert "ПРИКАЗЫВАЮ" in pdf_text(client.get(file_url).content)
+    # An order names children and where they went: staff who may not read orders neither
+    # see it in the store nor open it by its address.
+    for role in ("teacher", "technical", "dispatcher", "medic", "psychologist"):
+        client.force_login(world.users[role])
+        assert "Приказ № 1-о" not in client.get(documents).content.decode(), role
+        assert client.get(file_url).status_code == 404, role
 
 
 def test_register_filters(client, world, django_assert_max_num_queries):

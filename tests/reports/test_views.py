@@ -263,7 +263,7 @@ def test_the_class_archive_is_built_in_the_background_and_downloaded(
     status = client.get(response.url).content.decode()
     assert "Файл готов" in status
     download = client.get(response.url, {"download": "1"})
-    text = pdf_text(b"".join(download.streaming_content))
+    text = pdf_text(download.getvalue())
     for shown in (
         "Классный журнал",
         "5А",
@@ -308,11 +308,9 @@ def test_the_school_year_workbook(client, vw, django_capture_on_commit_callbacks
         )
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.DONE, job.message
-    content = b"".join(
-        client.get(
-            reverse("reports:export", args=[vw.school.pk, job.pk]), {"download": "1"}
-        ).streaming_content
-    )
+    content = client.get(
+        reverse("reports:export", args=[vw.school.pk, job.pk]), {"download": "1"}
+    ).getvalue()
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["Итоги", "5А", "6Б"]
     sheet = book["5А"]
