@@ -943,3 +943,36 @@ def calendar_feed_of(*, user, student) -> CalendarFeed | None:
 
 def digest_of(*, user, school) -> DigestSubscription | None:
     return DigestSubscription.objects.filter(user=user, school=school).first()
+
+
+# --- the board and the events on the week -------------------------------------------------------
+
+DIARY_BOARD_SIZE = 3
+
+
+def diary_board_and_events(*, ctx, student: Student, monday: date) -> tuple[list, list]:
+    """The newest announcements for this reader and the week's events of the student's
+    classes, grade and school (three queries: the classes, the board, the events). Read per
+    request, outside the cached week: a post for parents only is not the student's."""
+    from apps.messaging.board import board_for, student_events
+
+    tz = ctx.school.tz
+    first = datetime.combine(monday, time.min, tzinfo=tz)
+    last = first + timedelta(days=7)
+    classes = list(
+        Enrollment.objects.filter(student=student, starts_on__lt=monday + timedelta(days=7))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
+        .values_list("school_class_id", "school_class__grade")
+    )
+    board = list(board_for(ctx)[:DIARY_BOARD_SIZE])
+    events = list(
+        student_events(
+            student=student,
+            class_ids={pk for pk, _grade in classes},
+            grades={grade for _pk, grade in classes},
+            reader_roles=ctx.roles,
+            first=first,
+            last=last,
+        )
+    )
+    return board, events
