@@ -238,6 +238,7 @@ DIARY = Page(
         "django_session": "the reader's own session",
         "stamps_stamp": "the stamps themselves",
         "messaging_notification": "the unread count is in the ETag",
+        "messaging_delivery": "the unread letters' count is in the ETag",
         "students_guardian": "access (whose guardian the reader is) is checked on every request",
     },
 )
