@@ -352,3 +352,11 @@ def test_sending_to_a_class_is_constant_and_one_insert_of_copies(
         if q["sql"].startswith('INSERT INTO "messaging_delivery"')
     ]
     assert len(inserts) == 1
+
+
+def test_the_benchmark_of_a_letter_to_every_parent_runs(mw):
+    from bench.mail_send import measure_mail_send
+
+    result = measure_mail_send(school=mw.w.school, rounds=2)
+    assert result["recipients"] == 2 and result["delivery_inserts"] == 1
+    assert not Message.objects.filter(subject="Родительское собрание").exists()  # rolled back
