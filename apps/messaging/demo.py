@@ -241,6 +241,9 @@ def populate(demo) -> None:
     flush()
 
     # Answers of some families, each in the thread of their family.
+    class_teachers = {
+        c.class_teacher_id: c.class_teacher.full_name for c in demo.classes if c.class_teacher_id
+    }
     for root, rows in list(written):
         if not root.audience_label.startswith("родителям"):
             continue
@@ -257,7 +260,7 @@ def populate(demo) -> None:
                     0.6,
                     root=root,
                     key=key,
-                    label=root.audience_label,
+                    label=class_teachers.get(root.author_id, ""),
                 )
     # The class teacher's answer to the demo parent waits to be read.
     letter(
@@ -269,7 +272,7 @@ def populate(demo) -> None:
         0.0,
         root=asked,
         key=f"u{users['parent'].pk}",
-        label=teacher.full_name,
+        label=users["parent"].full_name,
     )
     flush()
     Delivery.objects.bulk_create(

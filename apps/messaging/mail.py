@@ -264,6 +264,12 @@ def reply_send(*, ctx, thread: "Thread", body: str, files=()) -> Message:
     ]
     if not people:
         raise ValidationError(_("В этой переписке больше некому ответить."))
+    names = list(
+        User.objects.filter(pk__in=people[:4]).values_list("last_name", "first_name", "patronymic")
+    )
+    label = ", ".join(" ".join(p for p in name if p) for name in names)
+    if len(people) > 4:
+        label += "…"
     subject = root.subject if root.subject.lower().startswith("re:") else f"Re: {root.subject}"
     message = Message.objects.create(
         school=ctx.school,
@@ -273,7 +279,7 @@ def reply_send(*, ctx, thread: "Thread", body: str, files=()) -> Message:
         root=root,
         family_key=thread.family_key,
         sent_at=now,
-        audience_label=thread.label,
+        audience_label=label,
         recipient_count=len(people),
     )
     _store_attachments(ctx=ctx, message=message, files=files)

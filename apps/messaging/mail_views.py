@@ -8,10 +8,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import RoleGrant, User
-from apps.accounts.policy import STAFF_ROLES, Perm
+from apps.accounts.policy import ADMINISTRATION, STAFF_ROLES, Perm, Role
 from apps.messaging import board as board_service
 from apps.messaging import mail
 from apps.messaging.forms import AnnouncementForm, EventForm, LetterForm, ReplyForm
@@ -21,6 +22,7 @@ from apps.privacy.downloads import download
 from apps.school.access import school_view
 from apps.school.clock import school_today
 from apps.school.inputs import int_param
+from apps.students.models import Guardianship
 
 PAGE_SIZE = 30
 _mail_view = school_view(Perm.USE_MESSAGES)
@@ -66,15 +68,45 @@ def mailbox(request):
     )
 
 
+PEOPLE_SECTIONS = (
+    (frozenset(ADMINISTRATION), _lazy("Администрация")),
+    (frozenset({Role.TEACHER}), _lazy("Учителя")),
+    (frozenset(STAFF_ROLES), _lazy("Сотрудники")),
+    (frozenset({Role.PARENT}), _lazy("Родители")),
+    (frozenset({Role.STUDENT}), _lazy("Обучающиеся")),
+)
+
+
 def _compose_context(ctx, *, chosen: list[str]):
+    """The people and groups of the writer's row of the mail table, grouped by role; a parent
+    is shown with their children's names (three queries)."""
     people = list(
         reachable_people(ctx)
         .order_by("last_name", "first_name", "patronymic")
         .values_list("pk", "last_name", "first_name", "patronymic")
     )
+    ids = [pk for pk, *_names in people]
+    roles: dict[int, set[str]] = {}
+    for uid, role in RoleGrant.objects.filter(school=ctx.school, user_id__in=ids).values_list(
+        "user_id", "role"
+    ):
+        roles.setdefault(uid, set()).add(role)
+    children: dict[int, list[str]] = {}
+    for uid, last, first in Guardianship.objects.filter(
+        school=ctx.school, guardian__user_id__in=ids
+    ).values_list("guardian__user_id", "student__last_name", "student__first_name"):
+        children.setdefault(uid, []).append(f"{first} {last}")
+    sections: dict[str, list] = {str(title): [] for _roles, title in PEOPLE_SECTIONS}
+    for pk, last, first, middle in people:
+        name = " ".join(p for p in (last, first, middle) if p)
+        held = roles.get(pk, set())
+        title = next((str(t) for r, t in PEOPLE_SECTIONS if held & r), str(PEOPLE_SECTIONS[-1][1]))
+        if pk in children and Role.PARENT in held and title == str(PEOPLE_SECTIONS[3][1]):
+            name += " — " + ", ".join(children[pk])
+        sections[title].append((f"u:{pk}", name))
     groups = reachable_groups(ctx)
     return {
-        "people": [(f"u:{pk}", " ".join(p for p in (a, b, c) if p)) for pk, a, b, c in people],
+        "people": [(title, rows) for title, rows in sections.items() if rows],
         "groups": [(f"g:{g.code}", g.label, g.section) for g in groups],
         "chosen": set(chosen),
     }
