@@ -21,10 +21,11 @@ from apps.messaging.recipients import may_post, reachable_groups, reachable_peop
 from apps.privacy.downloads import download
 from apps.school.access import school_view
 from apps.school.clock import school_today
-from apps.school.inputs import int_param
+from apps.school.inputs import int_param, month_param
 from apps.students.models import Guardianship
 
 PAGE_SIZE = 30
+MAX_PAGE = 10_000  # an offset the database can take
 _mail_view = school_view(Perm.USE_MESSAGES)
 _poster_view = school_view(check=may_post)
 
@@ -44,7 +45,7 @@ def mailbox(request):
     if folder not in mail.FOLDERS:
         folder = "inbox"
     query = request.GET.get("q", "").strip()[:100]
-    page = max(int_param(request.GET.get("page")) or 1, 1)
+    page = min(max(int_param(request.GET.get("page")) or 1, 1), MAX_PAGE)
     start = (page - 1) * PAGE_SIZE
     rows = list(
         mail.folder_rows(ctx=ctx, folder=folder, query=query)[start : start + PAGE_SIZE + 1]
@@ -421,14 +422,6 @@ def board_file(request, pk: int):
 # --- events -----------------------------------------------------------------------------------
 
 
-def _month(value: str | None, today):
-    try:
-        year, month = (int(p) for p in (value or "").split("-"))
-        return today.replace(year=year, month=month, day=1)
-    except (ValueError, TypeError):
-        return today.replace(day=1)
-
-
 @_mail_view
 def events(request):
     ctx = request.school_ctx
@@ -440,7 +433,7 @@ def events(request):
         rows = list(board_service.events_between(ctx, first, first + timedelta(days=92))[:200])
         context = {"rows": rows, "as_list": True}
     else:
-        month = _month(request.GET.get("m"), today)
+        month = month_param(request.GET.get("m"), today)
         start_day, next_month, weeks = board_service.month_frame(month)
         first = datetime.combine(weeks[0][0], time.min, tzinfo=tz)
         last = datetime.combine(weeks[-1][-1] + timedelta(days=1), time.min, tzinfo=tz)

@@ -360,3 +360,21 @@ def test_the_benchmark_of_a_letter_to_every_parent_runs(mw):
     result = measure_mail_send(school=mw.w.school, rounds=2)
     assert result["recipients"] == 2 and result["delivery_inserts"] == 1
     assert not Message.objects.filter(subject="Родительское собрание").exists()  # rolled back
+
+
+COMPOSE_QUERIES = 14
+
+
+@pytest.mark.parametrize("n_families", [1, 20])
+def test_the_compose_page_is_constant_in_the_school_size(
+    client, mw, django_assert_max_num_queries, n_families
+):
+    w = mw.w
+    for i in range(n_families):
+        family(w, w.school_class, f"C{i}")
+    for role in ("director", "teacher", "parent"):
+        client.force_login(w.users[role])
+        with django_assert_max_num_queries(COMPOSE_QUERIES):
+            page = client.get(_url(mw, "mail-compose"))
+        assert page.status_code == 200
+    assert "Родители" in page.content.decode() or "Учителя" in page.content.decode()
