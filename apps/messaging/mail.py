@@ -496,7 +496,11 @@ def thread_of(*, ctx, message: Message, family: str | None = None) -> Thread:
             .order_by("sent_at", "pk")
         )
     thread = Thread(root=root, family_key=key, messages=messages, is_author=is_author)
-    thread.label = root.audience_label if key is None else _family_label(root, key)
+    if not is_author:  # the reader sees who wrote and to whom
+        author = root.author.full_name or root.author.username
+        thread.label = f"{author} → {root.audience_label}" if root.audience_label else author
+    else:
+        thread.label = root.audience_label if key is None else _family_label(root, key)
     return thread
 
 

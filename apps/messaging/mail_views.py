@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from apps.accounts.mail_policy import Poster
 from apps.accounts.models import RoleGrant, User
 from apps.accounts.policy import ADMINISTRATION, STAFF_ROLES, Perm, Role
 from apps.messaging import board as board_service
 from apps.messaging import mail
 from apps.messaging.forms import AnnouncementForm, EventForm, LetterForm, ReplyForm
 from apps.messaging.models import MailPreference, Message
-from apps.messaging.recipients import may_post, reachable_groups, reachable_people
+from apps.messaging.recipients import board_reach, may_post, reachable_groups, reachable_people
 from apps.privacy.downloads import download
 from apps.school.access import school_view
 from apps.school.clock import school_today
@@ -331,8 +332,11 @@ def board_item(request, pk: int):
 
 
 def _classes(ctx):
+    """The classes a poster may choose: all of the year, or a class teacher's own."""
     if ctx.open_year is None:
         return []
+    if not board_reach(ctx) & {Poster.ANY_AUDIENCE, Poster.SERVED_AUDIENCES}:
+        return list(ctx.led_classes)
     return list(ctx.open_year.classes.order_by("grade", "letter"))
 
 

@@ -378,3 +378,35 @@ def test_the_compose_page_is_constant_in_the_school_size(
             page = client.get(_url(mw, "mail-compose"))
         assert page.status_code == 200
     assert "Родители" in page.content.decode() or "Учителя" in page.content.decode()
+
+
+def test_a_person_turns_email_copies_off_on_the_settings_page(client, mw):
+    w = mw.w
+    client.force_login(w.users["parent"])
+    assert "checked" in client.get(_url(mw, "mail-settings")).content.decode()
+    client.post(_url(mw, "mail-settings"), {})
+    assert MailPreference.objects.get(user=w.users["parent"]).email_copies is False
+    assert "checked" not in client.get(_url(mw, "mail-settings")).content.decode()
+
+
+def test_a_draft_is_deleted_by_its_author_only(client, mw):
+    w = mw.w
+    draft = mail.draft_save(
+        ctx=mw.ctx(w.users["teacher"]), draft=None, subject="Черновик", body="", addresses=[]
+    )
+    client.force_login(w.users["parent"])
+    assert client.post(_url(mw, "mail-draft-delete", pk=draft.pk)).status_code == 404
+    assert client.get(_url(mw, "mail-message", pk=draft.pk)).status_code == 404
+    client.force_login(w.users["teacher"])
+    client.post(_url(mw, "mail-draft-delete", pk=draft.pk))
+    assert not Message.objects.filter(pk=draft.pk).exists()
+
+
+def test_an_archived_thread_can_be_restored(client, mw):
+    w = mw.w
+    letter = _to_class(mw)
+    client.force_login(w.users["parent"])
+    client.post(_url(mw, "mail-archive", pk=letter.pk))
+    assert "Родительское собрание" not in client.get(_url(mw, "mail")).content.decode()
+    client.post(_url(mw, "mail-archive", pk=letter.pk), {"restore": "1"})
+    assert "Родительское собрание" in client.get(_url(mw, "mail")).content.decode()
