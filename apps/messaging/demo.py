@@ -118,7 +118,7 @@ BOARD = [
     ),
 ]
 EVENTS = [
-    (3, 11, "Осенний концерт", "Актовый зал", (), ()),
+    (3, 11, "Школьный концерт", "Актовый зал", (), ()),
     (
         6,
         15,
@@ -133,6 +133,11 @@ EVENTS = [
     (-10, 9, "Совещание при директоре", "Кабинет директора", tuple(STAFF_ROLES), ()),
     (17, 12, "День здоровья", "Стадион", (), ()),
 ]
+
+
+def _school_day(day):
+    """Saturday and Sunday move to the next Monday: events are on school days."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
 
 
 def _at(school, day, hour: int, minute: int = 0) -> datetime:
@@ -344,7 +349,7 @@ def _events(demo) -> None:
     )
     rows = []
     for offset, hour, title, place, roles, for_grades in EVENTS:
-        starts = _at(school, today + timedelta(days=offset), hour)
+        starts = _at(school, _school_day(today + timedelta(days=offset)), hour)
         picked = sorted(set(for_grades) & grades)
         rows.append(
             Event(
@@ -362,7 +367,7 @@ def _events(demo) -> None:
         )
     for school_class in demo.classes:
         if school_class.class_teacher_id:
-            starts = _at(school, today + timedelta(days=(school_class.pk % 9) + 1), 14)
+            starts = _at(school, _school_day(today + timedelta(days=(school_class.pk % 9) + 1)), 14)
             rows.append(
                 Event(
                     school=school,
