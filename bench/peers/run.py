@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ.setdefault("SECRET_KEY", "bench-only")
+# Production settings want the special-data key; the pages measured decrypt nothing.
+os.environ.setdefault("SPECIAL_DATA_KEYS", "YmVuY2gtb25seS1zcGVjaWFsLWRhdGEta2V5LTAwMDE=")
 
 from bench import run as bench_run  # noqa: E402  (sets Django up)
 from bench import scenarios  # noqa: E402
@@ -42,6 +44,8 @@ WORK = ROOT / "var" / "peers" / "rosariosis"
 RESULTS = ROOT / "bench" / "results"
 APACHE_WORKERS = 16  # the largest thread count of the scenarios: one keep-alive connection each
 PASSWORD = "admin"  # every generated account (make_sql.py)
+# RosarioSIS reads the browser's name: without one it logs a PHP warning on every request.
+BROWSER = {"User-Agent": "Mozilla/5.0 (bench/peers)"}
 
 
 def sh(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -126,7 +130,8 @@ def start_apache(docroot: Path, port: int) -> subprocess.Popen:
         port=port, run_dir=run_dir, docroot=docroot, workers=APACHE_WORKERS
     )
     (run_dir / "apache.conf").write_text(conf)
-    return subprocess.Popen(["apache2", "-f", str(run_dir / "apache.conf"), "-DFOREGROUND"])
+    # A session of its own: Apache's parent signals its whole process group when it stops.
+    return subprocess.Popen(["apache2", "-f", str(run_dir / "apache.conf"), "-DFOREGROUND"], start_new_session=True)
 
 
 def server_rss_mb(pids: list[int]) -> float | None:
@@ -157,7 +162,7 @@ def children(pid: int) -> list[int]:
 def peer_session(port: int, username: str) -> str:
     """Log in through its form (index.php) and return the session cookie it answers with."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", "/index.php")
+    conn.request("GET", "/index.php", headers=BROWSER)
     resp = conn.getresponse()
     resp.read()
     cookie = re.search(r"RosarioSIS=([^;]+)", resp.getheader("Set-Cookie", "")).group(1)
@@ -166,7 +171,7 @@ def peer_session(port: int, username: str) -> str:
         "POST",
         "/index.php",
         body=body,
-        headers={"Cookie": f"RosarioSIS={cookie}", "Content-Type": "application/x-www-form-urlencoded"},
+        headers={**BROWSER, "Cookie": f"RosarioSIS={cookie}", "Content-Type": "application/x-www-form-urlencoded"},
     )
     resp = conn.getresponse()
     resp.read()
@@ -180,7 +185,7 @@ def peer_session(port: int, username: str) -> str:
 def check_page(port: int, request: dict, must_contain: str, sample: Path) -> None:
     """The page measured is the real one (RosarioSIS answers 200 to a refusal too)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    conn.request("GET", request["path"], headers={"Cookie": request["cookie"]})
+    conn.request("GET", request["path"], headers={**BROWSER, "Cookie": request["cookie"]})
     resp = conn.getresponse()
     body = resp.read().decode("utf-8", "replace")
     conn.close()
@@ -204,6 +209,10 @@ def measure(port: int, scenario: Scenario) -> dict:
 
 
 def main() -> None:
+    import faulthandler
+    import signal
+
+    faulthandler.register(signal.SIGTERM, chain=True)  # where a run stopped from outside was
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per scenario")
     parser.add_argument("--src", default=os.environ.get("ROSARIOSIS_SRC", ""), help="RosarioSIS clone or bare git dir (ROSARIOSIS_SRC)")
@@ -232,9 +241,10 @@ def main() -> None:
     ctx = scenarios.BenchContext.prepare()
     ours_port, peer_port = bench_run.free_port(), bench_run.free_port()
     gunicorn = bench_run.start_server(ours_port, args.workers, args.threads)
-    apache = start_apache(src, peer_port)
+    apache = None
     results: dict[str, dict] = {}
     try:
+        apache = start_apache(src, peer_port)
         bench_run.wait_for(ours_port)
         bench_run.wait_for(peer_port)
         print("logging the peer's teachers and parents in…", flush=True)
@@ -246,18 +256,22 @@ def main() -> None:
         teacher_names = sorted({t["username"] for t in counts["teacher_logins"]}, key=lambda n: int(n[7:]))
         first_teachers = set(teacher_names[: scenarios.JOURNAL_TEACHERS])
         periods = [t for t in counts["teacher_logins"] if t["username"] in first_teachers]
+        # The quarter of today, as our pages show the current week and period (RosarioSIS keeps
+        # the first quarter in a new session otherwise).
+        today = time.strftime("%Y-%m-%d")
+        quarter = next((4 + i for i, (start, end) in enumerate(counts["quarters"]) if start <= today <= end), 4)
         peer_grades = [
-            {"method": "GET", "path": f"/Modules.php?modname=Grades/StudentGrades.php&student_id={p['student']}",
-             "cookie": peer_session(peer_port, p["username"])}
+            {"method": "GET", "path": f"/Modules.php?modname=Grades/StudentGrades.php&student_id={p['student']}&mp={quarter}",
+             "cookie": peer_session(peer_port, p["username"]), "headers": BROWSER}
             for p in parents
         ]
         peer_gradebook = [
-            {"method": "GET", "path": f"/Modules.php?modname=Grades/Grades.php&period={t['course_period']}",
-             "cookie": peer_session(peer_port, t["username"])}
+            {"method": "GET", "path": f"/Modules.php?modname=Grades/Grades.php&period={t['course_period']}&mp={quarter}",
+             "cookie": peer_session(peer_port, t["username"]), "headers": BROWSER}
             for t in periods
         ]
-        peer_trivial = [{"method": "GET", "path": "/bench-trivial.php", "cookie": r["cookie"]} for r in peer_grades]
-        check_page(peer_port, peer_grades[0], "Работа на уроке", WORK / "sample-student-grades.html")
+        peer_trivial = [{**r, "path": "/bench-trivial.php"} for r in peer_grades]
+        check_page(peer_port, peer_grades[0], f"Quarter {quarter - 3} Totals", WORK / "sample-student-grades.html")
         check_page(peer_port, peer_gradebook[0], "Урок ", WORK / "sample-gradebook.html")
         check_page(peer_port, peer_trivial[0], "ok parent", WORK / "sample-trivial.txt")
 
@@ -279,10 +293,10 @@ def main() -> None:
                   f"peer {results[name]['peer']['throughput_rps']} req/s", flush=True)
         rss = {"ours_worker_mb": bench_run.worker_rss_mb(gunicorn.pid), "peer_process_mb": server_rss_mb(children(apache.pid))}
     finally:
-        gunicorn.terminate()
-        apache.terminate()
-        gunicorn.wait(timeout=30)
-        apache.wait(timeout=30)
+        for server in (gunicorn, apache):
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
 
     commit = (src / ".bench-commit").read_text() if (src / ".bench-commit").exists() else "a copy"
     php_version = sh(["php", "-r", "echo PHP_VERSION;"], capture_output=True, text=True).stdout
