@@ -182,6 +182,30 @@ def peer_session(port: int, username: str) -> str:
     return f"RosarioSIS={renewed.group(1)}"
 
 
+def peer_choose(port: int, cookie: str, **field: str) -> None:
+    """Choose in the side menu, as its form does (one choice per post): quarter, class, child."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request(
+        "POST",
+        "/Side.php?sidefunc=update",
+        body=urllib.parse.urlencode(field),
+        headers={**BROWSER, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    if resp.status != 200:
+        raise RuntimeError(f"RosarioSIS refused the choice {field} (status {resp.status})")
+
+
+def peer_page(port: int, username: str, path: str, quarter: int, **choice: str) -> dict:
+    """A logged-in request for `path` with the quarter and the class or child chosen."""
+    cookie = peer_session(port, username)
+    peer_choose(port, cookie, mp=str(quarter))
+    peer_choose(port, cookie, **choice)
+    return {"method": "GET", "path": path, "cookie": cookie, "headers": BROWSER}
+
+
 def check_page(port: int, request: dict, must_contain: str, sample: Path) -> None:
     """The page measured is the real one (RosarioSIS answers 200 to a refusal too)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -251,7 +275,6 @@ def main() -> None:
         # One session per course period (our grid scenario's teachers) and per parent: PHP
         # locks a session for the length of a request, so a shared one would queue.
         diary_requests = scenarios._diary_requests(ctx)
-        grid_views = scenarios._journal_requests(ctx)["views"]
         parents = counts["parent_logins"][: len(diary_requests)]
         teacher_names = sorted({t["username"] for t in counts["teacher_logins"]}, key=lambda n: int(n[7:]))
         first_teachers = set(teacher_names[: scenarios.JOURNAL_TEACHERS])
@@ -261,13 +284,13 @@ def main() -> None:
         today = time.strftime("%Y-%m-%d")
         quarter = next((4 + i for i, (start, end) in enumerate(counts["quarters"]) if start <= today <= end), 4)
         peer_grades = [
-            {"method": "GET", "path": f"/Modules.php?modname=Grades/StudentGrades.php&student_id={p['student']}&mp={quarter}",
-             "cookie": peer_session(peer_port, p["username"]), "headers": BROWSER}
+            peer_page(peer_port, p["username"], "/Modules.php?modname=Grades/StudentGrades.php", quarter,
+                      student_id=str(p["student"]))
             for p in parents
         ]
         peer_gradebook = [
-            {"method": "GET", "path": f"/Modules.php?modname=Grades/Grades.php&period={t['course_period']}&mp={quarter}",
-             "cookie": peer_session(peer_port, t["username"]), "headers": BROWSER}
+            peer_page(peer_port, t["username"], "/Modules.php?modname=Grades/Grades.php&assignment_id=all", quarter,
+                      period=str(t["course_period"]))
             for t in periods
         ]
         peer_trivial = [{**r, "path": "/bench-trivial.php"} for r in peer_grades]
@@ -365,7 +388,7 @@ def write_results(meta: dict, results: dict) -> None:
         "each their child's week) against its parent's grades page (`Grades/StudentGrades.php`, the "
         "child's courses with their grades this quarter, the same parents); our journal grid (the "
         "grids of the first 20 teachers' assignments) against its teacher gradebook "
-        "(`Grades/Grades.php`: a course period's students × this quarter's assignments), one session "
+        "(`Grades/Grades.php&assignment_id=all`: a course period's students × this quarter's assignments, a grade field each), one session "
         "per course period. Caveats: bench/README.md.",
     ]
     (RESULTS / "peers.md").write_text("\n".join(lines) + "\n")
