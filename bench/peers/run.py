@@ -15,6 +15,7 @@ to bench/results/peers.{md,json}. See bench/README.md for the set-up and the cav
 
 import argparse
 import http.client
+import io
 import json
 import os
 import re
@@ -22,9 +23,10 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import io
+import threading
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -67,14 +69,18 @@ def export_source(src: Path) -> Path:
             return dest
     else:
         git_dir = src
-    commit = sh(["git", "--git-dir", str(git_dir), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    commit = sh(
+        ["git", "--git-dir", str(git_dir), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     stamp = dest / ".bench-commit"
     if stamp.exists() and stamp.read_text() == commit:
         return dest
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    archive = sh(["git", "--git-dir", str(git_dir), "archive", "--format=tar", commit], capture_output=True).stdout
+    archive = sh(
+        ["git", "--git-dir", str(git_dir), "archive", "--format=tar", commit], capture_output=True
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(dest, filter="data")
     stamp.write_text(commit)
@@ -85,11 +91,29 @@ def pg_params() -> dict:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    return {"host": db.get("HOST") or "127.0.0.1", "port": str(db.get("PORT") or 5432), "user": db.get("USER") or "postgres"}
+    return {
+        "host": db.get("HOST") or "127.0.0.1",
+        "port": str(db.get("PORT") or 5432),
+        "user": db.get("USER") or "postgres",
+    }
 
 
 def psql(pg: dict, database: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
-    cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pg["host"], "-p", pg["port"], "-U", pg["user"], "-d", database]
+    cmd = [
+        "psql",
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-h",
+        pg["host"],
+        "-p",
+        pg["port"],
+        "-U",
+        pg["user"],
+        "-d",
+        database,
+    ]
     return sh(cmd + list(args), **kwargs)
 
 
@@ -117,7 +141,9 @@ def configure(src: Path, pg: dict, database: str, school_year: int) -> None:
         "$RosarioLocales = [ 'en_US.utf8' ];\n"
     )
     dsn = f"host={pg['host']} port={pg['port']} user={pg['user']} dbname={database}"
-    (src / "bench-trivial.php").write_text((PEER_DIR / "trivial.php").read_text().replace("{dsn}", dsn))
+    (src / "bench-trivial.php").write_text(
+        (PEER_DIR / "trivial.php").read_text().replace("{dsn}", dsn)
+    )
 
 
 def start_apache(docroot: Path, port: int) -> subprocess.Popen:
@@ -126,12 +152,16 @@ def start_apache(docroot: Path, port: int) -> subprocess.Popen:
         shutil.rmtree(run_dir)
     (run_dir / "sessions").mkdir(parents=True)
     os.chmod(run_dir / "sessions", 0o1777)
-    conf = (PEER_DIR / "apache.conf").read_text().format(
-        port=port, run_dir=run_dir, docroot=docroot, workers=APACHE_WORKERS
+    conf = (
+        (PEER_DIR / "apache.conf")
+        .read_text()
+        .format(port=port, run_dir=run_dir, docroot=docroot, workers=APACHE_WORKERS)
     )
     (run_dir / "apache.conf").write_text(conf)
     # A session of its own: Apache's parent signals its whole process group when it stops.
-    return subprocess.Popen(["apache2", "-f", str(run_dir / "apache.conf"), "-DFOREGROUND"], start_new_session=True)
+    return subprocess.Popen(
+        ["apache2", "-f", str(run_dir / "apache.conf"), "-DFOREGROUND"], start_new_session=True
+    )
 
 
 def server_rss_mb(pids: list[int]) -> float | None:
@@ -141,7 +171,9 @@ def server_rss_mb(pids: list[int]) -> float | None:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
-        sizes += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")]
+        sizes += [
+            int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")
+        ]
     return round(max(sizes), 1) if sizes else None
 
 
@@ -171,7 +203,11 @@ def peer_session(port: int, username: str) -> str:
         "POST",
         "/index.php",
         body=body,
-        headers={**BROWSER, "Cookie": f"RosarioSIS={cookie}", "Content-Type": "application/x-www-form-urlencoded"},
+        headers={
+            **BROWSER,
+            "Cookie": f"RosarioSIS={cookie}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
     )
     resp = conn.getresponse()
     resp.read()
@@ -206,7 +242,7 @@ def peer_page(port: int, username: str, path: str, quarter: int, **choice: str) 
     return {"method": "GET", "path": path, "cookie": cookie, "headers": BROWSER}
 
 
-def check_page(port: int, request: dict, must_contain: str, sample: Path) -> None:
+def check_page(port: int, request: dict, must_contain: list[str], sample: Path) -> None:
     """The page measured is the real one (RosarioSIS answers 200 to a refusal too)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", request["path"], headers={**BROWSER, "Cookie": request["cookie"]})
@@ -214,7 +250,7 @@ def check_page(port: int, request: dict, must_contain: str, sample: Path) -> Non
     body = resp.read().decode("utf-8", "replace")
     conn.close()
     sample.write_text(body)
-    if resp.status != 200 or must_contain not in body:
+    if resp.status != 200 or not all(text in body for text in must_contain):
         raise RuntimeError(f"{request['path']} is not the expected page: see {sample}")
 
 
@@ -225,11 +261,58 @@ def loadavg() -> list[str]:
     return Path("/proc/loadavg").read_text().split()[:3]
 
 
-def measure(port: int, scenario: Scenario) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a server: its master, its live workers and the workers it has reaped."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(p: int) -> list[str]:
+        return Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+
+    own = fields(pid)
+    total = sum(int(v) for v in own[11:15])  # utime, stime, cutime, cstime
+    for child in children(pid):
+        try:
+            total += sum(int(v) for v in fields(child)[11:13])
+        except OSError:
+            continue
+    return total / tick
+
+
+class LoadSampler(threading.Thread):
+    """The 1-minute load average every two seconds while a scenario runs."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(2.0):
+            self.samples.append(float(loadavg()[0]))
+
+    def summary(self) -> dict:
+        self.done.set()
+        self.join()
+        values = self.samples or [float(loadavg()[0])]
+        return {"min": min(values), "mean": round(sum(values) / len(values), 2), "max": max(values)}
+
+
+def measure(port: int, server_pid: int, scenario: Scenario) -> dict:
     bench_run.run_scenario(port, scenario.warmup())
-    before = loadavg()
+    sampler = LoadSampler()
+    cpu_before = cpu_seconds(server_pid)
+    sampler.start()
     result = bench_run.run_scenario(port, scenario)
-    return {"target_rps": scenario.rate, "threads": scenario.threads, "loadavg_before": before, "loadavg_after": loadavg(), **result}
+    load = sampler.summary()
+    cpu = cpu_seconds(server_pid) - cpu_before
+    return {
+        "target_rps": scenario.rate,
+        "threads": scenario.threads,
+        "loadavg_1min": load,
+        # The server's own processes only: PostgreSQL's backends are shared with the machine.
+        "server_cpu_ms_per_request": round(1000 * cpu / max(1, result["requests"]), 2),
+        **result,
+    }
 
 
 def main() -> None:
@@ -237,18 +320,35 @@ def main() -> None:
     import signal
 
     faulthandler.register(signal.SIGTERM, chain=True)  # where a run stopped from outside was
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per scenario")
-    parser.add_argument("--src", default=os.environ.get("ROSARIOSIS_SRC", ""), help="RosarioSIS clone or bare git dir (ROSARIOSIS_SRC)")
-    parser.add_argument("--database", default=os.environ.get("ROSARIOSIS_DATABASE", "rosariosis_bench"))
-    parser.add_argument("--keep-database", action="store_true", help="reuse the peer's database of the last run")
+    parser.add_argument(
+        "--src",
+        default=os.environ.get("ROSARIOSIS_SRC", ""),
+        help="RosarioSIS clone or bare git dir (ROSARIOSIS_SRC)",
+    )
+    parser.add_argument(
+        "--database", default=os.environ.get("ROSARIOSIS_DATABASE", "rosariosis_bench")
+    )
+    parser.add_argument(
+        "--keep-database", action="store_true", help="reuse the peer's database of the last run"
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads")
     args = parser.parse_args()
     if not args.src:
-        sys.exit("Set ROSARIOSIS_SRC to a clone of RosarioSIS (git clone https://github.com/francoisjacquet/rosariosis).")
-    if shutil.which("apache2") is None or not Path("/usr/lib/apache2/modules/libphp8.2.so").exists():
-        sys.exit("Needs Apache and mod_php: apt-get install apache2 libapache2-mod-php php-pgsql php-mbstring php-xml php-gd php-intl php-curl php-zip")
+        sys.exit(
+            "Set ROSARIOSIS_SRC to a clone of RosarioSIS (git clone https://github.com/francoisjacquet/rosariosis)."
+        )
+    if (
+        shutil.which("apache2") is None
+        or not Path("/usr/lib/apache2/modules/libphp8.2.so").exists()
+    ):
+        sys.exit(
+            "Needs Apache and mod_php: apt-get install apache2 libapache2-mod-php php-pgsql php-mbstring php-xml php-gd php-intl php-curl php-zip"
+        )
 
     load_start = loadavg()
     src = export_source(Path(args.src))
@@ -276,27 +376,56 @@ def main() -> None:
         # locks a session for the length of a request, so a shared one would queue.
         diary_requests = scenarios._diary_requests(ctx)
         parents = counts["parent_logins"][: len(diary_requests)]
-        teacher_names = sorted({t["username"] for t in counts["teacher_logins"]}, key=lambda n: int(n[7:]))
+        teacher_names = sorted(
+            {t["username"] for t in counts["teacher_logins"]}, key=lambda n: int(n[7:])
+        )
         first_teachers = set(teacher_names[: scenarios.JOURNAL_TEACHERS])
         periods = [t for t in counts["teacher_logins"] if t["username"] in first_teachers]
         # The quarter of today, as our pages show the current week and period (RosarioSIS keeps
         # the first quarter in a new session otherwise).
         today = time.strftime("%Y-%m-%d")
-        quarter = next((4 + i for i, (start, end) in enumerate(counts["quarters"]) if start <= today <= end), 4)
-        peer_grades = [
-            peer_page(peer_port, p["username"], "/Modules.php?modname=Grades/StudentGrades.php", quarter,
-                      student_id=str(p["student"]))
-            for p in parents
-        ]
-        peer_gradebook = [
-            peer_page(peer_port, t["username"], "/Modules.php?modname=Grades/Grades.php&assignment_id=all", quarter,
-                      period=str(t["course_period"]))
-            for t in periods
-        ]
+        quarter = next(
+            (4 + i for i, (start, end) in enumerate(counts["quarters"]) if start <= today <= end), 4
+        )
+        with ThreadPoolExecutor(8) as pool:  # a few hundred logins: not one at a time
+            peer_grades = list(
+                pool.map(
+                    lambda p: peer_page(
+                        peer_port,
+                        p["username"],
+                        "/Modules.php?modname=Grades/StudentGrades.php",
+                        quarter,
+                        student_id=str(p["student"]),
+                    ),
+                    parents,
+                )
+            )
+            peer_gradebook = list(
+                pool.map(
+                    lambda t: peer_page(
+                        peer_port,
+                        t["username"],
+                        "/Modules.php?modname=Grades/Grades.php&assignment_id=all",
+                        quarter,
+                        period=str(t["course_period"]),
+                    ),
+                    periods,
+                )
+            )
         peer_trivial = [{**r, "path": "/bench-trivial.php"} for r in peer_grades]
-        check_page(peer_port, peer_grades[0], f"Quarter {quarter - 3} Totals", WORK / "sample-student-grades.html")
-        check_page(peer_port, peer_gradebook[0], "Урок ", WORK / "sample-gradebook.html")
-        check_page(peer_port, peer_trivial[0], "ok parent", WORK / "sample-trivial.txt")
+        check_page(
+            peer_port,
+            peer_grades[0],
+            ["courses were found", f'menuMP="{quarter}"'],
+            WORK / "sample-student-grades.html",
+        )
+        check_page(
+            peer_port,
+            peer_gradebook[0],
+            ["students were found", f'menuMP="{quarter}"'],
+            WORK / "sample-gradebook.html",
+        )
+        check_page(peer_port, peer_trivial[0], ["ok parent"], WORK / "sample-trivial.txt")
 
         d = args.duration
         ours_trivial = scenarios.trivial_page(ctx, d)
@@ -305,16 +434,33 @@ def main() -> None:
         pairs = [
             ("trivial page (ceiling)", ours_trivial, peer_trivial),
             ("diary week / parent grades", ours_diary, peer_grades),
-            ("diary week / parent grades 40/s", replace(ours_diary, rate=40, threads=4), peer_grades),
+            (
+                "diary week / parent grades 40/s",
+                replace(ours_diary, rate=40, threads=4),
+                peer_grades,
+            ),
             ("journal grid / teacher gradebook", ours_grid, peer_gradebook),
-            ("journal grid / teacher gradebook 30/s", replace(ours_grid, rate=30, threads=8), peer_gradebook),
+            (
+                "journal grid / teacher gradebook 30/s",
+                replace(ours_grid, rate=30, threads=8),
+                peer_gradebook,
+            ),
         ]
-        for name, ours, peer_requests in pairs:
+        for turn, (name, ours, peer_requests) in enumerate(pairs):
             peer = replace(ours, requests=peer_requests, expected_status="200")
-            results[name] = {"ours": measure(ours_port, ours), "peer": measure(peer_port, peer)}
-            print(f"{name:40} ours {results[name]['ours']['throughput_rps']} req/s, "
-                  f"peer {results[name]['peer']['throughput_rps']} req/s", flush=True)
-        rss = {"ours_worker_mb": bench_run.worker_rss_mb(gunicorn.pid), "peer_process_mb": server_rss_mb(children(apache.pid))}
+            sides = [("ours", ours_port, gunicorn.pid, ours), ("peer", peer_port, apache.pid, peer)]
+            if turn % 2:  # the load drifts: each side goes first in turn
+                sides.reverse()
+            results[name] = {side: measure(port, pid, sc) for side, port, pid, sc in sides}
+            print(
+                f"{name:40} ours {results[name]['ours']['throughput_rps']} req/s, "
+                f"peer {results[name]['peer']['throughput_rps']} req/s",
+                flush=True,
+            )
+        rss = {
+            "ours_worker_mb": bench_run.worker_rss_mb(gunicorn.pid),
+            "peer_process_mb": server_rss_mb(children(apache.pid)),
+        }
     finally:
         for server in (gunicorn, apache):
             if server is not None:
@@ -323,9 +469,13 @@ def main() -> None:
 
     commit = (src / ".bench-commit").read_text() if (src / ".bench-commit").exists() else "a copy"
     php_version = sh(["php", "-r", "echo PHP_VERSION;"], capture_output=True, text=True).stdout
-    apache_version = sh(["apache2", "-v"], capture_output=True, text=True).stdout.splitlines()[0].split(": ", 1)[-1]
+    apache_version = (
+        sh(["apache2", "-v"], capture_output=True, text=True)
+        .stdout.splitlines()[0]
+        .split(": ", 1)[-1]
+    )
     meta = {
-        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cpus": os.cpu_count(),
         "loadavg_start": load_start,
         "loadavg_end": loadavg(),
@@ -345,7 +495,9 @@ def _ratio(a, b) -> str:
 
 def write_results(meta: dict, results: dict) -> None:
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "peers.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2, ensure_ascii=False))
+    (RESULTS / "peers.json").write_text(
+        json.dumps({"meta": meta, "results": results}, indent=2, ensure_ascii=False)
+    )
     ceiling = results.get("trivial page (ceiling)", {})
     ours_ceiling = ceiling.get("ours", {}).get("throughput_rps")
     peer_ceiling = ceiling.get("peer", {}).get("throughput_rps")
@@ -354,23 +506,36 @@ def write_results(meta: dict, results: dict) -> None:
         f"# «Журнал» and RosarioSIS side by side, {meta['date']}",
         "",
         f"Machine: {meta['cpus']} cores shared by both servers, PostgreSQL and the load generator "
-        f"(and by other users of the machine). **1/5/15-minute load average: {' '.join(meta['loadavg_start'])} "
-        f"at the start, {' '.join(meta['loadavg_end'])} at the end**; each row gives the 1-minute "
-        "load before and after it. Read each side against its own ceiling (the trivial page row).",
+        "(and by the other users of the machine). **1/5/15-minute load average: "
+        f"{' '.join(meta['loadavg_start'])} at the start, {' '.join(meta['loadavg_end'])} at the end**; "
+        "each row gives the 1-minute load sampled while it ran (min–max). Figures taken at a load "
+        "above ~1 measure the other processes too: read each side against its own ceiling (the "
+        "trivial page row of the same run) and by its server CPU per request, which the load "
+        "inflates less than the latency.",
         "",
         f"- ours: {meta['ours']}; largest worker RSS after the run {meta['rss']['ours_worker_mb']} MB",
         f"- peer: {meta['peer']}; largest Apache process RSS {meta['rss']['peer_process_mb']} MB",
         f"- peer data (bench/peers/rosariosis/make_sql.py, from our demo school of {meta['ours_students']} "
-        f"students): {data['students']} students in {data['classes']} classes, {data['teachers']} teachers, "
-        f"{data['parents']} parents, {data['course_periods']} course periods, {data['gradebook_grades']} "
-        f"grades on {data['gradebook_assignments']} gradebook assignments, {data['attendance_period']} "
-        f"absences, school year {data['school_year']}",
+        f"students, {data['students']} of them enrolled this year): {data['students']} students in "
+        f"{data['classes']} classes, {data['teachers']} teachers, {data['parents']} parents, "
+        f"{data['course_periods']} course periods, {data['gradebook_grades']} grades on "
+        f"{data['gradebook_assignments']} gradebook assignments, {data['attendance_period']} absences, "
+        f"school year {data['school_year']}",
         f"- {meta['duration_s']} s per scenario after a warm-up, the same bench/loadgen.py spec (rate, "
-        "threads, keep-alive) for both sides; pages are whole pages with a logged-in session",
+        "threads, keep-alive) for both sides, each side first in turn; whole pages, logged in",
+        "- server CPU ms/req: CPU time of the server's own processes (gunicorn master and workers; "
+        "Apache and its children) over the requests answered; PostgreSQL's CPU is not in it",
         "",
-        "| pair | target req/s | threads | ours req/s | peer req/s | ours ÷ peer (req/s) | ours p50 / p95 ms | peer p50 / p95 ms | peer p95 ÷ ours p95 | ours ÷ own ceiling | peer ÷ own ceiling | load 1-min (ours; peer) | statuses (ours; peer) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| pair | target req/s | threads | ours req/s | peer req/s | ours ÷ peer (req/s) "
+        "| ours p50 / p95 ms | peer p50 / p95 ms | peer p95 ÷ ours p95 | ours ÷ own ceiling "
+        "| peer ÷ own ceiling | server CPU ms/req (ours; peer) | load 1-min (ours; peer) "
+        "| statuses (ours; peer) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+
+    def load(r: dict) -> str:
+        return f"{r['loadavg_1min']['min']}–{r['loadavg_1min']['max']}"
+
     for name, pair in results.items():
         o, p = pair["ours"], pair["peer"]
         lines.append(
@@ -378,8 +543,8 @@ def write_results(meta: dict, results: dict) -> None:
             f"| {_ratio(o['throughput_rps'], p['throughput_rps'])} | {o['median_ms']} / {o['p95_ms']} "
             f"| {p['median_ms']} / {p['p95_ms']} | {_ratio(p['p95_ms'], o['p95_ms'])} "
             f"| {_ratio(o['throughput_rps'], ours_ceiling)} | {_ratio(p['throughput_rps'], peer_ceiling)} "
-            f"| {o['loadavg_before'][0]}→{o['loadavg_after'][0]}; {p['loadavg_before'][0]}→{p['loadavg_after'][0]} "
-            f"| {o['statuses']}; {p['statuses']} |"
+            f"| {o['server_cpu_ms_per_request']}; {p['server_cpu_ms_per_request']} "
+            f"| {load(o)}; {load(p)} | {o['statuses']}; {p['statuses']} |"
         )
     lines += [
         "",

@@ -60,7 +60,10 @@ def quarters(year) -> list[tuple]:
     else:
         days = (year.ends_on - year.starts_on).days + 1
         spans = [
-            [year.starts_on + timedelta(days=days * i // 4), year.starts_on + timedelta(days=days * (i + 1) // 4 - 1)]
+            [
+                year.starts_on + timedelta(days=days * i // 4),
+                year.starts_on + timedelta(days=days * (i + 1) // 4 - 1),
+            ]
             for i in range(4)
         ]
     # RosarioSIS finds the current marking period by date: no gaps (holidays belong to the quarter before).
@@ -78,8 +81,8 @@ def build(out: Path) -> dict:
     from apps.attendance.models import AttendanceMark
     from apps.classes.models import TeachingAssignment
     from apps.gradebook.models import NUMERIC_MARKS, Mark
-    from apps.school.models import AcademicYear, Holiday, School
     from apps.schedule.models import Lesson, TimetableEntry
+    from apps.school.models import AcademicYear, Holiday, School
     from apps.students.models import Enrollment, Guardianship
 
     school = School.objects.order_by("pk").first()
@@ -90,7 +93,7 @@ def build(out: Path) -> dict:
     spans = quarters(year)
 
     def quarter_of(day) -> int:
-        for mp, (start, end) in zip(QUARTER_MPS, spans):
+        for mp, (start, end) in zip(QUARTER_MPS, spans, strict=True):
             if start <= day <= end:
                 return mp
         return QUARTER_MPS[-1]
@@ -114,7 +117,7 @@ END $$;\n""",
         f"UPDATE school_marking_periods SET start_date = '{spans[2][0]}', end_date = '{spans[3][1]}',"
         f" post_start_date = NULL, post_end_date = NULL WHERE marking_period_id = {SEMESTER_MPS[1]};\n",
     ]
-    for mp, (start, end) in zip(QUARTER_MPS, spans):
+    for mp, (start, end) in zip(QUARTER_MPS, spans, strict=True):
         sql.append(
             f"UPDATE school_marking_periods SET start_date = '{start}', end_date = '{end}',"
             f" post_start_date = '{end}', post_end_date = '{end}' WHERE marking_period_id = {mp};\n"
@@ -150,16 +153,36 @@ END $$;\n""",
     )
     # Lesson numbers beyond rosariosis.sql's eight periods get periods of their own.
     max_number = max(
-        Lesson.objects.filter(assignment__year=year).order_by("-lesson_number")
-        .values_list("lesson_number", flat=True)[:1] or [8]
+        Lesson.objects.filter(assignment__year=year)
+        .order_by("-lesson_number")
+        .values_list("lesson_number", flat=True)[:1]
+        or [8]
     )
     if max_number > 8:
         sql.append(
             copy_block(
                 "school_periods",
-                ["period_id", "syear", "school_id", "sort_order", "title", "short_name", "length", "attendance"],
                 [
-                    (FIRST_PERIOD_ID + n - 1, syear, SCHOOL_ID, n + 3, f"Period {n}", f"{n:02d}", 45, "Y")
+                    "period_id",
+                    "syear",
+                    "school_id",
+                    "sort_order",
+                    "title",
+                    "short_name",
+                    "length",
+                    "attendance",
+                ],
+                [
+                    (
+                        FIRST_PERIOD_ID + n - 1,
+                        syear,
+                        SCHOOL_ID,
+                        n + 3,
+                        f"Period {n}",
+                        f"{n:02d}",
+                        45,
+                        "Y",
+                    )
                     for n in range(9, max_number + 1)
                 ],
             )
@@ -168,7 +191,17 @@ END $$;\n""",
     teachers = sorted({a.teacher_id for a in assignments})
     staff_id = {user_id: STAFF_ID0 + i for i, user_id in enumerate(teachers)}
     staff_rows = [
-        (syear, staff_id[u], SCHOOL_ID, f"Учитель{i}", f"Педагогов{i}", f"teacher{i}", "teacher", ",1,", 2)
+        (
+            syear,
+            staff_id[u],
+            SCHOOL_ID,
+            f"Учитель{i}",
+            f"Педагогов{i}",
+            f"teacher{i}",
+            "teacher",
+            ",1,",
+            2,
+        )
         for i, u in enumerate(teachers)
     ]
 
@@ -181,7 +214,10 @@ END $$;\n""",
     class_of = {e.student_id: e.school_class for e in enrollments}
     left_on = {e.student_id: e.ends_on for e in enrollments}
     student_id = {s: STUDENT_ID0 + i for i, s in enumerate(sorted(class_of))}
-    students = [(student_id[s], f"Ученик{i}", f"Учеников{i}", f"student{i}") for i, s in enumerate(sorted(class_of))]
+    students = [
+        (student_id[s], f"Ученик{i}", f"Учеников{i}", f"student{i}")
+        for i, s in enumerate(sorted(class_of))
+    ]
 
     guardianships = list(
         Guardianship.objects.filter(student_id__in=class_of, guardian__user__isnull=False)
@@ -193,13 +229,33 @@ END $$;\n""",
     for i, u in enumerate(parents):
         staff_id[("parent", u)] = next_staff + i
         staff_rows.append(
-            (syear, next_staff + i, SCHOOL_ID, f"Родитель{i}", f"Родителев{i}", f"parent{i}", "parent", None, 3)
+            (
+                syear,
+                next_staff + i,
+                SCHOOL_ID,
+                f"Родитель{i}",
+                f"Родителев{i}",
+                f"parent{i}",
+                "parent",
+                None,
+                3,
+            )
         )
     # COPY cannot take a sub-select: the password hash is set after.
     sql.append(
         copy_block(
             "staff",
-            ["syear", "staff_id", "current_school_id", "first_name", "last_name", "username", "profile", "schools", "profile_id"],
+            [
+                "syear",
+                "staff_id",
+                "current_school_id",
+                "first_name",
+                "last_name",
+                "username",
+                "profile",
+                "schools",
+                "profile_id",
+            ],
             staff_rows,
         )
     )
@@ -214,11 +270,29 @@ END $$;\n""",
     sql.append(
         copy_block(
             "student_enrollment",
-            ["syear", "school_id", "student_id", "grade_id", "start_date", "end_date", "enrollment_code",
-             "drop_code", "calendar_id"],
             [
-                (syear, SCHOOL_ID, student_id[s], GRADE_ID0 + c.grade, year.starts_on, left_on[s], 3,
-                 None if left_on[s] is None else 1, 1)
+                "syear",
+                "school_id",
+                "student_id",
+                "grade_id",
+                "start_date",
+                "end_date",
+                "enrollment_code",
+                "drop_code",
+                "calendar_id",
+            ],
+            [
+                (
+                    syear,
+                    SCHOOL_ID,
+                    student_id[s],
+                    GRADE_ID0 + c.grade,
+                    year.starts_on,
+                    left_on[s],
+                    3,
+                    None if left_on[s] is None else 1,
+                    1,
+                )
                 for s, c in sorted(class_of.items())
             ],
         )
@@ -238,7 +312,10 @@ END $$;\n""",
         copy_block(
             "course_subjects",
             ["syear", "school_id", "subject_id", "title", "sort_order"],
-            [(syear, SCHOOL_ID, subject_id[sid], name, i) for i, (sid, name) in enumerate(subjects)],
+            [
+                (syear, SCHOOL_ID, subject_id[sid], name, i)
+                for i, (sid, name) in enumerate(subjects)
+            ],
         )
     )
     courses = sorted({(a.subject_id, a.school_class.grade) for a in assignments})
@@ -247,10 +324,27 @@ END $$;\n""",
     sql.append(
         copy_block(
             "courses",
-            ["syear", "course_id", "subject_id", "school_id", "grade_level", "title", "short_name", "credit_hours"],
             [
-                (syear, course_id[(sid, g)], subject_id[sid], SCHOOL_ID, GRADE_ID0 + g,
-                 f"{subject_name[sid]} {g}", f"{subject_name[sid][:20]} {g}", 1)
+                "syear",
+                "course_id",
+                "subject_id",
+                "school_id",
+                "grade_level",
+                "title",
+                "short_name",
+                "credit_hours",
+            ],
+            [
+                (
+                    syear,
+                    course_id[(sid, g)],
+                    subject_id[sid],
+                    SCHOOL_ID,
+                    GRADE_ID0 + g,
+                    f"{subject_name[sid]} {g}",
+                    f"{subject_name[sid][:20]} {g}",
+                    1,
+                )
                 for sid, g in courses
             ],
         )
@@ -271,35 +365,89 @@ END $$;\n""",
     for i, a in enumerate(assignments):
         cp = CP_ID0 + i
         cp_id[a.pk] = cp
-        roll = [s for s in class_students[a.school_class_id] if not a.subgroup_id or s in members[a.subgroup_id]]
+        roll = [
+            s
+            for s in class_students[a.school_class_id]
+            if not a.subgroup_id or s in members[a.subgroup_id]
+        ]
         period = FIRST_PERIOD_ID + first_number.get(a.pk, 1) - 1
         label = f"{a.school_class.grade}{a.school_class.letter}"
         cp_rows.append(
-            (syear, SCHOOL_ID, cp, course_id[(a.subject_id, a.school_class.grade)],
-             f"{label} - {a.subject.name} - teacher{teachers.index(a.teacher_id)}", label[:25], "FY",
-             FULL_YEAR_MP, staff_id[a.teacher_id], 40, len(roll), ",0,", 1, 1, 1)
+            (
+                syear,
+                SCHOOL_ID,
+                cp,
+                course_id[(a.subject_id, a.school_class.grade)],
+                f"{label} - {a.subject.name} - teacher{teachers.index(a.teacher_id)}",
+                label[:25],
+                "FY",
+                FULL_YEAR_MP,
+                staff_id[a.teacher_id],
+                40,
+                len(roll),
+                ",0,",
+                1,
+                1,
+                1,
+            )
         )
         cp_periods.append((cp, period, "MTWHF"))
         schedule += [
-            (syear, SCHOOL_ID, student_id[s], year.starts_on, left_on[s],
-             course_id[(a.subject_id, a.school_class.grade)], cp, "FY", FULL_YEAR_MP)
+            (
+                syear,
+                SCHOOL_ID,
+                student_id[s],
+                year.starts_on,
+                left_on[s],
+                course_id[(a.subject_id, a.school_class.grade)],
+                cp,
+                "FY",
+                FULL_YEAR_MP,
+            )
             for s in roll
         ]
     sql.append(
         copy_block(
             "course_periods",
-            ["syear", "school_id", "course_period_id", "course_id", "title", "short_name", "mp",
-             "marking_period_id", "teacher_id", "total_seats", "filled_seats", "does_attendance",
-             "calendar_id", "grade_scale_id", "credits"],
+            [
+                "syear",
+                "school_id",
+                "course_period_id",
+                "course_id",
+                "title",
+                "short_name",
+                "mp",
+                "marking_period_id",
+                "teacher_id",
+                "total_seats",
+                "filled_seats",
+                "does_attendance",
+                "calendar_id",
+                "grade_scale_id",
+                "credits",
+            ],
             cp_rows,
         )
     )
-    sql.append(copy_block("course_period_school_periods", ["course_period_id", "period_id", "days"], cp_periods))
+    sql.append(
+        copy_block(
+            "course_period_school_periods", ["course_period_id", "period_id", "days"], cp_periods
+        )
+    )
     sql.append(
         copy_block(
             "schedule",
-            ["syear", "school_id", "student_id", "start_date", "end_date", "course_id", "course_period_id",
-             "mp", "marking_period_id"],
+            [
+                "syear",
+                "school_id",
+                "student_id",
+                "start_date",
+                "end_date",
+                "course_id",
+                "course_period_id",
+                "mp",
+                "marking_period_id",
+            ],
             schedule,
         )
     )
@@ -311,14 +459,33 @@ END $$;\n""",
         key = (a.teacher_id, a.subject_id, a.school_class.grade)
         if key not in type_id:
             type_id[key] = COURSE_ID0 + len(type_rows)
-            type_rows.append((type_id[key], staff_id[a.teacher_id], course_id[(a.subject_id, a.school_class.grade)], "Работа на уроке", 1))
+            type_rows.append(
+                (
+                    type_id[key],
+                    staff_id[a.teacher_id],
+                    course_id[(a.subject_id, a.school_class.grade)],
+                    "Работа на уроке",
+                    1,
+                )
+            )
     sql.append(
-        copy_block("gradebook_assignment_types", ["assignment_type_id", "staff_id", "course_id", "title", "sort_order"], type_rows)
+        copy_block(
+            "gradebook_assignment_types",
+            ["assignment_type_id", "staff_id", "course_id", "title", "sort_order"],
+            type_rows,
+        )
     )
     by_assignment = {a.pk: a for a in assignments}
     marks = (
         Mark.objects.filter(lesson__assignment__year=year, student_id__in=class_of)
-        .values_list("lesson_id", "work_type_id", "lesson__assignment_id", "lesson__date", "student_id", "value")
+        .values_list(
+            "lesson_id",
+            "work_type_id",
+            "lesson__assignment_id",
+            "lesson__date",
+            "student_id",
+            "value",
+        )
         .order_by("lesson__date", "lesson_id")
     )
     lesson_assignment, work_rows, grade_rows, skipped = {}, [], {}, Counter()
@@ -331,15 +498,33 @@ END $$;\n""",
         if work not in lesson_assignment:
             lesson_assignment[work] = COURSE_ID0 + len(work_rows)
             work_rows.append(
-                (lesson_assignment[work], staff_id[a.teacher_id], quarter_of(day), cp_id[a.pk],
-                 type_id[(a.teacher_id, a.subject_id, a.school_class.grade)], f"Урок {day:%d.%m}", day, day, 5)
+                (
+                    lesson_assignment[work],
+                    staff_id[a.teacher_id],
+                    quarter_of(day),
+                    cp_id[a.pk],
+                    type_id[(a.teacher_id, a.subject_id, a.school_class.grade)],
+                    f"Урок {day:%d.%m}",
+                    day,
+                    day,
+                    5,
+                )
             )
         grade_rows[(student_id[s], lesson_assignment[work])] = (cp_id[a.pk], int(value))
     sql.append(
         copy_block(
             "gradebook_assignments",
-            ["assignment_id", "staff_id", "marking_period_id", "course_period_id", "assignment_type_id",
-             "title", "assigned_date", "due_date", "points"],
+            [
+                "assignment_id",
+                "staff_id",
+                "marking_period_id",
+                "course_period_id",
+                "assignment_type_id",
+                "title",
+                "assigned_date",
+                "due_date",
+                "points",
+            ],
             work_rows,
         )
     )
@@ -353,19 +538,30 @@ END $$;\n""",
 
     absences = (
         AttendanceMark.objects.filter(lesson__assignment__year=year, student_id__in=class_of)
-        .values_list("student_id", "lesson__date", "lesson__lesson_number", "lesson__assignment_id", "kind")
+        .values_list(
+            "student_id", "lesson__date", "lesson__lesson_number", "lesson__assignment_id", "kind"
+        )
         .order_by("lesson__date")
     )
     attendance = {}
     for s, day, number, assignment_pk, kind in absences.iterator(chunk_size=5000):
         attendance[(student_id[s], day, FIRST_PERIOD_ID + number - 1)] = (
-            ATTENDANCE_CODE.get(kind, 1), cp_id[assignment_pk], quarter_of(day)
+            ATTENDANCE_CODE.get(kind, 1),
+            cp_id[assignment_pk],
+            quarter_of(day),
         )
     sql.append(
         copy_block(
             "attendance_period",
-            ["student_id", "school_date", "period_id", "attendance_code", "attendance_teacher_code",
-             "course_period_id", "marking_period_id"],
+            [
+                "student_id",
+                "school_date",
+                "period_id",
+                "attendance_code",
+                "attendance_teacher_code",
+                "course_period_id",
+                "marking_period_id",
+            ],
             [(s, d, p, code, code, cp, mp) for (s, d, p), (code, cp, mp) in attendance.items()],
         )
     )
@@ -376,7 +572,11 @@ END $$;\n""",
         ("course_subjects_subject_id_seq", "course_subjects", "subject_id"),
         ("course_periods_course_period_id_seq", "course_periods", "course_period_id"),
         ("gradebook_assignments_assignment_id_seq", "gradebook_assignments", "assignment_id"),
-        ("gradebook_assignment_types_assignment_type_id_seq", "gradebook_assignment_types", "assignment_type_id"),
+        (
+            "gradebook_assignment_types_assignment_type_id_seq",
+            "gradebook_assignment_types",
+            "assignment_type_id",
+        ),
         ("school_gradelevels_id_seq", "school_gradelevels", "id"),
     ):
         sql.append(f"SELECT setval('{seq}', (SELECT max({column}) FROM {table}));\n")
