@@ -363,6 +363,12 @@ def main() -> None:
     configure(src, pg, args.database, counts["school_year"])
 
     ctx = scenarios.BenchContext.prepare()
+    subprocess.run(  # as bench/run.py: production settings serve the collected static files
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.prod"},
+    )
     ours_port, peer_port = bench_run.free_port(), bench_run.free_port()
     gunicorn = bench_run.start_server(ours_port, args.workers, args.threads)
     apache = None
