@@ -297,20 +297,50 @@ class LoadSampler(threading.Thread):
         return {"min": min(values), "mean": round(sum(values) / len(values), 2), "max": max(values)}
 
 
-def measure(port: int, server_pid: int, scenario: Scenario) -> dict:
+# PostgreSQL publishes a busy connection's statistics at most once a second and an idle one's
+# within ten: wait that long around a measurement so each window holds its own statements.
+PG_STATS_SETTLE_S = 11
+
+
+def db_stats(database: str) -> tuple[float, int, int]:
+    """Statement time (ms), connections and transactions of a database so far."""
+    pg = pg_params()
+    out = psql(
+        pg,
+        "postgres",
+        "-Atc",
+        "SELECT active_time, sessions, xact_commit + xact_rollback FROM pg_stat_database "
+        f"WHERE datname = '{database}'",
+        capture_output=True,
+        text=True,
+    ).stdout.split("|")
+    return float(out[0]), int(out[1]), int(out[2])
+
+
+def measure(port: int, server_pid: int, database: str, scenario: Scenario) -> dict:
     bench_run.run_scenario(port, scenario.warmup())
+    time.sleep(PG_STATS_SETTLE_S)
+    db_before = db_stats(database)
     sampler = LoadSampler()
     cpu_before = cpu_seconds(server_pid)
     sampler.start()
     result = bench_run.run_scenario(port, scenario)
     load = sampler.summary()
     cpu = cpu_seconds(server_pid) - cpu_before
+    time.sleep(PG_STATS_SETTLE_S)
+    db = [after - before for after, before in zip(db_stats(database), db_before, strict=True)]
+    served = max(1, result["requests"])
     return {
         "target_rps": scenario.rate,
         "threads": scenario.threads,
         "loadavg_1min": load,
         # The server's own processes only: PostgreSQL's backends are shared with the machine.
-        "server_cpu_ms_per_request": round(1000 * cpu / max(1, result["requests"]), 2),
+        "server_cpu_ms_per_request": round(1000 * cpu / served, 2),
+        # Its own database's statement time (wall time: waiting for a core is in it too),
+        # connections opened and transactions (each query is one: both sides autocommit).
+        "db_statement_ms_per_request": round(db[0] / served, 2),
+        "db_connections_per_request": round(db[1] / served, 2),
+        "db_transactions_per_request": round(db[2] / served, 1),
         **result,
     }
 
@@ -363,6 +393,7 @@ def main() -> None:
     configure(src, pg, args.database, counts["school_year"])
 
     ctx = scenarios.BenchContext.prepare()
+    ours_database = bench_run.settings.DATABASES["default"]["NAME"]
     subprocess.run(  # as bench/run.py: production settings serve the collected static files
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
@@ -454,10 +485,13 @@ def main() -> None:
         ]
         for turn, (name, ours, peer_requests) in enumerate(pairs):
             peer = replace(ours, requests=peer_requests, expected_status="200")
-            sides = [("ours", ours_port, gunicorn.pid, ours), ("peer", peer_port, apache.pid, peer)]
+            sides = [
+                ("ours", ours_port, gunicorn.pid, ours_database, ours),
+                ("peer", peer_port, apache.pid, args.database, peer),
+            ]
             if turn % 2:  # the load drifts: each side goes first in turn
                 sides.reverse()
-            results[name] = {side: measure(port, pid, sc) for side, port, pid, sc in sides}
+            results[name] = {side: measure(*how) for side, *how in sides}
             print(
                 f"{name:40} ours {results[name]['ours']['throughput_rps']} req/s, "
                 f"peer {results[name]['peer']['throughput_rps']} req/s",
@@ -531,12 +565,16 @@ def write_results(meta: dict, results: dict) -> None:
         "threads, keep-alive) for both sides, each side first in turn; whole pages, logged in",
         "- server CPU ms/req: CPU time of the server's own processes (gunicorn master and workers; "
         "Apache and its children) over the requests answered; PostgreSQL's CPU is not in it",
+        "- DB columns: from `pg_stat_database` of each side's own database over the same window: "
+        "statement time (wall time, so the load inflates it), transactions (each query is one: "
+        "both sides autocommit) and connections opened, per request",
         "",
         "| pair | target req/s | threads | ours req/s | peer req/s | ours ÷ peer (req/s) "
         "| ours p50 / p95 ms | peer p50 / p95 ms | peer p95 ÷ ours p95 | ours ÷ own ceiling "
-        "| peer ÷ own ceiling | server CPU ms/req (ours; peer) | load 1-min (ours; peer) "
+        "| peer ÷ own ceiling | server CPU ms/req (ours; peer) | DB statement ms/req (ours; peer) "
+        "| DB transactions/req (ours; peer) | DB connections/req (ours; peer) | load 1-min (ours; peer) "
         "| statuses (ours; peer) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
 
     def load(r: dict) -> str:
@@ -550,6 +588,9 @@ def write_results(meta: dict, results: dict) -> None:
             f"| {p['median_ms']} / {p['p95_ms']} | {_ratio(p['p95_ms'], o['p95_ms'])} "
             f"| {_ratio(o['throughput_rps'], ours_ceiling)} | {_ratio(p['throughput_rps'], peer_ceiling)} "
             f"| {o['server_cpu_ms_per_request']}; {p['server_cpu_ms_per_request']} "
+            f"| {o['db_statement_ms_per_request']}; {p['db_statement_ms_per_request']} "
+            f"| {o['db_transactions_per_request']}; {p['db_transactions_per_request']} "
+            f"| {o['db_connections_per_request']}; {p['db_connections_per_request']} "
             f"| {load(o)}; {load(p)} | {o['statuses']}; {p['statuses']} |"
         )
     lines += [
