@@ -145,7 +145,7 @@
       return;
     }
     reopenTyped(td);
-    if (td.querySelector(".jc-msg") && (quiet || td === roving)) showError(td);
+    if (td.querySelector(".jc-msg")) showError(td); // a refusal is said even after the cursor moved on
     if (quiet) return; // saved on leaving the cell or from the pick-list: focus stays where it went
     const active = document.activeElement;
     if (!active || active === document.body) focusCell(td);
@@ -561,6 +561,7 @@
   });
   grid.addEventListener("focusin", (event) => {
     if (isCell(event.target)) showPanel(event.target);
+    else if (event.target.tagName === "INPUT") showError(event.target.closest("td"));
   });
   grid.addEventListener("dblclick", (event) => {
     const td = event.target.closest("td");
