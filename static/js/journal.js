@@ -22,6 +22,7 @@
   const namesNode = document.getElementById("jwt-names");
   const workTypeNames = namesNode ? JSON.parse(namesNode.textContent) : {};
   const panel = document.getElementById("jpanel");
+  const pick = document.getElementById("jpick"); // the touch pick-list (see below)
   const OPENERS = /^[0-9нбуопзачеи/а\-]$/i;
   const COMMENT_KEYS = ["к", "К", "k", "K"];
   let pending = null; // a save waiting for its reason: {find, value, kind}
@@ -326,11 +327,19 @@
     const message = text || (note ? note.textContent : "");
     box.textContent = message;
     box.hidden = !message;
+    const sheet = pick && pick.querySelector(".jpick-error");
+    if (sheet) {
+      // The panel may be scrolled away on a phone; the sheet has moved on, so it names whose cell.
+      const name = td && td.parentElement.querySelector(".js");
+      sheet.textContent = message && name ? `${name.textContent.trim()}: ${message}` : message;
+    }
   }
 
   function clearError(td) {
     const box = part(".jpanel-error");
     if (box) box.hidden = true;
+    const sheet = pick && pick.querySelector(".jpick-error");
+    if (sheet) sheet.textContent = "";
     if (td && !td.querySelector("input")) {
       const note = td.querySelector(".jc-msg");
       if (note) note.remove();
@@ -490,7 +499,6 @@
 
   // --- the pick-list: a tap per student on a touch screen ----------------------------------
 
-  const pick = document.getElementById("jpick");
   let picking = null; // the finder of the cell the pick-list is open for
   let lastPointer = "mouse";
   const coarse = window.matchMedia ? window.matchMedia("(pointer: coarse)") : { matches: false };
