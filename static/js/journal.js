@@ -325,14 +325,14 @@
     if (!box) return;
     const note = td && td.querySelector(".jc-msg");
     const message = text || (note ? note.textContent : "");
-    box.textContent = message;
-    box.hidden = !message;
+    // The cursor may have moved on (Enter goes down, the pick-list to the next student):
+    // a message about another cell names whose cell it is.
+    const name = td && td !== roving && td.parentElement.querySelector(".js");
+    const said = message && name ? `${name.textContent.trim()}: ${message}` : message;
+    box.textContent = said;
+    box.hidden = !said;
     const sheet = pick && pick.querySelector(".jpick-error");
-    if (sheet) {
-      // The panel may be scrolled away on a phone; the sheet has moved on, so it names whose cell.
-      const name = td && td.parentElement.querySelector(".js");
-      sheet.textContent = message && name ? `${name.textContent.trim()}: ${message}` : message;
-    }
+    if (sheet) sheet.textContent = said; // the panel may be scrolled away on a phone
   }
 
   function clearError(td) {

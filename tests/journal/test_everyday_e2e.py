@@ -14,7 +14,7 @@ from apps.homework.models import Homework
 from apps.schedule.models import Lesson
 from apps.school.clock import school_today
 from tests import factories as f
-from tests.browser import login, screenshot
+from tests.browser import ARTIFACTS, login, screenshot
 from tests.journal.conftest import make_students
 
 pytestmark = pytest.mark.e2e
@@ -244,3 +244,36 @@ def test_a_whole_lesson_of_26_is_filled_by_taps_on_a_phone(browser, live_server,
     assert name["width"] < 140
     screenshot(page, "journal-grid-phone")
     context.close()
+
+
+def test_teacher_taps_from_the_landing_page_into_todays_lesson_on_a_phone(
+    browser, live_server, jw, today_lesson
+):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server.url, jw.users["teacher"].username, PASSWORD)
+    page.goto(f"{live_server.url}{reverse('school:home', args=[jw.school.pk])}")
+    lesson = page.get_by_test_id("today-lesson").first
+    expect(lesson).to_contain_text("нет посещаемости")
+    expect(lesson).to_be_in_viewport()
+    page.screenshot(path=str(ARTIFACTS / "home-teacher-phone.png"))
+    lesson.tap()
+    expect(page.get_by_test_id("lesson-meta")).to_contain_text("1 урок")
+    page.screenshot(path=str(ARTIFACTS / "journal-lesson-phone-top.png"))
+    context.close()
+
+
+def test_landing_and_journal_pages_on_a_desktop(page, live_server, jw, today_lesson):
+    make_students(jw.school_class, 4)
+    login(page, live_server.url, jw.users["teacher"].username, PASSWORD)
+    page.goto(f"{live_server.url}{reverse('school:home', args=[jw.school.pk])}")
+    expect(page.get_by_test_id("today-lesson")).to_have_count(1)
+    screenshot(page, "home-teacher")
+    page.goto(_lesson_url(live_server, jw, today_lesson))
+    cells = page.locator("td.jc[data-lesson]")
+    cells.nth(0).click()
+    page.keyboard.type("7")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("cell-error")).to_be_visible()
+    screenshot(page, "journal-lesson-refused")
