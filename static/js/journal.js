@@ -33,7 +33,9 @@
   function stickFinals(scroll) {
     const head = grid.tHead && grid.tHead.rows[0];
     if (!head) return;
-    const finals = Array.from(head.cells).filter((th) => th.classList.contains("jp-h"));
+    let finals = Array.from(head.cells).filter((th) => th.classList.contains("jp-h"));
+    // On a phone the attestation columns scroll with the lessons (gradebook.css): no offsets.
+    if (finals.length && getComputedStyle(finals[0]).position !== "sticky") finals = [];
     let right = 0;
     const offsets = new Map();
     for (const th of finals.reverse()) {
@@ -550,11 +552,14 @@
     });
   }
 
+  let downCell = null; // where the press began: the panel may reflow the rows before the click
   grid.addEventListener("pointerdown", (event) => {
     lastPointer = event.pointerType || "mouse";
+    downCell = event.target.closest("td");
   });
   grid.addEventListener("click", (event) => {
-    const td = event.target.closest("td");
+    let td = event.target.closest("td");
+    if (!td && downCell && event.target.contains(downCell)) td = downCell;
     if (!isCell(td) || event.target.tagName === "INPUT") return;
     if (editable && pick && (lastPointer === "touch" || lastPointer === "pen" || coarse.matches)) openPick(td);
     else focusCell(td);

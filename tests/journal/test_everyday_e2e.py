@@ -15,7 +15,7 @@ from apps.schedule.models import Lesson
 from apps.school.clock import school_today
 from tests import factories as f
 from tests.browser import ARTIFACTS, login, screenshot
-from tests.journal.conftest import make_students
+from tests.journal.conftest import make_lessons, make_students
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "пароль-для-тестов"
@@ -236,13 +236,20 @@ def test_a_whole_lesson_of_26_is_filled_by_taps_on_a_phone(browser, live_server,
     )
     assert Mark.objects.filter(lesson=today_lesson).count() == sum(v.isdigit() for v in plan)
 
-    # The grid on the phone: names pinned in a narrow column, lesson columns in view.
-    page.goto(_grid_url(live_server, jw))
-    lesson_head = page.locator("th.jl").first
-    expect(lesson_head).to_be_in_viewport()
+    # The grid on the phone: names pinned in a narrow column, the lesson columns scroll
+    # beside them and open on the latest lesson, which takes taps like the lesson page.
+    make_lessons(jw.assignment, 12, start=today_lesson.date - timedelta(days=14))
+    page.goto(f"{live_server.url}{reverse('journal:grid', args=[jw.school.pk, jw.assignment.pk])}")
+    expect(page.locator(f'th[data-lesson-head="{today_lesson.pk}"]')).to_be_in_viewport()
     name = page.locator("td.js").first.bounding_box()
     assert name["width"] < 140
-    screenshot(page, "journal-grid-phone")
+    page.screenshot(path=str(ARTIFACTS / "journal-grid-phone.png"))
+    cell = page.locator(f'td.jc[data-lesson="{today_lesson.pk}"]').nth(2)
+    cell.tap()
+    expect(pick).to_be_visible()
+    expect(pick).to_contain_text(plan[2])
+    pick.locator("button[data-pick-close]").tap()
+    expect(pick).to_be_hidden()
     context.close()
 
 
