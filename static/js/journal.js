@@ -158,14 +158,19 @@
   // POST a save; resolve with the answer's cells, or reject with the message to show.
   // Only a 200/403/409/422 answer of our own cell markup is put into the table: an error
   // page, a login page after a lost session, or a proxy's answer never is.
+  const SAVE_TIMEOUT_MS = 20000; // a save never stays «saving» forever: past this it has failed
+
   function post(url, values, accept) {
     inflight += 1;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), SAVE_TIMEOUT_MS);
     return fetch(url, {
       method: "POST",
       body: new URLSearchParams(values),
       headers: headers(),
       credentials: "same-origin",
       redirect: "manual",
+      signal: controller.signal,
     })
       .catch(() => {
         throw new Error(grid.dataset.networkError || "");
@@ -186,6 +191,7 @@
         });
       })
       .finally(() => {
+        clearTimeout(timer);
         inflight -= 1;
       });
   }
