@@ -128,6 +128,7 @@
     }
     input.value = initial;
     input.dataset.autosave = "1"; // typed here: leaving the cell saves it
+    delete input.dataset.committed;
     input.focus();
     input.setSelectionRange(input.value.length, input.value.length);
   }
