@@ -220,7 +220,7 @@ def test_a_whole_lesson_of_26_is_filled_by_taps_on_a_phone(browser, live_server,
     cells.nth(0).tap()
     pick = page.get_by_test_id("pick-list")
     expect(pick).to_be_visible()
-    screenshot(page, "journal-lesson-phone-pick")
+    page.screenshot(path=str(ARTIFACTS / "journal-lesson-phone-pick.png"))
     for value in plan:
         pick.locator(f'button[data-value="{value}"]').tap()
     expect(pick).to_be_hidden()  # past the last student the list closes
