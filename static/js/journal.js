@@ -440,10 +440,17 @@
     const td = target.tagName === "INPUT" ? target.closest("td") : target;
     if (!isCell(td)) return;
     if (target.tagName === "INPUT") {
-      if (event.key === "Enter" || event.key === "Tab") {
+      if (event.key === "Enter" || event.key === "Tab" || event.key === "ArrowDown" || event.key === "ArrowUp") {
+        // Up and down leave the cell like Enter: save, then move (a one-line input has no lines to go to).
         event.preventDefault();
         const value = target.value.trim();
-        const next = event.key === "Enter" ? neighbour(td, event.shiftKey ? -1 : 1, 0) : neighbour(td, 0, event.shiftKey ? -1 : 1);
+        const up = event.key === "ArrowUp" || (event.key === "Enter" && event.shiftKey);
+        const next = event.key === "Tab" ? neighbour(td, 0, event.shiftKey ? -1 : 1) : neighbour(td, up ? -1 : 1, 0);
+        if (!value && event.key.startsWith("Arrow")) {
+          closeEditor(td); // an arrow out of an empty editor moves on; only Enter or Delete clears
+          focusCell(next || td);
+          return;
+        }
         target.dataset.committed = "1"; // moving the focus below must not save it a second time
         save(td, value, () => focusCell(next || td));
       } else if (event.key === "Escape") {

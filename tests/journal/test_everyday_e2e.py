@@ -90,6 +90,14 @@ def test_a_mark_left_by_a_click_elsewhere_is_saved_on_the_grid(page, live_server
     page.reload()
     expect(cell).to_contain_text("5")
     assert Mark.objects.get().value == "5"
+    # An arrow out of a typed cell saves it like Enter; out of an empty editor it clears nothing.
+    cell.click()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.type("4")
+    page.keyboard.press("ArrowUp")
+    expect(cell.locator(".jc-mark")).to_have_text("4")
+    assert Mark.objects.get().value == "4"
 
 
 def test_the_page_warns_before_it_is_left_with_a_mark_typed_and_not_saved(page, live_server, jw):
