@@ -579,6 +579,16 @@
     else focusCell(td);
   });
 
+  // «все» in a lesson's header: a server error or a lost connection is said in the panel.
+  const headFailed = (event) => {
+    const target = event.detail.target;
+    if (target && target.matches && target.matches("th.jl")) showError(null, grid.dataset.headError || "");
+  };
+  document.body.addEventListener("htmx:responseError", (event) => {
+    if (event.detail.xhr.status !== 422) headFailed(event);
+  });
+  document.body.addEventListener("htmx:sendError", headFailed);
+
   // «все» in a lesson's header: a refusal (422) carries the header with its reason.
   document.body.addEventListener("htmx:beforeSwap", (event) => {
     if (event.detail.xhr.status === 422 && event.detail.target && event.detail.target.matches("th.jl")) {

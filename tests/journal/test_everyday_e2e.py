@@ -292,3 +292,13 @@ def test_landing_and_journal_pages_on_a_desktop(page, live_server, jw, today_les
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("cell-error")).to_be_visible()
     screenshot(page, "journal-lesson-refused")
+
+
+def test_all_present_meeting_a_server_error_says_so(page, live_server, jw):
+    login(page, live_server.url, jw.users["teacher"].username, PASSWORD)
+    page.goto(_grid_url(live_server, jw))
+    page.route("**/present/", lambda route: route.fulfill(status=500, body=ERROR_PAGE))
+    page.get_by_role("button", name="все").click()
+    expect(page.get_by_test_id("cell-error")).to_contain_text("все присутствуют")
+    expect(page.get_by_test_id("journal-grid")).not_to_contain_text("Server Error")
+    assert Lesson.objects.get(pk=jw.lesson.pk).attendance_taken_at is None
