@@ -6,6 +6,7 @@ client's version must match the stored one — a stale write raises ConflictErro
 the current value instead of overwriting it (SPEC §3, corrections are kept).
 """
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from apps.accounts.models import RoleGrant
@@ -81,6 +83,16 @@ def work_types_ensure(*, school: School) -> list[WorkType]:
 
 
 # --- shared preconditions -------------------------------------------------------------
+
+
+# «5/4» for a dictation is two marks of one work (the dictation and its grammar task): each
+# is a mark of its own work type in the same cell, and each counts in the average.
+DOUBLE_MARK = re.compile(r"^[1-5]\s*/\s*[1-5]$")
+DOUBLE_MARK_HELP = _lazy(
+    "Двойная отметка «5/4» ставится двумя отметками: первая — с видом работы «Диктант», "
+    "вторая — с другим видом работы (например, «Проверочная работа» за грамматическое "
+    "задание) в ту же клетку. Каждая учитывается в среднем."
+)
 
 
 class ReasonRequiredError(ValidationError):
@@ -228,6 +240,8 @@ def mark_set(
     """
     value = (value or "").strip().lower()
     if value not in MarkValue.values:
+        if DOUBLE_MARK.match(value):
+            raise ValidationError({"value": DOUBLE_MARK_HELP})
         raise ValidationError({"value": _("Отметка: 1–5, «зач», «незач» или «н/а».")})
     if work_type.school_id != lesson.school_id:
         raise ValidationError({"work_type": _("Вид работы другой школы.")})

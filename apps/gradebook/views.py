@@ -497,36 +497,38 @@ def lesson_page(request, lesson_id: int):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        if "save_lesson" in request.POST:
-            lesson_form = LessonForm(request.POST, lesson=lesson, work_types=work_types)
-            if lesson_form.is_valid():
-                data = lesson_form.cleaned_data
-                try:
-                    lesson_details_set(
-                        acting_user=ctx.user,
-                        lesson=lesson,
-                        topic=data["topic"],
-                        lesson_type=data["lesson_type"],
-                        plan_topic=data["plan_topic"],
-                        work_types=list(data["work_types"]),
-                        comment=data["comment"],
-                        expected_topic=data["seen_topic"],
-                        reason=data["reason"],
-                    )
-                    messages.success(request, _("Урок сохранён."))
-                    return redirect("journal:lesson", school_id=ctx.school.pk, lesson_id=lesson.pk)
-                except (ConflictError, ValidationError, PermissionDenied) as error:
-                    lesson_form.add_error(
-                        None,
-                        error.message if isinstance(error, ConflictError) else _error_text(error),
-                    )
-        else:
-            homework_form = HomeworkForm(request.POST, request.FILES)
-            if homework_form.is_valid():
-                saved = _save_homework(request, lesson, homework_form)
-                if saved:
-                    messages.success(request, _("Домашнее задание сохранено."))
-                    return redirect("journal:lesson", school_id=ctx.school.pk, lesson_id=lesson.pk)
+        # One «Сохранить» keeps the topic part and the homework part together; a part that is
+        # refused keeps what was typed in its form and says so, the other part is saved.
+        stored = {**lesson_form.initial, "plan_topic": lesson.plan_topic_id}
+        bound_lesson = LessonForm(
+            request.POST, lesson=lesson, work_types=work_types, initial=stored
+        )
+        bound_homework = HomeworkForm(request.POST, request.FILES, initial=homework_form.initial)
+        data = request.POST.copy()  # the saved part is shown again with its new version
+        saved, failed = [], []
+        if "lesson_type" in request.POST and _lesson_part_changed(lesson, bound_lesson):
+            if _save_lesson(request, lesson, bound_lesson):
+                saved.append(_("Урок сохранён."))
+                data["seen_topic"] = lesson.topic
+                lesson_form = LessonForm(data, lesson=lesson, work_types=work_types)
+            else:
+                failed.append(_("Тема урока не сохранена: исправьте и сохраните снова."))
+                lesson_form = bound_lesson
+        if "text" in request.POST and _homework_part_changed(bound_homework, request):
+            result = bound_homework.is_valid() and _save_homework(request, lesson, bound_homework)
+            if result is False:
+                failed.append(_("Домашнее задание не сохранено: текст остался в форме."))
+                homework_form = bound_homework
+            else:
+                saved.append(_("Домашнее задание сохранено."))
+                data["version"] = result.version if result else 0
+                homework_form = HomeworkForm(data)
+        if not failed:
+            messages.success(request, " ".join(saved) or _("Изменений нет."))
+            return redirect("journal:lesson", school_id=ctx.school.pk, lesson_id=lesson.pk)
+        for text in saved + failed:
+            (messages.error if text in failed else messages.success)(request, text)
+        homework = Homework.objects.filter(lesson=lesson).prefetch_related("attachments").first()
         status = 422
     grid = selectors.lesson_grid(lesson=lesson, user=ctx.user)
     today = school_today(ctx.school)
@@ -557,8 +559,45 @@ def lesson_page(request, lesson_id: int):
     )
 
 
-def _save_homework(request, lesson: Lesson, form: HomeworkForm) -> bool:
-    """Text, minutes and due date, then each file; refusals go on the form, nothing typed is lost."""
+def _lesson_part_changed(lesson: Lesson, form: LessonForm) -> bool:
+    """The topic part differs from what is stored (accepting the КТП suggestion counts)."""
+    changed = set(form.changed_data) - {"seen_topic", "reason"}
+    return bool(changed) or (not lesson.topic and bool(form.data.get("plan_topic")))
+
+
+def _homework_part_changed(form: HomeworkForm, request) -> bool:
+    """The homework part differs from what is stored, or files are attached."""
+    return bool(set(form.changed_data) - {"version", "files"}) or bool(request.FILES)
+
+
+def _save_lesson(request, lesson: Lesson, form: LessonForm) -> bool:
+    """Topic, КТП row, type, work types, comment; a refusal goes on the form."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        lesson_details_set(
+            acting_user=request.school_ctx.user,
+            lesson=lesson,
+            topic=data["topic"],
+            lesson_type=data["lesson_type"],
+            plan_topic=data["plan_topic"],
+            work_types=list(data["work_types"]),
+            comment=data["comment"],
+            expected_topic=data["seen_topic"],
+            reason=data["reason"],
+        )
+    except (ConflictError, ValidationError, PermissionDenied) as error:
+        form.add_error(
+            None, error.message if isinstance(error, ConflictError) else _error_text(error)
+        )
+        return False
+    return True
+
+
+def _save_homework(request, lesson: Lesson, form: HomeworkForm):
+    """Text, minutes and due date, then each file; refusals go on the form, nothing typed is
+    lost. The homework saved (None when the text was cleared), or False when refused."""
     ctx, data = request.school_ctx, form.cleaned_data
     try:
         homework = homework_set(
@@ -586,7 +625,7 @@ def _save_homework(request, lesson: Lesson, form: HomeworkForm) -> bool:
         except ValidationError as error:
             form.add_error("files", _error_text(error))
             return False
-    return True
+    return homework
 
 
 @_journal_view

@@ -7,6 +7,7 @@ every error with its row and column in Russian; nothing is saved unless all rows
 """
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -157,6 +158,20 @@ def _as_date(value) -> date | None:
     raise ValueError
 
 
+# The export ends with «Всего часов: N» under the topics; such a row (no number, no hours, a
+# title that starts with «Всего»/«Итого») is a total, never a topic, so export → import is
+# the identity. «Итоговое повторение» is a topic: the word must end there.
+_TOTALS = re.compile(r"^\s*(всего|итого)\b", re.IGNORECASE)
+
+
+def _is_totals_row(picked: dict) -> bool:
+    return (
+        picked.get("position") in (None, "")
+        and picked.get("hours") in (None, "")
+        and bool(_TOTALS.match(str(picked.get("title") or "")))
+    )
+
+
 def _columns(header: tuple) -> dict[str, int]:
     found = {}
     for index, cell in enumerate(header):
@@ -204,7 +219,7 @@ def parse_ktp(file, *, year) -> KtpImport:
     headers = {key: title for key, title, _m, _w in COLUMNS}
     for line, values in enumerate(rows, start=2):
         picked = {key: (values[i] if i < len(values) else None) for key, i in columns.items()}
-        if all(v in (None, "") for v in picked.values()):
+        if all(v in (None, "") for v in picked.values()) or _is_totals_row(picked):
             continue
         if len(result.rows) >= MAX_ROWS:
             result.errors.append(_("В плане больше %(n)s строк: проверьте файл.") % {"n": MAX_ROWS})

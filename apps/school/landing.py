@@ -12,13 +12,23 @@ from apps.students.models import Enrollment, Guardianship, Student
 
 
 def teacher_cards(ctx) -> dict:
+    """A teacher opens on today's lessons (what is still missing in each), then the load."""
+    from apps.gradebook.selectors import lessons_of_teacher_on
+
+    today = school_today(ctx.school)
+    lessons = lessons_of_teacher_on(school=ctx.school, user=ctx.user, day=today)
     year = ctx.open_year
     if year is None:
-        return {"assignments": [], "led_classes": []}
+        return {"assignments": [], "led_classes": [], "today": today, "lessons": lessons}
     assignments = TeachingAssignment.objects.filter(year=year, teacher=ctx.user).select_related(
         "school_class", "subgroup", "subject"
     )
-    return {"assignments": list(assignments), "led_classes": ctx.led_classes}
+    return {
+        "assignments": list(assignments),
+        "led_classes": ctx.led_classes,
+        "today": today,
+        "lessons": lessons,
+    }
 
 
 def family_cards(ctx) -> list[dict]:

@@ -5,6 +5,8 @@
 //   data-confirm="text"    on a form: ask before submitting
 //   data-select-on-click   on an input: select its text when clicked (copying an address)
 //   data-filter-options="#id"  on an input: show only the options of that select containing the text
+//   data-unsaved-warning   on a form: once something is typed in it, say so next to its
+//                          button ([data-unsaved-note]) and ask before the page is left unsaved
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -35,5 +37,24 @@
   document.addEventListener("click", function (event) {
     var el = event.target;
     if (el.matches && el.matches("[data-select-on-click]")) el.select();
+  });
+
+  var dirtyForms = new Set();
+  function markDirty(event) {
+    var form = event.target.form || (event.target.closest && event.target.closest("form"));
+    if (!form || !form.hasAttribute("data-unsaved-warning")) return;
+    dirtyForms.add(form);
+    var note = form.querySelector("[data-unsaved-note]");
+    if (note) note.hidden = false;
+  }
+  document.addEventListener("input", markDirty);
+  document.addEventListener("change", markDirty);
+  document.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) dirtyForms.delete(event.target);
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirtyForms.size) return;
+    event.preventDefault();
+    event.returnValue = ""; // the browser asks «leave the page?» in its own words
   });
 })();

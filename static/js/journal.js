@@ -1,8 +1,13 @@
 // The journal grid: keyboard-first cell editing over htmx.
 // Arrows move; typing opens the cell; Enter saves and moves down; Tab saves and moves right;
-// Esc cancels; Delete clears; «К» edits the comment of a mark. What was typed is never
-// lost: on a network error the input stays in the cell, on a refusal or a conflict the
-// server answers the cell with the current value and the typed text is offered again.
+// Esc cancels; Delete clears; «К» edits the comment of a mark. Leaving a cell any other way
+// (a click elsewhere, a tap, a focus change) saves it too. What was typed is never lost:
+// a save that fails (no network, a server error, an answer that is not our cell) marks the
+// cell failed with a message and keeps the typed text for a retry; on a refusal or a
+// conflict the server answers the cell with the current value and the typed text is offered
+// again; the page warns before it is left while anything is unsaved or still saving.
+// On a touch screen a tap on a cell opens a pick-list (н/б/уп/оп, 2–5) that moves down the
+// class after each choice: one tap per student.
 // Correcting an old mark needs a reason: the panel asks for it and the save is repeated.
 // Read-only grids (the deputy, the class teacher) keep the navigation and the panel.
 (function () {
@@ -17,15 +22,20 @@
   const namesNode = document.getElementById("jwt-names");
   const workTypeNames = namesNode ? JSON.parse(namesNode.textContent) : {};
   const panel = document.getElementById("jpanel");
+  const pick = document.getElementById("jpick"); // the touch pick-list (see below)
   const OPENERS = /^[0-9нбуопзачеи/а\-]$/i;
   const COMMENT_KEYS = ["к", "К", "k", "K"];
   let pending = null; // a save waiting for its reason: {find, value, kind}
+  let inflight = 0; // saves sent and not answered yet
+  const CELL_ANSWERS = [200, 403, 409, 422]; // the statuses that carry our cell partial
 
   // The attestation columns stick to the right edge; the newest lessons are in view.
   function stickFinals(scroll) {
     const head = grid.tHead && grid.tHead.rows[0];
     if (!head) return;
-    const finals = Array.from(head.cells).filter((th) => th.classList.contains("jp-h"));
+    let finals = Array.from(head.cells).filter((th) => th.classList.contains("jp-h"));
+    // On a phone the attestation columns scroll with the lessons (gradebook.css): no offsets.
+    if (finals.length && getComputedStyle(finals[0]).position !== "sticky") finals = [];
     let right = 0;
     const offsets = new Map();
     for (const th of finals.reverse()) {
@@ -86,6 +96,7 @@
     td.focus();
     td.scrollIntoView({ block: "nearest", inline: "nearest" });
     showPanel(td);
+    showError(td);
   }
 
   // The nearest cell from `td` going (dr, dc); skips cells outside enrolment.
@@ -116,16 +127,21 @@
       td.appendChild(input);
     }
     input.value = initial;
+    input.dataset.autosave = "1"; // typed here: leaving the cell saves it
+    delete input.dataset.committed;
     input.focus();
     input.setSelectionRange(input.value.length, input.value.length);
   }
 
   function closeEditor(td) {
-    const input = td.querySelector("input");
-    if (input) input.remove();
+    const input = td && td.querySelector("input");
+    if (input) {
+      input.dataset.committed = "1"; // removing a focused input must not save it on blur
+      input.remove();
+    }
   }
 
-  function afterSave(find, value, kind) {
+  function afterSave(find, value, kind, quiet) {
     const td = find();
     if (!td) return;
     if (td.dataset.needReason) {
@@ -133,14 +149,56 @@
       return;
     }
     reopenTyped(td);
+    if (td.querySelector(".jc-msg")) showError(td); // a refusal is said even after the cursor moved on
+    if (quiet) return; // saved on leaving the cell or from the pick-list: focus stays where it went
     const active = document.activeElement;
     if (!active || active === document.body) focusCell(td);
     else if (isCell(active)) showPanel(active);
   }
 
-  function saveCell(td, value, reason) {
+  // POST a save; resolve with the answer's cells, or reject with the message to show.
+  // Only a 200/403/409/422 answer of our own cell markup is put into the table: an error
+  // page, a login page after a lost session, or a proxy's answer never is.
+  const SAVE_TIMEOUT_MS = 20000; // a save never stays «saving» forever: past this it has failed
+
+  function post(url, values, accept) {
+    inflight += 1;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), SAVE_TIMEOUT_MS);
+    return fetch(url, {
+      method: "POST",
+      body: new URLSearchParams(values),
+      headers: headers(),
+      credentials: "same-origin",
+      redirect: "manual",
+      signal: controller.signal,
+    })
+      .catch(() => {
+        throw new Error(grid.dataset.networkError || "");
+      })
+      .then((response) => {
+        if (!CELL_ANSWERS.includes(response.status)) {
+          const key = response.status >= 500 ? "serverError" : "sessionError";
+          throw new Error(grid.dataset[key] || grid.dataset.networkError || "");
+        }
+        return response.text().then((html) => {
+          const tpl = document.createElement("template");
+          tpl.innerHTML = html.trim();
+          const cells = Array.from(tpl.content.children);
+          if (!cells.length || !cells.every((el) => el.tagName === "TD") || !accept(cells)) {
+            throw new Error(grid.dataset.serverError || "");
+          }
+          return cells;
+        });
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        inflight -= 1;
+      });
+  }
+
+  function saveCell(td, value, reason, quiet) {
     td.classList.add("jc-saving");
-    td.classList.remove("jc-error");
     const find = finder(td);
     const values = {
       lesson: td.dataset.lesson,
@@ -150,49 +208,80 @@
       work_type: workType ? workType.value : "",
       reason: reason || "",
     };
-    return htmx
-      .ajax("POST", cellUrl, { source: td, target: td, swap: "outerHTML", values: values })
-      .then(() => afterSave(find, value, "cell"));
+    const ours = (cells) =>
+      cells.length === 1 && cells[0].dataset.lesson === values.lesson && cells[0].dataset.student === values.student;
+    return post(cellUrl, values, ours).then(
+      (cells) => {
+        const old = find();
+        if (!old) return;
+        old.replaceWith(cells[0]);
+        if (roving === old) roving = cells[0];
+        afterSave(find, value, "cell", quiet);
+      },
+      (error) => saveFailed(find(), value, error.message)
+    );
   }
 
-  function savePeriod(td, value, reason) {
+  function savePeriod(td, value, reason, quiet) {
     td.classList.add("jc-saving");
     const find = finder(td);
-    const row = td.parentElement;
-    const body = new URLSearchParams({
+    const values = {
       student: td.dataset.periodStudent,
       period: grid.dataset.period,
       kind: td.dataset.kind,
       version: td.dataset.version,
       value: value,
       reason: reason || "",
-    });
-    return fetch(periodUrl, { method: "POST", body: body, headers: headers(), credentials: "same-origin" })
-      .then((response) => response.text())
-      .then((html) => {
-        const tpl = document.createElement("template");
-        tpl.innerHTML = html.trim();
-        const fresh = Array.from(tpl.content.children);
-        // The answer is every attestation cell of the row: average, suggestion, the marks.
-        Array.from(row.querySelectorAll("td.jf")).forEach((old, i) => fresh[i] && old.replaceWith(fresh[i]));
+    };
+    const row = td.parentElement;
+    const olds = () => Array.from(row.querySelectorAll("td.jf"));
+    // The answer is every attestation cell of the row: average, suggestion, the marks.
+    const ours = (cells) => cells.length === olds().length && cells.every((el) => el.classList.contains("jf"));
+    return post(periodUrl, values, ours).then(
+      (cells) => {
+        olds().forEach((old, i) => old.replaceWith(cells[i]));
         stickFinals(false);
-        afterSave(find, value, "period");
-      })
-      .catch(() => networkError(td));
+        afterSave(find, value, "period", quiet);
+      },
+      (error) => saveFailed(find(), value, error.message)
+    );
   }
 
-  function save(td, value, then, reason) {
-    const promise = td.dataset.periodStudent ? savePeriod(td, value, reason) : saveCell(td, value, reason);
+  function save(td, value, then, reason, quiet) {
+    const promise = td.dataset.periodStudent
+      ? savePeriod(td, value, reason, quiet)
+      : saveCell(td, value, reason, quiet);
     if (then) then();
     return promise;
   }
 
-  function networkError(td) {
+  // A save that did not reach the journal: the cell says so and keeps what was typed.
+  function saveFailed(td, value, message) {
+    if (!td) return;
     td.classList.remove("jc-saving");
     td.classList.add("jc-error");
-    td.title = grid.dataset.networkError || "";
-    const input = td.querySelector("input");
-    if (input) input.classList.add("is-invalid");
+    td.title = message;
+    let input = td.querySelector("input");
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "text";
+      input.autocomplete = "off";
+      input.setAttribute("aria-label", grid.dataset.inputLabel || "");
+      td.appendChild(input);
+    }
+    input.value = value === "-" ? "" : value;
+    input.dataset.autosave = "1";
+    delete input.dataset.committed;
+    input.classList.add("is-invalid");
+    let note = td.querySelector(".jc-msg");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "jc-msg";
+      note.setAttribute("role", "alert");
+      td.appendChild(note);
+    }
+    note.textContent = message;
+    showError(td);
   }
 
   // A refused or conflicting save comes back with what was typed: offer it again.
@@ -200,6 +289,8 @@
     if (td && td.dataset.typed && !td.querySelector("input")) {
       const input = document.createElement("input");
       input.type = "text";
+      input.autocomplete = "off";
+      input.setAttribute("aria-label", grid.dataset.inputLabel || "");
       input.value = td.dataset.typed === "-" ? "" : td.dataset.typed;
       td.appendChild(input);
     }
@@ -236,6 +327,35 @@
     }
   }
 
+  // A cell's message (a refusal, a failed save) is shown in the panel above the grid: it
+  // covers no row, takes no click and is never cut at the column's edge. Esc dismisses it.
+  function showError(td, text) {
+    const box = part(".jpanel-error");
+    if (!box) return;
+    const note = td && td.querySelector(".jc-msg");
+    const message = text || (note ? note.textContent : "");
+    // The cursor may have moved on (Enter goes down, the pick-list to the next student):
+    // a message about another cell names whose cell it is.
+    const name = td && td !== roving && td.parentElement.querySelector(".js");
+    const said = message && name ? `${name.textContent.trim()}: ${message}` : message;
+    box.textContent = said;
+    box.hidden = !said;
+    const sheet = pick && pick.querySelector(".jpick-error");
+    if (sheet) sheet.textContent = said; // the panel may be scrolled away on a phone
+  }
+
+  function clearError(td) {
+    const box = part(".jpanel-error");
+    if (box) box.hidden = true;
+    const sheet = pick && pick.querySelector(".jpick-error");
+    if (sheet) sheet.textContent = "";
+    if (td && !td.querySelector("input")) {
+      const note = td.querySelector(".jc-msg");
+      if (note) note.remove();
+      td.classList.remove("jc-error", "jc-conflict");
+    }
+  }
+
   function markForComment(td) {
     const marks = Array.from(td.querySelectorAll(".jc-mark"));
     if (!marks.length) return null;
@@ -258,13 +378,25 @@
         event.preventDefault();
         const cell = find();
         box.hidden = true;
-        htmx
-          .ajax("POST", commentUrl, {
-            source: cell, target: cell, swap: "outerHTML",
-            values: { lesson: cell.dataset.lesson, student: cell.dataset.student, token: cell.dataset.token,
-                      work_type: input.dataset.wt, comment: input.value },
-          })
-          .then(() => focusCell(find()));
+        const values = {
+          lesson: cell.dataset.lesson, student: cell.dataset.student, token: cell.dataset.token,
+          work_type: input.dataset.wt, comment: input.value,
+        };
+        const ours = (cells) => cells.length === 1 && cells[0].dataset.lesson === values.lesson;
+        post(commentUrl, values, ours).then(
+          (cells) => {
+            const old = find();
+            if (old) old.replaceWith(cells[0]);
+            focusCell(find());
+          },
+          (error) => {
+            // The comment was not saved: it waits in its box for another Enter.
+            box.hidden = false;
+            input.classList.add("is-invalid");
+            input.title = error.message;
+            showError(find(), error.message);
+          }
+        );
       } else if (event.key === "Escape") {
         event.preventDefault();
         box.hidden = true;
@@ -308,16 +440,29 @@
     const td = target.tagName === "INPUT" ? target.closest("td") : target;
     if (!isCell(td)) return;
     if (target.tagName === "INPUT") {
-      if (event.key === "Enter" || event.key === "Tab") {
+      if (event.key === "Enter" || event.key === "Tab" || event.key === "ArrowDown" || event.key === "ArrowUp") {
+        // Up and down leave the cell like Enter: save, then move (a one-line input has no lines to go to).
         event.preventDefault();
         const value = target.value.trim();
-        const next = event.key === "Enter" ? neighbour(td, event.shiftKey ? -1 : 1, 0) : neighbour(td, 0, event.shiftKey ? -1 : 1);
+        const up = event.key === "ArrowUp" || (event.key === "Enter" && event.shiftKey);
+        const next = event.key === "Tab" ? neighbour(td, 0, event.shiftKey ? -1 : 1) : neighbour(td, up ? -1 : 1, 0);
+        if (!value && event.key.startsWith("Arrow")) {
+          closeEditor(td); // an arrow out of an empty editor moves on; only Enter or Delete clears
+          focusCell(next || td);
+          return;
+        }
+        target.dataset.committed = "1"; // moving the focus below must not save it a second time
         save(td, value, () => focusCell(next || td));
       } else if (event.key === "Escape") {
         event.preventDefault();
         closeEditor(td);
+        clearError(td);
         focusCell(td);
       }
+      return;
+    }
+    if (event.key === "Escape") {
+      clearError(td);
       return;
     }
     const moves = { ArrowDown: [1, 0], ArrowUp: [-1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
@@ -342,25 +487,122 @@
     }
   });
 
+  // Leaving a cell being typed in by any other way than Enter/Tab/Esc saves it: a click or
+  // a tap elsewhere, a focus change. A value the server refused is not sent again by itself.
+  grid.addEventListener("focusout", (event) => {
+    const input = event.target;
+    if (input.tagName !== "INPUT" || input.dataset.committed || !input.dataset.autosave) return;
+    const td = input.closest("td");
+    if (!isCell(td) || td.classList.contains("jc-saving")) return;
+    const value = input.value.trim();
+    if (!value) {
+      if (!td.classList.contains("jc-error")) closeEditor(td); // opened and left empty: nothing to keep
+      return;
+    }
+    input.dataset.committed = "1";
+    save(td, value, null, "", true);
+  });
+
+  // Anything typed and not saved, or a save not answered yet: leaving the page would lose it.
+  const unsaved = () =>
+    inflight > 0 ||
+    Array.from(grid.querySelectorAll("td input")).some((i) => i.value.trim() || i.closest(".jc-error"));
+  window.addEventListener("beforeunload", (event) => {
+    if (!unsaved()) return;
+    event.preventDefault();
+    event.returnValue = ""; // the browser shows its own «leave the page?» question
+  });
+
+  // --- the pick-list: a tap per student on a touch screen ----------------------------------
+
+  let picking = null; // the finder of the cell the pick-list is open for
+  let lastPointer = "mouse";
+  const coarse = window.matchMedia ? window.matchMedia("(pointer: coarse)") : { matches: false };
+
+  function openPick(td) {
+    if (!pick || !td || !canEdit(td)) return;
+    picking = finder(td);
+    pick.hidden = false;
+    document.body.classList.add("jpick-open");
+    const row = td.parentElement;
+    const nameCell = row.querySelector(".js");
+    pick.querySelector(".jpick-who").textContent = nameCell ? nameCell.textContent.trim() : "";
+    const now = Array.from(td.querySelectorAll(".jc-att, .jc-mark"))
+      .map((el) => el.textContent)
+      .join(" ");
+    pick.querySelector(".jpick-now").textContent = now;
+    // A period cell takes marks only; a grade without marks takes attendance only.
+    pick.querySelectorAll("[data-pick-att]").forEach((b) => (b.hidden = !td.dataset.lesson));
+    pick.querySelectorAll("[data-pick-mark]").forEach((b) => (b.hidden = Boolean(td.dataset.lesson) && !workType));
+    const wt = pick.querySelector(".jpick-wt");
+    if (wt) wt.textContent = td.dataset.lesson && workType ? workType.options[workType.selectedIndex].text : "";
+    focusCell(td);
+    td.scrollIntoView({ block: "center", inline: "nearest" });
+  }
+
+  function closePick() {
+    if (!pick) return;
+    pick.hidden = true;
+    picking = null;
+    document.body.classList.remove("jpick-open");
+  }
+
+  if (pick) {
+    pick.addEventListener("click", (event) => {
+      const button = event.target.closest("button");
+      if (!button || !picking) return;
+      const td = picking();
+      if (button.hasAttribute("data-pick-close") || !td) {
+        closePick();
+        return;
+      }
+      const next = neighbour(td, 1, 0);
+      if (!button.hasAttribute("data-pick-skip")) save(td, button.dataset.value, null, "", true);
+      if (next && canEdit(next)) openPick(next);
+      else closePick();
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !pick.hidden) closePick();
+    });
+  }
+
+  let downCell = null; // where the press began: the panel may reflow the rows before the click
+  grid.addEventListener("pointerdown", (event) => {
+    lastPointer = event.pointerType || "mouse";
+    downCell = event.target.closest("td");
+  });
   grid.addEventListener("click", (event) => {
-    const td = event.target.closest("td");
-    if (isCell(td) && event.target.tagName !== "INPUT") focusCell(td);
+    let td = event.target.closest("td");
+    if (!td && downCell && event.target.contains(downCell)) td = downCell;
+    if (!isCell(td) || event.target.tagName === "INPUT") return;
+    if (editable && pick && (lastPointer === "touch" || lastPointer === "pen" || coarse.matches)) openPick(td);
+    else focusCell(td);
+  });
+
+  // «все» in a lesson's header: a server error or a lost connection is said in the panel.
+  const headFailed = (event) => {
+    const target = event.detail.target;
+    if (target && target.matches && target.matches("th.jl")) showError(null, grid.dataset.headError || "");
+  };
+  document.body.addEventListener("htmx:responseError", (event) => {
+    if (event.detail.xhr.status !== 422) headFailed(event);
+  });
+  document.body.addEventListener("htmx:sendError", headFailed);
+
+  // «все» in a lesson's header: a refusal (422) carries the header with its reason.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.xhr.status === 422 && event.detail.target && event.detail.target.matches("th.jl")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
   });
   grid.addEventListener("focusin", (event) => {
     if (isCell(event.target)) showPanel(event.target);
+    else if (event.target.tagName === "INPUT") showError(event.target.closest("td"));
   });
   grid.addEventListener("dblclick", (event) => {
     const td = event.target.closest("td");
     if (isCell(td) && canEdit(td)) openEditor(td, "");
   });
 
-  // 403/409/422 carry the cell with the current value and the reason: swap them in.
-  document.body.addEventListener("htmx:beforeSwap", (event) => {
-    const status = event.detail.xhr.status;
-    if (status === 403 || status === 409 || status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-  document.body.addEventListener("htmx:sendError", (event) => networkError(event.detail.elt));
 })();

@@ -267,3 +267,44 @@ def test_progress_compares_plan_to_date_with_lessons_held(jw, django_assert_max_
         0,
     )
     assert not progress[jw.other.assignment.pk].has_plan
+
+
+def test_export_then_import_of_the_same_file_is_the_identity(client, jw):
+    """The exported file carries «Всего часов: N» under the topics: it is not read as a topic."""
+    rows = [
+        PlanRow(title="Натуральные числа", hours=3, lesson_type="new", planned_on=date(2026, 9, 2)),
+        PlanRow(title="Итоговое повторение", hours=2, lesson_type="combined"),
+        PlanRow(title="=СУММ(A1:A2) как тема", hours=1),
+        PlanRow(title="Контрольная работа № 1", hours=1, lesson_type="control"),
+    ]
+    ktp_replace(acting_user=jw.users["teacher"], assignment=jw.assignment, rows=rows)
+
+    def plan():
+        return list(
+            PlanTopic.objects.filter(assignment=jw.assignment)
+            .order_by("position")
+            .values_list("position", "title", "hours", "lesson_type", "planned_on")
+        )
+
+    before = plan()
+    client.force_login(jw.users["teacher"])
+    for _round in range(2):  # twice: the totals row never accumulates
+        exported = client.get(reverse("ktp:export", args=[jw.school.pk, jw.assignment.pk]))
+        content = exported.getvalue()
+        sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+        assert any("Всего часов: 7" in str(c.value) for row in sheet.iter_rows() for c in row)
+        upload = SimpleUploadedFile("ktp.xlsx", content, content_type=XLSX_TYPE)
+        parsed = parse_ktp(upload, year=jw.year)
+        assert parsed.ok and parsed.total_hours == 7 and len(parsed.plan_rows) == 4
+        ktp_replace(
+            acting_user=jw.users["teacher"], assignment=jw.assignment, rows=parsed.plan_rows
+        )
+        assert plan() == before
+
+
+def test_a_totals_row_is_never_a_topic(jw):
+    parsed = parse_ktp(
+        _xlsx([(1, "Дроби", 2), (2, "Итоговое повторение", 1), (None, None), (None, "Итого: 3 ч")]),
+        year=jw.year,
+    )
+    assert [r.title for r in parsed.plan_rows] == ["Дроби", "Итоговое повторение"]

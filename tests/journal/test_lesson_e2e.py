@@ -87,7 +87,7 @@ def test_teacher_fills_todays_lesson_by_keyboard_and_sees_it_after_reload(
 
     page.fill("#id_text", "§ 12, № 5, 6")
     page.fill("#id_minutes", "20")
-    page.get_by_role("button", name="Сохранить задание").click()
+    page.get_by_test_id("lesson-save").click()
     expect(
         page.get_by_text("Домашнее задание сохранено.")
     ).to_be_visible()  # the post-redirect page
