@@ -225,8 +225,15 @@ class NewUserForm(forms.Form):
     patronymic = forms.CharField(label=_("Отчество"), max_length=150, required=False)
     username = forms.CharField(label=_("Логин"), max_length=150)
     email = forms.EmailField(label=_("Электронная почта"), required=False)
+    # No role is preselected: the administrator chooses one on purpose (a clerk once became
+    # an administrator by leaving the first option as it was).
     role = forms.ChoiceField(
-        label=_("Роль"), choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES]
+        label=_("Роль"),
+        choices=[
+            ("", _("выберите роль…")),
+            *((r.value, r.label) for r in Role if r in STAFF_ROLES),
+        ],
+        error_messages={"required": _("Выберите роль нового сотрудника.")},
     )
 
     def __init__(self, *args, **kwargs):
