@@ -296,6 +296,39 @@ def unsubscribe(request, token: str):
     return render(request, "diary/unsubscribe.html", {"done": False})
 
 
+@_diary_view
+def week_pdf(request, student_id: int):
+    """The weekly report of one's own child (or oneself) as the class teacher prints it:
+    readable by the family it belongs to, 404 for anyone else's child."""
+    ctx = request.school_ctx
+    access = access_for(request, student_id)
+    today = school_today(ctx.school)
+    monday = selectors.monday_of(_date(request.GET.get("d"), today))
+    school_class = printout.week_class_of(student=access.student, monday=monday)
+    if school_class is None:
+        raise Http404
+    pdf = printout.weekly_pdf(
+        school_class=school_class,
+        monday=monday,
+        today=today,
+        teacher=school_class.class_teacher,
+        student_id=access.student.pk,
+    )
+    if pdf is None:
+        raise Http404
+    name = _("Дневник %(student)s, неделя с %(d)s.pdf") % {
+        "student": f"{access.student.last_name} {access.student.first_name}",
+        "d": f"{monday:%d.%m.%Y}",
+    }
+    return download(
+        request,
+        content=pdf,
+        filename=name,
+        content_type=PDF,
+        access=Access(AccessRecord.Kind.PRINTOUT, name, 1),
+    )
+
+
 # --- the class teacher's weekly printouts ------------------------------------------------------------
 
 
