@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.urls import reverse
 
-from tests.diary.conftest import MONDAY, dw  # noqa: F401  (the diary world fixture)
+from tests.diary.conftest import MONDAY
 
 APPS = Path(settings.BASE_DIR) / "apps"
 HELPER = APPS / "privacy" / "downloads.py"
