@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.classes.models import SchoolClass
 from apps.students.models import Enrollment, Guardianship, Student
@@ -121,9 +122,61 @@ def student_orders(student: Student):
     return list(
         OrderItem.objects.filter(student=student)
         .exclude(order__status="draft")
-        .select_related("order", "from_class", "to_class")
+        .select_related("order__signed_by", "from_class", "to_class")
         .order_by("order__order_date", "order__pk")
     )
+
+
+def left_by_order(*, student: Student, items: list, today):
+    """The signed leaving order line of a pupil who is in no class today, or None."""
+    from apps.orders.models import Order, OrderKind
+
+    in_a_class = any(
+        e.starts_on <= today and (e.ends_on is None or e.ends_on >= today)
+        for e in student.enrollments.all()
+    )
+    if in_a_class:
+        return None
+    leaving = [
+        item
+        for item in items
+        if item.order.kind == OrderKind.LEAVING and item.order.status == Order.Status.SIGNED
+    ]
+    return leaving[-1] if leaving else None
+
+
+def card_history(*, events: list, items: list, with_snils: bool) -> list[dict]:
+    """The card's history, newest first: changes of the personal file and the signed orders
+    about the pupil (an order moves a pupil without touching the file itself)."""
+    rows = [
+        {
+            "at": ev.pgh_created_at,
+            "action": _("создано") if ev.pgh_label == "insert" else _("изменено"),
+            "text": f"{ev.last_name} {ev.first_name}"
+            + (f", {ev.snils}" if with_snils and ev.snils else ""),
+            "who": ev.who or "",
+        }
+        for ev in events
+    ]
+    for item in items:
+        order = item.order
+        if order.signed_at is None:
+            continue
+        rows.append(
+            {
+                "at": order.signed_at,
+                "action": _("приказ"),
+                "text": _("№ %(number)s от %(date)s — %(title)s")
+                % {
+                    "number": order.number,
+                    "date": order.order_date.strftime("%d.%m.%Y"),
+                    "title": order.title,
+                },
+                "who": order.signed_by.short_name if order.signed_by else "",
+                "order_id": order.pk,
+            }
+        )
+    return sorted(rows, key=lambda row: row["at"], reverse=True)
 
 
 def change_history(model, obj_ids, limit: int = 30):
