@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -266,3 +267,57 @@ def duplicate_groups(*, school) -> list[list[Student]]:
     for s in rows:
         groups.setdefault(find(s.pk), []).append(s)
     return [g for g in groups.values() if len(g) > 1]
+
+
+@dataclass
+class SubgroupGap:
+    """Pupils of a class in none of its subgroups of a split subject: their cells in that
+    subject's journal are hatched until someone places them (after a transfer, mostly)."""
+
+    school_class: SchoolClass
+    subject_id: int
+    subject_name: str
+    first_subgroup_id: int
+    students: list[Student]
+
+
+def subgroup_gaps(*, classes: QuerySet[SchoolClass], on: date) -> list[SubgroupGap]:
+    """Every class × split subject with pupils in no subgroup, on a date (three queries)."""
+    from apps.classes.models import Subgroup
+
+    subgroups = list(
+        Subgroup.objects.filter(school_class__in=classes)
+        .select_related("school_class__class_teacher", "subject")
+        .prefetch_related(Prefetch("members", queryset=Student.objects.only("pk")))
+        .order_by("school_class__grade", "school_class__letter", "subject__name", "name")
+    )
+    if not subgroups:
+        return []
+    enrolled: dict[int, list[Student]] = {}
+    for e in (
+        Enrollment.objects.filter(
+            school_class_id__in={g.school_class_id for g in subgroups}, starts_on__lte=on
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name")
+    ):
+        enrolled.setdefault(e.school_class_id, []).append(e.student)
+    split: dict[tuple[int, int], list] = {}
+    for g in subgroups:
+        split.setdefault((g.school_class_id, g.subject_id), []).append(g)
+    gaps = []
+    for groups in split.values():
+        placed = {m.pk for g in groups for m in g.members.all()}
+        missing = [s for s in enrolled.get(groups[0].school_class_id, []) if s.pk not in placed]
+        if missing:
+            gaps.append(
+                SubgroupGap(
+                    groups[0].school_class,
+                    groups[0].subject_id,
+                    groups[0].subject.name,
+                    groups[0].pk,
+                    missing,
+                )
+            )
+    return gaps
