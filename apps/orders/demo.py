@@ -278,6 +278,12 @@ def sign_movements(demo, secretary, director) -> None:
     )
     for kind, on, lines, basis in sorted(planned, key=lambda p: p[1]):
         sign_now(kind, on, lines, basis)
+    # The class teachers have placed the newcomers in their class's subgroups, as a school
+    # does in the first days (the reminder catches the ones forgotten).
+    _place_in_subgroups(
+        [(s, target) for s in movers for target in [_target_of(planned, s)] if target]
+        + [(line["student"], line["to_class"]) for line in arrivals]
+    )
     # One draft waits for the director's signature.
     candidates = [s for s in pool[5:] if s not in movers]
     if candidates:
@@ -308,3 +314,25 @@ def populate(demo) -> None:
     analyze(PersonalDataConsent)
     record_september_enrolments(demo, secretary, director)
     sign_movements(demo, secretary, director)
+
+
+def _target_of(planned, student):
+    for kind, _on, lines, _basis in planned:
+        for line in lines:
+            if kind == OrderKind.TRANSFER and line["student"] == student:
+                return line["to_class"]
+    return None
+
+
+def _place_in_subgroups(placements) -> None:
+    """Each pupil into the smaller subgroup of every split subject of their new class."""
+    from apps.classes.models import Subgroup
+
+    for student, school_class in placements:
+        by_subject = defaultdict(list)
+        for group in Subgroup.objects.filter(school_class=school_class).prefetch_related("members"):
+            by_subject[group.subject_id].append(group)
+        for groups in by_subject.values():
+            if any(student in g.members.all() for g in groups):
+                continue
+            min(groups, key=lambda g: (len(g.members.all()), g.name)).members.add(student)
