@@ -115,7 +115,11 @@ def marks(request, student_id: int):
     data = selectors.diary_marks(
         student=student, period_id=_int(request.GET.get("period")), today=school_today(ctx.school)
     )
-    return _page(request, "diary/marks.html", student, "marks", {"page": data})
+    # The teachers' comments, listed under the table only when there are any.
+    comments = [(row.subject, m) for row in data.rows for m in row.marks if m.get("comment")]
+    return _page(
+        request, "diary/marks.html", student, "marks", {"page": data, "comments": comments}
+    )
 
 
 @_diary_view
@@ -124,7 +128,14 @@ def year(request, student_id: int):
     ctx = request.school_ctx
     student = access_for(request, student_id).student
     periods, rows = selectors.diary_year(student=student, today=school_today(ctx.school))
-    return _page(request, "diary/year.html", student, "year", {"periods": periods, "rows": rows})
+    # Exams and final marks exist in the graduating grades only: no empty columns elsewhere.
+    context = {
+        "periods": periods,
+        "rows": rows,
+        "has_exams": any(row.exam for row in rows),
+        "has_finals": any(row.final for row in rows),
+    }
+    return _page(request, "diary/year.html", student, "year", context)
 
 
 @_diary_view

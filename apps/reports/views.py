@@ -4,6 +4,7 @@ Every report answers three ways from the same data: the page, `?format=xlsx` and
 `?format=pdf`.
 """
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +22,7 @@ from apps.privacy.models import AccessRecord
 from apps.privacy.services import Access
 from apps.reports import builders, charts
 from apps.reports.attendance import attendance
-from apps.reports.audit import RULE_KEYS, RULES
+from apps.reports.audit import RULE_KEYS, RULES, rules_for
 from apps.reports.exports import XLSX_TYPE, report_pdf, report_xlsx
 from apps.reports.forms import AuditRunForm
 from apps.reports.models import ActivityReport, AuditRun, ExportJob
@@ -54,6 +55,10 @@ _audit_view = school_view(Perm.AUDIT_JOURNALS, check=audits_visible)
 _reports_view = school_view(Perm.VIEW_REPORTS, check=reports_visible)
 _index_view = school_view(Perm.VIEW_REPORTS, check=index_visible)
 TREND_MONTHS = 12
+
+
+def month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
 def _int(value) -> int:
@@ -180,6 +185,12 @@ def audit_page(request):
     months = sorted(
         (r for r in runs if r["kind"] == AuditRun.Kind.MONTH), key=lambda r: r["starts_on"]
     )[-TREND_MONTHS:]
+    # A time axis: a month without an audit leaves its place; a month audited before its
+    # end is marked, so a short December does not read as an improvement.
+    partial = [r["ends_on"] < month_end(r["starts_on"]) for r in months]
+    partial_ends = [
+        r["ends_on"].strftime("%d.%m") for r, p in zip(months, partial, strict=True) if p
+    ]
     trend = (
         charts.line_chart(
             [r["starts_on"].strftime("%m.%y") for r in months],
@@ -190,6 +201,10 @@ def audit_page(request):
             ],
             title=_("Замечания по месяцам"),
             maximum=None,
+            positions=[r["starts_on"].year * 12 + r["starts_on"].month for r in months],
+            partial=partial,
+            partial_note=_("неполный месяц: проверка по %(day)s, его числа меньше полного")
+            % {"day": ", ".join(partial_ends)},
         )
         if admin and len(months) > 1
         else ""
@@ -223,7 +238,7 @@ def audit_page(request):
             "run": run,
             "run_label": run_label(run) if run else "",
             "admin": admin,
-            "rules": RULES,
+            "rules": rules_for(school_policy(ctx.school)),
             "lines": lines,
             "summary": summary,
             "trend": trend,
