@@ -215,7 +215,10 @@ def user_roles(request, user_id: int):
         messages.success(
             request, _("Роли пользователя %(user)s изменены.") % {"user": user.full_name}
         )
-    return redirect("accounts:users", school_id=ctx.school.pk)
+    # Back to the same search: the administrator sees what changed.
+    url = reverse("accounts:users", args=[ctx.school.pk])
+    query = request.POST.get("q", "").strip()[:100]
+    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
 
 
 def _is_last_role(*, user, school, role: str) -> bool:

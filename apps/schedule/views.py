@@ -261,7 +261,7 @@ def lesson_forms(request, lesson_id: int):
     teachers, busy = selectors.substitution_candidates(school=ctx.school, lesson=lesson)
     row = {"lesson": lesson, **_lesson_forms(lesson, teachers, busy=busy)}
     template = "schedule/_lesson_forms.html" if request.htmx else "schedule/lesson_forms.html"
-    return render(request, template, {"row": row, "l": lesson})
+    return render(request, template, {"row": row, "l": lesson, "popup": bool(request.htmx)})
 
 
 @school_view(Perm.EDIT_TIMETABLE)

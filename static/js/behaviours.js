@@ -4,6 +4,8 @@
 //   data-navigate          on a select: go to the chosen option's value (a URL)
 //   data-confirm="text"    on a form: ask before submitting
 //   data-select-on-click   on an input: select its text when clicked (copying an address)
+//   data-load-on-open      on a <details>: when first opened, its first link is replaced by
+//                          the page it points to, fetched with htmx (forms loaded on demand)
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -21,6 +23,16 @@
       event.preventDefault();
       event.stopImmediatePropagation();
     }
+  }, true);
+  // "toggle" does not bubble: listen in the capture phase.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.matches || !details.matches("details[data-load-on-open]")) return;
+    if (!details.open || details.getAttribute("data-loaded") || !window.htmx) return;
+    var link = details.querySelector("a[href]");
+    if (!link) return;
+    details.setAttribute("data-loaded", "1");
+    window.htmx.ajax("GET", link.getAttribute("href"), { target: link, swap: "outerHTML" });
   }, true);
   document.addEventListener("click", function (event) {
     var el = event.target;

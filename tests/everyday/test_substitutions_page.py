@@ -40,11 +40,10 @@ def test_the_day_page_carries_no_forms_and_its_size_does_not_grow_with_forms(
     with django_assert_max_num_queries(12):
         response = client.get(url, {"day": MONDAY.isoformat()})
     page = response.content.decode()
-    assert page.count('data-testid="lesson-forms"') == 48
-    assert 'data-testid="substitute-form"' not in page
-    assert "hx-get" in page and "/forms/" in page
-    # 48 rows: a few kilobytes each at most, not one select of every teacher per row.
-    assert len(response.content) < 48 * 2500
+    assert page.count('data-testid="lesson-forms-link"') == 48
+    assert 'data-testid="substitute-form"' not in page and "data-load-on-open" in page
+    # 48 rows: well under a kilobyte each, not one select of every teacher per row.
+    assert len(response.content) < 30_000 + 48 * 800
 
 
 def test_opening_a_lesson_loads_its_forms_with_free_teachers_first(client, world):
@@ -55,6 +54,7 @@ def test_opening_a_lesson_loads_its_forms_with_free_teachers_first(client, world
     url = reverse("timetable:lesson-forms", args=[world.school.pk, lesson.pk])
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in partial and 'data-testid="substitute-form"' in partial
+    assert "position-absolute" in partial  # a pop-up under its row
     free_group, busy_group = partial.split('label="Заняты на этом уроке"')
     assert free.full_name in free_group.split('label="Свободны на этом уроке"')[1]
     assert "Учитель01" in busy_group and "— 7Б" in busy_group
