@@ -4,12 +4,11 @@ Every report answers three ways from the same data: the page, `?format=xlsx` and
 `?format=pdf`.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +25,14 @@ from apps.reports.audit import RULE_KEYS, RULES, rules_for
 from apps.reports.exports import XLSX_TYPE, report_pdf, report_xlsx
 from apps.reports.forms import AuditRunForm
 from apps.reports.models import ActivityReport, AuditRun, ExportJob
-from apps.reports.periods import month_label, month_start, months_of, pick_span, spans_of_year
+from apps.reports.periods import (
+    month_end,
+    month_label,
+    month_start,
+    months_of,
+    pick_span,
+    spans_of_year,
+)
 from apps.reports.permissions import (
     audit_lines_visible,
     audits_visible,
@@ -42,6 +48,7 @@ from apps.reports.services import (
     audit_store,
     export_job_requeue,
     export_job_start,
+    export_pdf_start,
     run_label,
 )
 from apps.school import clock
@@ -55,10 +62,6 @@ _audit_view = school_view(Perm.AUDIT_JOURNALS, check=audits_visible)
 _reports_view = school_view(Perm.VIEW_REPORTS, check=reports_visible)
 _index_view = school_view(Perm.VIEW_REPORTS, check=index_visible)
 TREND_MONTHS = 12
-
-
-def month_end(day: date) -> date:
-    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
 def _int(value) -> int:
@@ -85,7 +88,11 @@ def _respond(request, report, template: str, context: dict):
                 report.people,
             ),
         )
-    return render(request, template, {"report": report, **context})
+    return render(
+        request,
+        template,
+        {"report": report, "pdf_in_worker": reports_visible(request.school_ctx), **context},
+    )
 
 
 def _chosen_year(ctx, request) -> tuple[AcademicYear | None, list[AcademicYear]]:
@@ -238,6 +245,8 @@ def audit_page(request):
             "run": run,
             "run_label": run_label(run) if run else "",
             "admin": admin,
+            # The whole school's audit takes long: its PDF is built by a worker.
+            "pdf_in_worker": admin and lines is None and reports_visible(ctx),
             "rules": rules_for(school_policy(ctx.school)),
             "lines": lines,
             "summary": summary,
@@ -594,6 +603,25 @@ def export_start(request):
     else:
         raise Http404
     job = export_job_start(acting_user=ctx.user, school=ctx.school, kind=kind, params=params)
+    return redirect("reports:export", school_id=ctx.school.pk, job_id=job.pk)
+
+
+@_reports_view
+@require_POST
+def pdf_start(request):
+    """A report's PDF (the whole school's audit, a class's printouts) built by a worker: the
+    page follows its progress, a notice says when it is ready."""
+    ctx = request.school_ctx
+    try:
+        job = export_pdf_start(
+            acting_user=ctx.user,
+            school=ctx.school,
+            path=request.POST.get("path", "")[:1000],
+            title=request.POST.get("title", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:index", school_id=ctx.school.pk)
     return redirect("reports:export", school_id=ctx.school.pk, job_id=job.pk)
 
 
