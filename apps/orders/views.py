@@ -503,7 +503,11 @@ def _period(request) -> tuple[PeriodForm, date, date]:
     ctx = request.school_ctx
     year = ctx.open_year
     today = school_today(ctx.school)
-    start = year.starts_on if year else today.replace(month=1, day=1)
+    # The report opens on the current month (what the secretary files monthly), or on the
+    # year's first day while the year's first month runs.
+    start = today.replace(day=1)
+    if year is not None and year.starts_on <= today:
+        start = max(start, year.starts_on)
     form = PeriodForm(request.GET or None, initial={"date_from": start, "date_to": today})
     if request.GET and form.is_valid():
         return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]

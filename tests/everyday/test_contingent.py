@@ -87,3 +87,15 @@ def test_a_left_pupil_card_says_left_with_the_order_and_the_history_has_it(clien
     assert f"приказ № {order.number} от {order.order_date:%d.%m.%Y}" in page
     assert 'data-testid="history-order"' in page and order.title in page
     assert order.effective_on <= date(2026, 12, 31)
+
+
+def test_the_movement_report_opens_on_the_current_month(client, world):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from apps.school import clock
+
+    client.force_login(world.users["secretary"])
+    with clock.frozen(datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("Europe/Moscow"))):
+        page = client.get(reverse("orders:movement", args=[world.school.pk])).content.decode()
+    assert 'value="2026-11-01"' in page and 'value="2026-11-20"' in page

@@ -91,3 +91,23 @@ def test_the_demo_places_transferred_and_arriving_pupils_in_subgroups(world):
         )
     )
     assert subgroup_gaps(classes=world.year.classes.all(), on=today) == []
+
+
+def test_demo_pupils_live_in_the_schools_own_town(world):
+    world.school.address = "170100, Тверская область, г. Тверь, ул. Школьная, д. 17"
+    world.school.save(update_fields=["address"])
+    demo = DemoSchool(
+        school=world.school,
+        year=world.year,
+        last_year=None,
+        today=date(2026, 11, 24),
+        rng=random.Random(3),
+        classes=[world.school_class],
+        students=[world.student],
+    )
+    populate(demo)
+    addresses = set(
+        Student.objects.filter(school=world.school).values_list("registration_address", flat=True)
+    )
+    addresses.discard("")  # pupils who arrive later are filed by the order step
+    assert addresses and all(a.startswith("г. Тверь, ") for a in addresses)
