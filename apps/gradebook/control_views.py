@@ -113,6 +113,11 @@ def _lock_confirmation(request, preview, step: int, step_total: int) -> Confirma
     )
     if preview.has_ended:
         ahead = _("Период закончился, уроков впереди нет.")
+    elif not preview.has_started:
+        ahead = _(
+            "Период ещё не начался: все его %(lessons)s уроков окажутся закрытыми до того, "
+            "как пройдут."
+        ) % {"lessons": preview.lessons_ahead}
     else:
         ahead = _(
             "Период ещё идёт: до конца %(days)s дн., впереди ещё %(lessons)s уроков — "

@@ -600,6 +600,7 @@ class LockPreview:
     has_ended: bool
     days_left: int
     lessons_ahead: int
+    has_started: bool = True
 
 
 def period_lock_preview(*, period: StudyPeriod, today: date) -> LockPreview:
@@ -620,4 +621,5 @@ def period_lock_preview(*, period: StudyPeriod, today: date) -> LockPreview:
         has_ended=period.ends_on < today,
         days_left=max(0, (period.ends_on - today).days),
         lessons_ahead=lessons.count(),
+        has_started=period.starts_on <= today,
     )

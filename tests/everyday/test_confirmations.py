@@ -196,3 +196,13 @@ def test_removing_a_timetable_line_asks_first(client, world):
         reverse("timetable:page", args=[world.school.pk]), {"class": world.school_class.pk}
     ).content.decode()
     assert 'data-confirm="Убрать «Математика»' in page
+
+
+def test_closing_a_period_that_has_not_begun_says_so(client, world):
+    period = world.year.periods.get(number=1)
+    before = period.starts_on - timedelta(days=3)
+    f.LessonFactory(assignment=world.assignment, date=period.starts_on)
+    client.force_login(world.users["deputy"])
+    with clock.frozen(datetime.combine(before, datetime.min.time().replace(hour=12), MOSCOW)):
+        page = client.post(_lock_url(world, period), {"action": "lock"}).content.decode()
+    assert "Период ещё не начался: все его 1 уроков" in page and "Подтверждение 1 из 2" in page
