@@ -12,6 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pghistory
 from django.conf import settings
@@ -145,6 +146,31 @@ def _new_user(person: Person, login: str, password: str | None) -> User:
     return user
 
 
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
+
+
+def site_address_problem() -> str | None:
+    """Why slips and letters must not be made now, or None.
+
+    They carry SITE_URL: a family types it at home. In production (SITE_URL_MUST_BE_PUBLIC)
+    an address of the server itself, such as localhost, would lead them nowhere.
+    """
+    host = (urlsplit(settings.SITE_URL).hostname or "").lower()
+    if settings.SITE_URL_MUST_BE_PUBLIC and (host in LOCAL_HOSTS or host.startswith("127.")):
+        return _(
+            "Адрес журнала для бланков не настроен: сейчас это «%(url)s», по нему семьи "
+            "не попадут в журнал. Администратор сервера должен указать SITE_URL — адрес, "
+            "который открывается из дома (например, https://journal.school17.ru)."
+        ) % {"url": settings.SITE_URL}
+    return None
+
+
+def ensure_site_address_public() -> None:
+    problem = site_address_problem()
+    if problem:
+        raise ValidationError(problem)
+
+
 @transaction.atomic
 def logins_issue(*, acting_user, school, people: list[Person], channel: str) -> list[Credential]:
     """Create accounts for the people who have none (a student's, a parent's).
@@ -155,6 +181,7 @@ def logins_issue(*, acting_user, school, people: list[Person], channel: str) -> 
     """
     if channel not in LoginIssue.Channel.values:
         raise ValidationError(_("Неизвестный способ выдачи."))
+    ensure_site_address_public()
     people = [p for p in people if p.record.user_id is None]
     if channel == LoginIssue.Channel.EMAIL:
         without = [p.record.full_name for p in people if not p.email]
@@ -254,6 +281,7 @@ def login_reissue(
     told in the app (and by e-mail when known) every time, so a reissue they did not ask
     for does not pass unnoticed.
     """
+    ensure_site_address_public()
     user = User.objects.select_for_update().get(pk=person.record.user_id)
     if (
         class_teacher_of is not None

@@ -152,6 +152,7 @@ def logins_page(request):
             or (str(chosen[0].pk) if chosen and len(chosen) == 1 else ""),
             "may_all": ctx.may(Perm.ISSUE_LOGINS),
             "without": without,
+            "site_problem": logins.site_address_problem(),
         },
     )
 

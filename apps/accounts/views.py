@@ -1,4 +1,5 @@
 import logging
+from urllib.parse import urlencode
 
 from axes.helpers import get_client_ip_address
 from django import forms
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,10 +21,12 @@ from django.views.decorators.http import require_POST
 from apps.accounts import lockouts, services
 from apps.accounts.lockouts import address_throttled
 from apps.accounts.middleware import start_shared_session
-from apps.accounts.models import RoleGrant, User
+from apps.accounts.models import RoleGrant
 from apps.accounts.policy import POLICY, Perm, Role
+from apps.accounts.selectors import people_of_school
 from apps.school import clock
 from apps.school.access import school_view
+from apps.school.confirm import Confirmation, confirmation_page, steps_confirmed
 from apps.school.forms import GrantRoleForm, NewUserForm
 from apps.school.views import add_validation_errors
 
@@ -108,12 +112,14 @@ def school_users(request):
     """Staff accounts of the school and their roles; the administrator grants and revokes."""
     ctx = request.school_ctx
     query = request.GET.get("q", "").strip()
-    users = User.objects.filter(role_grants__school=ctx.school).distinct()
+    users = people_of_school(school=ctx.school)
     if query:
         users = users.filter(Q(last_name__icontains=query) | Q(username__icontains=query))
     role = request.GET.get("role", "")
     if role in Role.values:
         users = users.filter(role_grants__school=ctx.school, role_grants__role=role)
+    elif role == WITHOUT_ROLES:
+        users = users.exclude(role_grants__school=ctx.school)
     users = users.prefetch_related(
         Prefetch(
             "role_grants",
@@ -126,6 +132,8 @@ def school_users(request):
     issued = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data["role"] == Role.ADMIN and not steps_confirmed(request):
+            return confirmation_page(request, admin_grant_confirmation(request, data["last_name"]))
         try:
             user, password = services.user_create(
                 acting_user=request.user,
@@ -153,9 +161,29 @@ def school_users(request):
             "query": query,
             "role": role,
             "roles": Role.choices,
+            "without_roles": WITHOUT_ROLES,
             "grant_form": GrantRoleForm(),
             "policy_rows": policy_rows(),
         },
+    )
+
+
+WITHOUT_ROLES = "none"
+
+
+def admin_grant_confirmation(request, name: str) -> Confirmation:
+    return Confirmation(
+        title=_("Выдать роль «Администратор системы»?"),
+        consequences=[
+            _(
+                "%(name)s получит все права администратора: выдавать и снимать роли любому "
+                "сотруднику (и себе), менять правила школы, справочники и учётные записи."
+            )
+            % {"name": name},
+            _("Обычно эта роль нужна одному-двум сотрудникам школы."),
+        ],
+        button=_("Да, выдать роль администратора"),
+        back=reverse("accounts:users", args=[request.school_ctx.school.pk]),
     )
 
 
@@ -168,12 +196,16 @@ def policy_rows() -> list[tuple[str, list[bool]]]:
 @require_POST
 def user_roles(request, user_id: int):
     ctx = request.school_ctx
-    user = get_object_or_404(
-        User.objects.filter(role_grants__school=ctx.school).distinct(), pk=user_id
-    )
+    user = get_object_or_404(people_of_school(school=ctx.school), pk=user_id)
     role = request.POST.get("role", "")
+    revoking = request.POST.get("action") == "revoke"
+    if not steps_confirmed(request):
+        if revoking and _is_last_role(user=user, school=ctx.school, role=role):
+            return confirmation_page(request, _last_role_confirmation(request, user, role))
+        if not revoking and role == Role.ADMIN:
+            return confirmation_page(request, admin_grant_confirmation(request, user.full_name))
     try:
-        if request.POST.get("action") == "revoke":
+        if revoking:
             services.role_revoke(acting_user=request.user, school=ctx.school, user=user, role=role)
         else:
             services.role_grant(acting_user=request.user, school=ctx.school, user=user, role=role)
@@ -183,7 +215,36 @@ def user_roles(request, user_id: int):
         messages.success(
             request, _("Роли пользователя %(user)s изменены.") % {"user": user.full_name}
         )
-    return redirect("accounts:users", school_id=ctx.school.pk)
+    # Back to the same search: the administrator sees what changed.
+    url = reverse("accounts:users", args=[ctx.school.pk])
+    query = request.POST.get("q", "").strip()[:100]
+    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+
+
+def _is_last_role(*, user, school, role: str) -> bool:
+    held = set(RoleGrant.objects.filter(user=user, school=school).values_list("role", flat=True))
+    return held == {role}
+
+
+def _last_role_confirmation(request, user, role: str) -> Confirmation:
+    school = request.school_ctx.school
+    return Confirmation(
+        title=_("Снять последнюю роль?"),
+        consequences=[
+            _(
+                "У %(name)s не останется ни одной роли в школе «%(school)s»: "
+                "войти в журнал этой школы будет нельзя."
+            )
+            % {"name": user.full_name, "school": school.short_name},
+            _(
+                "Снимается роль «%(role)s». Человек останется в списке «Пользователи и роли» "
+                "(фильтр «Без ролей»), роль можно выдать снова."
+            )
+            % {"role": Role(role).label},
+        ],
+        button=_("Да, снять роль"),
+        back=reverse("accounts:users", args=[school.pk]) + "?" + urlencode({"q": user.username}),
+    )
 
 
 @school_view(Perm.MANAGE_LOCKOUTS)

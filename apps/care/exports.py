@@ -7,10 +7,8 @@ data out of the system is written on the paper itself).
 
 import io
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -111,16 +109,3 @@ def render(doc: Document, fmt: str) -> tuple[bytes, str, str]:
     if fmt == "xlsx":
         return to_xlsx(doc), XLSX, "xlsx"
     return to_pdf(doc), PDF, "pdf"
-
-
-def file_response(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
-    """Every file of the care pages leaves through here: an RFC 6266 name (ASCII fallback
-    and the UTF-8 original), never sniffed, never cached by a browser or a proxy."""
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response

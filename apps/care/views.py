@@ -27,6 +27,7 @@ from apps.care.forms import (
 )
 from apps.care.models import DiseaseCategory, MealBenefit, MealKind, RegisterEntry, SpecialReadLog
 from apps.care.roster import class_of_students
+from apps.privacy.downloads import download
 from apps.school.access import school_view
 from apps.school.clock import now as clock_now
 from apps.school.clock import school_now, school_today
@@ -80,7 +81,7 @@ def _export(request, doc: exports.Document, fmt: str, name: str, *, area=None, s
         readlog.special_read_log(
             ctx=request.school_ctx, area=area, what=filename, students=students, export=True
         )
-    return exports.file_response(content, content_type=content_type, filename=filename)
+    return download(request, content=content, content_type=content_type, filename=filename)
 
 
 def _footer(request) -> str:

@@ -111,3 +111,16 @@ def weekly_pdf(
         },
     )
     return HTML(string=html).write_pdf()
+
+
+def week_class_of(*, student, monday: date):
+    """The class a student was in during the week of `monday` (the latest, after a transfer)."""
+    saturday = monday + timedelta(days=5)
+    enrolment = (
+        Enrollment.objects.filter(student=student, starts_on__lte=saturday)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
+        .select_related("school_class__class_teacher", "school_class__school")
+        .order_by("-starts_on")
+        .first()
+    )
+    return enrolment.school_class if enrolment else None

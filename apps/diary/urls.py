@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{_student}homework/<int:homework_id>/done/", views.homework_done, name="homework-done"),
     path(f"{_student}files/<int:attachment_id>/", views.homework_file, name="file"),
     path(f"{_student}timetable/", views.timetable, name="timetable"),
+    path(f"{_student}week/pdf/", views.week_pdf, name="week-pdf"),
     path(f"{_student}stats/", views.stats, name="stats"),
     path(f"{_student}calendar/", views.calendar, name="calendar"),
     path("s/<int:school_id>/diary/digest/", views.digest, name="digest"),

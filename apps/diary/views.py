@@ -118,7 +118,11 @@ def marks(request, student_id: int):
     data = selectors.diary_marks(
         student=student, period_id=_int(request.GET.get("period")), today=school_today(ctx.school)
     )
-    return _page(request, "diary/marks.html", student, "marks", {"page": data})
+    # The teachers' comments, listed under the table only when there are any.
+    comments = [(row.subject, m) for row in data.rows for m in row.marks if m.get("comment")]
+    return _page(
+        request, "diary/marks.html", student, "marks", {"page": data, "comments": comments}
+    )
 
 
 @_diary_view
@@ -127,7 +131,14 @@ def year(request, student_id: int):
     ctx = request.school_ctx
     student = access_for(request, student_id).student
     periods, rows = selectors.diary_year(student=student, today=school_today(ctx.school))
-    return _page(request, "diary/year.html", student, "year", {"periods": periods, "rows": rows})
+    # Exams and final marks exist in the graduating grades only: no empty columns elsewhere.
+    context = {
+        "periods": periods,
+        "rows": rows,
+        "has_exams": any(row.exam for row in rows),
+        "has_finals": any(row.final for row in rows),
+    }
+    return _page(request, "diary/year.html", student, "year", context)
 
 
 @_diary_view
@@ -297,6 +308,39 @@ def unsubscribe(request, token: str):
     except signing.BadSignature:
         raise Http404 from None
     return render(request, "diary/unsubscribe.html", {"done": False})
+
+
+@_diary_view
+def week_pdf(request, student_id: int):
+    """The weekly report of one's own child (or oneself) as the class teacher prints it:
+    readable by the family it belongs to, 404 for anyone else's child."""
+    ctx = request.school_ctx
+    access = access_for(request, student_id)
+    today = school_today(ctx.school)
+    monday = selectors.monday_of(_date(request.GET.get("d"), today))
+    school_class = printout.week_class_of(student=access.student, monday=monday)
+    if school_class is None:
+        raise Http404
+    pdf = printout.weekly_pdf(
+        school_class=school_class,
+        monday=monday,
+        today=today,
+        teacher=school_class.class_teacher,
+        student_id=access.student.pk,
+    )
+    if pdf is None:
+        raise Http404
+    name = _("Дневник %(student)s, неделя с %(d)s.pdf") % {
+        "student": f"{access.student.last_name} {access.student.first_name}",
+        "d": f"{monday:%d.%m.%Y}",
+    }
+    return download(
+        request,
+        content=pdf,
+        filename=name,
+        content_type=PDF,
+        access=Access(AccessRecord.Kind.PRINTOUT, name, 1),
+    )
 
 
 # --- the class teacher's weekly printouts ------------------------------------------------------------

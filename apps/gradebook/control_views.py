@@ -27,6 +27,7 @@ from apps.gradebook.services import (
 from apps.schedule.selectors import school_teachers
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.confirm import Confirmation, confirmation_page, steps_confirmed
 from apps.school.models import StudyPeriod
 
 # --- locked periods -----------------------------------------------------------------------
@@ -76,8 +77,17 @@ def period_lock_toggle(request, period_id: int):
     period = get_object_or_404(
         StudyPeriod.objects.filter(school=ctx.school).select_related("year"), pk=period_id
     )
+    locking = request.POST.get("action") != "unlock"
+    if locking:
+        preview = selectors.period_lock_preview(period=period, today=school_today(ctx.school))
+        steps_needed = 1 if preview.has_ended else 2
+        steps = steps_confirmed(request)
+        if steps < steps_needed:
+            return confirmation_page(
+                request, _lock_confirmation(request, preview, steps + 1, steps_needed)
+            )
     try:
-        if request.POST.get("action") == "unlock":
+        if not locking:
             period_unlock(acting_user=ctx.user, period=period)
             messages.success(request, _("Период «%(p)s» открыт.") % {"p": period.name})
         else:
@@ -88,6 +98,46 @@ def period_lock_toggle(request, period_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("journal:locks", school_id=ctx.school.pk)
+
+
+def _lock_confirmation(request, preview, step: int, step_total: int) -> Confirmation:
+    period = preview.period
+    dates = _("Период «%(name)s»: %(starts)s–%(ends)s.") % {
+        "name": period.name,
+        "starts": period.starts_on.strftime("%d.%m.%Y"),
+        "ends": period.ends_on.strftime("%d.%m.%Y"),
+    }
+    lock = _(
+        "После закрытия во всей школе нельзя будет менять отметки, посещаемость, темы, "
+        "задания и отметки за этот период; исправления — только по разрешению."
+    )
+    if preview.has_ended:
+        ahead = _("Период закончился, уроков впереди нет.")
+    elif not preview.has_started:
+        ahead = _(
+            "Период ещё не начался: все его %(lessons)s уроков окажутся закрытыми до того, "
+            "как пройдут."
+        ) % {"lessons": preview.lessons_ahead}
+    else:
+        ahead = _(
+            "Период ещё идёт: до конца %(days)s дн., впереди ещё %(lessons)s уроков — "
+            "они окажутся закрытыми до того, как пройдут."
+        ) % {"days": preview.days_left, "lessons": preview.lessons_ahead}
+    consequences = [dates, ahead, lock]
+    if step == 2:
+        title = _("Период «%(name)s» ещё не закончился. Всё равно закрыть?") % {"name": period.name}
+        button = _("Да, закрыть досрочно")
+    else:
+        title = _("Закрыть период «%(name)s»?") % {"name": period.name}
+        button = _("Закрыть период") if step_total == 1 else _("Продолжить")
+    return Confirmation(
+        title=title,
+        consequences=consequences,
+        button=button,
+        back=reverse("journal:locks", args=[request.school_ctx.school.pk]),
+        step=step,
+        step_total=step_total,
+    )
 
 
 @school_view(Perm.LOCK_PERIODS)

@@ -159,6 +159,13 @@ def final_columns(
     return columns
 
 
+def _attestation_columns(policy, assignment, period, periods) -> list[FinalColumn]:
+    """No period, year or final marks where the grade is taught without marks (grade 1)."""
+    if not policy.marks_allowed_in_grade(assignment.school_class.grade):
+        return []
+    return final_columns(assignment, period, periods)
+
+
 def _mean_suggestion(values: list[str], thresholds) -> tuple[Decimal | None, str | None]:
     """Average of numeric attestation marks and the mark it suggests (year and final marks)."""
     g = grade([(v, Decimal(1)) for v in values], thresholds)
@@ -210,7 +217,10 @@ def _lock_state(period: StudyPeriod, last_period: StudyPeriod | None):
     return (
         locked(period),
         locked(last_period),
-        getattr(period, "grant_until", None) if period else None,
+        # A grant outlives a reopened period; it only matters (and is only shown) while locked.
+        getattr(period, "grant_until", None)
+        if period is not None and getattr(period, "is_locked", False)
+        else None,
     )
 
 
@@ -330,7 +340,7 @@ def journal_grid(
         attestation[pm.student_id][(pm.kind, pm.period_id)] = pm
     work_types = list(WorkType.objects.filter(school_id=assignment.school_id, is_active=True))
     policy = school_policy(assignment.school)
-    columns = final_columns(assignment, period, periods)
+    columns = _attestation_columns(policy, assignment, period, periods)
     locked, finals_locked, unlocked_until = _lock_state(period, periods[-1] if periods else None)
     rows = []
     for student in facts.students:
@@ -407,7 +417,7 @@ def journal_row(
         (pm.kind, pm.period_id): pm
         for pm in PeriodMark.objects.filter(assignment=assignment, student=student)
     }
-    columns = final_columns(assignment, period, periods)
+    columns = _attestation_columns(policy, assignment, period, periods)
     return Row(
         student=student,
         cells=[],
@@ -580,3 +590,36 @@ def lock_overview(*, year) -> list[LockRow]:
     ):
         grants[g.content_object_id].append(g)
     return [LockRow(p, locks.get(p.pk), grants.get(p.pk, [])) for p in periods]
+
+
+@dataclass
+class LockPreview:
+    """What closing a period does, told to the deputy before it is done."""
+
+    period: StudyPeriod
+    has_ended: bool
+    days_left: int
+    lessons_ahead: int
+    has_started: bool = True
+
+
+def period_lock_preview(*, period: StudyPeriod, today: date) -> LockPreview:
+    """Lessons of the period's classes still ahead of `today` (one query): closing a running
+    period locks them all before they are held."""
+    year = period.year
+    grades_in_scheme = Q(assignment__school_class__grade__in=year.half_year_grades)
+    lessons = Lesson.objects.filter(
+        assignment__year_id=period.year_id, date__gt=today, date__lte=period.ends_on
+    ).exclude(status=Lesson.Status.CANCELLED)
+    lessons = (
+        lessons.filter(grades_in_scheme)
+        if period.scheme == StudyPeriod.Scheme.HALF
+        else lessons.exclude(grades_in_scheme)
+    )
+    return LockPreview(
+        period=period,
+        has_ended=period.ends_on < today,
+        days_left=max(0, (period.ends_on - today).days),
+        lessons_ahead=lessons.count(),
+        has_started=period.starts_on <= today,
+    )

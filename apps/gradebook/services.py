@@ -497,6 +497,18 @@ def period_mark_set(
             {"period": _("Период указывается только для отметки за четверть или полугодие.")}
         )
     ensure_year_writable(assignment.year)
+    grade = assignment.school_class.grade
+    if value and not school_policy(assignment.school).marks_allowed_in_grade(grade):
+        # Removing a stored one stays possible: it may predate the rule.
+        raise ValidationError(
+            {
+                "value": _(
+                    "В %(grade)s классе обучение безотметочное: отметки за период, год "
+                    "и итоговые не выставляются."
+                )
+                % {"grade": grade}
+            }
+        )
     if period is not None and period.year_id != assignment.year_id:
         raise ValidationError({"period": _("Период другого учебного года.")})
     if not can_keep_assignment(acting_user, assignment):

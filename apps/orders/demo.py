@@ -8,6 +8,7 @@ between parallel classes, arrivals) through the real services, so the register, 
 movement report and the document store have content.
 """
 
+import re
 from collections import defaultdict
 from datetime import timedelta
 
@@ -75,6 +76,23 @@ def _role_user(school, role):
     return grant.user if grant else None
 
 
+# The dative of the regions a demo school may stand in, for «УМВД России по …».
+_REGION_DATIVE = {"Тверская область": "Тверской области", "Республика Коми": "Республике Коми"}
+
+
+def _town_of(school) -> tuple[str, str]:
+    """(town, region in the dative) read from the school's address: «…, г. Тверь, ул. …»."""
+    town_match = re.search(r"г\.\s*([^,]+)", school.address or "")
+    region_match = re.search(
+        r"([А-ЯЁ][а-яё]+ (?:область|край)|Республика [А-ЯЁ][а-яё]+)", school.address or ""
+    )
+    region = region_match.group(1) if region_match else ""
+    return (
+        town_match.group(1).strip() if town_match else "Тверь",
+        _REGION_DATIVE.get(region, ""),
+    )
+
+
 def fill_personal_files(demo) -> None:
     """Documents, SNILS, addresses and consents for every demo student (meals: apps/care)."""
     rng = demo.rng
@@ -83,6 +101,7 @@ def fill_personal_files(demo) -> None:
     for g in Guardianship.objects.filter(student__in=students).order_by("pk"):
         first_guardian.setdefault(g.student_id, g.guardian_id)
     consents = []
+    town, region = _town_of(demo.school)
     for n, s in enumerate(students, start=1):
         age = (demo.year.starts_on - s.birth_date).days // 365
         if age >= 14:
@@ -91,17 +110,20 @@ def fill_personal_files(demo) -> None:
                 f"{rng.randint(10, 99)} {rng.randint(10, 25):02d}",
             )
             s.document_number = f"{rng.randint(100000, 999999)}"
-            s.document_issued_by = "МВД по Республике Коми"
+            s.document_issued_by = f"УМВД России по {region}" if region else "УМВД России"
         else:
             s.document_type = "birth_certificate"
             s.document_series = f"{rng.choice(['I', 'II', 'III', 'IV'])}-ЕА"
             s.document_number = f"{rng.randint(100000, 999999)}"
-            s.document_issued_by = "Отдел ЗАГС г. Сыктывкара"
+            s.document_issued_by = f"Отдел ЗАГС, г. {town}"
         s.document_issued_on = s.birth_date + timedelta(
             days=rng.randint(10, 40) if age < 14 else 14 * 365 + 30
         )
         s.snils = _snils(rng)
-        address = f"г. Сыктывкар, {rng.choice(STREETS)}, д. {rng.randint(1, 120)}, кв. {rng.randint(1, 200)}"
+        # Pupils live in the school's own town.
+        address = (
+            f"г. {town}, {rng.choice(STREETS)}, д. {rng.randint(1, 120)}, кв. {rng.randint(1, 200)}"
+        )
         s.registration_address = s.residence_address = address
         s.personal_file_number = f"{s.last_name[:1]}-{n:04d}"
         if rng.random() < 0.96:  # a few consents are still being collected
@@ -278,6 +300,12 @@ def sign_movements(demo, secretary, director) -> None:
     )
     for kind, on, lines, basis in sorted(planned, key=lambda p: p[1]):
         sign_now(kind, on, lines, basis)
+    # The class teachers have placed the newcomers in their class's subgroups, as a school
+    # does in the first days (the reminder catches the ones forgotten).
+    _place_in_subgroups(
+        [(s, target) for s in movers for target in [_target_of(planned, s)] if target]
+        + [(line["student"], line["to_class"]) for line in arrivals]
+    )
     # One draft waits for the director's signature.
     candidates = [s for s in pool[5:] if s not in movers]
     if candidates:
@@ -308,3 +336,25 @@ def populate(demo) -> None:
     analyze(PersonalDataConsent)
     record_september_enrolments(demo, secretary, director)
     sign_movements(demo, secretary, director)
+
+
+def _target_of(planned, student):
+    for kind, _on, lines, _basis in planned:
+        for line in lines:
+            if kind == OrderKind.TRANSFER and line["student"] == student:
+                return line["to_class"]
+    return None
+
+
+def _place_in_subgroups(placements) -> None:
+    """Each pupil into the smaller subgroup of every split subject of their new class."""
+    from apps.classes.models import Subgroup
+
+    for student, school_class in placements:
+        by_subject = defaultdict(list)
+        for group in Subgroup.objects.filter(school_class=school_class).prefetch_related("members"):
+            by_subject[group.subject_id].append(group)
+        for groups in by_subject.values():
+            if any(student in g.members.all() for g in groups):
+                continue
+            min(groups, key=lambda g: (len(g.members.all()), g.name)).members.add(student)

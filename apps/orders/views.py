@@ -177,10 +177,14 @@ def _candidates(ctx, order: Order, query: str) -> list[Student]:
 
 @school_view(Perm.VIEW_ORDERS)
 def detail(request, pk: int):
+    return _detail_page(request, _order(request, pk), query=request.GET.get("q", "").strip())
+
+
+def _detail_page(request, order: Order, *, query: str, refused=None, status: int = 200):
+    """The order page. `refused`: (student, bound form) of a line the service refused —
+    shown again among the same search results, with its error and what was typed."""
     ctx = request.school_ctx
-    order = _order(request, pk)
     can_edit = order.is_draft and ctx.may(Perm.DRAFT_ORDERS)
-    query = request.GET.get("q", "").strip()
     classes = (
         SchoolClass.objects.filter(school=ctx.school, year__status__in=["open", "planned"])
         .select_related("year")
@@ -195,8 +199,21 @@ def detail(request, pk: int):
                 on=order.effective_on,
             )
         )
+    if refused is not None and refused[0].pk not in {s.pk for s in candidates}:
+        candidates = [
+            *students_list(
+                students=Student.objects.filter(school=ctx.school, pk=refused[0].pk),
+                on=order.effective_on,
+            ),
+            *candidates,
+        ]
+    refused_forms = {refused[0].pk: refused[1]} if refused is not None else {}
     forms_for = [
-        (s, ItemForm(initial={"student": s.pk}, order=order, classes=classes, prefix=f"s{s.pk}"))
+        (
+            s,
+            refused_forms.get(s.pk)
+            or ItemForm(initial={"student": s.pk}, order=order, classes=classes, prefix=f"s{s.pk}"),
+        )
         for s in candidates
     ]
     items = list(order.items.all())
@@ -232,6 +249,7 @@ def detail(request, pk: int):
             "today": school_today(ctx.school),
             "kinds": OrderKind,
         },
+        status=status,
     )
 
 
@@ -303,18 +321,23 @@ def item_add(request, pk: int):
     student = get_object_or_404(Student, school=ctx.school, pk=int(sid) if sid.isdigit() else 0)
     classes = SchoolClass.objects.filter(school=ctx.school, year__status__in=["open", "planned"])
     form = ItemForm(request.POST, order=order, classes=classes, prefix=f"s{student.pk}")
+    query = request.POST.get("q", "").strip()[:100]
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "student"}
         try:
             services.order_item_add(acting_user=request.user, order=order, student=student, **data)
         except ValidationError as error:
-            messages.error(request, f"{student.full_name}: " + " ".join(error.messages))
+            add_validation_errors(form, error)
+        else:
+            messages.success(
+                request, _("В приказ добавлен(а) %(name)s.") % {"name": student.full_name}
+            )
             url = reverse("orders:detail", kwargs={"school_id": ctx.school.pk, "pk": order.pk})
-            return redirect(f"{url}?{urlencode({'q': student.last_name})}")
-        messages.success(request, _("В приказ добавлен(а) %(name)s.") % {"name": student.full_name})
-    else:
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("orders:detail", school_id=ctx.school.pk, pk=order.pk)
+            return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+    # Refused: the same search, the row in error with its message and what was typed.
+    return _detail_page(
+        request, _order(request, order.pk), query=query, refused=(student, form), status=422
+    )
 
 
 @school_view(Perm.DRAFT_ORDERS)
@@ -480,7 +503,11 @@ def _period(request) -> tuple[PeriodForm, date, date]:
     ctx = request.school_ctx
     year = ctx.open_year
     today = school_today(ctx.school)
-    start = year.starts_on if year else today.replace(month=1, day=1)
+    # The report opens on the current month (what the secretary files monthly), or on the
+    # year's first day while the year's first month runs.
+    start = today.replace(day=1)
+    if year is not None and year.starts_on <= today:
+        start = max(start, year.starts_on)
     form = PeriodForm(request.GET or None, initial={"date_from": start, "date_to": today})
     if request.GET and form.is_valid():
         return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]

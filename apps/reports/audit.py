@@ -80,13 +80,16 @@ RULES: tuple[Rule, ...] = (
         "marks_late",
         _("Отметки позже срока"),
         _("Отм. поздно"),
-        _("Текущие — в день урока, контрольные — 3 дня, письменные — 7 дней (по правилам школы)."),
+        _(
+            "Текущие — %(current)s, контрольные — %(control)s дн., письменные — %(written)s дн. "
+            "(по правилам школы)."
+        ),
     ),
     Rule(
         "period_marks_late",
         _("Итоговые отметки позже срока"),
         _("Итог. поздно"),
-        _("Позже N рабочих дней после окончания периода."),
+        _("Позже %(period_days)s рабочих дней после окончания периода."),
     ),
     Rule(
         "period_marks_missing",
@@ -114,6 +117,24 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 RULE_KEYS = tuple(r.key for r in RULES)
+
+
+def rules_for(policy) -> list[Rule]:
+    """The rules with this school's numbers in their explanations (its own deadlines)."""
+    numbers = {
+        "current": _("в день урока")
+        if policy.current_mark_days == 0
+        else _("%(days)s дн.") % {"days": policy.current_mark_days},
+        "control": policy.control_mark_days,
+        "written": policy.written_mark_days,
+        "period_days": policy.period_mark_working_days,
+    }
+    return [
+        Rule(r.key, r.label, r.short, str(r.help) % numbers if "%(" in str(r.help) else r.help)
+        for r in RULES
+    ]
+
+
 TENTHS = Decimal("0.1")
 
 

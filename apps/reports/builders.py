@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.policy import Role
 from apps.reports.activity import ENTRY_KINDS
 from apps.reports.attendance import AttendanceData
-from apps.reports.audit import RULES
+from apps.reports.audit import RULES, rules_for
 from apps.reports.periods import month_label
 from apps.reports.progress import Progress
 from apps.reports.stats import FORMULAS
 from apps.reports.tables import DEC1, DEC2, INT, PCT, TEXT, Column, Report, Table
+from apps.school.policy import school_policy
 
 
 # Column titles are translated when a report is built, in the language of the request.
@@ -128,7 +129,7 @@ def audit_report(*, school, run, label: str, lines, admin: bool, deputy_name: st
         tables=tables,
         generated_at=timezone.now(),
         filename=_filename("kontrol-zhurnala", run.starts_on),
-        formulas=[f"{r.short}: {r.help}" for r in RULES],
+        formulas=[f"{r.short}: {r.help}" for r in rules_for(school_policy(school))],
         signatures=signatures(school, deputy_name=deputy_name),
     )
 

@@ -89,14 +89,26 @@ def line_chart(
     title: str,
     maximum: float | None = 100.0,
     height: int = 220,
+    positions: list[int] | None = None,
+    partial: list[bool] | None = None,
+    partial_note: str = "",
 ) -> SafeString:
-    """One line per series over the labels (months); a legend under the title."""
+    """One line per series over the labels (months); a legend under the title.
+
+    `positions` puts the labels on a time axis (e.g. months counted from year 0): a month
+    without data leaves its space and breaks the line instead of being skipped. `partial`
+    marks points of an incomplete period (a hollow point, the label starred, a note below).
+    """
     if not labels or not series:
         return mark_safe("")
-    left, right, bottom, top = 44, 44, 30, 36
+    partial = partial or [False] * len(labels)
+    if partial_note and any(partial):
+        height += 14
+    left, right, bottom, top = 44, 44, 30 + (14 if partial_note and any(partial) else 0), 36
     step = 84
     legend = sum(24 + len(name) * 6.5 for name, _vs in series)
-    width = int(max(left + right + step * max(len(labels) - 1, 1), left + legend, 360))
+    steps = (positions[-1] - positions[0]) if positions else len(labels) - 1
+    width = int(max(left + right + step * max(steps, 1), left + legend, 360))
     plot = height - bottom - top
     values = [float(v) for _n, vs in series for v in vs if v is not None]
     top_value = max([maximum or 0] + values) or 1.0
@@ -123,32 +135,50 @@ def line_chart(
             f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="#666">'
             f"{top_value * fraction:g}</text>"
         )
-    span = max(len(labels) - 1, 1)
+    at = positions if positions is not None else list(range(len(labels)))
+    span = max(at[-1] - at[0], 1)
     xs = [
-        left + (width - left - right) * i / span
+        left + (width - left - right) * (p - at[0]) / span
         if len(labels) > 1
         else left + (width - left - right) / 2
-        for i in range(len(labels))
+        for p in at
     ]
-    for x, label in zip(xs, labels, strict=True):
+    label_y = height - 10 - (14 if partial_note and any(partial) else 0)
+    for x, label, part in zip(xs, labels, partial, strict=True):
         parts.append(
-            f'<text x="{x:.1f}" y="{height - 10}" font-size="10" text-anchor="middle" fill="#333">{escape(label)}</text>'
+            f'<text x="{x:.1f}" y="{label_y}" font-size="10" text-anchor="middle" fill="#333">'
+            f"{escape(label)}{'*' if part else ''}</text>"
+        )
+    if partial_note and any(partial):
+        parts.append(
+            f'<text x="{left}" y="{height - 6}" font-size="10" fill="#666" data-partial-note="1">'
+            f"* {escape(partial_note)}</text>"
         )
     for i, (name, vs) in enumerate(series):
         color = PALETTE[i % len(PALETTE)]
         points = [
-            (x, top + plot - plot * float(v) / top_value, v)
-            for x, v in zip(xs, vs, strict=True)
+            (x, top + plot - plot * float(v) / top_value, v, p, part)
+            for x, v, p, part in zip(xs, vs, at, partial, strict=True)
             if v is not None
         ]
-        if len(points) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in points)
+        # A gap in time (a month without data) breaks the line.
+        runs: list[list] = []
+        for point in points:
+            if runs and point[3] - runs[-1][-1][3] == 1:
+                runs[-1].append(point)
+            else:
+                runs.append([point])
+        for run in runs:
+            if len(run) > 1:
+                path = " ".join(f"{x:.1f},{y:.1f}" for x, y, *_rest in run)
+                parts.append(
+                    f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>'
+                )
+        for x, y, v, _p, part in points:
+            fill, marker = ("#fff", ' data-partial="1"') if part else (color, "")
             parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>'
-            )
-        for x, y, v in points:
-            parts.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{color}"><title>{escape(name)}: {_num(v)}</title></circle>'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{fill}" stroke="{color}" '
+                f'stroke-width="1.5"{marker}><title>{escape(name)}: {_num(v)}</title></circle>'
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -160,6 +160,7 @@ class ExportJob(models.Model):
     class Kind(models.TextChoices):
         SCHOOL_YEAR = "school_year", _("Сводная ведомость школы за год (Excel)")
         ARCHIVE = "archive", _("Архив классного журнала за год (PDF)")
+        REPORT_PDF = "report_pdf", _("Отчёт в PDF")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("В очереди")

@@ -161,9 +161,11 @@ def progress(
             if span.is_year
             else marks.filter(kind=PeriodMark.Kind.PERIOD, period=span.period)
         )
+        # A grade taught without marks has no period marks to count, even stray ones.
         pairs = {
             (a_id, s_id): (value, None)
             for a_id, s_id, value in marks.values_list("assignment_id", "student_id", "value")
+            if policy.marks_allowed_in_grade(assignments[a_id].school_class.grade)
         }
 
     students: dict[tuple[int, int], StudentLine] = {}

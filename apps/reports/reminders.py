@@ -43,6 +43,7 @@ from apps.school.policy import (
     reminder_starts_on,
     school_policy,
 )
+from apps.students.selectors import subgroup_gaps
 
 
 def _group(lesson: dict) -> str:
@@ -72,6 +73,7 @@ def reminders_send(*, school: School, now: datetime) -> int:
     sent += _period_mark_reminders(school, policy, year, today, days_off)
     sent += _ktp_reminders(school, policy, year, today, days_off)
     sent += _movement_reminders(school, policy, today, days_off)
+    sent += _subgroup_reminders(school, year, today)
     return sent
 
 
@@ -311,4 +313,39 @@ def _movement_reminders(school, policy, today, days_off) -> int:
                     email=True,
                 )
             )
+    return sent
+
+
+def _subgroup_reminders(school, year, today) -> int:
+    """Pupils in none of their class's subgroups of a split subject (a transfer, a late
+    enrolment): the class teacher hears every school day until they are placed."""
+    by_teacher: dict[object, list] = defaultdict(list)
+    for gap in subgroup_gaps(classes=year.classes.all(), on=today):
+        if gap.school_class.class_teacher is not None:
+            by_teacher[gap.school_class.class_teacher].append(gap)
+    sent = 0
+    for teacher, gaps in by_teacher.items():
+        items = [
+            f"{gap.school_class.name}, {gap.subject_name.lower()}: "
+            + ", ".join(f"{s.last_name} {s.first_name}" for s in gap.students)
+            for gap in gaps
+        ]
+        sent += bool(
+            notify(
+                school=school,
+                user=teacher,
+                title=_("Распределите учеников по подгруппам"),
+                body=_(
+                    "Эти ученики не входят ни в одну подгруппу и не видны в журнале "
+                    "подгруппы: %(list)s."
+                )
+                % {"list": "; ".join(items)},
+                link=reverse(
+                    "school:subgroup-members",
+                    kwargs={"school_id": school.pk, "pk": gaps[0].first_subgroup_id},
+                ),
+                # One a day while the gap lasts.
+                dedupe_key=f"remind:subgroups:{teacher.pk}:{today.isoformat()}",
+            )
+        )
     return sent

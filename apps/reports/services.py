@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
@@ -22,6 +23,7 @@ from apps.classes.models import SchoolClass
 from apps.messaging.services import notify
 from apps.reports.activity import compute_activity
 from apps.reports.audit import RULE_KEYS, RULES, AuditResult, compute_audit
+from apps.reports.background import pdf_by_its_view
 from apps.reports.models import ActivityReport, AuditLine, AuditRun, ExportJob
 from apps.reports.periods import month_end, month_label, month_start, previous_month
 from apps.school import clock
@@ -538,7 +540,13 @@ def export_job_build(*, job_id: int, attempt: str = "") -> ExportJob | None:
     job = ExportJob.objects.select_related("school", "created_by").get(pk=job_id)
     report = partial(_progress, job.pk)
     try:
-        if job.kind == ExportJob.Kind.SCHOOL_YEAR:
+        if job.kind == ExportJob.Kind.REPORT_PDF:
+            report(0, 1)
+            content, name = pdf_by_its_view(
+                path=job.params["path"], user=job.created_by, school=job.school
+            )
+            enrolments = Enrollment.objects.none()
+        elif job.kind == ExportJob.Kind.SCHOOL_YEAR:
             year = AcademicYear.objects.get(school=job.school, pk=job.params["year"])
             content = school_year_xlsx(year=year, progress_callback=report)
             name = f"vedomost-{year.name.replace('/', '-')}.xlsx"
@@ -560,7 +568,8 @@ def export_job_build(*, job_id: int, attempt: str = "") -> ExportJob | None:
         return None
     job.file.save(name, ContentFile(content), save=False)
     # How many people the file names, for the access log of its downloads.
-    job.params = {**job.params, "people": enrolments.values("student_id").distinct().count()}
+    people = enrolments.values("student_id").distinct().count()
+    job.params = {**job.params, "people": people or job.params.get("people", 0)}
     job.filename, job.status, job.progress, job.finished_at = (
         name,
         ExportJob.Status.DONE,
@@ -568,7 +577,30 @@ def export_job_build(*, job_id: int, attempt: str = "") -> ExportJob | None:
         timezone.now(),
     )
     job.save(update_fields=["file", "filename", "status", "progress", "finished_at", "params"])
+    if job.kind == ExportJob.Kind.REPORT_PDF:
+        # The reader may have closed the page: a notice says the file is ready.
+        notify(
+            school=job.school,
+            user=job.created_by,
+            title=_("Файл готов: %(name)s") % {"name": name},
+            link=reverse("reports:export", kwargs={"school_id": job.school_id, "job_id": job.pk}),
+            dedupe_key=f"export:{job.pk}",
+        )
     return job
+
+
+def export_pdf_start(*, acting_user, school: School, path: str, title: str) -> ExportJob:
+    """A report's PDF built by a worker; `path` is the report page with its choices."""
+    from apps.reports.background import pdf_path_allowed
+
+    if not pdf_path_allowed(path, school):
+        raise ValidationError(_("Этот отчёт нельзя сформировать в фоне."))
+    return export_job_start(
+        acting_user=acting_user,
+        school=school,
+        kind=ExportJob.Kind.REPORT_PDF,
+        params={"path": path, "title": title[:200]},
+    )
 
 
 def exports_cleanup(*, now: datetime | None = None) -> int:

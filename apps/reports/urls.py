@@ -18,5 +18,6 @@ urlpatterns = [
     path("s/<int:school_id>/reports/activity/", views.activity_page, name="activity"),
     path("s/<int:school_id>/reports/archive/", views.archive_page, name="archive"),
     path("s/<int:school_id>/reports/exports/new/", views.export_start, name="export-start"),
+    path("s/<int:school_id>/reports/exports/pdf/", views.pdf_start, name="pdf-start"),
     path("s/<int:school_id>/reports/exports/<int:job_id>/", views.export_status, name="export"),
 ]

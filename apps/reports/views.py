@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,11 +21,18 @@ from apps.privacy.models import AccessRecord
 from apps.privacy.services import Access
 from apps.reports import builders, charts
 from apps.reports.attendance import attendance
-from apps.reports.audit import RULE_KEYS, RULES
+from apps.reports.audit import RULE_KEYS, RULES, rules_for
 from apps.reports.exports import XLSX_TYPE, report_pdf, report_xlsx
 from apps.reports.forms import AuditRunForm
 from apps.reports.models import ActivityReport, AuditRun, ExportJob
-from apps.reports.periods import month_label, month_start, months_of, pick_span, spans_of_year
+from apps.reports.periods import (
+    month_end,
+    month_label,
+    month_start,
+    months_of,
+    pick_span,
+    spans_of_year,
+)
 from apps.reports.permissions import (
     audit_lines_visible,
     audits_visible,
@@ -41,6 +48,7 @@ from apps.reports.services import (
     audit_store,
     export_job_requeue,
     export_job_start,
+    export_pdf_start,
     run_label,
 )
 from apps.school import clock
@@ -80,7 +88,11 @@ def _respond(request, report, template: str, context: dict):
                 report.people,
             ),
         )
-    return render(request, template, {"report": report, **context})
+    return render(
+        request,
+        template,
+        {"report": report, "pdf_in_worker": reports_visible(request.school_ctx), **context},
+    )
 
 
 def _chosen_year(ctx, request) -> tuple[AcademicYear | None, list[AcademicYear]]:
@@ -180,6 +192,12 @@ def audit_page(request):
     months = sorted(
         (r for r in runs if r["kind"] == AuditRun.Kind.MONTH), key=lambda r: r["starts_on"]
     )[-TREND_MONTHS:]
+    # A time axis: a month without an audit leaves its place; a month audited before its
+    # end is marked, so a short December does not read as an improvement.
+    partial = [r["ends_on"] < month_end(r["starts_on"]) for r in months]
+    partial_ends = [
+        r["ends_on"].strftime("%d.%m") for r, p in zip(months, partial, strict=True) if p
+    ]
     trend = (
         charts.line_chart(
             [r["starts_on"].strftime("%m.%y") for r in months],
@@ -190,6 +208,10 @@ def audit_page(request):
             ],
             title=_("Замечания по месяцам"),
             maximum=None,
+            positions=[r["starts_on"].year * 12 + r["starts_on"].month for r in months],
+            partial=partial,
+            partial_note=_("неполный месяц: проверка по %(day)s, его числа меньше полного")
+            % {"day": ", ".join(partial_ends)},
         )
         if admin and len(months) > 1
         else ""
@@ -223,7 +245,9 @@ def audit_page(request):
             "run": run,
             "run_label": run_label(run) if run else "",
             "admin": admin,
-            "rules": RULES,
+            # The whole school's audit takes long: its PDF is built by a worker.
+            "pdf_in_worker": admin and lines is None and reports_visible(ctx),
+            "rules": rules_for(school_policy(ctx.school)),
             "lines": lines,
             "summary": summary,
             "trend": trend,
@@ -579,6 +603,25 @@ def export_start(request):
     else:
         raise Http404
     job = export_job_start(acting_user=ctx.user, school=ctx.school, kind=kind, params=params)
+    return redirect("reports:export", school_id=ctx.school.pk, job_id=job.pk)
+
+
+@_reports_view
+@require_POST
+def pdf_start(request):
+    """A report's PDF (the whole school's audit, a class's printouts) built by a worker: the
+    page follows its progress, a notice says when it is ready."""
+    ctx = request.school_ctx
+    try:
+        job = export_pdf_start(
+            acting_user=ctx.user,
+            school=ctx.school,
+            path=request.POST.get("path", "")[:1000],
+            title=request.POST.get("title", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:index", school_id=ctx.school.pk)
     return redirect("reports:export", school_id=ctx.school.pk, job_id=job.pk)
 
 

@@ -29,7 +29,7 @@ from apps.gradebook.locks import unlock_permission
 from apps.gradebook.models import Mark, PeriodLock, PeriodMark, PeriodUnlockGrant, WorkType
 from apps.gradebook.services import work_types_ensure
 from apps.homework.models import Homework
-from apps.schedule.demo_topics import GENERIC_SECTIONS, SECTIONS, STEPS
+from apps.schedule.demo_topics import STEPS, sections_for
 from apps.schedule.models import Lesson, PlanTopic, TimetableEntry
 from apps.schedule.services import lesson_move, lessons_generate, timetable_end_early
 from apps.school.demo.statistics import analyze
@@ -311,8 +311,16 @@ class _Journal:
         demo_teacher = self.demo.users.get("teacher")
         topics = []
         self.plan: dict[int, list[PlanTopic]] = {}
+        spans = defaultdict(list)
+        for p in StudyPeriod.objects.filter(year=self.year):
+            spans[p.scheme].append((p.starts_on, p.ends_on))
         for a in self.assignments:
-            lesson_dates = dates.get(a.pk, [])
+            # A plan is dated inside the study periods of its class (not in the days a
+            # timetable runs on after the last period has ended).
+            own = spans[self.year.scheme_for_grade(a.school_class.grade)]
+            lesson_dates = [
+                d for d in dates.get(a.pk, []) if any(start <= d <= end for start, end in own)
+            ]
             if not lesson_dates or (
                 self.rng.random() < 0.03 and a.teacher_id != getattr(demo_teacher, "pk", None)
             ):
@@ -340,9 +348,11 @@ class _Journal:
     def _plan_rows(self, a: TeachingAssignment, total: int) -> list[tuple[str, int, str]]:
         """Sections in order; each opens with new material, goes through practice, problems
         and review in topics of one or two hours, and ends with a test."""
-        sections = list(SECTIONS.get(a.subject.name, GENERIC_SECTIONS))
-        grade_shift = a.school_class.grade % len(sections)
-        sections = sections[grade_shift:] + sections[:grade_shift]
+        own, of_grade = sections_for(a.subject.name, a.school_class.grade)
+        sections = list(own)
+        if not of_grade:  # one list for several grades: each grade starts elsewhere
+            grade_shift = a.school_class.grade % len(sections)
+            sections = sections[grade_shift:] + sections[:grade_shift]
         per = max(3, total // len(sections))
         rows, left = [], total
         for i, section in enumerate(sections):
@@ -670,8 +680,21 @@ class _Journal:
         return following
 
     def _homework_text(self, a: TeachingAssignment) -> str:
+        """Sized to the grade: a primary pupil gets an exercise or two, not pages."""
         r = self.rng.randint
         name = a.subject.name
+        grade_ = a.school_class.grade
+        if grade_ <= 4:
+            if name == "Математика":
+                return f"С. {r(4, 110)}, № {r(1, 6)}" + ("" if grade_ == 1 else f", {r(7, 9)}")
+            if name == "Русский язык":
+                return f"Прописи, с. {r(2, 32)}" if grade_ == 1 else f"Упр. {r(1, 250)}"
+            if name.startswith("Иностранный"):
+                return f"Ex. {r(1, 6)}, p. {r(5, 90)}; повторить слова"
+            if name in ("Литературное чтение", "Окружающий мир"):
+                first = r(5, 150)
+                return f"Прочитать с. {first}–{first + r(1, 3)}"
+            return f"С. {r(5, 100)}, задание {r(1, 5)}"
         if name in (
             "Математика",
             "Алгебра",
@@ -692,7 +715,8 @@ class _Journal:
             "География",
             "Биология",
         ):
-            return f"Прочитать с. {r(5, 150)}–{r(151, 250)}, ответить на вопросы"
+            first = r(5, 230)
+            return f"Прочитать с. {first}–{first + r(4, 14)}, ответить на вопросы"
         return f"§ {r(1, 30)}, вопросы в конце параграфа"
 
     def _homework(
@@ -743,7 +767,7 @@ class _Journal:
                         school=self.school,
                         lesson=lesson,
                         text=self._homework_text(a),
-                        minutes=20,
+                        minutes=15 if a.school_class.grade <= 4 else 25,
                         due_date=next_date.get(lesson.pk),
                         set_by_id=a.teacher_id,
                         set_at=datetime.combine(self.today, time(16, 0), tzinfo=self.tz),

@@ -62,11 +62,25 @@ class SubstituteForm(forms.Form):
     )
     reason = forms.CharField(label=_("Причина"), max_length=300, required=False)
 
-    def __init__(self, *args, teachers=(), **kwargs):
+    def __init__(self, *args, teachers=(), busy: dict[int, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.teachers = {u.pk: u for u in teachers}
-        self.fields["teacher"].choices = [("", _("— без замены —"))] + [
-            (u.pk, u.full_name) for u in teachers
+        if busy is None:
+            self.fields["teacher"].choices = [("", _("— без замены —"))] + [
+                (u.pk, u.full_name) for u in teachers
+            ]
+            return
+        # Who is free at this lesson comes first; a busy teacher says where they are.
+        free = [(u.pk, u.full_name) for u in teachers if u.pk not in busy]
+        taken = [
+            (u.pk, f"{u.full_name} — {busy[u.pk]}" if busy[u.pk] else u.full_name)
+            for u in teachers
+            if u.pk in busy
+        ]
+        self.fields["teacher"].choices = [
+            ("", _("— без замены —")),
+            (_("Свободны на этом уроке"), free),
+            (_("Заняты на этом уроке"), taken),
         ]
 
     def clean_teacher(self):

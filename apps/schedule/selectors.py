@@ -227,3 +227,22 @@ def school_teachers(*, school):
         .order_by("last_name", "first_name")
         .distinct()
     )
+
+
+def substitution_candidates(*, school, lesson: Lesson) -> tuple[list, dict[int, str]]:
+    """The school's teachers for one lesson's substitution, those free at that lesson first,
+    and what each busy one teaches then (two queries)."""
+    teachers = list(school_teachers(school=school))
+    busy: dict[int, str] = {}
+    for other in (
+        Lesson.objects.filter(school=school, date=lesson.date, lesson_number=lesson.lesson_number)
+        .exclude(pk=lesson.pk)
+        .exclude(status=Lesson.Status.CANCELLED)
+        .select_related("assignment__school_class")
+        .only("assignment__teacher_id", "substitute_teacher_id", "assignment__school_class")
+    ):
+        teacher_id = other.substitute_teacher_id or other.assignment.teacher_id
+        busy[teacher_id] = other.assignment.school_class.name
+    busy.setdefault(lesson.assignment.teacher_id, "")
+    teachers.sort(key=lambda u: u.pk in busy)  # stable: alphabetical within each group
+    return teachers, busy

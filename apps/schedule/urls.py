@@ -26,4 +26,9 @@ urlpatterns = [
     path(
         "s/<int:school_id>/timetable/lesson/<int:lesson_id>/move/", views.lesson_move, name="move"
     ),
+    path(
+        "s/<int:school_id>/timetable/lesson/<int:lesson_id>/forms/",
+        views.lesson_forms,
+        name="lesson-forms",
+    ),
 ]

@@ -199,28 +199,15 @@ def _changes_page(request, day, *, forms_for=None, status=200):
     only_changed = request.GET.get("only") == "changed"
     if only_changed:
         lessons = changed
+    # The forms of a lesson are loaded when its «Изменить» is opened (two hundred rows of
+    # three forms each made the page megabytes); a refused form comes back filled in.
     forms_for = forms_for or {}
-    rows = []
-    for lesson in lessons:
-        bound = forms_for.get(lesson.pk, {})
-        rows.append(
-            {
-                "lesson": lesson,
-                "substitute": bound.get("substitute")
-                or SubstituteForm(
-                    teachers=teachers,
-                    initial={"teacher": lesson.substitute_teacher_id},
-                    prefix=f"s{lesson.pk}",
-                ),
-                "cancel": bound.get("cancel") or CancelForm(prefix=f"c{lesson.pk}"),
-                "move": bound.get("move")
-                or MoveForm(
-                    prefix=f"m{lesson.pk}",
-                    initial={"new_date": lesson.date, "new_number": lesson.lesson_number},
-                ),
-                "open": bool(bound),
-            }
-        )
+    rows = [
+        {"lesson": lesson, **_lesson_forms(lesson, teachers, bound=forms_for[lesson.pk])}
+        if lesson.pk in forms_for
+        else {"lesson": lesson}
+        for lesson in lessons
+    ]
     week_from = day - timedelta(days=day.weekday())
     return render(
         request,
@@ -243,6 +230,38 @@ def _changes_page(request, day, *, forms_for=None, status=200):
         },
         status=status,
     )
+
+
+def _lesson_forms(lesson: Lesson, teachers, *, busy=None, bound=None) -> dict:
+    bound = bound or {}
+    return {
+        "substitute": bound.get("substitute")
+        or SubstituteForm(
+            teachers=teachers,
+            busy=busy,
+            initial={"teacher": lesson.substitute_teacher_id},
+            prefix=f"s{lesson.pk}",
+        ),
+        "cancel": bound.get("cancel") or CancelForm(prefix=f"c{lesson.pk}"),
+        "move": bound.get("move")
+        or MoveForm(
+            prefix=f"m{lesson.pk}",
+            initial={"new_date": lesson.date, "new_number": lesson.lesson_number},
+        ),
+        "open": bool(bound),
+    }
+
+
+@school_view(Perm.EDIT_TIMETABLE)
+def lesson_forms(request, lesson_id: int):
+    """One lesson's substitute, move and cancel forms, asked for when its row is opened
+    (htmx); without script, the same forms on a page of their own."""
+    ctx = request.school_ctx
+    lesson = _changed_lesson(request, lesson_id)
+    teachers, busy = selectors.substitution_candidates(school=ctx.school, lesson=lesson)
+    row = {"lesson": lesson, **_lesson_forms(lesson, teachers, busy=busy)}
+    template = "schedule/_lesson_forms.html" if request.htmx else "schedule/lesson_forms.html"
+    return render(request, template, {"row": row, "l": lesson, "popup": bool(request.htmx)})
 
 
 @school_view(Perm.EDIT_TIMETABLE)

@@ -225,8 +225,15 @@ class NewUserForm(forms.Form):
     patronymic = forms.CharField(label=_("Отчество"), max_length=150, required=False)
     username = forms.CharField(label=_("Логин"), max_length=150)
     email = forms.EmailField(label=_("Электронная почта"), required=False)
+    # No role is preselected: the administrator chooses one on purpose (a clerk once became
+    # an administrator by leaving the first option as it was).
     role = forms.ChoiceField(
-        label=_("Роль"), choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES]
+        label=_("Роль"),
+        choices=[
+            ("", _("выберите роль…")),
+            *((r.value, r.label) for r in Role if r in STAFF_ROLES),
+        ],
+        error_messages={"required": _("Выберите роль нового сотрудника.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -263,45 +270,44 @@ MONTHS = [
     (11, _("ноябрь")),
     (12, _("декабрь")),
 ]
-# Where each default comes from (the seeds are real schools' regulations; see apps/school/policy.py).
-MEGION = _(
-    "регламент ведения электронного журнала МАОУ «СОШ № 3» г. Мегиона (приказ № 998-О от 30.09.2020)"
-)
-KROPOTKIN = _(
-    "регламент АИС «Сетевой город. Образование» МБОУ СОШ № 4 г. Кропоткина (приказ № 1/1 от 09.01.2020)"
-)
-PUTILOVO = _(
-    "положение об использовании ГИС «СОЛО» МКОУ «Путиловская ООШ» (приказ № 50 от 31.08.2020)"
-)
-KRANOBOR = _(
-    "план работы с ГИС «Электронное образование» МБОУ «Краноборская СОШ» (приказ № 82 от 31.08.2021)"
-)
+# Where each default comes from, as a school reads it: a regulation (СанПиН, a federal law
+# or order) or the typical regulation of a school — never another school's local order. The
+# deadlines of the journal are the school's own decision (273-ФЗ, ст. 28 и 30): the defaults
+# are the values most schools' regulations use.
+TYPICAL = _("типовое положение о ведении электронного журнала")
+TYPICAL_CONTINGENT = _("типовое положение о движении обучающихся")
+TYPICAL_CONTROL = _("типовое положение о внутришкольном контроле")
+OWN_ACT = _("Школа вправе установить своё значение локальным актом (273-ФЗ, ст. 28, 30).")
 
 RULES_HELP = {
     "attendance_minutes": format_lazy(
-        _("По умолчанию 10 минут от начала урока: {src}, п. 8."), src=MEGION
+        _("По умолчанию 10 минут от начала урока: {src}. {own}"), src=TYPICAL, own=OWN_ACT
     ),
     "current_mark_days": format_lazy(
-        _("0 — в день урока («ежедневно»): {src}, п. 10."), src=MEGION
+        _("0 — в день урока («ежедневно»): {src}. {own}"), src=TYPICAL, own=OWN_ACT
     ),
     "control_mark_days": format_lazy(
-        _("Контрольные работы — в течение 3 дней: {src}, п. 11."), src=MEGION
+        _("Контрольные работы — в течение 3 дней: {src}. {own}"), src=TYPICAL, own=OWN_ACT
     ),
     "written_mark_days": format_lazy(
-        _("Письменные работы и сочинения — в течение недели: {src}, п. 12; {src2}, п. 2.4."),
-        src=MEGION,
-        src2=KROPOTKIN,
+        _("Письменные работы и сочинения — в течение недели: {src}. {own}"),
+        src=TYPICAL,
+        own=OWN_ACT,
     ),
     "period_mark_working_days": format_lazy(
-        _("Четвертные, полугодовые, годовые и итоговые — не позднее 5 рабочих дней: {src}, п. 13."),
-        src=MEGION,
+        _("Четвертные, полугодовые, годовые и итоговые — не позднее 5 рабочих дней: {src}. {own}"),
+        src=TYPICAL,
+        own=OWN_ACT,
     ),
     "homework_hours_after_last_lesson": format_lazy(
-        _("В день урока, не позднее 1 часа после окончания всех занятий класса: {src}, п. 2.2."),
-        src=KROPOTKIN,
+        _("В день урока, не позднее 1 часа после окончания всех занятий класса: {src}. {own}"),
+        src=TYPICAL,
+        own=OWN_ACT,
     ),
     "ktp_due_day": format_lazy(
-        _("Календарно-тематическое планирование — до 15 сентября: {src}, п. 14."), src=MEGION
+        _("Календарно-тематическое планирование — до 15 сентября: {src}. {own}"),
+        src=TYPICAL,
+        own=OWN_ACT,
     ),
     "correction_reason_after_days": _(
         "Каждое исправление хранится с автором, временем и прежним значением; исправление более старой "
@@ -316,16 +322,18 @@ RULES_HELP = {
         "Включайте, только если так решила школа."
     ),
     "rating_enabled": format_lazy(
-        _("Статистика и рейтинг по отметкам в дневнике: {src}, раздел 5."), src=PUTILOVO
+        _("Статистика и рейтинг по отметкам в дневнике: {src}. {own}"), src=TYPICAL, own=OWN_ACT
     ),
     "saturday_is_working": _(
         "Для шестидневной недели: суббота считается в сроках «N рабочих дней»."
     ),
     "control_day": format_lazy(
         _(
-            "Контроль ведения журнала директором и заместителем — не позднее 20 числа каждого месяца: {src}, раздел 7."
+            "Контроль ведения журнала директором и заместителем — не позднее 20 числа "
+            "каждого месяца: {src}. {own}"
         ),
-        src=PUTILOVO,
+        src=TYPICAL_CONTROL,
+        own=OWN_ACT,
     ),
     "min_marks_for_attestation": _(
         "Меньше отметок за период — ученик в списке «недостаточно отметок для аттестации». "
@@ -336,11 +344,14 @@ RULES_HELP = {
         "(1 класс — 1 ч, 2–3 — 1,5 ч, 4–5 — 2 ч, 6–8 — 2,5 ч, 9–11 — 3,5 ч)."
     ),
     "enrolment_due_day": format_lazy(
-        _("Приказы о зачислении в 1-е и 10-е классы — до 5 сентября: {src}, п. 8."), src=KRANOBOR
+        _("Приказы о зачислении в 1-е и 10-е классы — до 5 сентября: {src}. {own}"),
+        src=TYPICAL_CONTINGENT,
+        own=OWN_ACT,
     ),
     "movement_working_days": format_lazy(
-        _("Сведения о выбывших и движении обучающихся — в течение 3 рабочих дней: {src}, п. 19."),
-        src=KRANOBOR,
+        _("Сведения о выбывших и движении обучающихся — в течение 3 рабочих дней: {src}. {own}"),
+        src=TYPICAL_CONTINGENT,
+        own=OWN_ACT,
     ),
     "reminders_from": _(
         "Напоминания о сроках не приходят ночью: только в эти часы по времени школы."

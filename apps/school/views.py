@@ -327,6 +327,16 @@ def subgroup_members(request, pk: int):
     roster_day = min(max(school_today(ctx.school), year.starts_on), year.ends_on)
     roster = list(student_selectors.class_roster(school_class=subgroup.school_class, on=roster_day))
     member_ids = set(subgroup.members.values_list("pk", flat=True))
+    unplaced = next(
+        (
+            gap.students
+            for gap in student_selectors.subgroup_gaps(
+                classes=SchoolClass.objects.filter(pk=subgroup.school_class_id), on=roster_day
+            )
+            if gap.subject_id == subgroup.subject_id
+        ),
+        [],
+    )
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -349,6 +359,7 @@ def subgroup_members(request, pk: int):
             "subgroup": subgroup,
             "roster": roster,
             "member_ids": member_ids,
+            "unplaced_ids": {s.pk for s in unplaced},
             "can_manage": can_manage,
         },
     )

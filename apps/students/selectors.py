@@ -1,6 +1,8 @@
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.classes.models import SchoolClass
 from apps.students.models import Enrollment, Guardianship, Student
@@ -121,9 +123,61 @@ def student_orders(student: Student):
     return list(
         OrderItem.objects.filter(student=student)
         .exclude(order__status="draft")
-        .select_related("order", "from_class", "to_class")
+        .select_related("order__signed_by", "from_class", "to_class")
         .order_by("order__order_date", "order__pk")
     )
+
+
+def left_by_order(*, student: Student, items: list, today):
+    """The signed leaving order line of a pupil who is in no class today, or None."""
+    from apps.orders.models import Order, OrderKind
+
+    in_a_class = any(
+        e.starts_on <= today and (e.ends_on is None or e.ends_on >= today)
+        for e in student.enrollments.all()
+    )
+    if in_a_class:
+        return None
+    leaving = [
+        item
+        for item in items
+        if item.order.kind == OrderKind.LEAVING and item.order.status == Order.Status.SIGNED
+    ]
+    return leaving[-1] if leaving else None
+
+
+def card_history(*, events: list, items: list, with_snils: bool) -> list[dict]:
+    """The card's history, newest first: changes of the personal file and the signed orders
+    about the pupil (an order moves a pupil without touching the file itself)."""
+    rows = [
+        {
+            "at": ev.pgh_created_at,
+            "action": _("создано") if ev.pgh_label == "insert" else _("изменено"),
+            "text": f"{ev.last_name} {ev.first_name}"
+            + (f", {ev.snils}" if with_snils and ev.snils else ""),
+            "who": ev.who or "",
+        }
+        for ev in events
+    ]
+    for item in items:
+        order = item.order
+        if order.signed_at is None:
+            continue
+        rows.append(
+            {
+                "at": order.signed_at,
+                "action": _("приказ"),
+                "text": _("№ %(number)s от %(date)s — %(title)s")
+                % {
+                    "number": order.number,
+                    "date": order.order_date.strftime("%d.%m.%Y"),
+                    "title": order.title,
+                },
+                "who": order.signed_by.short_name if order.signed_by else "",
+                "order_id": order.pk,
+            }
+        )
+    return sorted(rows, key=lambda row: row["at"], reverse=True)
 
 
 def change_history(model, obj_ids, limit: int = 30):
@@ -213,3 +267,57 @@ def duplicate_groups(*, school) -> list[list[Student]]:
     for s in rows:
         groups.setdefault(find(s.pk), []).append(s)
     return [g for g in groups.values() if len(g) > 1]
+
+
+@dataclass
+class SubgroupGap:
+    """Pupils of a class in none of its subgroups of a split subject: their cells in that
+    subject's journal are hatched until someone places them (after a transfer, mostly)."""
+
+    school_class: SchoolClass
+    subject_id: int
+    subject_name: str
+    first_subgroup_id: int
+    students: list[Student]
+
+
+def subgroup_gaps(*, classes: QuerySet[SchoolClass], on: date) -> list[SubgroupGap]:
+    """Every class × split subject with pupils in no subgroup, on a date (three queries)."""
+    from apps.classes.models import Subgroup
+
+    subgroups = list(
+        Subgroup.objects.filter(school_class__in=classes)
+        .select_related("school_class__class_teacher", "subject")
+        .prefetch_related(Prefetch("members", queryset=Student.objects.only("pk")))
+        .order_by("school_class__grade", "school_class__letter", "subject__name", "name")
+    )
+    if not subgroups:
+        return []
+    enrolled: dict[int, list[Student]] = {}
+    for e in (
+        Enrollment.objects.filter(
+            school_class_id__in={g.school_class_id for g in subgroups}, starts_on__lte=on
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name")
+    ):
+        enrolled.setdefault(e.school_class_id, []).append(e.student)
+    split: dict[tuple[int, int], list] = {}
+    for g in subgroups:
+        split.setdefault((g.school_class_id, g.subject_id), []).append(g)
+    gaps = []
+    for groups in split.values():
+        placed = {m.pk for g in groups for m in g.members.all()}
+        missing = [s for s in enrolled.get(groups[0].school_class_id, []) if s.pk not in placed]
+        if missing:
+            gaps.append(
+                SubgroupGap(
+                    groups[0].school_class,
+                    groups[0].subject_id,
+                    groups[0].subject.name,
+                    groups[0].pk,
+                    missing,
+                )
+            )
+    return gaps

@@ -160,13 +160,19 @@ class DuplicateStudentError(ValidationError):
             "snils": _("тот же СНИЛС"),
             "document": _("тот же документ"),
         }[key]
+        # The number the card shows; an internal id would mean nothing to the secretary.
+        file_label = (
+            _("личное дело № %(number)s") % {"number": existing.personal_file_number}
+            if existing.personal_file_number
+            else _("личное дело без номера")
+        )
         super().__init__(
-            _("Такой обучающийся уже есть (%(reason)s): %(name)s, %(birth)s, личное дело № %(pk)s.")
+            _("Такой обучающийся уже есть (%(reason)s): %(name)s, %(birth)s, %(file)s.")
             % {
                 "reason": reason,
                 "name": existing.full_name,
                 "birth": existing.birth_date.strftime("%d.%m.%Y"),
-                "pk": existing.personal_file_number or existing.pk,
+                "file": file_label,
             }
         )
 

@@ -63,15 +63,15 @@ def _version(form) -> int | None:
     return form.cleaned_data.get("version")
 
 
-def _save_file(request, form, save) -> tuple[Student | None, Student | None]:
-    """Validate and save a personal file; a refused duplicate goes on the form with its record."""
+def _save_file(request, form, save) -> tuple[Student | None, services.DuplicateStudentError | None]:
+    """Validate and save a personal file. A refused duplicate is returned, not added to the
+    form: the page shows it once, with a link to the existing record."""
     if request.method != "POST" or not form.is_valid():
         return None, None
     try:
         return save(form.cleaned_data), None
     except services.DuplicateStudentError as error:
-        form.add_error(None, error.messages)
-        return None, error.existing
+        return None, error
     except ValidationError as error:
         add_validation_errors(form, error)
         return None, None
@@ -145,6 +145,8 @@ def student_card(request, pk: int):
     groups = permissions.field_groups_for(ctx, student)
     guardian_ids = [g.guardian_id for g in student.guardianships.all()]
     history = selectors.change_history(Student, [student.pk], limit=15)
+    orders = selectors.student_orders(student)
+    today = school_today(ctx.school)
     access_record(
         school=ctx.school,
         user=request.user,
@@ -156,13 +158,16 @@ def student_card(request, pk: int):
         {
             "student": student,
             "can_edit": can_edit,
-            "orders": selectors.student_orders(student),
-            "history": history,
+            "orders": orders,
+            "left_by": selectors.left_by_order(student=student, items=orders, today=today),
+            "history": selectors.card_history(
+                events=history, items=orders, with_snils=FieldGroup.IDENTITY in groups
+            ),
             "guardian_history": selectors.change_history(Guardian, guardian_ids, limit=10)
             if FieldGroup.FAMILY in groups
             else [],
             "groups": {g.value for g in groups},
-            "today": school_today(ctx.school),
+            "today": today,
             "can_issue_logins": ctx.may(Perm.ISSUE_LOGINS) or ctx.is_class_teacher,
             "can_draft_orders": ctx.may(Perm.DRAFT_ORDERS),
         },

@@ -195,6 +195,9 @@ globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="journal@localhost")
 # The public address of the site, for links in e-mail (unsubscribe, the diary).
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
+# Login slips and letters print SITE_URL; where it must be reachable from a family's home
+# (production), they are refused while it points at the server itself.
+SITE_URL_MUST_BE_PUBLIC = env.bool("SITE_URL_MUST_BE_PUBLIC", default=False)
 
 # Celery: a real Redis broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = env("REDIS_URL", default="")

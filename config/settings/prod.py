@@ -3,6 +3,7 @@ from config.settings.base import default_database, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+SITE_URL_MUST_BE_PUBLIC = env.bool("SITE_URL_MUST_BE_PUBLIC", default=True)
 # Health and social data must not be readable with the key of the sessions (README).
 SPECIAL_DATA_KEYS = env.list("SPECIAL_DATA_KEYS")
 # A school's data lives in its own PostgreSQL: never an embedded server inside a container.

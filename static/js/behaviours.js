@@ -7,6 +7,8 @@
 //   data-filter-options="#id"  on an input: show only the options of that select containing the text
 //   data-unsaved-warning   on a form: once something is typed in it, say so next to its
 //                          button ([data-unsaved-note]) and ask before the page is left unsaved
+//   data-load-on-open      on a <details>: when first opened, its first link is replaced by
+//                          the page it points to, fetched with htmx (forms loaded on demand)
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -34,6 +36,16 @@
       option.hidden = text !== "" && !option.selected && option.text.toLowerCase().indexOf(text) === -1;
     });
   });
+  // "toggle" does not bubble: listen in the capture phase.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.matches || !details.matches("details[data-load-on-open]")) return;
+    if (!details.open || details.getAttribute("data-loaded") || !window.htmx) return;
+    var link = details.querySelector("a[href]");
+    if (!link) return;
+    details.setAttribute("data-loaded", "1");
+    window.htmx.ajax("GET", link.getAttribute("href"), { target: link, swap: "outerHTML" });
+  }, true);
   document.addEventListener("click", function (event) {
     var el = event.target;
     if (el.matches && el.matches("[data-select-on-click]")) el.select();

@@ -50,6 +50,7 @@ def _student(w):
 
 DIARY_URL_SAMPLES = {
     "diary:week": _student,
+    "diary:week-pdf": _student,
     "diary:marks": _student,
     "diary:year": _student,
     "diary:homework": _student,

@@ -112,3 +112,28 @@ def test_only_the_class_teacher_of_that_class(client, dw):
     # A student of another class cannot be printed through this class.
     pdf = reverse("diary:printout-pdf", args=[dw.school.pk, dw.school_class.pk])
     assert client.get(pdf, {"student": dw.sibling.pk}).status_code == 404
+
+
+# --- the family's own printout (issue 12, item 18) ---------------------------------------------
+
+
+def test_parent_and_student_print_their_own_week(client, dw):
+    _week(dw)
+    for reader in (dw.users["parent"], dw.users["student"]):
+        client.force_login(reader)
+        week_page = client.get(
+            reverse("diary:week", args=[dw.school.pk, dw.student.pk]), {"d": MONDAY.isoformat()}
+        ).content.decode()
+        assert 'data-testid="week-pdf"' in week_page  # offered where the week is read
+        pdf = reverse("diary:week-pdf", args=[dw.school.pk, dw.student.pk])
+        text, pages, _box = printout(client.get(pdf, {"d": MONDAY.isoformat()}))
+        assert pages == 1 and dw.student.last_name in text and "Решить № 101" in text
+        assert dw.stranger.last_name not in text
+
+
+def test_another_familys_week_printout_is_not_found(client, dw):
+    client.force_login(dw.users["parent"])
+    other = reverse("diary:week-pdf", args=[dw.school.pk, dw.stranger.pk])
+    assert client.get(other, {"d": MONDAY.isoformat()}).status_code == 404
+    client.force_login(dw.users["student"])
+    assert client.get(other, {"d": MONDAY.isoformat()}).status_code == 404

@@ -101,6 +101,7 @@ JOURNAL_URL_SAMPLES = {
     "timetable:add": lambda w: {"class_id": w.school_class.pk},
     "timetable:remove": lambda w: {"pk": _entry(w).pk},
     "timetable:substitute": lambda w: {"lesson_id": _lesson(w).pk},
+    "timetable:lesson-forms": lambda w: {"lesson_id": _lesson(w).pk},
     "timetable:cancel": lambda w: {"lesson_id": _lesson(w).pk},
     "timetable:move": lambda w: {"lesson_id": _lesson(w).pk},
     "journal:grid": lambda w: {"assignment_id": w.assignment.pk},

@@ -30,6 +30,35 @@ def test_the_demo_journal(demo):
     _timetable_has_no_teacher_or_class_twice_at_once(demo)
     _lessons_plans_and_what_teachers_recorded(demo)
     _finished_quarters_have_period_marks_and_are_locked(demo)
+    _believable_plans_and_homework(demo)
+
+
+def _believable_plans_and_homework(demo):
+    """Topics fit the grade, the plan is dated inside the class's periods, homework is sized
+    to the grade (issue 12, item 23)."""
+    from apps.school.models import StudyPeriod
+
+    second_grade_math = PlanTopic.objects.filter(
+        assignment__school_class__grade=2, assignment__subject__name="Математика"
+    )
+    assert second_grade_math.exists()
+    assert not second_grade_math.filter(title__icontains="дроби").exists()
+    spans = {}
+    for p in StudyPeriod.objects.filter(year=demo.year):
+        spans.setdefault(p.scheme, []).append((p.starts_on, p.ends_on))
+    for topic in PlanTopic.objects.filter(assignment__year=demo.year).select_related(
+        "assignment__school_class"
+    ):
+        own = spans[demo.year.scheme_for_grade(topic.assignment.school_class.grade)]
+        assert any(start <= topic.planned_on <= end for start, end in own), topic
+    primary = Homework.objects.filter(lesson__assignment__school_class__grade__lte=4)
+    assert (
+        primary.exists()
+        and not primary.filter(text__contains="№ 1").filter(text__regex=r"№ \d{3}").exists()
+    )
+    for text in primary.filter(text__startswith="Прочитать").values_list("text", flat=True):
+        first, last = (int(x) for x in text.split("с. ")[1].split("–"))
+        assert last - first <= 3, text
 
 
 def _timetable_has_no_teacher_or_class_twice_at_once(demo):

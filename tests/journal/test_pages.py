@@ -230,7 +230,7 @@ def test_the_deputy_locks_unlocks_and_revokes(client, jw):
     client.force_login(jw.users["deputy"])
     page = client.get(_url("journal:locks", jw))
     assert page.status_code == 200 and "1 четверть" in page.content.decode()
-    client.post(_url("journal:lock-toggle", jw, jw.period.pk), {"action": "lock"})
+    client.post(_url("journal:lock-toggle", jw, jw.period.pk), {"action": "lock", "confirmed": "2"})
     assert PeriodLock.objects.filter(period=jw.period).exists()
     refused = client.post(
         _url("journal:unlock-grant", jw),

@@ -57,3 +57,57 @@ def test_populate_fills_files_and_the_register(world):
         school=world.school, date_from=world.year.starts_on, date_to=date(2026, 11, 24)
     )
     assert report.totals["came"] >= 3 and report.totals["left"] >= 3
+
+
+def test_the_demo_places_transferred_and_arriving_pupils_in_subgroups(world):
+    from apps.students.selectors import subgroup_gaps
+
+    classes = [world.school_class, f.SchoolClassFactory(year=world.year, grade=5, letter="Б")]
+    students = [world.student]
+    for cls in classes:
+        english = f.SubjectFactory(school=world.school, name=f"Английский язык {cls.letter}")
+        groups = [
+            f.SubgroupFactory(school_class=cls, subject=english, name=f"{n} группа") for n in (1, 2)
+        ]
+        for i in range(6):
+            pupil = f.EnrollmentFactory(school_class=cls).student
+            groups[i % 2].members.add(pupil)
+            students.append(pupil)
+    groups_of_5a = world.school_class.subgroups.exclude(pk=world.subgroup.pk)
+    groups_of_5a.first().members.add(world.student)
+    world.subgroup.members.set(
+        [s for s in students if s.enrollments.filter(school_class=world.school_class).exists()]
+    )
+    today = date(2026, 11, 24)
+    populate(
+        DemoSchool(
+            school=world.school,
+            year=world.year,
+            last_year=None,
+            today=today,
+            rng=random.Random(1),
+            classes=classes,
+            students=students,
+        )
+    )
+    assert subgroup_gaps(classes=world.year.classes.all(), on=today) == []
+
+
+def test_demo_pupils_live_in_the_schools_own_town(world):
+    world.school.address = "170100, Тверская область, г. Тверь, ул. Школьная, д. 17"
+    world.school.save(update_fields=["address"])
+    demo = DemoSchool(
+        school=world.school,
+        year=world.year,
+        last_year=None,
+        today=date(2026, 11, 24),
+        rng=random.Random(3),
+        classes=[world.school_class],
+        students=[world.student],
+    )
+    populate(demo)
+    addresses = set(
+        Student.objects.filter(school=world.school).values_list("registration_address", flat=True)
+    )
+    addresses.discard("")  # pupils who arrive later are filed by the order step
+    assert addresses and all(a.startswith("г. Тверь, ") for a in addresses)

@@ -75,6 +75,7 @@ REPORTS_CHECK_EXPECTATIONS = {
         "reports:attendance",
         "reports:archive",
         "reports:export-start",
+        "reports:pdf-start",
         "reports:export",
     )
 }

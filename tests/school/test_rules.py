@@ -54,8 +54,11 @@ def test_the_page_groups_the_rules_and_names_their_sources(client, world):
     page = client.get(_url(world)).content.decode()
     for group in ("Журнал", "Контроль", "Контингент", "Уведомления"):
         assert f"<legend>{group}</legend>" in page
-    assert "СанПиН 1.2.3685-21" in page
-    assert "приказ № 998-О" in page
+    assert "СанПиН 1.2.3685-21" in page and "СанПиН 2.4.3648-20" in page
+    # A default names a regulation or the typical regulation, never another school's order.
+    assert "типовое положение о ведении электронного журнала" in page
+    for other_school in ("приказ №", "Мегион", "Кропоткин", "Путилов", "Краноборск"):
+        assert other_school not in page, other_school
     assert "Сохранить правила" in page
 
 
