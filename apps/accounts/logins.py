@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import LoginIssue, RoleGrant, User
 from apps.accounts.policy import Role
 from apps.accounts.services import temporary_password
+from apps.school import clock
 
 logger = logging.getLogger(__name__)
 
@@ -384,6 +385,6 @@ def login_email_send(*, issue_id: int) -> bool:
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[issue.user.email],
         )
-        issue.emailed_at = timezone.now()
+        issue.emailed_at = clock.now()
         issue.save(update_fields=["emailed_at"])
         return True

@@ -24,6 +24,7 @@ from apps.diary.models import DigestSubscription
 from apps.diary.services import unsubscribe_token
 from apps.gradebook.models import Mark
 from apps.homework.models import Homework
+from apps.school import clock
 from apps.students.models import Student
 
 
@@ -41,7 +42,7 @@ def digest_dispatch(*, now: datetime | None = None) -> int:
     """Queue a send task for every due subscription, after the surrounding commit."""
     from apps.diary.tasks import send_digest
 
-    now = now or timezone.now()
+    now = now or clock.now()
     ids = due_subscriptions(now=now)
     for pk in ids:
         transaction.on_commit(lambda pk=pk: send_digest.delay(pk))
@@ -123,7 +124,7 @@ def send_digest(*, subscription_id: int, now: datetime | None = None) -> bool:
     dies before commit leaves it unsent (the retry sends), never sent twice. An empty day
     sends nothing but still counts as done.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         sub = (
             DigestSubscription.objects.select_for_update()

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from apps.diary.selectors import diary_week
+from apps.school import clock
 from apps.students.models import Enrollment, Guardianship
 
 
@@ -107,7 +107,7 @@ def weekly_pdf(
             "saturday": monday + timedelta(days=5),
             "reports": reports,
             "teacher": teacher,
-            "printed_on": timezone.localtime(timezone.now(), school_class.school.tz).date(),
+            "printed_on": clock.school_today(school_class.school),
         },
     )
     return HTML(string=html).write_pdf()

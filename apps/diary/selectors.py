@@ -807,9 +807,12 @@ def diary_timetable(*, student: Student, day: date) -> dict:
     span = enrolment.current(day)
     if span is None:
         return {"span": None, "rows": [], "days": [], "weekdays": WEEKDAYS}
+    # Out of term (the summer, before 1 September) the year's nearest timetable is shown.
+    year = span.school_class.year
+    on = min(max(day, year.starts_on), year.ends_on)
     entries = list(
         TimetableEntry.objects.filter(assignment__school_class_id=span.school_class.pk)
-        .valid_between(day, day)
+        .valid_between(on, on)
         .filter(_in_subgroup(student))
         .select_related("assignment__subject", "assignment__teacher", "assignment__subgroup")
         .order_by("weekday", "lesson_number")

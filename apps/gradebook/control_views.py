@@ -25,6 +25,7 @@ from apps.gradebook.services import (
     period_unlock_revoke,
 )
 from apps.schedule.selectors import school_teachers
+from apps.school import clock
 from apps.school.access import school_view
 from apps.school.clock import school_today
 from apps.school.models import StudyPeriod
@@ -45,9 +46,9 @@ def _locks_page(request, form=None, status=200):
             periods=periods,
             teachers=school_teachers(school=ctx.school),
             initial={
-                "expires_at": (
-                    timezone.localtime(timezone.now(), ctx.school.tz) + timedelta(days=3)
-                ).replace(second=0, microsecond=0, tzinfo=None)
+                "expires_at": (clock.school_now(ctx.school) + timedelta(days=3)).replace(
+                    second=0, microsecond=0, tzinfo=None
+                )
             },
         )
     return render(
@@ -57,7 +58,7 @@ def _locks_page(request, form=None, status=200):
             "year": year,
             "rows": selectors.lock_overview(year=year) if year else [],
             "form": form,
-            "now": timezone.now(),
+            "now": clock.now(),
         },
         status=status,
     )
@@ -204,7 +205,7 @@ def attendance_register_page(request, class_id: int):
     today = school_today(ctx.school)
     month = month_param(request.GET.get("month"), today)
     day = day_param(request.GET.get("day"), None)
-    now = timezone.localtime(timezone.now(), ctx.school.tz).replace(tzinfo=None)
+    now = clock.school_now(ctx.school).replace(tzinfo=None)
     register = attendance_register(school_class=school_class, month=month, now=now, day=day)
     prev_month = (month - timedelta(days=1)).replace(day=1)
     next_month = (month + timedelta(days=32)).replace(day=1)

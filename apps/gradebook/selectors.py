@@ -7,7 +7,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.attendance.models import AttendanceMark
@@ -24,6 +23,7 @@ from apps.gradebook.models import (
 )
 from apps.homework.models import Homework
 from apps.schedule.models import Lesson
+from apps.school import clock
 from apps.school.models import StudyPeriod
 from apps.school.policy import Policy, school_policy
 from apps.students.models import Enrollment, Student
@@ -447,7 +447,7 @@ def periods_for(assignment: TeachingAssignment, user=None) -> list[StudyPeriod]:
         PeriodUnlockGrant.objects.filter(
             content_object=OuterRef("pk"),
             user_id=getattr(user, "pk", None),
-            expires_at__gt=timezone.now(),
+            expires_at__gt=clock.now(),
         )
         .order_by("-expires_at")
         .values("expires_at")[:1]

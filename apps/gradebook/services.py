@@ -15,7 +15,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -45,6 +44,7 @@ from apps.gradebook.permissions import (
 )
 from apps.schedule.models import Lesson
 from apps.schedule.services import lesson_mark_held
+from apps.school import clock
 from apps.school.clock import school_today
 from apps.school.models import School, StudyPeriod
 from apps.school.policy import correction_needs_reason, school_policy
@@ -102,7 +102,7 @@ def ensure_reason_for_correction(*, school, entered_at, reason: str) -> None:
     Reads the school's rules only when the mark is older than today: a same-day
     correction never needs a reason, and costs no query.
     """
-    now = timezone.now()
+    now = clock.now()
     if (reason or "").strip() or entered_at.astimezone(school.tz).date() >= now.astimezone(
         school.tz
     ).date():
@@ -256,7 +256,7 @@ def mark_set(
                     work_type=work_type,
                     value=value,
                     comment=(comment or "").strip(),
-                    entered_at=timezone.now(),
+                    entered_at=clock.now(),
                     entered_by=acting_user,
                 )
                 mark_lesson_held(lesson, acting_user)
@@ -386,7 +386,7 @@ def lesson_details_set(
         lesson.topic = topic
         fields = ["topic", "updated_at"]
         if topic and lesson.topic_set_at is None:
-            lesson.topic_set_at = timezone.now()
+            lesson.topic_set_at = clock.now()
             fields.append("topic_set_at")
         if lesson_type is not None:
             lesson.lesson_type = lesson_type
@@ -517,7 +517,7 @@ def period_mark_set(
                 if current is not None:
                     current.delete()
                 return None
-            now = timezone.now()
+            now = clock.now()
             if current is None:
                 return PeriodMark.objects.create(
                     school_id=assignment.school_id,
@@ -579,7 +579,7 @@ def period_lock(*, acting_user, period: StudyPeriod) -> PeriodLock:
             period=period,
             defaults={
                 "school_id": period.school_id,
-                "locked_at": timezone.now(),
+                "locked_at": clock.now(),
                 "locked_by": acting_user,
             },
         )
@@ -611,7 +611,7 @@ def period_unlock_grant(
     errors = {}
     if not reason:
         errors["reason"] = _("Укажите основание: зачем открывается закрытый период.")
-    now = timezone.now()
+    now = clock.now()
     if expires_at <= now:
         errors["expires_at"] = _("Срок разрешения должен быть в будущем.")
     elif expires_at > now + timedelta(days=MAX_UNLOCK_DAYS):
@@ -644,7 +644,7 @@ def period_unlock_grant(
 def period_unlock_revoke(*, acting_user, grant: PeriodUnlockGrant) -> PeriodUnlockGrant:
     """End a grant now; the row stays as the record of who could correct what and when."""
     with pghistory.context(user=acting_user.pk):
-        now = timezone.now()
+        now = clock.now()
         if grant.expires_at > now:
             grant.expires_at = now
             grant.save(update_fields=["expires_at"])

@@ -17,13 +17,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from apps.gradebook.models import PeriodMark
 from apps.reports.periods import spans_of_year
 from apps.reports.progress import SOURCE_FORECAST, SOURCE_MARKS, progress
 from apps.reports.stats import Tally, category
+from apps.school import clock
 from apps.school.policy import DEFAULT_POLICY
 from tests import factories as f
 from tests.pdf import pdf_text
@@ -54,7 +54,7 @@ def graded(db):
         student = f.StudentFactory(school=aw.school, last_name=last)
         f.EnrollmentFactory(school_class=aw.school_class, student=student)
         students.append(student)
-    now = timezone.now()
+    now = clock.now()
     for student in students:
         for assignment, value in zip(subjects, MARKS[student.last_name], strict=True):
             PeriodMark.objects.create(
