@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -232,9 +231,7 @@ def parent_children_elsewhere(*, user: User, class_ids: list[int], on) -> bool:
 
     children = Student.objects.filter(guardianships__guardian__user=user)
     in_classes = (
-        Enrollment.objects.filter(school_class_id__in=class_ids, starts_on__lte=on)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        .values("student_id")
+        Enrollment.objects.filter(school_class_id__in=class_ids).active_on(on).values("student_id")
     )
     return children.exclude(pk__in=in_classes).exists()
 

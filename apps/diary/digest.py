@@ -25,7 +25,7 @@ from apps.diary.services import unsubscribe_token
 from apps.gradebook.models import Mark
 from apps.homework.models import Homework
 from apps.school import clock
-from apps.students.models import Student
+from apps.students.selectors import children_of
 
 
 def due_subscriptions(*, now: datetime) -> list[int]:
@@ -52,11 +52,7 @@ def digest_dispatch(*, now: datetime | None = None) -> int:
 def digest_content(*, sub: DigestSubscription, since: datetime, until: datetime) -> dict:
     """What happened to the parent's children in the school between two moments."""
     children = list(
-        Student.objects.filter(
-            school_id=sub.school_id, guardianships__guardian__user_id=sub.user_id
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
+        children_of(user=sub.user_id, school=sub.school_id).order_by("last_name", "first_name")
     )
     mark_events = (
         apps.get_model("gradebook", "MarkEvent")

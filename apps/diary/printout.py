@@ -7,19 +7,18 @@ A4, Russian typography (weasyprint).
 
 from datetime import date, timedelta
 
-from django.db.models import Q
 from django.template.loader import render_to_string
 
 from apps.diary.selectors import diary_week
 from apps.school import clock
-from apps.students.models import Enrollment, Guardianship
+from apps.students.models import Guardianship
+from apps.students.selectors import roster_of
 
 
 def class_roster(*, school_class, day: date) -> list[dict]:
     """Students of the class on `day` with their parents and who asked for a printout (two queries)."""
     enrolments = list(
-        Enrollment.objects.filter(school_class=school_class, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        roster_of(school_class, (day, day))
         .select_related("student")
         .order_by("student__last_name", "student__first_name")
     )
@@ -44,8 +43,7 @@ def class_roster(*, school_class, day: date) -> list[dict]:
 def _students_for(*, school_class, monday: date, student_id: int | None, everyone: bool) -> list:
     saturday = monday + timedelta(days=5)
     enrolled = (
-        Enrollment.objects.filter(school_class=school_class, starts_on__lte=saturday)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
+        roster_of(school_class, (monday, saturday))
         .select_related("student")
         .order_by("student__last_name", "student__first_name")
     )
