@@ -21,7 +21,7 @@ from apps.privacy.models import AccessRecord
 from apps.privacy.services import Access
 from apps.reports import builders, charts
 from apps.reports.attendance import attendance
-from apps.reports.audit import RULE_KEYS, RULES
+from apps.reports.audit import RULE_KEYS, RULES, rules_for
 from apps.reports.exports import XLSX_TYPE, report_pdf, report_xlsx
 from apps.reports.forms import AuditRunForm
 from apps.reports.models import ActivityReport, AuditRun, ExportJob
@@ -223,7 +223,7 @@ def audit_page(request):
             "run": run,
             "run_label": run_label(run) if run else "",
             "admin": admin,
-            "rules": RULES,
+            "rules": rules_for(school_policy(ctx.school)),
             "lines": lines,
             "summary": summary,
             "trend": trend,
@@ -259,7 +259,7 @@ def audit_line_page(request, line_id: int):
         return next((p.pk for p in periods if p.starts_on <= d <= p.ends_on), None)
 
     sections = []
-    for rule in RULES:
+    for rule in rules_for(school_policy(ctx.school)):
         items = details.get(rule.key, [])
         for item in items:
             if "date" in item:
