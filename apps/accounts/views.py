@@ -24,7 +24,7 @@ from apps.accounts.policy import POLICY, Perm, Role
 from apps.school import clock
 from apps.school.access import school_view
 from apps.school.forms import GrantRoleForm, NewUserForm
-from apps.school.views import add_validation_errors
+from apps.school.inputs import add_validation_errors
 
 logger = logging.getLogger(__name__)
 

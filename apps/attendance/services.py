@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.attendance.models import AttendanceKind, AttendanceMark
+from apps.gradebook.core import check_version, ensure_lesson_happened, ensure_may_keep_lesson
 from apps.gradebook.errors import ConflictError
-from apps.gradebook.services import check_version, ensure_lesson_happened, ensure_may_keep_lesson
 from apps.schedule.models import Lesson
 from apps.schedule.services import lesson_mark_held
 from apps.school import clock

@@ -16,7 +16,6 @@ from apps.attendance.selectors import attendance_register
 from apps.classes.models import SchoolClass
 from apps.gradebook import selectors
 from apps.gradebook.forms import UnlockGrantForm
-from apps.gradebook.inputs import add_errors, day_param, int_param, month_param
 from apps.gradebook.models import PeriodUnlockGrant
 from apps.gradebook.services import (
     period_lock,
@@ -28,6 +27,7 @@ from apps.schedule.selectors import school_teachers
 from apps.school import clock
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.inputs import add_validation_errors, date_param, int_param, month_param
 from apps.school.models import StudyPeriod
 
 # --- locked periods -----------------------------------------------------------------------
@@ -115,7 +115,7 @@ def unlock_grant(request):
                 reason=data["reason"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,
@@ -204,7 +204,7 @@ def attendance_register_page(request, class_id: int):
     school_class = _class(ctx, class_id)
     today = school_today(ctx.school)
     month = month_param(request.GET.get("month"), today)
-    day = day_param(request.GET.get("day"), None)
+    day = date_param(request.GET.get("day"), None)
     now = clock.school_now(ctx.school).replace(tzinfo=None)
     register = attendance_register(school_class=school_class, month=month, now=now, day=day)
     prev_month = (month - timedelta(days=1)).replace(day=1)

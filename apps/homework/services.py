@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from apps.gradebook.core import check_version, ensure_may_keep_lesson
 from apps.gradebook.errors import ConflictError
-from apps.gradebook.services import check_version, ensure_may_keep_lesson
 from apps.homework.models import Homework, HomeworkAttachment
 from apps.schedule.models import Lesson
 from apps.school import clock
