@@ -318,3 +318,16 @@ def test_the_school_year_workbook(client, vw, django_capture_on_commit_callbacks
     column = subjects.index("Математика") + 1
     assert sheet.cell(4, column).value == "1 четверть" and sheet.cell(4, column + 2).value == "Год"
     assert sheet["B5"].value.startswith("Алексеев") and sheet.cell(5, column).value == 5
+
+
+def test_the_audit_help_states_the_schools_own_deadlines(client, vw):
+    from apps.school.models import SchoolRules
+
+    SchoolRules.objects.create(
+        school=vw.school, control_mark_days=5, ktp_due_month=10, ktp_due_day=1
+    )
+    client.force_login(vw.extra["users"]["deputy"])
+    page = client.get(audit_url(vw)).content.decode()
+    assert "контрольные — 5 дн. после урока" in page
+    assert "КТП должно быть заполнено к 1 октября" in page
+    assert "каникулы считаются рабочими днями" in page
