@@ -10,7 +10,7 @@ LOCK := requirements/dev.txt
 TEST_WORKERS ?= auto
 TEST_ARGS ?=
 
-.PHONY: install demo test lint bench bench-peers messages lock doctor
+.PHONY: install demo test test-clock lint bench bench-peers messages lock doctor
 
 $(STAMP): $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "«Журнал» needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.13 ...")'
@@ -31,10 +31,25 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=10 $(TEST_ARGS)
 
-# Says what this machine lacks for the product (Pango and fonts for the PDFs, Chromium for
-# the browser tests); `make demo` prints the same warnings.
-doctor: install
-	$(BIN)/python manage.py check
+# The tests most bound to the calendar (journal writes, locks and corrections, the diary,
+# deadline reminders) with the clock moved to moments of the school year (tests/clock.py):
+# New Year's Eve late at night, March, the last school day, the summer.
+CLOCK_MOMENTS ?= 2026-12-31T23:30 2027-03-01T10:00 2027-05-31T12:00 2027-07-15T12:00
+CLOCK_TESTS ?= tests/journal/test_services.py tests/journal/test_locks_history.py \
+	tests/journal/test_pages.py tests/diary/test_pages.py tests/reports/test_reminders.py
+# 1 September 08:00: the journal and diary fixtures hold their lessons from Monday
+# 7 September, future lessons on the first day, so the first day runs the tests that need no
+# held lesson (deadlines, orders, the school's calendar) until those fixtures follow the clock.
+FIRST_DAY ?= 2026-09-01T08:00
+FIRST_DAY_TESTS ?= tests/reports/test_reminders.py tests/orders/test_orders.py \
+	tests/school/test_services.py tests/school/test_one_clock.py
+test-clock: install
+	@echo "=== the clock at $(FIRST_DAY)"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --clock=$(FIRST_DAY) $(FIRST_DAY_TESTS)
+	@for moment in $(CLOCK_MOMENTS); do \
+		echo "=== the clock at $$moment"; \
+		$(BIN)/python -m pytest -n $(TEST_WORKERS) --clock=$$moment $(CLOCK_TESTS) || exit 1; \
+	done
 
 lint: install
 	$(BIN)/ruff check .

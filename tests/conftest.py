@@ -15,8 +15,9 @@ from apps.accounts.policy import Role
 from tests import factories as f
 
 # Browser fixtures (Debian's Chromium through Playwright) for every end-to-end test; the
-# test database built once from a template, and the summary of tests that could not run.
-pytest_plugins = ["tests.browser", "tests.infrastructure"]
+# test database built once from a template, and the summary of tests that could not run; the
+# clock of the run (--clock) and the frozen_clock fixture.
+pytest_plugins = ["tests.browser", "tests.infrastructure", "tests.clock"]
 
 
 @dataclass

@@ -1,14 +1,34 @@
 """factory-boy factories for the school structure. Every factory keeps rows in one school."""
 
 from datetime import date, time
+from zoneinfo import ZoneInfo
 
 import factory
 
 from apps.accounts.models import RoleGrant, User
 from apps.classes.models import CurriculumLine, SchoolClass, Subgroup, Subject, TeachingAssignment
+from apps.school import clock
 from apps.school.models import AcademicYear, Bell, Holiday, Licence, School, Shift, StudyPeriod
 from apps.staff.models import StaffMember
 from apps.students.models import Enrollment, Guardian, Guardianship, Student
+
+
+def year_start() -> date:
+    """1 September of the school year around the clock's today (tests/clock.py keeps the run's
+    today in 2026/2027, the year whose days the tests name)."""
+    today = clock.now().astimezone(ZoneInfo("Europe/Moscow")).date()
+    return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+
+
+def in_year(month: int, day: int) -> factory.LazyFunction:
+    """A day of the school year around today: September–December of its first calendar
+    year, January–August of the second."""
+
+    def build() -> date:
+        start = year_start()
+        return date(start.year + (month < 9), month, day)
+
+    return factory.LazyFunction(build)
 
 
 class SchoolFactory(factory.django.DjangoModelFactory):
@@ -55,9 +75,9 @@ class AcademicYearFactory(factory.django.DjangoModelFactory):
         model = AcademicYear
 
     school = factory.SubFactory(SchoolFactory)
-    name = "2026/2027"
-    starts_on = date(2026, 9, 1)
-    ends_on = date(2027, 5, 31)
+    name = factory.LazyFunction(lambda: f"{year_start().year}/{year_start().year + 1}")
+    starts_on = in_year(9, 1)
+    ends_on = in_year(5, 31)
     status = AcademicYear.Status.OPEN
     half_year_grades = [10, 11]
 
@@ -71,8 +91,8 @@ class StudyPeriodFactory(factory.django.DjangoModelFactory):
     scheme = StudyPeriod.Scheme.QUARTER
     number = 1
     name = "1 четверть"
-    starts_on = date(2026, 9, 1)
-    ends_on = date(2026, 10, 24)
+    starts_on = in_year(9, 1)
+    ends_on = in_year(10, 24)
 
 
 class HolidayFactory(factory.django.DjangoModelFactory):
@@ -82,8 +102,8 @@ class HolidayFactory(factory.django.DjangoModelFactory):
     year = factory.SubFactory(AcademicYearFactory)
     school = factory.SelfAttribute("year.school")
     name = "Осенние каникулы"
-    starts_on = date(2026, 10, 26)
-    ends_on = date(2026, 11, 3)
+    starts_on = in_year(10, 26)
+    ends_on = in_year(11, 3)
 
 
 class ShiftFactory(factory.django.DjangoModelFactory):
@@ -241,7 +261,7 @@ class LessonFactory(factory.django.DjangoModelFactory):
 
     assignment = factory.SubFactory(TeachingAssignmentFactory)
     school = factory.SelfAttribute("assignment.school")
-    date = date(2026, 9, 7)
+    date = in_year(9, 7)
     lesson_number = 1
     starts_at = time(8, 30)
     ends_at = time(9, 15)

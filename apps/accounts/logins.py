@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import LoginIssue, RoleGrant, User
 from apps.accounts.policy import Role
 from apps.accounts.services import temporary_password
+from apps.school import clock
 
 logger = logging.getLogger(__name__)
 
@@ -258,9 +258,7 @@ def parent_children_elsewhere(*, user: User, class_ids: list[int], on) -> bool:
 
     children = Student.objects.filter(guardianships__guardian__user=user)
     in_classes = (
-        Enrollment.objects.filter(school_class_id__in=class_ids, starts_on__lte=on)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        .values("student_id")
+        Enrollment.objects.filter(school_class_id__in=class_ids).active_on(on).values("student_id")
     )
     return children.exclude(pk__in=in_classes).exists()
 
@@ -412,6 +410,6 @@ def login_email_send(*, issue_id: int) -> bool:
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[issue.user.email],
         )
-        issue.emailed_at = timezone.now()
+        issue.emailed_at = clock.now()
         issue.save(update_fields=["emailed_at"])
         return True

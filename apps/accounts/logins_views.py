@@ -6,7 +6,7 @@ their own class (seed 001 item 18); any other class answers 404.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -58,8 +58,8 @@ def people_of(ctx, classes: list[SchoolClass]) -> list[Student]:
     if ctx.open_year is not None:
         day = min(max(day, ctx.open_year.starts_on), ctx.open_year.ends_on)
     enrolments = (
-        Enrollment.objects.filter(school_class__in=classes, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        Enrollment.objects.filter(school_class__in=classes)
+        .active_on(day)
         .select_related("student__user", "school_class")
         .prefetch_related(
             Prefetch(

@@ -1,11 +1,11 @@
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from apps.school import clock
 
 # How often the last-seen moment of a shared-computer session is written (a session save).
 _TOUCH_EVERY = 60
@@ -31,7 +31,7 @@ def start_shared_session(request) -> None:
     after SHARED_COMPUTER_IDLE_MINUTES without a request (SharedComputerMiddleware)."""
     request.session.set_expiry(0)
     request.session["shared_computer"] = True
-    request.session["seen_at"] = int(time.time())
+    request.session["seen_at"] = int(clock.now().timestamp())
 
 
 class SharedComputerMiddleware:
@@ -43,7 +43,7 @@ class SharedComputerMiddleware:
     def __call__(self, request):
         session = getattr(request, "session", None)
         if session is not None and session.get("shared_computer"):
-            now = int(time.time())
+            now = int(clock.now().timestamp())
             seen = session.get("seen_at", 0)
             if now - seen > settings.SHARED_COMPUTER_IDLE_MINUTES * 60:
                 logout(request)

@@ -28,7 +28,7 @@ from apps.school import clock
 from apps.school.access import school_view
 from apps.school.confirm import Confirmation, confirmation_page, steps_confirmed
 from apps.school.forms import GrantRoleForm, NewUserForm
-from apps.school.views import add_validation_errors
+from apps.school.inputs import add_validation_errors
 
 logger = logging.getLogger(__name__)
 

@@ -7,11 +7,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Q
-
 from apps.attendance.models import AttendanceKind, AttendanceMark
 from apps.schedule.models import Lesson
-from apps.students.models import Enrollment, Student
+from apps.students.models import Student
+from apps.students.selectors import roster_of
 
 KINDS = [k for k, _label in AttendanceKind.choices]
 # Lessons missed: late arrivals (оп) are shown but not counted as missed lessons.
@@ -87,11 +86,7 @@ def attendance_register(
         .order_by("date", "lesson_number")
     )
     days = sorted({lesson.date for lesson in lessons})
-    enrolments = (
-        Enrollment.objects.filter(school_class=school_class, starts_on__lte=last)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
-        .select_related("student")
-    )
+    enrolments = roster_of(school_class, (first, last)).select_related("student")
     spans, students = defaultdict(list), {}
     for e in enrolments:
         spans[e.student_id].append((e.starts_on, e.ends_on))

@@ -7,14 +7,14 @@ kept so the journal audit can report it against the school's deadline.
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.attendance.models import AttendanceKind, AttendanceMark
+from apps.gradebook.core import check_version, ensure_lesson_happened, ensure_may_keep_lesson
 from apps.gradebook.errors import ConflictError
-from apps.gradebook.services import check_version, ensure_lesson_happened, ensure_may_keep_lesson
 from apps.schedule.models import Lesson
 from apps.schedule.services import lesson_mark_held
+from apps.school import clock
 from apps.students.models import Student
 
 
@@ -55,7 +55,7 @@ def attendance_set(
                     lesson=lesson,
                     student=student,
                     kind=kind,
-                    entered_at=timezone.now(),
+                    entered_at=clock.now(),
                     entered_by=acting_user,
                 )
             elif current.kind != kind:

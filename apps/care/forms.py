@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.care.health import HEALTH_FIELDS
 from apps.care.models import BENEFIT_CATEGORIES, DiseaseCategory, HealthRecord, RegisterKind
-from apps.school.forms import DateInput
+from apps.school.form_base import DateInput
 
 
 class HealthRecordForm(forms.ModelForm):

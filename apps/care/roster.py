@@ -4,15 +4,12 @@ and `roster_of` is one edit)."""
 
 from datetime import date
 
-from django.db.models import Q
-
 from apps.students.models import Enrollment, Student
+from apps.students.selectors import roster_of
 
 
 def _enrolled_on(day: date):
-    return Enrollment.objects.filter(starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-    )
+    return Enrollment.objects.active_on(day)
 
 
 def class_roster(school_class, day: date) -> list[Student]:
@@ -50,10 +47,8 @@ def class_of_students(student_ids, day: date) -> dict[int, object]:
 def enrolled_ids_in_range(school_class, first: date, last: date) -> dict[int, list[tuple]]:
     """(starts_on, ends_on) spans of each student enrolled in the class at some day of the range."""
     spans: dict[int, list[tuple]] = {}
-    for student_id, starts, ends in (
-        Enrollment.objects.filter(school_class=school_class, starts_on__lte=last)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
-        .values_list("student_id", "starts_on", "ends_on")
+    for student_id, starts, ends in roster_of(school_class, (first, last)).values_list(
+        "student_id", "starts_on", "ends_on"
     ):
         spans.setdefault(student_id, []).append((starts, ends))
     return spans

@@ -31,6 +31,7 @@ from apps.privacy.downloads import download
 from apps.school.access import school_view
 from apps.school.clock import now as clock_now
 from apps.school.clock import school_now, school_today
+from apps.school.inputs import int_param
 from apps.school.policy import meals_order_deadline
 from apps.students.models import Student
 
@@ -740,8 +741,7 @@ def meals_benefits(request):
     today = school_today(ctx.school)
     show = request.GET.get("show", "current")
     show = show if show in ("current", "all") else "current"
-    class_id = request.GET.get("class", "")
-    class_id = int(class_id) if class_id.isdigit() else None
+    class_id = int_param(request.GET.get("class"), None)
     form = MealBenefitForm(
         request.POST or None, initial={"valid_from": today, "student": request.GET.get("student")}
     )

@@ -2,10 +2,10 @@ import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.school.models import GRADE_VALIDATORS, AcademicYear, School, Shift
+from apps.school.spans import active_on_q
 
 
 class Subject(models.Model):
@@ -52,8 +52,7 @@ class SchoolClassQuerySet(models.QuerySet):
         return self.annotate(
             roster_size=models.Count(
                 "enrollments",
-                filter=Q(enrollments__starts_on__lte=on)
-                & (Q(enrollments__ends_on__isnull=True) | Q(enrollments__ends_on__gte=on)),
+                filter=active_on_q(on, "enrollments__"),
             )
         )
 

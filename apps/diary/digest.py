@@ -24,7 +24,8 @@ from apps.diary.models import DigestSubscription
 from apps.diary.services import unsubscribe_token
 from apps.gradebook.models import Mark
 from apps.homework.models import Homework
-from apps.students.models import Student
+from apps.school import clock
+from apps.students.selectors import children_of
 
 
 def due_subscriptions(*, now: datetime) -> list[int]:
@@ -41,7 +42,7 @@ def digest_dispatch(*, now: datetime | None = None) -> int:
     """Queue a send task for every due subscription, after the surrounding commit."""
     from apps.diary.tasks import send_digest
 
-    now = now or timezone.now()
+    now = now or clock.now()
     ids = due_subscriptions(now=now)
     for pk in ids:
         transaction.on_commit(lambda pk=pk: send_digest.delay(pk))
@@ -51,11 +52,7 @@ def digest_dispatch(*, now: datetime | None = None) -> int:
 def digest_content(*, sub: DigestSubscription, since: datetime, until: datetime) -> dict:
     """What happened to the parent's children in the school between two moments."""
     children = list(
-        Student.objects.filter(
-            school_id=sub.school_id, guardianships__guardian__user_id=sub.user_id
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
+        children_of(user=sub.user_id, school=sub.school_id).order_by("last_name", "first_name")
     )
     mark_events = (
         apps.get_model("gradebook", "MarkEvent")
@@ -123,7 +120,7 @@ def send_digest(*, subscription_id: int, now: datetime | None = None) -> bool:
     dies before commit leaves it unsent (the retry sends), never sent twice. An empty day
     sends nothing but still counts as done.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         sub = (
             DigestSubscription.objects.select_for_update()

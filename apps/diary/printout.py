@@ -7,19 +7,18 @@ A4, Russian typography (weasyprint).
 
 from datetime import date, timedelta
 
-from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from apps.diary.selectors import diary_week
+from apps.school import clock
 from apps.students.models import Enrollment, Guardianship
+from apps.students.selectors import roster_of
 
 
 def class_roster(*, school_class, day: date) -> list[dict]:
     """Students of the class on `day` with their parents and who asked for a printout (two queries)."""
     enrolments = list(
-        Enrollment.objects.filter(school_class=school_class, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        roster_of(school_class, (day, day))
         .select_related("student")
         .order_by("student__last_name", "student__first_name")
     )
@@ -44,8 +43,7 @@ def class_roster(*, school_class, day: date) -> list[dict]:
 def _students_for(*, school_class, monday: date, student_id: int | None, everyone: bool) -> list:
     saturday = monday + timedelta(days=5)
     enrolled = (
-        Enrollment.objects.filter(school_class=school_class, starts_on__lte=saturday)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
+        roster_of(school_class, (monday, saturday))
         .select_related("student")
         .order_by("student__last_name", "student__first_name")
     )
@@ -107,7 +105,7 @@ def weekly_pdf(
             "saturday": monday + timedelta(days=5),
             "reports": reports,
             "teacher": teacher,
-            "printed_on": timezone.localtime(timezone.now(), school_class.school.tz).date(),
+            "printed_on": clock.school_today(school_class.school),
         },
     )
     return HTML(string=html).write_pdf()
@@ -117,8 +115,8 @@ def week_class_of(*, student, monday: date):
     """The class a student was in during the week of `monday` (the latest, after a transfer)."""
     saturday = monday + timedelta(days=5)
     enrolment = (
-        Enrollment.objects.filter(student=student, starts_on__lte=saturday)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
+        Enrollment.objects.filter(student=student)
+        .overlapping(monday, saturday)
         .select_related("school_class__class_teacher", "school_class__school")
         .order_by("-starts_on")
         .first()

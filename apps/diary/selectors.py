@@ -29,7 +29,8 @@ from apps.homework.models import Homework, HomeworkAttachment
 from apps.schedule.models import WEEKDAYS, Lesson, TimetableEntry
 from apps.school.models import Bell, Holiday, StudyPeriod
 from apps.school.policy import school_policy
-from apps.students.models import Enrollment, Guardianship, Student
+from apps.students.models import Enrollment, Student
+from apps.students.selectors import children_of
 
 WEEKDAY_LABELS = dict(WEEKDAYS)
 ATTENDANCE_LABELS = dict(AttendanceKind.choices)
@@ -108,7 +109,7 @@ def family_of(*, user, roles: frozenset[str], school) -> list[Student]:
     if Role.STUDENT in roles:
         q |= Q(user=user)
     if Role.PARENT in roles:
-        q |= Q(pk__in=Guardianship.objects.filter(guardian__user=user).values("student_id"))
+        q |= Q(pk__in=children_of(user=user))
     students = list(
         Student.objects.filter(q).select_related("school").order_by("last_name", "first_name")
     )
@@ -121,11 +122,7 @@ def visible_students(*, ctx):
     if Role.STUDENT in ctx.roles:
         q |= Q(user=ctx.user)
     if Role.PARENT in ctx.roles:
-        q |= Q(
-            pk__in=Guardianship.objects.filter(guardian__user=ctx.user, school=ctx.school).values(
-                "student_id"
-            )
-        )
+        q |= Q(pk__in=children_of(user=ctx.user, school=ctx.school))
     return Student.objects.filter(school=ctx.school).filter(q)
 
 
@@ -810,9 +807,12 @@ def diary_timetable(*, student: Student, day: date) -> dict:
     span = enrolment.current(day)
     if span is None:
         return {"span": None, "rows": [], "days": [], "weekdays": WEEKDAYS}
+    # Out of term (the summer, before 1 September) the year's nearest timetable is shown.
+    year = span.school_class.year
+    on = min(max(day, year.starts_on), year.ends_on)
     entries = list(
         TimetableEntry.objects.filter(assignment__school_class_id=span.school_class.pk)
-        .valid_between(day, day)
+        .valid_between(on, on)
         .filter(_in_subgroup(student))
         .select_related("assignment__subject", "assignment__teacher", "assignment__subgroup")
         .order_by("weekday", "lesson_number")
@@ -917,8 +917,8 @@ def diary_stats(*, student: Student, period_id: int | None, today: date) -> Stat
     if policy.rating_enabled and stats.overall is not None:
         on = min(period.ends_on, today) if today >= period.starts_on else period.ends_on
         classmates = (
-            Enrollment.objects.filter(school_class_id=span.school_class.pk, starts_on__lte=on)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+            Enrollment.objects.filter(school_class_id=span.school_class.pk)
+            .active_on(on)
             .values("student_id")
         )
         marks: dict[int, list] = defaultdict(list)

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.diary.models import CalendarFeed, DigestSubscription, HomeworkDone, PaperReportRequest
@@ -159,7 +158,7 @@ def paper_report_set(
             guardian=guardian,
             defaults={
                 "school_id": guardian.school_id,
-                "declared_on": declared_on or timezone.localdate(),
+                "declared_on": declared_on or clock.school_today(school_class.school),
                 "recorded_by": acting_user,
             },
         )

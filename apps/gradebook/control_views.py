@@ -16,7 +16,6 @@ from apps.attendance.selectors import attendance_register
 from apps.classes.models import SchoolClass
 from apps.gradebook import selectors
 from apps.gradebook.forms import UnlockGrantForm
-from apps.gradebook.inputs import add_errors, day_param, int_param, month_param
 from apps.gradebook.models import PeriodUnlockGrant
 from apps.gradebook.services import (
     period_lock,
@@ -25,9 +24,11 @@ from apps.gradebook.services import (
     period_unlock_revoke,
 )
 from apps.schedule.selectors import school_teachers
+from apps.school import clock
 from apps.school.access import school_view
 from apps.school.clock import school_today
 from apps.school.confirm import Confirmation, confirmation_page, steps_confirmed
+from apps.school.inputs import add_validation_errors, date_param, int_param, month_param
 from apps.school.models import StudyPeriod
 
 # --- locked periods -----------------------------------------------------------------------
@@ -46,9 +47,9 @@ def _locks_page(request, form=None, status=200):
             periods=periods,
             teachers=school_teachers(school=ctx.school),
             initial={
-                "expires_at": (
-                    timezone.localtime(timezone.now(), ctx.school.tz) + timedelta(days=3)
-                ).replace(second=0, microsecond=0, tzinfo=None)
+                "expires_at": (clock.school_now(ctx.school) + timedelta(days=3)).replace(
+                    second=0, microsecond=0, tzinfo=None
+                )
             },
         )
     return render(
@@ -58,7 +59,7 @@ def _locks_page(request, form=None, status=200):
             "year": year,
             "rows": selectors.lock_overview(year=year) if year else [],
             "form": form,
-            "now": timezone.now(),
+            "now": clock.now(),
         },
         status=status,
     )
@@ -164,7 +165,7 @@ def unlock_grant(request):
                 reason=data["reason"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,
@@ -253,8 +254,8 @@ def attendance_register_page(request, class_id: int):
     school_class = _class(ctx, class_id)
     today = school_today(ctx.school)
     month = month_param(request.GET.get("month"), today)
-    day = day_param(request.GET.get("day"), None)
-    now = timezone.localtime(timezone.now(), ctx.school.tz).replace(tzinfo=None)
+    day = date_param(request.GET.get("day"), None)
+    now = clock.school_now(ctx.school).replace(tzinfo=None)
     register = attendance_register(school_class=school_class, month=month, now=now, day=day)
     prev_month = (month - timedelta(days=1)).replace(day=1)
     next_month = (month + timedelta(days=32)).replace(day=1)

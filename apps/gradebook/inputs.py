@@ -1,17 +1,11 @@
-"""Reading request input and putting service refusals on forms: shared by the journal's views."""
+"""Old import path of the request-input helpers; they live in apps/school/inputs.py.
 
-from django.core.exceptions import ValidationError
+Kept only so that branches written against it still import; new code imports
+apps.school.inputs.
+"""
 
+from apps.school.inputs import add_validation_errors as add_errors
 from apps.school.inputs import date_param as day_param
 from apps.school.inputs import int_param, month_param
 
 __all__ = ["add_errors", "day_param", "int_param", "month_param"]
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """A service's refusal next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

@@ -12,10 +12,10 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.gradebook.models import PeriodLock, PeriodUnlockGrant
+from apps.school import clock
 from apps.school.models import AcademicYear, StudyPeriod
 
 UNLOCK_CODENAME = "correct_locked_period"
@@ -36,7 +36,7 @@ def locked_error(period_name: str) -> LockedPeriodError:
 
 def _valid_grants(user, *, period_ref) -> QuerySet[PeriodUnlockGrant]:
     return PeriodUnlockGrant.objects.filter(
-        content_object=period_ref, user_id=user.pk, expires_at__gt=timezone.now()
+        content_object=period_ref, user_id=user.pk, expires_at__gt=clock.now()
     )
 
 

@@ -31,10 +31,11 @@ NUMERIC_MARKS = frozenset({"1", "2", "3", "4", "5"})
 class WorkType(models.Model):
     """Вид работы: a per-school reference list with weights and mark deadlines (seed 004)."""
 
+    # How many days each kind may wait is the school's rule (Policy.mark_deadline_label).
     class Deadline(models.TextChoices):
-        CURRENT = "current", _("Текущая (в день урока)")
-        CONTROL = "control", _("Контрольная (3 дня)")
-        WRITTEN = "written", _("Письменная (неделя)")
+        CURRENT = "current", _("Текущая")
+        CONTROL = "control", _("Контрольная")
+        WRITTEN = "written", _("Письменная")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("название"), max_length=100)

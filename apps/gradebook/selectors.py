@@ -7,7 +7,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.attendance.models import AttendanceMark
@@ -24,9 +23,11 @@ from apps.gradebook.models import (
 )
 from apps.homework.models import Homework
 from apps.schedule.models import Lesson
+from apps.school import clock
 from apps.school.models import StudyPeriod
 from apps.school.policy import Policy, school_policy
-from apps.students.models import Enrollment, Student
+from apps.students.models import Student
+from apps.students.selectors import roster_of
 
 # Grades that sit the state final attestation (ГИА): exam and final marks in the journal.
 GRADUATING_GRADES = frozenset({9, 11})
@@ -235,15 +236,7 @@ class _Facts:
 
 def _facts(assignment: TeachingAssignment, lessons: Q, span: tuple[date, date]) -> _Facts:
     """Who is in the journal over `span`, and the marks and absences of the `lessons` (3 queries)."""
-    enrolments = (
-        Enrollment.objects.filter(
-            school_class_id=assignment.school_class_id, starts_on__lte=span[1]
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=span[0]))
-        .select_related("student")
-    )
-    if assignment.subgroup_id:
-        enrolments = enrolments.filter(student__subgroups=assignment.subgroup_id)
+    enrolments = roster_of(assignment, span).select_related("student")
     spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     students: dict[int, Student] = {}
     for e in enrolments:
@@ -457,7 +450,7 @@ def periods_for(assignment: TeachingAssignment, user=None) -> list[StudyPeriod]:
         PeriodUnlockGrant.objects.filter(
             content_object=OuterRef("pk"),
             user_id=getattr(user, "pk", None),
-            expires_at__gt=timezone.now(),
+            expires_at__gt=clock.now(),
         )
         .order_by("-expires_at")
         .values("expires_at")[:1]
@@ -520,10 +513,8 @@ def class_summary(*, school_class, period: StudyPeriod) -> ClassSummary:
         .select_related("subject", "subgroup", "teacher")
         .order_by("subject__order", "subject__name", "subgroup__name")
     )
-    enrolments = (
-        Enrollment.objects.filter(school_class=school_class, starts_on__lte=period.ends_on)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period.starts_on))
-        .select_related("student")
+    enrolments = roster_of(school_class, (period.starts_on, period.ends_on)).select_related(
+        "student"
     )
     students = {e.student_id: e.student for e in enrolments}
     members = defaultdict(set)

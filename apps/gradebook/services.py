@@ -15,20 +15,29 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Q
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from apps.accounts.models import RoleGrant
 from apps.accounts.policy import Role
+from apps.attendance.models import AttendanceKind
+from apps.attendance.services import attendance_set
 from apps.classes.models import TeachingAssignment
+
+# The opening checks of every journal write live in the core; imported here for the
+# services below and for callers that import them from this module.
+from apps.gradebook.core import (  # noqa: F401
+    _enrolment,
+    check_version,
+    ensure_lesson_happened,
+    ensure_may_keep_lesson,
+    ensure_student_in_lesson,
+)
 from apps.gradebook.errors import ConflictError
 from apps.gradebook.locks import (
     ensure_period_open,
-    locked_error,
-    locked_period_name,
     unlock_permission,
 )
 from apps.gradebook.models import (
@@ -43,15 +52,16 @@ from apps.gradebook.permissions import (
     KEEP_JOURNAL_CODENAME,
     KEEP_JOURNAL_PERM,
     can_keep_assignment,
-    can_keep_lesson,
 )
 from apps.schedule.models import Lesson
 from apps.schedule.services import lesson_mark_held
+from apps.school import clock
 from apps.school.clock import school_today
 from apps.school.models import School, StudyPeriod
 from apps.school.policy import correction_needs_reason, school_policy
 from apps.school.services import ensure_year_writable
-from apps.students.models import Enrollment, Student
+from apps.school.spans import overlapping_q
+from apps.students.models import Student
 
 # (name, short name, weight, deadline kind): the reference list of seed 004.
 DEFAULT_WORK_TYPES = (
@@ -114,7 +124,7 @@ def ensure_reason_for_correction(*, school, entered_at, reason: str) -> None:
     Reads the school's rules only when the mark is older than today: a same-day
     correction never needs a reason, and costs no query.
     """
-    now = timezone.now()
+    now = clock.now()
     if (reason or "").strip() or entered_at.astimezone(school.tz).date() >= now.astimezone(
         school.tz
     ).date():
@@ -124,86 +134,70 @@ def ensure_reason_for_correction(*, school, entered_at, reason: str) -> None:
         raise reason_required_error(policy.correction_reason_after_days)
 
 
-def _enrolment(lesson: Lesson, student_id: int):
-    assignment = lesson.assignment
-    enrolled = Enrollment.objects.filter(
-        student_id=student_id,
-        school_class_id=assignment.school_class_id,
-        starts_on__lte=lesson.date,
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=lesson.date))
-    if assignment.subgroup_id:
-        enrolled = enrolled.filter(student__subgroups=assignment.subgroup_id)
-    return enrolled
-
-
-def _not_enrolled_error(lesson: Lesson, student: Student) -> ValidationError:
-    assignment = lesson.assignment
-    return ValidationError(
-        _("%(student)s не обучается в %(group)s на %(date)s.")
-        % {
-            "student": student.full_name,
-            "group": assignment.subgroup or assignment.school_class,
-            "date": lesson.date.strftime("%d.%m.%Y"),
-        }
-    )
-
-
-def ensure_may_keep_lesson(acting_user, lesson: Lesson, student: Student | None = None) -> None:
-    """Everything that must hold before writing into a lesson, in at most one query.
-
-    The year is open; the user keeps this lesson (teacher, substitute or grant); the lesson
-    is not cancelled; its period is not locked for this user; and, with a student, the
-    student is in the class (and subgroup) on the lesson date. `lesson` comes with
-    assignment.school_class and assignment.year loaded.
-    """
-    assignment = lesson.assignment
-    ensure_year_writable(assignment.year)
-    if not can_keep_lesson(acting_user, lesson):
-        raise PermissionDenied(_("Вы не ведёте этот урок."))
-    if lesson.is_cancelled:
-        raise ValidationError(_("Урок отменён: в нём нельзя ничего вносить."))
-    checks = {
-        "locked": locked_period_name(
-            user=acting_user,
-            year=assignment.year,
-            grade=assignment.school_class.grade,
-            day=lesson.date,
-        )
-    }
-    if student is not None:
-        checks["enrolled"] = Exists(_enrolment(lesson, student.pk))
-    state = Lesson.objects.filter(pk=lesson.pk).values(**checks).get()
-    if state["locked"] is not None:
-        raise locked_error(state["locked"])
-    if student is not None and not state["enrolled"]:
-        raise _not_enrolled_error(lesson, student)
-
-
-def ensure_lesson_happened(lesson: Lesson) -> None:
-    """Attendance and marks are facts of a held lesson; a future lesson has none yet."""
-    if lesson.date > school_today(lesson.school):
-        raise ValidationError(
-            _("Урок ещё не состоялся: отметки и посещаемость вносятся в день урока или позже.")
-        )
-
-
-def ensure_student_in_lesson(lesson: Lesson, student: Student) -> None:
-    """The student is in the class (and the subgroup) on the lesson date: one query."""
-    if not _enrolment(lesson, student.pk).exists():
-        raise _not_enrolled_error(lesson, student)
-
-
 def mark_lesson_held(lesson: Lesson, acting_user=None) -> None:
     """The first fact entered for a lesson marks it held; it takes its КТП topic then."""
     lesson_mark_held(lesson=lesson, acting_user=acting_user)
 
 
-def check_version(current, expected_version: int, *, same: bool = False) -> None:
-    """A write must have seen the stored version. `same`: the stored row already holds what
-    is being written (a retry after a lost answer), which is no overwrite and no conflict."""
-    stored = current.version if current is not None else 0
-    if stored != expected_version and not same:
-        raise ConflictError(current)
+def journal_cell_enter(
+    *,
+    acting_user,
+    lesson: Lesson,
+    student: Student,
+    typed: str,
+    work_type_id: int,
+    seen: dict,
+    reason: str = "",
+) -> None:
+    """What was typed into one cell of the grid, as the journal reads it.
+
+    «н», «б», «уп», «оп» set attendance; 1–5, «зач», «незач», «н/а» set a mark of the chosen
+    work type; an empty value (or «-») removes that mark, or, without one, the attendance.
+    `seen` holds the versions the page showed (`a` for attendance, `m<work type id>` per
+    mark): a stale one is refused with ConflictError. WorkType.DoesNotExist for a mark of a
+    work type the school does not have.
+    """
+    typed = (typed or "").strip().lower()
+    mark_key = f"m{work_type_id}"
+    if typed in AttendanceKind.values:
+        attendance_set(
+            acting_user=acting_user,
+            lesson=lesson,
+            student=student,
+            kind=typed,
+            expected_version=seen.get("a", 0),
+            reason=reason,
+        )
+    elif typed in ("", "-"):
+        work_type = WorkType.objects.filter(school_id=lesson.school_id, pk=work_type_id).first()
+        if work_type is not None and mark_key in seen:
+            mark_delete(
+                acting_user=acting_user,
+                lesson=lesson,
+                student=student,
+                work_type=work_type,
+                expected_version=seen[mark_key],
+                reason=reason,
+            )
+        elif seen.get("a"):
+            attendance_set(
+                acting_user=acting_user,
+                lesson=lesson,
+                student=student,
+                kind="",
+                expected_version=seen["a"],
+                reason=reason,
+            )
+    else:
+        mark_set(
+            acting_user=acting_user,
+            lesson=lesson,
+            student=student,
+            work_type=WorkType.objects.get(school_id=lesson.school_id, pk=work_type_id),
+            value=typed,
+            expected_version=seen.get(mark_key, 0),
+            reason=reason,
+        )
 
 
 def _ensure_marks_allowed(lesson: Lesson) -> None:
@@ -270,7 +264,7 @@ def mark_set(
                     work_type=work_type,
                     value=value,
                     comment=(comment or "").strip(),
-                    entered_at=timezone.now(),
+                    entered_at=clock.now(),
                     entered_by=acting_user,
                 )
                 mark_lesson_held(lesson, acting_user)
@@ -400,7 +394,7 @@ def lesson_details_set(
         lesson.topic = topic
         fields = ["topic", "updated_at"]
         if topic and lesson.topic_set_at is None:
-            lesson.topic_set_at = timezone.now()
+            lesson.topic_set_at = clock.now()
             fields.append("topic_set_at")
         if lesson_type is not None:
             lesson.lesson_type = lesson_type
@@ -448,10 +442,9 @@ def lesson_topic_set(
 
 
 def _enrolled_q(school_class_id: int, on_from, on_to) -> Q:
-    return Q(
-        enrollments__school_class_id=school_class_id,
-        enrollments__starts_on__lte=on_to,
-    ) & (Q(enrollments__ends_on__isnull=True) | Q(enrollments__ends_on__gte=on_from))
+    return Q(enrollments__school_class_id=school_class_id) & overlapping_q(
+        on_from, on_to, "enrollments__"
+    )
 
 
 def period_for_lock(
@@ -543,7 +536,7 @@ def period_mark_set(
                 if current is not None:
                     current.delete()
                 return None
-            now = timezone.now()
+            now = clock.now()
             if current is None:
                 return PeriodMark.objects.create(
                     school_id=assignment.school_id,
@@ -605,7 +598,7 @@ def period_lock(*, acting_user, period: StudyPeriod) -> PeriodLock:
             period=period,
             defaults={
                 "school_id": period.school_id,
-                "locked_at": timezone.now(),
+                "locked_at": clock.now(),
                 "locked_by": acting_user,
             },
         )
@@ -637,7 +630,7 @@ def period_unlock_grant(
     errors = {}
     if not reason:
         errors["reason"] = _("Укажите основание: зачем открывается закрытый период.")
-    now = timezone.now()
+    now = clock.now()
     if expires_at <= now:
         errors["expires_at"] = _("Срок разрешения должен быть в будущем.")
     elif expires_at > now + timedelta(days=MAX_UNLOCK_DAYS):
@@ -670,7 +663,7 @@ def period_unlock_grant(
 def period_unlock_revoke(*, acting_user, grant: PeriodUnlockGrant) -> PeriodUnlockGrant:
     """End a grant now; the row stays as the record of who could correct what and when."""
     with pghistory.context(user=acting_user.pk):
-        now = timezone.now()
+        now = clock.now()
         if grant.expires_at > now:
             grant.expires_at = now
             grant.save(update_fields=["expires_at"])

@@ -16,15 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm
-from apps.attendance.models import AttendanceKind
-from apps.attendance.services import attendance_all_present, attendance_set
+from apps.attendance.services import attendance_all_present
 from apps.gradebook import render as markup
 from apps.gradebook import selectors
+from apps.gradebook.core import lesson_write_state
 from apps.gradebook.errors import ConflictError
 from apps.gradebook.forms import HomeworkForm, LessonForm
 from apps.gradebook.history import lesson_history, student_history
-from apps.gradebook.inputs import day_param, int_param
-from apps.gradebook.locks import covering_locks
 from apps.gradebook.models import GRID_ASSIGNMENT, GRID_CLASS, GRID_SCHOOL, PeriodMark, WorkType
 from apps.gradebook.permissions import (
     assignments_visible_to,
@@ -35,10 +33,9 @@ from apps.gradebook.permissions import (
 )
 from apps.gradebook.services import (
     ReasonRequiredError,
+    journal_cell_enter,
     lesson_details_set,
     mark_comment_set,
-    mark_delete,
-    mark_set,
     period_mark_set,
     work_types_ensure,
 )
@@ -49,6 +46,7 @@ from apps.schedule.models import Lesson
 from apps.schedule.selectors import ktp_suggestion
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.inputs import date_param, int_param
 from apps.stamps.cache import cached, fragment_key
 from apps.stamps.selectors import read as read_stamps
 from apps.students.models import Student
@@ -96,17 +94,8 @@ def _refusal(error: Exception) -> tuple[int, str, bool]:
 
 
 def _lesson_editable(ctx, lesson: Lesson) -> bool:
-    """The user keeps this lesson and may change it now (open year, not cancelled, not locked)."""
-    if (
-        lesson.assignment.year.is_read_only
-        or lesson.is_cancelled
-        or not can_keep_lesson(ctx.user, lesson)
-    ):
-        return False
-    a = lesson.assignment
-    return not covering_locks(
-        user=ctx.user, year=a.year, grade=a.school_class.grade, day=lesson.date
-    ).exists()
+    """The user keeps this lesson and may change it now (the journal core's rule)."""
+    return lesson_write_state(ctx.user, lesson).may_write
 
 
 # --- the teacher's day and the list of journals -------------------------------------------
@@ -117,7 +106,7 @@ def journal_index(request):
     """The teacher's day (own lessons, substitutions, what is filled in) and the journals."""
     ctx = request.school_ctx
     today = school_today(ctx.school)
-    day = day_param(request.GET.get("day"), today)
+    day = date_param(request.GET.get("day"), today)
     assignments = []
     if ctx.open_year is not None:
         assignments = list(
@@ -324,53 +313,18 @@ def cell_save(request):
     ctx = request.school_ctx
     lesson, student = _cell_lesson(request)
     typed = (request.POST.get("value") or "").strip().lower()
-    reason = (request.POST.get("reason") or "").strip()
-    seen = selectors.parse_token(request.POST.get("token", ""))
-    work_type_id = int_param(request.POST.get("work_type"))
-    mark_key = f"m{work_type_id}"
     try:
-        if typed in AttendanceKind.values:
-            attendance_set(
-                acting_user=ctx.user,
-                lesson=lesson,
-                student=student,
-                kind=typed,
-                expected_version=seen.get("a", 0),
-                reason=reason,
-            )
-        elif typed in ("", "-"):
-            work_type = WorkType.objects.filter(school=ctx.school, pk=work_type_id).first()
-            if work_type is not None and mark_key in seen:
-                mark_delete(
-                    acting_user=ctx.user,
-                    lesson=lesson,
-                    student=student,
-                    work_type=work_type,
-                    expected_version=seen[mark_key],
-                    reason=reason,
-                )
-            elif seen.get("a"):
-                attendance_set(
-                    acting_user=ctx.user,
-                    lesson=lesson,
-                    student=student,
-                    kind="",
-                    expected_version=seen["a"],
-                    reason=reason,
-                )
-        else:
-            work_type = get_object_or_404(
-                WorkType.objects.filter(school=ctx.school), pk=work_type_id
-            )
-            mark_set(
-                acting_user=ctx.user,
-                lesson=lesson,
-                student=student,
-                work_type=work_type,
-                value=typed,
-                expected_version=seen.get(mark_key, 0),
-                reason=reason,
-            )
+        journal_cell_enter(
+            acting_user=ctx.user,
+            lesson=lesson,
+            student=student,
+            typed=typed,
+            work_type_id=int_param(request.POST.get("work_type")),
+            seen=selectors.parse_token(request.POST.get("token", "")),
+            reason=(request.POST.get("reason") or "").strip(),
+        )
+    except WorkType.DoesNotExist as unknown:
+        raise Http404 from unknown
     except (ConflictError, ValidationError, PermissionDenied) as refused:
         status, error, need_reason = _refusal(refused)
         return _cell_response(

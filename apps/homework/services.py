@@ -6,13 +6,13 @@ from datetime import date
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.gradebook.core import check_version, ensure_may_keep_lesson
 from apps.gradebook.errors import ConflictError
-from apps.gradebook.services import check_version, ensure_may_keep_lesson
 from apps.homework.models import Homework, HomeworkAttachment
 from apps.schedule.models import Lesson
+from apps.school import clock
 from apps.school.uploads import check_upload
 
 
@@ -63,7 +63,7 @@ def homework_set(
                     text=text,
                     minutes=minutes,
                     due_date=due_date,
-                    set_at=timezone.now(),
+                    set_at=clock.now(),
                     set_by=acting_user,
                 )
             if (current.text, current.minutes, current.due_date) != (text, minutes, due_date):

@@ -11,9 +11,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
 
 from apps.messaging.models import Notification
+from apps.school import clock
 
 logger = logging.getLogger(__name__)
 # A notification still unsent this long after it was created is queued again.
@@ -71,7 +71,7 @@ def queue_email(notification_id: int) -> bool:
 def notification_emails_pending(*, now=None, older_than: timedelta = RESEND_AFTER) -> int:
     """Queue again every e-mail that should have gone out and has not (broker down, worker
     lost). Sending stays once-only: the task checks `emailed_at` under a row lock."""
-    now = now or timezone.now()
+    now = now or clock.now()
     pending = Notification.objects.filter(
         wants_email=True, emailed_at__isnull=True, created_at__lte=now - older_than
     ).values_list("pk", flat=True)[:1000]
@@ -103,7 +103,7 @@ def notification_email_send(*, notification_id: int) -> bool:
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.user.email],
         )
-        notification.emailed_at = timezone.now()
+        notification.emailed_at = clock.now()
         notification.save(update_fields=["emailed_at"])
         return True
 
@@ -112,4 +112,4 @@ def notifications_mark_read(*, user, school, ids: list[int] | None = None) -> in
     qs = Notification.objects.filter(user=user, school=school, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    return qs.update(read_at=clock.now())

@@ -13,11 +13,11 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from apps.accounts.models import RoleGrant
 from apps.orders import services
 from apps.orders.models import KIND_TITLES, Order, OrderItem, OrderKind, SchoolDocument
+from apps.school import clock
 from apps.school.demo.statistics import analyze
 from apps.students.models import (
     Enrollment,
@@ -197,7 +197,7 @@ def record_september_enrolments(demo, secretary, director) -> list[Order]:
         order.status, order.signed_by, order.signed_at = (
             Order.Status.SIGNED,
             director,
-            timezone.now(),
+            clock.now(),
         )
         order.save()
         SchoolDocument.objects.create(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.classes.models import SchoolClass
 from apps.orders.models import Order, OrderKind
-from apps.school.forms import DateInput
+from apps.school.form_base import DateInput
 
 DRAFTABLE_KINDS = [(k.value, k.label) for k in OrderKind if k != OrderKind.CANCELLATION]
 

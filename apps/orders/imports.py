@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from apps.classes.models import SchoolClass
 from apps.orders import services as order_services
 from apps.orders.models import ImportBatch, OrderKind
+from apps.school import clock
 from apps.school.models import AcademicYear
 from apps.school.spreadsheets import check_xlsx, workbook_bytes
 from apps.students.identity import (
@@ -312,6 +313,7 @@ def validate_rows(
         classes = {_class_key(c.name): c.pk for c in SchoolClass.objects.filter(year=year)}
     in_file = IdentityIndex()
     clean: list[dict] = []
+    today = clock.school_today(school)
     for raw in rows:
         n = raw["_row"]
         row_errors: list[RowError] = []
@@ -331,7 +333,7 @@ def validate_rows(
             birth = _date(raw.get("birth_date"))
             if birth is None:
                 err("birth_date", _("Обязательное поле не заполнено."))
-            elif not date(1990, 1, 1) <= birth <= date.today():  # noqa: DTZ011 — a plausibility bound
+            elif not date(1990, 1, 1) <= birth <= today:  # a plausibility bound
                 err("birth_date", _("Дата рождения вне разумных пределов."))
             out["birth_date"] = birth.isoformat() if birth else None
         except ValueError:

@@ -16,16 +16,15 @@ from datetime import date, timedelta
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from apps.classes.models import SchoolClass
 from apps.orders import services
 from apps.orders.models import Order, OrderKind
-from apps.school.clock import school_today
 from apps.school.models import AcademicYear
 from apps.school.services import academic_year_open, ensure_year_writable
 from apps.students.models import Enrollment
+from apps.students.selectors import roster_day
 
 LAST_GRADE = 11
 
@@ -74,11 +73,6 @@ def next_year_ensure(
     with pghistory.context(user=acting_user.pk):
         new.save()
     return new
-
-
-def roster_day(year: AcademicYear) -> date:
-    """The day whose class lists move on: today, or the year's last day once it is over."""
-    return min(max(school_today(year.school), year.starts_on), year.ends_on)
 
 
 @dataclass
@@ -194,10 +188,8 @@ class Line:
 def _enrolled(year: AcademicYear, grades) -> list[Enrollment]:
     day = roster_day(year)
     return list(
-        Enrollment.objects.filter(
-            school_class__year=year, school_class__grade__in=grades, starts_on__lte=day
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        Enrollment.objects.filter(school_class__year=year, school_class__grade__in=grades)
+        .active_on(day)
         .select_related("student", "school_class")
         .order_by(
             "school_class__grade",

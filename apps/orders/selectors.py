@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from apps.accounts.policy import Perm
 from apps.classes.models import SchoolClass
 from apps.orders.models import Order, OrderItem, OrderKind, SchoolDocument
+from apps.school.spans import active_on_q
 from apps.students.models import Enrollment
 
 # Which row of the policy table opens a document of each visibility.
@@ -148,8 +149,7 @@ def movement_report(*, school, date_from: date, date_to: date) -> MovementReport
         .order_by("year__starts_on", "grade", "letter")
     }
     counts: dict[tuple[int, str], int] = defaultdict(int)
-    start_q = Q(starts_on__lte=date_from) & (Q(ends_on__isnull=True) | Q(ends_on__gte=date_from))
-    end_q = Q(starts_on__lte=date_to) & (Q(ends_on__isnull=True) | Q(ends_on__gte=date_to))
+    start_q, end_q = active_on_q(date_from), active_on_q(date_to)
     for class_id, at_start, at_end in (
         Enrollment.objects.filter(school_class_id__in=list(classes))
         .values("school_class_id")
@@ -203,8 +203,8 @@ def movement_drafts_due(*, school, today: date) -> list[LateDraft]:
     from datetime import timedelta
 
     from apps.school.policy import (
-        add_working_days,
         enrolment_order_deadline,
+        movement_due_day,
         public_days_off,
         school_policy,
     )
@@ -222,7 +222,7 @@ def movement_drafts_due(*, school, today: date) -> list[LateDraft]:
     days_off = public_days_off(school, first, max(today, first) + timedelta(days=60))
     out = []
     for order in drafts:
-        due = add_working_days(policy, order.effective_on, policy.movement_working_days, days_off)
+        due = movement_due_day(policy, order_date=order.effective_on, days_off=days_off)
         if order.kind == OrderKind.ENROLMENT and any(
             i.to_class and i.to_class.grade in (1, 10) for i in order.items.all()
         ):

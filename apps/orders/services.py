@@ -18,7 +18,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from apps.orders.models import (
     OrderSettings,
     SchoolDocument,
 )
+from apps.school import clock
 from apps.school.models import AcademicYear, School
 from apps.school.services import ensure_year_writable
 from apps.school.uploads import RandomName
@@ -410,7 +410,7 @@ def order_sign(*, acting_user, order: Order, expected_version: int | None = None
                 _note_origins(items)
         order.status = Order.Status.SIGNED
         order.signed_by = acting_user
-        order.signed_at = timezone.now()
+        order.signed_at = clock.now()
         order.version += 1
         order.save(
             update_fields=["sequence", "number", "status", "signed_by", "signed_at", "version"]

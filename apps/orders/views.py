@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,10 +33,10 @@ from apps.privacy.models import AccessRecord
 from apps.privacy.services import Access
 from apps.school.access import school_view
 from apps.school.clock import school_today
-from apps.school.inputs import date_param
+from apps.school.inputs import add_validation_errors, date_param, int_param
 from apps.school.models import AcademicYear
 from apps.school.policy import movement_deadline, public_days_off, school_policy
-from apps.school.views import add_validation_errors
+from apps.school.spans import active_on_q
 from apps.students.models import Student
 from apps.students.selectors import students_list
 
@@ -273,8 +273,7 @@ def _class_load(order: Order, items: list[OrderItem]) -> list[dict]:
         .annotate(
             n=Count(
                 "enrollments",
-                filter=Q(enrollments__starts_on__lte=on)
-                & (Q(enrollments__ends_on__isnull=True) | Q(enrollments__ends_on__gte=on)),
+                filter=active_on_q(on, "enrollments__"),
             )
         )
         .values_list("pk", "n")
@@ -318,7 +317,7 @@ def item_add(request, pk: int):
     ctx = request.school_ctx
     order = get_object_or_404(Order, school=ctx.school, pk=pk)
     sid = request.POST.get("student_id", "")
-    student = get_object_or_404(Student, school=ctx.school, pk=int(sid) if sid.isdigit() else 0)
+    student = get_object_or_404(Student, school=ctx.school, pk=int_param(sid))
     classes = SchoolClass.objects.filter(school=ctx.school, year__status__in=["open", "planned"])
     form = ItemForm(request.POST, order=order, classes=classes, prefix=f"s{student.pk}")
     query = request.POST.get("q", "").strip()[:100]

@@ -122,8 +122,8 @@ def compute_activity(*, school: School, month: date) -> tuple[list[dict], list[d
             people[c.class_teacher_id]["classes"].append(c.pk)
     class_of_student: dict[int, int] = {}
     for student_id, class_id, user_id in (
-        Enrollment.objects.filter(school_class_id__in=classes, starts_on__lte=last)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        Enrollment.objects.filter(school_class_id__in=classes)
+        .overlapping(first, last)
         .order_by("starts_on")
         .values_list("student_id", "school_class_id", "student__user_id")
     ):

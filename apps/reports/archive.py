@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.attendance.models import AttendanceMark
@@ -20,6 +19,7 @@ from apps.gradebook.models import Mark, PeriodMark
 from apps.reports.audit import Rosters
 from apps.reports.builders import signatures
 from apps.schedule.models import Lesson
+from apps.school import clock
 from apps.school.models import StudyPeriod
 
 DATES_PER_PAGE = 24
@@ -172,7 +172,7 @@ def class_archive_pdf(
         "year": school_class.year,
         "landscape": True,
         "hide_page_numbers": True,
-        "generated": timezone.localtime(timezone.now(), school.tz).strftime("%d.%m.%Y %H:%M"),
+        "generated": clock.school_now(school).strftime("%d.%m.%Y %H:%M"),
     }
     documents = [
         HTML(

@@ -15,6 +15,7 @@ from apps.reports.periods import month_label
 from apps.reports.progress import Progress
 from apps.reports.stats import FORMULAS
 from apps.reports.tables import DEC1, DEC2, INT, PCT, TEXT, Column, Report, Table
+from apps.school import clock
 from apps.school.policy import school_policy
 
 
@@ -127,7 +128,7 @@ def audit_report(*, school, run, label: str, lines, admin: bool, deputy_name: st
             "at": timezone.localtime(run.computed_at, school.tz).strftime("%d.%m.%Y %H:%M"),
         },
         tables=tables,
-        generated_at=timezone.now(),
+        generated_at=clock.now(),
         filename=_filename("kontrol-zhurnala", run.starts_on),
         formulas=[f"{r.short}: {r.help}" for r in rules_for(school_policy(school))],
         signatures=signatures(school, deputy_name=deputy_name),
@@ -266,7 +267,7 @@ def progress_report(
         school=school,
         range_label=f"{data.span.label}, {year_name} · {scope} · {source}",
         tables=tables,
-        generated_at=timezone.now(),
+        generated_at=clock.now(),
         filename=_filename("uspevaemost", data.span.starts_on),
         formulas=[str(f) for f in FORMULAS],
         signatures=signatures(school, deputy_name=deputy_name),
@@ -311,7 +312,7 @@ def attendance_report(*, school, data: AttendanceData, scope: str, deputy_name: 
         school=school,
         range_label=f"{data.starts_on:%d.%m.%Y}–{data.ends_on:%d.%m.%Y} · {scope}",
         tables=tables,
-        generated_at=timezone.now(),
+        generated_at=clock.now(),
         filename=_filename("poseshchaemost", data.starts_on),
         formulas=[_("Пропущено уроков = н + б + уп; опоздания (оп) считаются отдельно.")],
         signatures=signatures(school, deputy_name=deputy_name),
@@ -373,7 +374,7 @@ def activity_report(*, school, report, label: str, deputy_name: str = "") -> Rep
         school=school,
         range_label=label,
         tables=tables,
-        generated_at=timezone.now(),
+        generated_at=clock.now(),
         filename=_filename("aktivnost", report.month),
         signatures=signatures(school, deputy_name=deputy_name),
     )

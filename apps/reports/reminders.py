@@ -33,12 +33,12 @@ from apps.reports.audit import Rosters
 from apps.schedule.models import Lesson, PlanTopic
 from apps.school.models import AcademicYear, School, StudyPeriod
 from apps.school.policy import (
-    add_working_days,
     attendance_deadline,
     attendance_reminder_at,
     homework_deadline,
     ktp_deadline,
     may_remind_at,
+    period_mark_due_day,
     public_days_off,
     reminder_starts_on,
     school_policy,
@@ -184,7 +184,7 @@ def _period_mark_reminders(school, policy, year, today, days_off) -> int:
             (None, max(p.ends_on for p in of_scheme))
         ]
         for period, end in candidates:
-            deadline_day = add_working_days(policy, end, policy.period_mark_working_days, days_off)
+            deadline_day = period_mark_due_day(policy, period_end=end, days_off=days_off)
             if (
                 max(end, reminder_starts_on(policy, deadline_day=deadline_day, days_off=days_off))
                 <= today

@@ -14,7 +14,6 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import RoleGrant, User
@@ -216,7 +215,7 @@ def audit_store(
     year = period.year if period is not None else year_of_range(school, starts_on, ends_on)
     if year is None:
         raise ValueError(_("Диапазон не относится ни к одному учебному году."))
-    as_of = as_of or timezone.now()
+    as_of = as_of or clock.now()
     result = compute_audit(
         school=school,
         year=year,
@@ -380,7 +379,7 @@ def audit_notify(*, run: AuditRun, email: bool = True) -> int:
             )
         )
     if run.notified_at is None:
-        run.notified_at = timezone.now()
+        run.notified_at = clock.now()
         run.save(update_fields=["notified_at"])
     return sent
 
@@ -428,7 +427,7 @@ def activity_report_store(*, school: School, month: date, replace: bool = False)
     rows, by_role, by_class = compute_activity(school=school, month=month)
     report = report or ActivityReport(school=school, month=month)
     report.rows, report.by_role, report.by_class = rows, by_role, by_class
-    report.computed_at = timezone.now()
+    report.computed_at = clock.now()
     report.save()
     return report
 
@@ -485,7 +484,7 @@ def export_job_start(*, acting_user, school: School, kind: str, params: dict) ->
 
 def export_job_requeue(*, job: ExportJob, now: datetime | None = None) -> bool:
     """A job nobody took (broker down) or whose worker died is queued again."""
-    now = now or timezone.now()
+    now = now or clock.now()
     waiting = job.status == ExportJob.Status.QUEUED and job.created_at < now - timedelta(minutes=1)
     lost = (
         job.status == ExportJob.Status.RUNNING
@@ -525,7 +524,7 @@ def export_job_build(*, job_id: int, attempt: str = "") -> ExportJob | None:
     from apps.reports.archive import archive_filename, class_archive_pdf
     from apps.reports.yearbook import school_year_xlsx
 
-    now = timezone.now()
+    now = clock.now()
     claimed = (
         ExportJob.objects.filter(pk=job_id)
         .filter(
@@ -563,7 +562,7 @@ def export_job_build(*, job_id: int, attempt: str = "") -> ExportJob | None:
     except Exception as error:
         logger.exception("export %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, message=str(error)[:300], finished_at=timezone.now()
+            status=ExportJob.Status.FAILED, message=str(error)[:300], finished_at=clock.now()
         )
         return None
     job.file.save(name, ContentFile(content), save=False)
@@ -574,7 +573,7 @@ def export_job_build(*, job_id: int, attempt: str = "") -> ExportJob | None:
         name,
         ExportJob.Status.DONE,
         100,
-        timezone.now(),
+        clock.now(),
     )
     job.save(update_fields=["file", "filename", "status", "progress", "finished_at", "params"])
     if job.kind == ExportJob.Kind.REPORT_PDF:
@@ -605,7 +604,7 @@ def export_pdf_start(*, acting_user, school: School, path: str, title: str) -> E
 
 def exports_cleanup(*, now: datetime | None = None) -> int:
     """Files of exports older than a week are removed (they can be built again)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     old = list(ExportJob.objects.filter(created_at__lt=now - EXPORTS_KEPT))
     for job in old:
         if job.file:

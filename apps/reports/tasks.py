@@ -8,10 +8,10 @@ again and finishes the job without doing anything twice.
 from datetime import date
 
 from celery import shared_task
-from django.utils import timezone
 
 from apps.reports import services
 from apps.reports.reminders import reminders_send
+from apps.school import clock
 from apps.school.models import School
 from config.celery import RETRYING
 
@@ -19,7 +19,7 @@ from config.celery import RETRYING
 @shared_task(**RETRYING)
 def audits_dispatch() -> int:
     """Hourly: queue the monthly audit of every school whose control day has come."""
-    due = services.audits_due(now=timezone.now())
+    due = services.audits_due(now=clock.now())
     for school_id, month in due:
         audit_school_month.delay(school_id, month.isoformat())
     return len(due)
@@ -39,7 +39,7 @@ def audit_school_month(school_id: int, month: str) -> int | None:
 @shared_task(**RETRYING)
 def activity_dispatch() -> int:
     """Daily: store last month's activity report of every school that has none yet."""
-    due = services.activity_reports_due(now=timezone.now())
+    due = services.activity_reports_due(now=clock.now())
     for school_id, month in due:
         activity_report_month.delay(school_id, month.isoformat())
     return len(due)
@@ -56,7 +56,7 @@ def activity_report_month(school_id: int, month: str) -> int | None:
 @shared_task(**RETRYING)
 def reminders_tick() -> int:
     """Every few minutes: the deadline reminders due now, in every school."""
-    now = timezone.now()
+    now = clock.now()
     return sum(reminders_send(school=school, now=now) for school in School.objects.all())
 
 

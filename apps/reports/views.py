@@ -64,10 +64,6 @@ _index_view = school_view(Perm.VIEW_REPORTS, check=index_visible)
 TREND_MONTHS = 12
 
 
-def _int(value) -> int:
-    return int_param(value)
-
-
 def _deputy_name(ctx) -> str:
     return ctx.user.short_name if Role.DEPUTY in ctx.roles else ""
 
@@ -97,7 +93,7 @@ def _respond(request, report, template: str, context: dict):
 
 def _chosen_year(ctx, request) -> tuple[AcademicYear | None, list[AcademicYear]]:
     years = list(AcademicYear.objects.filter(school=ctx.school).order_by("-starts_on"))
-    wanted = _int(request.GET.get("year"))
+    wanted = int_param(request.GET.get("year"))
     chosen = next((y for y in years if y.pk == wanted), None)
     chosen = chosen or next((y for y in years if y.status == AcademicYear.Status.OPEN), None)
     return chosen or (years[0] if years else None), years
@@ -142,12 +138,15 @@ def audit_page(request):
         .values("id", "kind", "starts_on", "ends_on", "totals")[:36]
     )
     run = None
-    wanted = _int(request.GET.get("run")) or (runs[0]["id"] if runs else 0)
+    wanted = int_param(request.GET.get("run")) or (runs[0]["id"] if runs else 0)
     if wanted:
         run = get_object_or_404(
             AuditRun.objects.filter(school=ctx.school).select_related("period", "year"), pk=wanted
         )
-    teacher_id, class_id = _int(request.GET.get("teacher")), _int(request.GET.get("class"))
+    teacher_id, class_id = (
+        int_param(request.GET.get("teacher")),
+        int_param(request.GET.get("class")),
+    )
     lines, summary, chosen_class, chosen_teacher = None, None, None, None
     if run is not None:
         if not admin or teacher_id or class_id:
@@ -227,6 +226,7 @@ def audit_page(request):
         if run and lines is None
         else []
     )
+    policy = school_policy(ctx.school)
     return render(
         request,
         "reports/audit.html",
@@ -247,7 +247,9 @@ def audit_page(request):
             "admin": admin,
             # The whole school's audit takes long: its PDF is built by a worker.
             "pdf_in_worker": admin and lines is None and reports_visible(ctx),
-            "rules": rules_for(school_policy(ctx.school)),
+            "rules": rules_for(policy),
+            # The school's own КТП day (its rules), «к 15 сентября» by default.
+            "ktp_due": date(2001, policy.ktp_due_month, policy.ktp_due_day),
             "lines": lines,
             "summary": summary,
             "trend": trend,
@@ -283,7 +285,7 @@ def audit_line_page(request, line_id: int):
         return next((p.pk for p in periods if p.starts_on <= d <= p.ends_on), None)
 
     sections = []
-    for rule in RULES:
+    for rule in rules_for(school_policy(ctx.school)):
         items = details.get(rule.key, [])
         for item in items:
             if "date" in item:
@@ -396,7 +398,7 @@ def _report_scope(request, *, prefer_ended: bool = False) -> Scope:
         year, list(StudyPeriod.objects.filter(year=year).order_by("scheme", "number"))
     )
     allowed = report_class_ids(ctx, year)
-    class_id = _int(request.GET.get("class"))
+    class_id = int_param(request.GET.get("class"))
     class_ids = allowed
     if class_id:
         if allowed is not None and class_id not in allowed:
@@ -588,7 +590,7 @@ def export_start(request):
     ctx = request.school_ctx
     kind = request.POST.get("kind")
     year = get_object_or_404(
-        AcademicYear.objects.filter(school=ctx.school), pk=_int(request.POST.get("year"))
+        AcademicYear.objects.filter(school=ctx.school), pk=int_param(request.POST.get("year"))
     )
     if kind == ExportJob.Kind.SCHOOL_YEAR:
         if not ctx.may(Perm.VIEW_REPORTS):
@@ -596,7 +598,9 @@ def export_start(request):
         params = {"year": year.pk}
     elif kind == ExportJob.Kind.ARCHIVE:
         allowed = report_class_ids(ctx, year)
-        school_class = get_object_or_404(year.classes.all(), pk=_int(request.POST.get("class")))
+        school_class = get_object_or_404(
+            year.classes.all(), pk=int_param(request.POST.get("class"))
+        )
         if allowed is not None and school_class.pk not in allowed:
             raise Http404
         params = {"year": year.pk, "class": school_class.pk, "class_name": school_class.name}

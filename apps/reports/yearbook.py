@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import DecimalField, F, Sum
 from django.db.models.functions import Cast
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -26,6 +25,7 @@ from apps.reports.periods import spans_of_year
 from apps.reports.progress import SOURCE_MARKS, progress
 from apps.reports.tables import Report
 from apps.schedule.models import Lesson
+from apps.school import clock
 from apps.school.models import AcademicYear, StudyPeriod
 from apps.school.policy import school_policy
 from apps.school.spreadsheets import cell as text_cell
@@ -152,7 +152,7 @@ def school_year_xlsx(
         school=school,
         range_label=year.name,
         tables=[],
-        generated_at=timezone.now(),
+        generated_at=clock.now(),
         filename="",
     )
     write_table(wb.create_sheet(_("Итоги")), summary, progress_main_table(data, "class"))

@@ -12,7 +12,7 @@ for the few actions whose rules matter (generation, moves, corrections with a re
 """
 
 import random
-import time as clock
+import time as stopwatch
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -21,6 +21,7 @@ from decimal import Decimal
 import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.attendance.models import AttendanceMark
 from apps.classes.models import SchoolClass, Subgroup, TeachingAssignment
@@ -32,6 +33,7 @@ from apps.homework.models import Homework
 from apps.schedule.demo_topics import STEPS, sections_for
 from apps.schedule.models import Lesson, PlanTopic, TimetableEntry
 from apps.schedule.services import lesson_move, lessons_generate, timetable_end_early
+from apps.school import clock
 from apps.school.demo.statistics import analyze
 from apps.school.models import Bell, StudyPeriod
 from apps.school.policy import period_mark_deadline, public_days_off, school_policy
@@ -379,7 +381,7 @@ class _Journal:
     # --- what teachers recorded: topics, attendance, marks, homework ----------------------------
 
     def fill(self) -> None:
-        now_local = datetime.now(self.tz)
+        now_local = timezone.localtime(clock.now(), self.tz)
         past = list(
             Lesson.objects.filter(assignment__year=self.year, date__lte=self.today)
             .exclude(status=Lesson.Status.CANCELLED)
@@ -1092,7 +1094,7 @@ def _backfill_history(
 
 def populate(demo) -> None:
     """The journal of the demo school's open year (see the module docstring)."""
-    started = clock.monotonic()
+    started = stopwatch.monotonic()
     journal = _Journal(demo)
     with transaction.atomic():
         stages = (
@@ -1105,9 +1107,9 @@ def populate(demo) -> None:
             journal.corrections,
         )
         for stage in stages:
-            began = clock.monotonic()
+            began = stopwatch.monotonic()
             stage()
-            journal.stats[f"s_{stage.__name__}"] = round(clock.monotonic() - began, 1)
+            journal.stats[f"s_{stage.__name__}"] = round(stopwatch.monotonic() - began, 1)
         # The history the backfill wrote, for the pages and steps that read it next.
         analyze(
             *(
@@ -1115,5 +1117,5 @@ def populate(demo) -> None:
                 for model in (Lesson, Mark, AttendanceMark, Homework, PeriodMark)
             )
         )
-    journal.stats["seconds"] = round(clock.monotonic() - started, 1)
+    journal.stats["seconds"] = round(stopwatch.monotonic() - started, 1)
     demo.extra["journal"] = dict(journal.stats)

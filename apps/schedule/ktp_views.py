@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm
 from apps.gradebook.forms import KtpImportForm, PlanTopicForm
-from apps.gradebook.inputs import add_errors
 from apps.gradebook.permissions import (
     assignments_visible_to,
     can_keep_assignment,
@@ -28,6 +27,7 @@ from apps.schedule.models import PlanTopic
 from apps.schedule.selectors import ktp_progress
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.inputs import add_validation_errors
 from apps.school.policy import ktp_deadline, school_policy
 
 _ktp_view = school_view(Perm.KEEP_JOURNAL, check=reads_all_journals)
@@ -94,7 +94,7 @@ def ktp_page(request, assignment_id: int):
                 acting_user=ctx.user, assignment=assignment, row=_row(form.cleaned_data)
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Тема добавлена."))
             return redirect("ktp:page", school_id=ctx.school.pk, assignment_id=assignment.pk)
@@ -134,7 +134,7 @@ def ktp_topic_edit(request, pk: int):
                     topic=topic,
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Тема изменена."))
                 return redirect("ktp:page", school_id=ctx.school.pk, assignment_id=assignment.pk)

@@ -7,13 +7,13 @@ import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Exists, F, Max, OuterRef, Q, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import RoleGrant
 from apps.accounts.policy import Role
 from apps.classes.models import TeachingAssignment
 from apps.schedule.models import Lesson, PlanTopic, TimetableEntry
+from apps.school import clock
 from apps.school.models import AcademicYear, Bell, Holiday
 from apps.school.services import ensure_year_writable
 
@@ -532,9 +532,9 @@ def lesson_mark_held(*, lesson: Lesson, acting_user=None, attendance_taken: bool
         if not lesson.topic and lesson.plan_topic_id is None:
             topic = ktp_suggestion(lesson)
             if topic is not None:
-                changes.update(plan_topic=topic, topic=topic.title, topic_set_at=timezone.now())
+                changes.update(plan_topic=topic, topic=topic.title, topic_set_at=clock.now())
     if attendance_taken and lesson.attendance_taken_at is None:
-        changes.update(attendance_taken_at=timezone.now(), attendance_taken_by=acting_user)
+        changes.update(attendance_taken_at=clock.now(), attendance_taken_by=acting_user)
     if not changes:
         return
     # One UPDATE whose expressions read the stored row: under concurrent first entries the
@@ -576,7 +576,7 @@ def attendance_taken(lesson: Lesson, acting_user) -> None:
     audit that attendance was taken, and when (seed 004 item 8).
     """
     if lesson.attendance_taken_at is None:
-        now = timezone.now()
+        now = clock.now()
         Lesson.objects.filter(pk=lesson.pk, attendance_taken_at__isnull=True).update(
             attendance_taken_at=now, attendance_taken_by=acting_user
         )

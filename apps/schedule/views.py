@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm
 from apps.classes.models import SchoolClass
-from apps.gradebook.inputs import add_errors, day_param, int_param
 from apps.schedule import selectors, services
 from apps.schedule.forms import (
     CancelForm,
@@ -24,6 +23,7 @@ from apps.schedule.forms import (
 from apps.schedule.models import Lesson, TimetableEntry
 from apps.school.access import school_view
 from apps.school.clock import school_today
+from apps.school.inputs import add_validation_errors, date_param, int_param
 from apps.school.models import AcademicYear
 
 
@@ -88,7 +88,7 @@ def timetable_add(request, class_id: int):
         try:
             services.timetable_entry_add(acting_user=ctx.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Урок добавлен в расписание."))
             return redirect(
@@ -128,7 +128,7 @@ def generate(request):
     try:
         report = services.lessons_generate(acting_user=ctx.user, year=year, **form.cleaned_data)
     except ValidationError as error:
-        add_errors(form, error)
+        add_validation_errors(form, error)
         return _page(request, generate_form=form, status=422)
     return render(
         request,
@@ -155,7 +155,7 @@ def end_early(request):
     try:
         report = services.timetable_end_early(acting_user=ctx.user, year=year, **form.cleaned_data)
     except ValidationError as error:
-        add_errors(form, error)
+        add_validation_errors(form, error)
         return _page(request, end_form=form, status=422)
     return render(
         request,
@@ -268,7 +268,7 @@ def lesson_forms(request, lesson_id: int):
 def changes_page(request):
     """Замены: a day's lessons of the whole school, each with substitute, cancel and move."""
     ctx = request.school_ctx
-    return _changes_page(request, day_param(request.GET.get("day"), school_today(ctx.school)))
+    return _changes_page(request, date_param(request.GET.get("day"), school_today(ctx.school)))
 
 
 def _changed_lesson(request, lesson_id: int) -> Lesson:
@@ -320,7 +320,7 @@ def lesson_substitute(request, lesson_id: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             teacher = form.cleaned_data["teacher"]
             text = (
@@ -358,7 +358,7 @@ def lesson_cancel(request, lesson_id: int):
                 acting_user=ctx.user, lesson=lesson, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             return _after_change(
                 request,
@@ -380,7 +380,7 @@ def lesson_move(request, lesson_id: int):
         try:
             services.lesson_move(acting_user=ctx.user, lesson=lesson, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             return _after_change(
                 request,

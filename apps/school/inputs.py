@@ -1,4 +1,5 @@
-"""Reading dates and numbers from a query string, the same way on every page.
+"""Reading dates and numbers from a query string, the same way on every page, and putting a
+service's refusal on the form.
 
 A malformed value falls back to the page's default (a typo in an address is not an
 error); a well-formed date outside any school's calendar (year 0001 or 9999) is refused
@@ -7,6 +8,7 @@ with a 400 that says so: date arithmetic on it would overflow, and no page means
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
@@ -45,10 +47,19 @@ def month_param(value, default: date) -> date:
     return checked_date(day)
 
 
-def int_param(value) -> int:
-    """An id: 0 for anything that is not a number a database id can be (then 404)."""
+def int_param(value, default=0):
+    """An id: `default` (0: then 404) for anything that is not a number a database id can be."""
     try:
         number = int(value)
     except (TypeError, ValueError):
-        return 0
-    return number if 0 <= number <= BIGINT_MAX else 0
+        return default
+    return number if 0 <= number <= BIGINT_MAX else default
+
+
+def add_validation_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form, next to the field when it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -9,6 +9,7 @@ from apps.messaging.models import Notification
 from apps.orders.models import Order
 from apps.school.clock import school_today
 from apps.students.models import Enrollment, Guardianship, Student
+from apps.students.selectors import children_of
 
 
 def teacher_cards(ctx) -> dict:
@@ -36,14 +37,13 @@ def family_cards(ctx) -> list[dict]:
     today = school_today(ctx.school)
     students = list(
         Student.objects.filter(school=ctx.school)
-        .filter(Q(user=ctx.user) | Q(guardianships__guardian__user=ctx.user))
-        .distinct()
+        .filter(Q(user=ctx.user) | Q(pk__in=children_of(user=ctx.user, school=ctx.school)))
         .order_by("last_name", "first_name")
     )
     enrolments = {
         e.student_id: e
-        for e in Enrollment.objects.filter(student__in=students, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        for e in Enrollment.objects.filter(student__in=students)
+        .active_on(today)
         .select_related("school_class__class_teacher")
     }
     relation = {

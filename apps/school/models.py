@@ -239,7 +239,12 @@ class StudyPeriod(models.Model):
 
 
 class Holiday(models.Model):
-    """Каникулы и праздничные дни: no lessons, and not a working day for deadlines."""
+    """Каникулы и праздничные дни: no lessons on any of them.
+
+    For deadlines counted in working days only school-wide PUBLIC rows are days off
+    (`policy.public_days_off`); vacations (VACATION) are working days — teachers and the
+    office work then — and a row for some grades only is a holiday of those grades alone.
+    """
 
     class Kind(models.TextChoices):
         VACATION = "vacation", _("Каникулы")

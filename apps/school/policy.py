@@ -108,6 +108,59 @@ class Policy:
         """Minutes of homework per day allowed for a grade."""
         return self.homework_norm_minutes[grade - 1]
 
+    def mark_deadline_label(self, deadline_kind: str) -> str:
+        """How long a mark of this kind may wait, as the school set it: «в день урока»,
+        «3 дн. после урока»."""
+        days = self.mark_days(deadline_kind)
+        if days == 0:
+            return str(_("в день урока"))
+        return str(_("%(n)s дн. после урока") % {"n": days})
+
+    @property
+    def marks_deadlines_label(self) -> str:
+        """The three mark deadlines in one line (the audit's help)."""
+        return str(
+            _("Текущие — %(current)s, контрольные — %(control)s, письменные — %(written)s.")
+            % {
+                "current": self.mark_deadline_label("current"),
+                "control": self.mark_deadline_label("control"),
+                "written": self.mark_deadline_label("written"),
+            }
+        )
+
+    @property
+    def deadlines_in_working_days_label(self) -> str:
+        """Which deadlines are counted in working days, and which in calendar days."""
+        return str(
+            _(
+                "В рабочих днях считаются сроки итоговых отметок (%(period)s), внесения "
+                "движения по приказу (%(movement)s) и начало напоминаний о сроке "
+                "(%(reminders)s); сроки отметок за уроки — в календарных днях."
+            )
+            % {
+                "period": self.period_mark_working_days,
+                "movement": self.movement_working_days,
+                "reminders": self.reminder_working_days_before,
+            }
+        )
+
+    @property
+    def working_days_label(self) -> str:
+        """Which days count as working days for the deadlines counted in them (period marks,
+        movement, reminders): said on «Правила школы» and in the audit's help."""
+        week = (
+            _("понедельник–суббота (шестидневная неделя)")
+            if self.saturday_is_working
+            else _("понедельник–пятница (пятидневная неделя)")
+        )
+        return str(
+            _(
+                "Рабочие дни: %(week)s, кроме праздничных и объявленных выходных дней; "
+                "школьные каникулы считаются рабочими днями (учителя и канцелярия работают)."
+            )
+            % {"week": week}
+        )
+
 
 DEFAULT_POLICY = Policy()
 
@@ -128,8 +181,11 @@ def school_policy(school) -> Policy:
     from apps.school.models import SchoolRules
 
     row = SchoolRules.objects.filter(school_id=school.pk).first()
-    if row is None:
-        return DEFAULT_POLICY
+    return DEFAULT_POLICY if row is None else policy_of(row)
+
+
+def policy_of(row) -> Policy:
+    """The policy a `SchoolRules` row (saved or not) states."""
     values = {name: getattr(row, name) for name in POLICY_FIELDS}
     values["homework_norm_minutes"] = tuple(values["homework_norm_minutes"])
     return Policy(**values)
@@ -139,10 +195,13 @@ def school_policy(school) -> Policy:
 
 
 def public_days_off(school, start: date, end: date) -> set[date]:
-    """Public holidays and declared days off between two dates (one query).
+    """Public holidays and declared days off between two dates (one query): the school-wide
+    `Holiday` rows of kind PUBLIC (a row for some grades only is a school holiday of those
+    grades, not a day off).
 
     School vacations (каникулы) are not days off here: teachers and the office work then,
     and a period mark due «5 working days after the quarter» falls inside the vacation.
+    Which days count is said once, in `Policy.working_days_label`.
     """
     from apps.school.models import Holiday
 
@@ -201,13 +260,17 @@ def mark_deadline(policy: Policy, *, school, lesson_date: date, deadline_kind: s
     return end_of_day(school, lesson_date + timedelta(days=policy.mark_days(deadline_kind)))
 
 
+def period_mark_due_day(policy: Policy, *, period_end: date, days_off: set[date]) -> date:
+    """The last day period, year, exam and final marks are on time: the N-th working day
+    after the period ends (seed 004 item 13)."""
+    return add_working_days(policy, period_end, policy.period_mark_working_days, days_off)
+
+
 def period_mark_deadline(
     policy: Policy, *, school, period_end: date, days_off: set[date]
 ) -> datetime:
     """End of the N-th working day after the period ends (seed 004 item 13)."""
-    return end_of_day(
-        school, add_working_days(policy, period_end, policy.period_mark_working_days, days_off)
-    )
+    return end_of_day(school, period_mark_due_day(policy, period_end=period_end, days_off=days_off))
 
 
 def homework_deadline(
@@ -233,11 +296,15 @@ def enrolment_order_deadline(policy: Policy, *, year_starts_on: date) -> date:
     return date(year_starts_on.year, policy.enrolment_due_month, policy.enrolment_due_day)
 
 
+def movement_due_day(policy: Policy, *, order_date: date, days_off: set[date]) -> date:
+    """The last day movement is entered on time: N working days after the order (seed 000
+    item 19)."""
+    return add_working_days(policy, order_date, policy.movement_working_days, days_off)
+
+
 def movement_deadline(policy: Policy, *, school, order_date: date, days_off: set[date]) -> datetime:
     """Movement is entered within 3 working days of the order (seed 000 item 19)."""
-    return end_of_day(
-        school, add_working_days(policy, order_date, policy.movement_working_days, days_off)
-    )
+    return end_of_day(school, movement_due_day(policy, order_date=order_date, days_off=days_off))
 
 
 def audit_day(policy: Policy, *, year: int, month: int) -> date:

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.policy import Perm
 from apps.classes.models import CurriculumLine, SchoolClass, Subgroup, Subject, TeachingAssignment
 from apps.school import forms
-from apps.school.clock import school_today
 from apps.school.models import AcademicYear, Holiday, Licence, Shift, StudyPeriod
+from apps.students.selectors import roster_day
 
 
 def _d(value: date | None) -> str:
@@ -79,8 +79,7 @@ def _classes_with_roster(qs, year):
     """Count students on today's date in the school, or the nearest day of the chosen year."""
     if year is None:
         return qs
-    today = school_today(year.school)
-    return qs.with_roster_size(min(max(today, year.starts_on), year.ends_on))
+    return qs.with_roster_size(roster_day(year))
 
 
 SECTIONS: tuple[Section, ...] = (

@@ -17,28 +17,20 @@ from apps.accounts.policy import Perm
 from apps.classes.models import SchoolClass, Subgroup
 from apps.school import services
 from apps.school.access import school_view
-from apps.school.clock import school_today
 from apps.school.forms import (
     BellFormSet,
     SchoolCardForm,
     SchoolRulesForm,
 )
+from apps.school.inputs import add_validation_errors
 from apps.school.models import AcademicYear, Shift
 from apps.school.navigation import landing_sections
+from apps.school.policy import policy_of
 from apps.school.sections import Section
 from apps.students import selectors as student_selectors
 from apps.students import services as student_services
 
 PAGE_SIZE = 50
-
-
-def add_validation_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form, next to the field when it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def selected_year(request) -> AcademicYear | None:
@@ -107,6 +99,8 @@ def school_rules(request):
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
     rules = services.school_rules_of(ctx.school)
+    # Read before the form writes the posted values into the row.
+    policy = policy_of(rules)
     form = SchoolRulesForm(
         request.POST or None,
         instance=rules,
@@ -126,7 +120,15 @@ def school_rules(request):
         else:
             messages.success(request, _("Правила школы сохранены."))
             return redirect("school:rules", school_id=ctx.school.pk)
-    return render(request, "school/rules.html", {"form": form, "can_manage": can_manage})
+    return render(
+        request,
+        "school/rules.html",
+        {
+            "form": form,
+            "can_manage": can_manage,
+            "working_days": [policy.deadlines_in_working_days_label, policy.working_days_label],
+        },
+    )
 
 
 def _section_context(request, section: Section, year):
@@ -279,12 +281,15 @@ def shift_bells(request, pk: int):
 def class_detail(request, pk: int):
     ctx = request.school_ctx
     school_class = get_object_or_404(
-        SchoolClass.objects.select_related("year", "class_teacher", "shift"),
+        SchoolClass.objects.select_related("year__school", "class_teacher", "shift"),
         school=ctx.school,
         pk=pk,
     )
     enrolments = list(student_selectors.class_enrolments(school_class=school_class))
-    current = [e for e in enrolments if e.ends_on is None]
+    # Counted on the day the class list counts them (after a June order the pupils still
+    # finished this year in the class).
+    day = student_selectors.roster_day(school_class.year)
+    current = [e for e in enrolments if e.is_active_on(day)]
     subgroups = list(school_class.subgroups.select_related("subject").prefetch_related("members"))
     assignments = school_class.assignments.select_related("teacher", "subject", "subgroup")
     # A student who came during the year is in no group of a divided subject until placed.
@@ -317,14 +322,16 @@ def class_detail(request, pk: int):
 def subgroup_members(request, pk: int):
     ctx = request.school_ctx
     subgroup = get_object_or_404(
-        Subgroup.objects.select_related("school_class__year", "subject"), school=ctx.school, pk=pk
+        Subgroup.objects.select_related("school_class__year__school", "subject"),
+        school=ctx.school,
+        pk=pk,
     )
     # The class teacher forms the subgroups of their own class (SPEC §1).
     can_manage = (
         ctx.may(Perm.MANAGE_SUBGROUPS) or subgroup.school_class.class_teacher_id == ctx.user.pk
     ) and not subgroup.school_class.year.is_read_only
     year = subgroup.school_class.year
-    roster_day = min(max(school_today(ctx.school), year.starts_on), year.ends_on)
+    roster_day = student_selectors.roster_day(year)
     roster = list(student_selectors.class_roster(school_class=subgroup.school_class, on=roster_day))
     member_ids = set(subgroup.members.values_list("pk", flat=True))
     unplaced = next(

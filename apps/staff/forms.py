@@ -1,7 +1,7 @@
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
-from apps.school.forms import SchoolModelForm
+from apps.school.form_base import SchoolModelForm
 from apps.staff.models import StaffMember
 from apps.staff.services import STAFF_FIELDS
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.policy import Perm
 from apps.school.access import school_view
-from apps.school.views import add_validation_errors
+from apps.school.inputs import add_validation_errors
 from apps.staff.forms import StaffMemberForm
 from apps.staff.models import StaffMember
 from apps.staff.services import staff_member_save

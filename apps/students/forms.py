@@ -5,7 +5,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.school.forms import DateInput, SchoolModelForm
+from apps.school.form_base import DateInput, SchoolModelForm
 from apps.students.identity import snils_is_valid
 from apps.students.models import Guardian, Guardianship, PersonalDataConsent, Student
 from apps.students.services import PERSONAL_FIELDS

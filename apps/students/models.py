@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.school.models import School
+from apps.school.spans import active_on_q, overlapping_q
 from apps.school.uploads import RandomName
 
 
@@ -40,10 +41,7 @@ class IdentityDocument(models.TextChoices):
 
 class StudentQuerySet(models.QuerySet):
     def enrolled_on(self, day):
-        return self.filter(
-            Q(enrollments__starts_on__lte=day)
-            & (Q(enrollments__ends_on__isnull=True) | Q(enrollments__ends_on__gte=day))
-        )
+        return self.filter(active_on_q(day, "enrollments__"))
 
 
 @pghistory.track()
@@ -166,6 +164,16 @@ class Guardianship(models.Model):
         return None
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def active_on(self, day):
+        """Enrolments in force on `day`."""
+        return self.filter(active_on_q(day))
+
+    def overlapping(self, start, end):
+        """Enrolments in force on at least one day of start…end."""
+        return self.filter(overlapping_q(start, end))
+
+
 @pghistory.track()
 class Enrollment(models.Model):
     """A student's membership of a class from a date to a date (история классов).
@@ -185,6 +193,8 @@ class Enrollment(models.Model):
     starts_on = models.DateField(_("с"))
     ends_on = models.DateField(_("по"), null=True, blank=True)
     note = models.CharField(_("основание"), max_length=300, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("зачисление в класс")
@@ -207,6 +217,10 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} — {self.school_class}"
+
+    def is_active_on(self, day) -> bool:
+        """In force on `day` (the Python twin of apps.school.spans.active_on_q)."""
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
 
     @property
     def academic_year(self):

@@ -4,16 +4,45 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from apps.classes.models import SchoolClass
+from apps.classes.models import SchoolClass, TeachingAssignment
+from apps.school.clock import school_today
+from apps.school.spans import active_on_q
 from apps.students.models import Enrollment, Guardianship, Student
+
+
+def roster_day(year) -> date:
+    """The day a year's class lists are read on: today, or the nearest day of the year (its
+    first before it starts, its last once it is over)."""
+    return min(max(school_today(year.school), year.starts_on), year.ends_on)
+
+
+def roster_of(
+    unit: SchoolClass | TeachingAssignment, span: tuple[date, date]
+) -> QuerySet[Enrollment]:
+    """The enrolments of a class in force on some day of `span` (first, last); for a teaching
+    assignment, of its class, narrowed to its subgroup's members when it has one."""
+    if isinstance(unit, TeachingAssignment):
+        roster = Enrollment.objects.filter(school_class_id=unit.school_class_id)
+        if unit.subgroup_id:
+            roster = roster.filter(student__subgroups=unit.subgroup_id)
+    else:
+        roster = Enrollment.objects.filter(school_class=unit)
+    return roster.overlapping(*span)
+
+
+def children_of(*, user, school=None) -> QuerySet[Student]:
+    """The children `user` is a guardian of: in `school`, or in every school when None."""
+    links = Guardianship.objects.filter(guardian__user=user)
+    if school is not None:
+        links = links.filter(school=school)
+    return Student.objects.filter(pk__in=links.values("student_id"))
 
 
 def class_roster(*, school_class: SchoolClass, on: date) -> QuerySet[Student]:
     """The students of a class on a date, in journal order."""
     return (
         Student.objects.filter(
-            Q(enrollments__school_class=school_class, enrollments__starts_on__lte=on)
-            & (Q(enrollments__ends_on__isnull=True) | Q(enrollments__ends_on__gte=on))
+            Q(enrollments__school_class=school_class) & active_on_q(on, "enrollments__")
         )
         .order_by("last_name", "first_name", "patronymic")
         .distinct()
@@ -50,9 +79,7 @@ def student_card(*, school, student_id: int) -> Student:
 
 def current_class_of(students: list[Student], on: date) -> dict[int, SchoolClass]:
     rows = (
-        Enrollment.objects.filter(student__in=students, starts_on__lte=on)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        .select_related("school_class")
+        Enrollment.objects.filter(student__in=students).active_on(on).select_related("school_class")
     )
     return {e.student_id: e.school_class for e in rows}
 
@@ -68,9 +95,7 @@ def students_list(
     """Students with their class on a date: one query for the page's rows, one for classes."""
     from django.db.models import OuterRef, Subquery
 
-    current = Enrollment.objects.filter(student=OuterRef("pk"), starts_on__lte=on).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    )
+    current = Enrollment.objects.filter(student=OuterRef("pk")).active_on(on)
     qs = students.annotate(
         class_id=Subquery(current.values("school_class_id")[:1]),
         class_grade=Subquery(current.values("school_class__grade")[:1]),

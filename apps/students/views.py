@@ -18,7 +18,7 @@ from apps.privacy.models import AccessRecord
 from apps.privacy.services import Access, access_record
 from apps.school.access import school_view
 from apps.school.clock import school_today
-from apps.school.views import add_validation_errors
+from apps.school.inputs import add_validation_errors, int_param
 from apps.students import merge as merge_services
 from apps.students import permissions, selectors, services
 from apps.students.forms import (
@@ -85,7 +85,7 @@ def student_list(request):
     if not ctx.may(Perm.VIEW_STUDENTS):
         classes = [c for c in classes if c.pk in permissions.own_class_ids(ctx)]
     class_id = request.GET.get("class")
-    class_id = int(class_id) if class_id and class_id.isdigit() else None
+    class_id = int_param(class_id, None)
     query = request.GET.get("q", "").strip()[:100]
     reads_identity = FieldGroup.IDENTITY in permissions.field_groups_for(ctx)
     qs = selectors.students_list(

@@ -9,9 +9,10 @@ class's meals confirmation and табель are theirs.
 
 from datetime import date
 
+from apps.school import clock
+
 
 def _benefit(w):
-    from django.utils import timezone
 
     from apps.care.models import MealBenefit
 
@@ -21,7 +22,7 @@ def _benefit(w):
         category="large_family",
         basis="Удостоверение многодетной семьи № 1",
         valid_from=date(2026, 9, 1),
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
     )
 
 

@@ -5,12 +5,12 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.attendance.models import AttendanceMark
 from apps.care import meals
 from apps.care.models import MealBenefit, MealLine, MealOrder
 from apps.messaging.models import Notification
+from apps.school import clock
 from apps.school.clock import frozen
 from apps.school.models import SchoolRules
 from tests import factories as f
@@ -31,7 +31,7 @@ def _benefit(student, category="large_family", start=date(2026, 9, 1), end=None)
         basis="Удостоверение № 5",
         valid_from=start,
         valid_until=end,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
     )
 
 

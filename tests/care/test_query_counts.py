@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.care import meals
 from apps.care.models import MealBenefit, SocialCategory
+from apps.school import clock
 from apps.school.clock import frozen
 from tests.care.conftest import TODAY, at, consent, make_students
 
@@ -51,7 +51,7 @@ def _grow(cw, n: int):
     students = make_students(w.school_class, n)
     for s in students:
         consent(s)
-    now = timezone.now()
+    now = clock.now()
     large = SocialCategory.objects.get(code="large_family")
     HealthRecord.objects.bulk_create(
         HealthRecord(

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.accounts.models import ActivityEvent
 from apps.attendance.services import attendance_set
@@ -14,6 +13,7 @@ from apps.gradebook.models import Mark, WorkType
 from apps.gradebook.services import lesson_topic_set, mark_set, period_mark_set
 from apps.homework.services import homework_set
 from apps.schedule.models import Lesson
+from apps.school import clock
 from apps.students.models import Enrollment
 from tests import factories as f
 from tests.diary.conftest import MONDAY, THURSDAY
@@ -77,7 +77,7 @@ WRITES = {
                 student=dw.student,
                 work_type=dw.oral,
                 value="4",
-                entered_at=timezone.now(),
+                entered_at=clock.now(),
                 entered_by=dw.teacher,
             )
         ]

@@ -12,10 +12,11 @@ from apps.diary.models import DigestSubscription
 from apps.diary.services import digest_save, unsubscribe_token
 from apps.gradebook.services import mark_set
 from apps.homework.services import homework_set
+from apps.school import clock
 
 
 def _now_at_moscow_hour(hour: int) -> datetime:
-    today = timezone.localtime(timezone.now(), timezone.get_fixed_timezone(180)).date()
+    today = timezone.localtime(clock.now(), timezone.get_fixed_timezone(180)).date()
     return datetime(today.year, today.month, today.day, hour - 3, 5, tzinfo=UTC)
 
 
@@ -24,7 +25,7 @@ def test_off_by_default_and_the_parent_turns_it_on(client, dw):
     page = reverse("diary:digest", args=[dw.school.pk])
     response = client.get(page)
     assert response.status_code == 200 and not response.context["form"].initial["enabled"]
-    assert digest.due_subscriptions(now=timezone.now()) == []
+    assert digest.due_subscriptions(now=clock.now()) == []
     response = client.post(page, {"enabled": "on", "hour": "18", "email": ""})
     assert (
         "Укажите адрес" in response.content.decode()
@@ -46,10 +47,10 @@ def test_due_only_from_the_chosen_hour_and_once_a_day(dw):
     # The digest's evening lies ahead of the real clock, whenever the suite runs, and its
     # window starts just before the entries below are made (they are stamped with now).
     evening = _now_at_moscow_hour(19)
-    if evening <= timezone.now():
+    if evening <= clock.now():
         evening += timedelta(days=1)
     DigestSubscription.objects.filter(pk=sub.pk).update(
-        covered_until=timezone.now() - timedelta(minutes=1)
+        covered_until=clock.now() - timedelta(minutes=1)
     )
     assert digest.due_subscriptions(now=evening - timedelta(hours=1)) == []
     assert digest.due_subscriptions(now=evening) == [sub.pk]

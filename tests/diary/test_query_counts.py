@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.attendance.models import AttendanceMark
 from apps.diary import selectors
@@ -17,6 +16,7 @@ from apps.diary.selectors import diary_access
 from apps.gradebook.models import Mark
 from apps.homework.models import Homework, HomeworkAttachment
 from apps.schedule.models import Lesson
+from apps.school import clock
 from apps.school.access import school_context_for
 from apps.school.clock import school_today
 from tests import factories as f
@@ -31,7 +31,7 @@ NOT_MODIFIED_QUERIES = 5  # session, user, roles, access with stamps, activity
 def fill(dw, n_subjects: int, n_days: int):
     """n_subjects lessons a day for n_days school days from 1 September, with marks,
     absences, homework (due two days later) and a file on each homework."""
-    teacher, now = dw.teacher, timezone.now()
+    teacher, now = dw.teacher, clock.now()
     assignments = [dw.assignment] + [
         f.TeachingAssignmentFactory(
             school_class=dw.school_class,

@@ -1,15 +1,15 @@
 """The diary digest through a real Celery worker on Redis: queued after commit, sent once."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from apps.diary.digest import digest_dispatch
 from apps.diary.models import DigestSubscription
 from apps.diary.services import digest_save
 from apps.diary.tasks import send_digest
 from apps.gradebook.services import mark_set, work_types_ensure
+from apps.school import clock
 from tests import factories as f
 from tests.conftest import build_school_world
 from tests.integration.conftest import wait_until
@@ -19,7 +19,7 @@ def test_worker_sends_each_parent_one_digest_a_day(celery_worker_process):
     world = build_school_world("dg")
     oral = next(wt for wt in work_types_ensure(school=world.school) if wt.name == "Ответ на уроке")
     lesson = f.LessonFactory(
-        assignment=world.assignment, date=timezone.localdate() - timedelta(days=1)
+        assignment=world.assignment, date=clock.school_today(world.school) - timedelta(days=1)
     )
     mark_set(
         acting_user=world.users["teacher"],
@@ -38,7 +38,7 @@ def test_worker_sends_each_parent_one_digest_a_day(celery_worker_process):
         email="parent@example.org",
     )
     with transaction.atomic():
-        assert digest_dispatch(now=datetime.now(UTC)) == 1
+        assert digest_dispatch(now=clock.now()) == 1
     assert wait_until(lambda: DigestSubscription.objects.get(pk=sub.pk).last_sent_on, timeout=45)
     mails = celery_worker_process.mails()
     assert len(mails) == 1 and "Прекрасный ответ" in mails[0] and "List-Unsubscribe" in mails[0]
@@ -72,7 +72,7 @@ def test_nothing_is_queued_when_the_dispatch_rolls_back(celery_worker_process):
 
     try:
         with transaction.atomic():
-            digest_dispatch(now=datetime.now(UTC))
+            digest_dispatch(now=clock.now())
             raise Rollback
     except Rollback:
         pass

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from apps.accounts.models import RoleGrant
 from apps.messaging.models import Notification
@@ -15,6 +14,7 @@ from apps.messaging.tasks import send_pending_emails
 from apps.reports.models import AuditLine, AuditRun
 from apps.reports.periods import previous_month
 from apps.reports.tasks import audit_school_month, audits_dispatch
+from apps.school import clock
 from apps.school.clock import school_today
 from apps.school.models import SchoolRules
 from tests import factories as f
@@ -140,9 +140,7 @@ def test_mail_committed_while_redis_was_down_goes_out_later_once(celery_worker_p
     assert "broker unavailable" in result.stderr
     note = Notification.objects.get(dedupe_key="down")
     assert note.emailed_at is None  # stored, not lost
-    Notification.objects.filter(pk=note.pk).update(
-        created_at=timezone.now() - timedelta(minutes=10)
-    )
+    Notification.objects.filter(pk=note.pk).update(created_at=clock.now() - timedelta(minutes=10))
     send_pending_emails.delay()
     send_pending_emails.delay()  # two sweeps racing
     assert wait_until(lambda: Notification.objects.get(pk=note.pk).emailed_at, timeout=60)

@@ -7,6 +7,7 @@ import pytest
 from apps.accounts.models import RoleGrant
 from apps.gradebook.services import work_types_ensure
 from apps.schedule.models import Lesson
+from apps.school.clock import school_today
 from apps.students.models import Enrollment, Student
 from tests import factories as f
 
@@ -22,6 +23,11 @@ def jw(world):
     world.lesson = f.LessonFactory(assignment=world.assignment, date=MONDAY)
     world.period = world.year.periods.get(number=1)
     return world
+
+
+def tomorrow(world) -> date:
+    """A lesson day that has not come yet, whatever day the run's clock shows."""
+    return school_today(world.school) + timedelta(days=1)
 
 
 def other_teacher(world, username="a-teacher-2"):

@@ -5,6 +5,8 @@ Merged into the shared matrix by tests/permission_samples.py.
 
 from datetime import date, timedelta
 
+from apps.school import clock
+
 
 def _lesson(w):
     from apps.schedule.models import Lesson
@@ -36,7 +38,6 @@ def _entry(w):
 
 def _attachment(w):
     from django.core.files.base import ContentFile
-    from django.utils import timezone
 
     from apps.homework.models import Homework, HomeworkAttachment
 
@@ -46,7 +47,7 @@ def _attachment(w):
         defaults={
             "school": w.school,
             "text": "§ 1",
-            "set_at": timezone.now(),
+            "set_at": clock.now(),
             "set_by": w.users["teacher"],
         },
     )
@@ -76,7 +77,6 @@ def _period(w):
 
 
 def _grant(w):
-    from django.utils import timezone
 
     from apps.gradebook.locks import unlock_permission
     from apps.gradebook.models import PeriodUnlockGrant
@@ -88,8 +88,8 @@ def _grant(w):
         content_object=period,
         defaults={
             "school": w.school,
-            "expires_at": timezone.now() + timedelta(days=1),
-            "granted_at": timezone.now(),
+            "expires_at": clock.now() + timedelta(days=1),
+            "granted_at": clock.now(),
             "granted_by": w.users["deputy"],
             "reason": "Справка",
         },

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.attendance.services import attendance_set
 from apps.gradebook.services import mark_set, period_lock
@@ -20,6 +19,7 @@ from apps.schedule.services import (
     timetable_end_early,
     timetable_entry_add,
 )
+from apps.school import clock
 from tests import factories as f
 from tests.journal.conftest import MONDAY, other_teacher
 
@@ -181,7 +181,7 @@ def test_grades_1_9_11_end_early_and_lessons_with_data_stay(world):
     kept = Lesson.objects.get(assignment=algebra, date=date(2027, 5, 26))
     Lesson.objects.filter(pk=kept.pk).update(topic="Повторение", status=Lesson.Status.HELD)
     Homework.objects.create(
-        school=world.school, lesson=kept, text="§ 1", set_at=timezone.now(), set_by=algebra.teacher
+        school=world.school, lesson=kept, text="§ 1", set_at=clock.now(), set_by=algebra.teacher
     )
     report = timetable_end_early(
         acting_user=world.users["deputy"],

@@ -6,13 +6,13 @@ from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.attendance.models import AttendanceMark
 from apps.gradebook.models import Mark
 from apps.homework.models import Homework
 from apps.schedule.models import Lesson
+from apps.school import clock
 from apps.school.clock import school_today
 from tests import factories as f
 from tests.browser import login, screenshot
@@ -129,7 +129,7 @@ def test_an_old_mark_is_corrected_with_a_reason_from_the_grid(page, live_server,
         student=jw.student,
         work_type=jw.oral,
         value="3",
-        entered_at=timezone.now() - timedelta(days=10),
+        entered_at=clock.now() - timedelta(days=10),
         entered_by=jw.users["teacher"],
     )
     login(page, live_server.url, jw.users["teacher"].username, PASSWORD)

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from apps.attendance.services import attendance_all_present, attendance_set
 from apps.gradebook.errors import ConflictError
@@ -30,9 +29,10 @@ from apps.homework.models import HomeworkAttachment
 from apps.homework.services import homework_attachment_add, homework_attachment_remove, homework_set
 from apps.schedule.models import Lesson
 from apps.schedule.services import lesson_cancel, lesson_substitute
+from apps.school import clock
 from apps.school.models import SchoolRules
 from tests import factories as f
-from tests.journal.conftest import other_teacher
+from tests.journal.conftest import other_teacher, tomorrow
 
 
 def _mark(jw, value="5", version=0, **kw):
@@ -48,7 +48,7 @@ def _mark(jw, value="5", version=0, **kw):
 
 
 def _age(mark, days: int):
-    Mark.objects.filter(pk=mark.pk).update(entered_at=timezone.now() - timedelta(days=days))
+    Mark.objects.filter(pk=mark.pk).update(entered_at=clock.now() - timedelta(days=days))
     mark.refresh_from_db()
     return mark
 
@@ -94,7 +94,7 @@ def test_a_grant_opens_a_locked_period_for_one_teacher_until_it_expires(jw):
         acting_user=deputy,
         period=jw.period,
         user=teacher,
-        expires_at=timezone.now() + timedelta(hours=2),
+        expires_at=clock.now() + timedelta(hours=2),
         reason="Справка о болезни",
     )
     assert _mark(jw, "5").value == "5"
@@ -104,13 +104,13 @@ def test_a_grant_opens_a_locked_period_for_one_teacher_until_it_expires(jw):
     with pytest.raises(LockedPeriodError):
         _mark(jw, "4", version=1)
     grant.refresh_from_db()
-    assert grant.expires_at <= timezone.now()  # kept as the record
+    assert grant.expires_at <= clock.now()  # kept as the record
     assert type(grant).pgh_event_model.objects.filter(pgh_obj_id=grant.pk).count() == 2
 
 
 def test_grants_are_explicit_and_bounded(jw):
     deputy = jw.users["deputy"]
-    soon = timezone.now() + timedelta(days=1)
+    soon = clock.now() + timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
         period_unlock_grant(
             acting_user=deputy,
@@ -125,7 +125,7 @@ def test_grants_are_explicit_and_bounded(jw):
             acting_user=deputy,
             period=jw.period,
             user=jw.users["teacher"],
-            expires_at=timezone.now() + timedelta(days=30),
+            expires_at=clock.now() + timedelta(days=30),
             reason="Ошибка",
         )
     assert "expires_at" in caught.value.error_dict
@@ -246,7 +246,7 @@ def test_old_period_marks_need_a_reason(jw):
         "student": jw.student,
     }
     pm = period_mark_set(**kw, value="4", expected_version=0)
-    PeriodMark.objects.filter(pk=pm.pk).update(entered_at=timezone.now() - timedelta(days=9))
+    PeriodMark.objects.filter(pk=pm.pk).update(entered_at=clock.now() - timedelta(days=9))
     with pytest.raises(ReasonRequiredError):
         period_mark_set(**kw, value="5", expected_version=1)
     assert period_mark_set(**kw, value="5", expected_version=1, reason="Пересдача").value == "5"
@@ -345,7 +345,7 @@ def test_everyone_present_stamps_attendance_without_rows(jw):
     )
     assert stored.status == Lesson.Status.HELD
     assert not stored.attendance.exists()
-    future = f.LessonFactory(assignment=jw.assignment, date=date(2027, 3, 1))
+    future = f.LessonFactory(assignment=jw.assignment, date=tomorrow(jw))
     with pytest.raises(ValidationError):
         attendance_all_present(acting_user=jw.users["teacher"], lesson=future)
     with pytest.raises(PermissionDenied):

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.attendance.models import AttendanceMark
 from apps.attendance.services import attendance_set
@@ -16,8 +15,9 @@ from apps.gradebook.services import mark_set, period_lock
 from apps.homework.models import HomeworkAttachment
 from apps.schedule.models import Lesson
 from apps.schedule.services import PlanRow, ktp_replace
+from apps.school import clock
 from tests import factories as f
-from tests.journal.conftest import MONDAY, other_teacher
+from tests.journal.conftest import MONDAY, other_teacher, tomorrow
 
 
 def _url(name, jw, *args):
@@ -48,7 +48,7 @@ def _old_mark(jw, value="3", days=6):
         value=value,
         expected_version=0,
     )
-    Mark.objects.filter(pk=mark.pk).update(entered_at=timezone.now() - timedelta(days=days))
+    Mark.objects.filter(pk=mark.pk).update(entered_at=clock.now() - timedelta(days=days))
     return mark
 
 
@@ -93,8 +93,8 @@ def test_year_mark_is_saved_from_the_grid_and_flagged_when_it_disagrees(client, 
         student=jw.student,
         value="5",
         set_by=jw.users["teacher"],
-        entered_at=timezone.now(),
-        set_at=timezone.now(),
+        entered_at=clock.now(),
+        set_at=clock.now(),
     )
     client.force_login(jw.users["teacher"])
     url = _url("journal:period-mark", jw, jw.assignment.pk)
@@ -210,9 +210,9 @@ def test_a_locked_period_makes_the_grid_read_only_and_a_grant_opens_it(client, j
             "period": jw.period.pk,
             "user": jw.users["teacher"].pk,
             "reason": "Справка о болезни",
-            "expires_at": (
-                timezone.localtime(timezone.now(), jw.school.tz) + timedelta(days=1)
-            ).strftime("%Y-%m-%dT%H:%M"),
+            "expires_at": (clock.school_now(jw.school) + timedelta(days=1)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
         },
     )
     assert (
@@ -393,7 +393,7 @@ def test_lesson_page_sets_details_homework_and_files(client, jw, media):
 
 
 def test_homework_is_set_in_advance_for_a_future_lesson(client, jw):
-    future = f.LessonFactory(assignment=jw.assignment, date=date(2027, 3, 1))
+    future = f.LessonFactory(assignment=jw.assignment, date=tomorrow(jw))
     client.force_login(jw.users["teacher"])
     url = _url("journal:lesson", jw, future.pk)
     page = client.get(url)

@@ -5,7 +5,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.attendance.models import AttendanceMark
 from apps.attendance.services import attendance_set
@@ -13,6 +12,7 @@ from apps.gradebook.models import Mark
 from apps.gradebook.selectors import journal_grid, periods_for
 from apps.gradebook.services import mark_set, work_types_ensure
 from apps.schedule.models import Lesson
+from apps.school import clock
 from tests import factories as f
 from tests.conftest import build_school_world
 from tests.journal.conftest import MONDAY, make_lessons, make_students
@@ -32,7 +32,7 @@ def _fill(jw, n_students: int, n_lessons: int):
     Lesson.objects.filter(assignment=jw.assignment).delete()
     students = make_students(jw.school_class, n_students - 1) + [jw.student]
     lessons = make_lessons(jw.assignment, n_lessons)
-    now, teacher = timezone.now(), jw.users["teacher"]
+    now, teacher = clock.now(), jw.users["teacher"]
     Mark.objects.bulk_create(
         Mark(
             school=jw.school,

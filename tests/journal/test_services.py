@@ -23,7 +23,7 @@ from apps.schedule.services import lesson_cancel, lesson_substitute
 from apps.school.models import AcademicYear, SchoolRules
 from apps.school.services import ClosedYearError
 from tests import factories as f
-from tests.journal.conftest import MONDAY, other_teacher
+from tests.journal.conftest import MONDAY, other_teacher, tomorrow
 
 
 def _set(jw, value="5", version=0, user=None, **kw):
@@ -148,7 +148,7 @@ def test_grade_one_has_no_marks_unless_the_school_allows(jw):
 
 
 def test_future_and_cancelled_lessons_take_no_marks(jw):
-    future = f.LessonFactory(assignment=jw.assignment, date=date(2027, 3, 1))
+    future = f.LessonFactory(assignment=jw.assignment, date=tomorrow(jw))
     with pytest.raises(ValidationError):
         _set(jw, "5", lesson=future)
     other = f.LessonFactory(assignment=jw.assignment, date=date(2026, 9, 9))
@@ -230,7 +230,7 @@ def test_homework_set_correct_and_conflict(jw):
         )
     assert Homework.pgh_event_model.objects.count() == 2
     # Homework may be set in advance, unlike marks.
-    future = f.LessonFactory(assignment=jw.assignment, date=date(2027, 3, 1))
+    future = f.LessonFactory(assignment=jw.assignment, date=tomorrow(jw))
     assert homework_set(acting_user=teacher, lesson=future, text="Прочитать", expected_version=0)
 
 

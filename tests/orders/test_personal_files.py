@@ -9,6 +9,7 @@ from django.urls import reverse
 from apps.attendance.models import AttendanceMark
 from apps.gradebook.models import Mark
 from apps.gradebook.services import work_types_ensure
+from apps.school import clock
 from apps.students import services
 from apps.students.merge import student_relations, students_merge
 from apps.students.models import Enrollment, Guardianship, Student, StudentMerge
@@ -385,9 +386,8 @@ def test_merge_page_previews_then_merges(client, world):
 
 
 def lesson_time():
-    from django.utils import timezone
 
-    return timezone.now()
+    return clock.now()
 
 
 @pytest.mark.parametrize("n", [3, 60])

@@ -4,9 +4,10 @@ report URLs. Merged into the shared matrix by tests/permission_samples.py.
 
 from datetime import date
 
+from apps.school import clock
+
 
 def _line(w):
-    from django.utils import timezone
 
     from apps.reports.models import AuditLine, AuditRun
 
@@ -15,7 +16,7 @@ def _line(w):
         kind=AuditRun.Kind.MONTH,
         starts_on=date(2026, 10, 1),
         ends_on=date(2026, 10, 31),
-        defaults={"year": w.year, "computed_at": timezone.now()},
+        defaults={"year": w.year, "computed_at": clock.now()},
     )
     line, _created = AuditLine.objects.get_or_create(
         run=run,

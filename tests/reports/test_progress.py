@@ -17,13 +17,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from apps.gradebook.models import PeriodMark
 from apps.reports.periods import spans_of_year
 from apps.reports.progress import SOURCE_FORECAST, SOURCE_MARKS, progress
 from apps.reports.stats import Tally, category
+from apps.school import clock
 from apps.school.policy import DEFAULT_POLICY
 from tests import factories as f
 from tests.pdf import pdf_text
@@ -54,7 +54,7 @@ def graded(db):
         student = f.StudentFactory(school=aw.school, last_name=last)
         f.EnrollmentFactory(school_class=aw.school_class, student=student)
         students.append(student)
-    now = timezone.now()
+    now = clock.now()
     for student in students:
         for assignment, value in zip(subjects, MARKS[student.last_name], strict=True):
             PeriodMark.objects.create(
@@ -204,3 +204,37 @@ def test_the_page_excel_and_pdf_hold_the_same_numbers(client, graded, deputy):
         "Директор",
     ):
         assert shown in text, shown
+
+
+def test_the_database_average_is_the_journal_weighted_average(graded):
+    """The forecast averages marks in SQL; the grid and the suggested mark use
+    grading.weighted_average: on the same marks both give the same number, weights and
+    зачёт included."""
+    from apps.gradebook.grading import weighted_average
+    from apps.reports.progress import _current_mark_totals
+
+    written = {
+        "Алексеев": [("5", "Ответ на уроке"), ("3", "Контрольная работа"), ("4", "Сочинение")],
+        "Борисова": [("2", "Самостоятельная работа"), ("зач", "Ответ на уроке"), ("5", "Диктант")],
+        "Васильев": [
+            ("4", "Домашняя работа"),
+            ("4", "Проверочная работа"),
+            ("1", "Ответ на уроке"),
+        ],
+    }
+    lessons = [graded.lesson(day=date(2026, 10, d), topic="Дроби") for d in (5, 6, 7)]
+    by_student = {s.last_name: s for s in graded.students}
+    for last_name, marks in written.items():
+        for lesson, (value, work_type) in zip(lessons, marks, strict=True):
+            graded.mark(
+                lesson, by_student[last_name], work_type, graded.at(lesson.date, 10, 0), value
+            )
+    totals = {
+        row["student_id"]: row["total"] / row["weight"]
+        for row in _current_mark_totals(graded.year, date(2026, 10, 1), date(2026, 10, 31))
+    }
+    for last_name, marks in written.items():
+        expected = weighted_average(
+            (value, graded.work_types[work_type].weight) for value, work_type in marks
+        )
+        assert totals[by_student[last_name].pk] == expected, last_name

@@ -12,7 +12,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.accounts.models import RoleGrant
 from apps.attendance.models import AttendanceMark
@@ -20,6 +19,7 @@ from apps.gradebook.models import Mark, PeriodMark
 from apps.reports.audit import RULE_KEYS, compute_audit
 from apps.reports.models import AuditLine, AuditRun
 from apps.reports.services import audit_month_store
+from apps.school import clock
 from apps.school.clock import school_today
 from apps.students.models import Enrollment, Student
 from tests import factories as f
@@ -53,7 +53,7 @@ def _stored_school(aw, teachers: int, classes: int, lines_per_teacher: int, mont
                 kind=AuditRun.Kind.MONTH,
                 starts_on=start,
                 ends_on=end,
-                computed_at=timezone.now(),
+                computed_at=clock.now(),
                 totals={**blank, "issues": 9, "teachers": teachers, "teachers_with_issues": 3},
                 teachers=[
                     {
@@ -142,7 +142,7 @@ def _queries(client, url, params=None) -> int:
 
 def _grow(aw, classes: int, students: int, tag: str):
     """More classes, each with students, an assignment, lessons, marks, absences, period marks."""
-    now = timezone.now()
+    now = clock.now()
     for i in range(classes):
         cls = f.SchoolClassFactory(
             year=aw.year, grade=6 + i % 5, letter=f"{tag}{i}", class_teacher=aw.teacher

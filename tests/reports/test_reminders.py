@@ -3,13 +3,13 @@
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from apps.gradebook.models import PeriodMark
 from apps.homework.models import Homework
 from apps.messaging.models import Notification
 from apps.reports.reminders import reminders_send
 from apps.schedule.models import Lesson, PlanTopic
+from apps.school import clock
 from apps.school.models import SchoolRules
 from tests import factories as f
 from tests.reports.conftest import MONDAY, build_audit_world
@@ -41,7 +41,7 @@ def test_attendance_reminder_five_minutes_after_the_bell_once(rw):
 
 def test_no_attendance_reminder_once_it_is_taken(rw):
     lesson = rw.lesson(number=1)
-    Lesson.objects.filter(pk=lesson.pk).update(attendance_taken_at=timezone.now())
+    Lesson.objects.filter(pk=lesson.pk).update(attendance_taken_at=clock.now())
     assert reminders_send(school=rw.school, now=rw.at(MONDAY, 8, 36)) == 0
 
 
@@ -70,9 +70,9 @@ def test_homework_reminder_when_the_class_day_ends_before_the_deadline(rw):
     )
     last = rw.lesson(number=5, starts=(12, 20), ends=(13, 5), topic="Рим", assignment=history)
     Homework.objects.create(
-        school=rw.school, lesson=last, text="§ 5", set_at=timezone.now(), set_by=rw.teacher
+        school=rw.school, lesson=last, text="§ 5", set_at=clock.now(), set_by=rw.teacher
     )
-    Lesson.objects.filter(pk__in=[first.pk, last.pk]).update(attendance_taken_at=timezone.now())
+    Lesson.objects.filter(pk__in=[first.pk, last.pk]).update(attendance_taken_at=clock.now())
     assert reminders_send(school=rw.school, now=rw.at(MONDAY, 13, 4)) == 0
     assert reminders_send(school=rw.school, now=rw.at(MONDAY, 13, 6)) == 1
     note = Notification.objects.get(user=rw.teacher)
@@ -92,7 +92,7 @@ def test_period_marks_reminder_two_working_days_before_their_deadline(rw):
 
 
 def test_no_period_marks_reminder_when_all_are_set(rw):
-    now = timezone.now()
+    now = clock.now()
     for student in rw.students:
         PeriodMark.objects.create(
             school=rw.school,

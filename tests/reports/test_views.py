@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from apps.accounts.models import RoleGrant
@@ -13,6 +12,7 @@ from apps.attendance.models import AttendanceMark
 from apps.homework.models import Homework
 from apps.reports.models import AuditRun, ExportJob
 from apps.reports.services import audit_month_store
+from apps.school import clock
 from tests import factories as f
 from tests.pdf import pdf_lines, pdf_text
 from tests.reports.conftest import MONDAY, build_audit_world
@@ -187,7 +187,7 @@ def test_the_deputy_runs_an_audit_of_a_period(client, vw):
 def test_the_attendance_report_counts_by_reason_and_month(client, vw):
     lesson = vw.assignment.lessons.get()
     later = vw.lesson(day=date(2026, 11, 10), topic="Дроби")
-    now = timezone.now()
+    now = clock.now()
     for target, student, kind in (
         (lesson, 0, "н"),
         (lesson, 1, "б"),
@@ -247,7 +247,7 @@ def test_the_class_archive_is_built_in_the_background_and_downloaded(
         lesson=lesson,
         text="№ 112, 113",
         minutes=20,
-        set_at=timezone.now(),
+        set_at=clock.now(),
         set_by=vw.teacher,
     )
     vw.mark(lesson, vw.students[0], "Ответ на уроке", vw.at(MONDAY, 9, 0), "4")
@@ -288,7 +288,7 @@ def test_the_class_archive_is_built_in_the_background_and_downloaded(
 def test_the_school_year_workbook(client, vw, django_capture_on_commit_callbacks):
     from apps.gradebook.models import PeriodMark
 
-    now = timezone.now()
+    now = clock.now()
     PeriodMark.objects.create(
         school=vw.school,
         assignment=vw.assignment,
@@ -318,3 +318,16 @@ def test_the_school_year_workbook(client, vw, django_capture_on_commit_callbacks
     column = subjects.index("Математика") + 1
     assert sheet.cell(4, column).value == "1 четверть" and sheet.cell(4, column + 2).value == "Год"
     assert sheet["B5"].value.startswith("Алексеев") and sheet.cell(5, column).value == 5
+
+
+def test_the_audit_help_states_the_schools_own_deadlines(client, vw):
+    from apps.school.models import SchoolRules
+
+    SchoolRules.objects.create(
+        school=vw.school, control_mark_days=5, ktp_due_month=10, ktp_due_day=1
+    )
+    client.force_login(vw.extra["users"]["deputy"])
+    page = client.get(audit_url(vw)).content.decode()
+    assert "контрольные — 5 дн. после урока" in page
+    assert "КТП должно быть заполнено к 1 октября" in page
+    assert "каникулы считаются рабочими днями" in page

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.accounts.policy import Role
 from apps.messaging.models import Notification
 from apps.orders.models import OrderKind
+from apps.school import clock
 from tests import factories as f
 from tests.orders.conftest import draft
 
@@ -31,7 +31,7 @@ def test_the_landing_page_shows_what_waits_for_this_person_only(client, world):
         user=world.users["director"],
         title="Прочитанное",
         dedupe_key="read",
-        read_at=timezone.now(),
+        read_at=clock.now(),
     )
     home = reverse("school:home", args=[world.school.pk])
 

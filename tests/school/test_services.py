@@ -9,6 +9,7 @@ from apps.school.models import AcademicYear, Holiday, StudyPeriod
 from apps.school.services import ClosedYearError
 from apps.students import services as student_services
 from apps.students.models import Enrollment
+from apps.students.movement import Move, moves_apply
 from apps.students.selectors import class_roster
 from tests import factories as f
 
@@ -126,16 +127,22 @@ def test_no_service_changes_a_closed_year(world, deputy):
             services.record_save(
                 acting_user=deputy, school=world.school, instance=instance, changes=changes
             )
-    with pytest.raises(ClosedYearError):
-        student_services.student_enroll(
+    with pytest.raises(ValidationError, match="закрыт"):
+        moves_apply(
             acting_user=deputy,
-            student=f.StudentFactory(school=world.school),
-            school_class=world.school_class,
-            starts_on=date(2026, 10, 1),
+            moves=[
+                Move(
+                    student=f.StudentFactory(school=world.school),
+                    on=date(2026, 10, 1),
+                    to_class=world.school_class,
+                    entering=True,
+                )
+            ],
         )
-    with pytest.raises(ClosedYearError):
-        student_services.enrollment_close(
-            acting_user=deputy, student=world.student, last_day=date(2027, 3, 1)
+    with pytest.raises(ValidationError, match="закрыт"):
+        moves_apply(
+            acting_user=deputy,
+            moves=[Move(student=world.student, on=date(2027, 3, 2), leaving=True)],
         )
     with pytest.raises(ClosedYearError):
         student_services.subgroup_set_members(
@@ -181,11 +188,11 @@ def test_the_same_class_name_is_fine_in_another_school(world, deputy):
 
 def test_transfer_closes_the_previous_enrolment_the_day_before(world, deputy):
     other_class = f.SchoolClassFactory(year=world.year, grade=5, letter="Б")
-    student_services.student_enroll(
+    moves_apply(
         acting_user=deputy,
-        student=world.student,
-        school_class=other_class,
-        starts_on=date(2026, 11, 16),
+        moves=[
+            Move(student=world.student, on=date(2026, 11, 16), to_class=other_class, leaving=True)
+        ],
     )
     history = list(Enrollment.objects.filter(student=world.student).order_by("starts_on"))
     assert [(e.school_class.name, e.ends_on) for e in history] == [
@@ -199,41 +206,62 @@ def test_transfer_closes_the_previous_enrolment_the_day_before(world, deputy):
 
 def test_a_student_who_joined_later_is_not_in_the_roster_before(world, deputy):
     newcomer = f.StudentFactory(school=world.school)
-    student_services.student_enroll(
+    moves_apply(
         acting_user=deputy,
-        student=newcomer,
-        school_class=world.school_class,
-        starts_on=date(2026, 11, 10),
+        moves=[
+            Move(
+                student=newcomer,
+                on=date(2026, 11, 10),
+                to_class=world.school_class,
+                entering=True,
+            )
+        ],
     )
     assert newcomer not in class_roster(school_class=world.school_class, on=date(2026, 11, 9))
     assert newcomer in class_roster(school_class=world.school_class, on=date(2026, 11, 10))
 
 
 def test_enrolment_outside_the_year_or_overlapping_is_refused(world, deputy):
-    with pytest.raises(ValidationError):
-        student_services.student_enroll(
+    with pytest.raises(ValidationError, match="не входит в учебный год"):
+        moves_apply(
             acting_user=deputy,
-            student=f.StudentFactory(school=world.school),
-            school_class=world.school_class,
-            starts_on=date(2027, 7, 1),
+            moves=[
+                Move(
+                    student=f.StudentFactory(school=world.school),
+                    on=date(2027, 7, 1),
+                    to_class=world.school_class,
+                    entering=True,
+                )
+            ],
         )
-    student_services.enrollment_close(
-        acting_user=deputy, student=world.student, last_day=date(2026, 12, 1)
+    moves_apply(
+        acting_user=deputy,
+        moves=[Move(student=world.student, on=date(2026, 12, 2), leaving=True)],
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="уже числится"):
         # Back-dated into the time the student was still in 5А.
-        student_services.student_enroll(
+        moves_apply(
             acting_user=deputy,
-            student=world.student,
-            school_class=f.SchoolClassFactory(year=world.year, grade=5, letter="В"),
-            starts_on=date(2026, 11, 1),
+            moves=[
+                Move(
+                    student=world.student,
+                    on=date(2026, 11, 1),
+                    to_class=f.SchoolClassFactory(year=world.year, grade=5, letter="В"),
+                    entering=True,
+                )
+            ],
         )
-    with pytest.raises(ValidationError):
-        student_services.student_enroll(
+    with pytest.raises(ValidationError, match="класс другой школы"):
+        moves_apply(
             acting_user=deputy,
-            student=world.student,
-            school_class=world.other.school_class,
-            starts_on=date(2026, 12, 10),
+            moves=[
+                Move(
+                    student=world.student,
+                    on=date(2026, 12, 10),
+                    to_class=world.other.school_class,
+                    entering=True,
+                )
+            ],
         )
 
 
@@ -268,20 +296,20 @@ def test_bells_must_not_overlap(world, deputy):
 
 
 def test_school_today_uses_the_school_time_zone(world):
-    from django.utils import timezone
 
     world.school.time_zone = "Asia/Kamchatka"
     kamchatka = clock.school_today(world.school)
     world.school.time_zone = "Europe/Kaliningrad"
     kaliningrad = clock.school_today(world.school)
-    utc_today = timezone.now().date()
+    utc_today = clock.now().date()
     assert kamchatka - kaliningrad in (timedelta(0), timedelta(days=1))
     assert kaliningrad in (utc_today, utc_today + timedelta(days=1), utc_today - timedelta(days=1))
 
 
 def test_history_records_who_changed_an_enrolment(world, deputy):
-    student_services.enrollment_close(
-        acting_user=deputy, student=world.student, last_day=date(2026, 12, 1)
+    moves_apply(
+        acting_user=deputy,
+        moves=[Move(student=world.student, on=date(2026, 12, 2), leaving=True)],
     )
     from apps.students.models import Enrollment as E
 
@@ -289,3 +317,29 @@ def test_history_records_who_changed_an_enrolment(world, deputy):
     last = events.last()
     assert last.ends_on == date(2026, 12, 1)
     assert last.pgh_context.metadata["user"] == deputy.pk
+
+
+def test_enrolment_in_force_on_a_day_and_over_a_span(world):
+    """The one definition of "enrolled then": from the first day to the last, open ends run on."""
+    from apps.students.selectors import children_of, roster_of
+
+    enrolment = Enrollment.objects.get(student=world.student)
+    Enrollment.objects.filter(pk=enrolment.pk).update(
+        starts_on=date(2026, 9, 10), ends_on=date(2026, 12, 1)
+    )
+    enrolment.refresh_from_db()
+    assert [enrolment.is_active_on(d) for d in (date(2026, 9, 9), date(2026, 9, 10))] == [
+        False,
+        True,
+    ]
+    assert Enrollment.objects.active_on(date(2026, 12, 1)).filter(pk=enrolment.pk).exists()
+    assert not Enrollment.objects.active_on(date(2026, 12, 2)).filter(pk=enrolment.pk).exists()
+    assert Enrollment.objects.overlapping(date(2026, 11, 30), date(2027, 1, 10)).exists()
+    assert not Enrollment.objects.filter(pk=enrolment.pk).overlapping(
+        date(2026, 12, 2), date(2027, 1, 10)
+    )
+    span = (date(2026, 9, 1), date(2026, 9, 9))
+    assert not roster_of(world.school_class, span).filter(student=world.student).exists()
+    assert roster_of(world.assignment, (date(2026, 9, 1), date(2026, 9, 10))).exists()
+    assert list(children_of(user=world.users["parent"], school=world.school)) == [world.student]
+    assert not children_of(user=world.users["parent"], school=world.other.school).exists()

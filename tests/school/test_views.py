@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
 
@@ -217,3 +217,19 @@ def test_the_roster_names_a_newcomer_who_is_in_no_group_of_a_divided_subject(cli
     assert reverse("school:subgroup-members", args=[world.school.pk, world.subgroup.pk]) in page
     world.subgroup.members.add(newcomer)
     assert 'data-testid="unplaced"' not in client.get(roster).content.decode()
+
+
+def test_class_page_and_class_list_count_the_same_pupils_after_a_june_order(client, world):
+    """A transfer order signed in June ends the pupils' enrolment in June: both pages still
+    count them on the year's days (the class list and the class page once disagreed)."""
+    from apps.students.models import Enrollment
+
+    Enrollment.objects.filter(student=world.student).update(
+        ends_on=world.year.ends_on + timedelta(days=15)
+    )
+    client.force_login(world.users["deputy"])
+    page = client.get(reverse("school:class-detail", args=[world.school.pk, world.school_class.pk]))
+    listing = client.get(reverse("school:classes-list", args=[world.school.pk]))
+    listed = next(obj for obj, _cells in listing.context["rows"] if obj.pk == world.school_class.pk)
+    assert page.context["current_count"] == listed.roster_size == 1
+    assert page.context["vacancies"] == world.school_class.capacity - 1

@@ -15,6 +15,7 @@ from apps.orders.models import OrderKind
 from apps.privacy.downloads import content_disposition
 from apps.privacy.models import AccessRecord
 from apps.schedule.models import PlanTopic
+from apps.school import clock
 from apps.students.models import PersonalDataConsent
 from tests import factories as f
 from tests.orders.conftest import signed
@@ -410,7 +411,6 @@ def test_report_exports_and_the_school_year_workbook_write_text_as_text(world):
 
 
 def test_the_progress_report_export_writes_text_as_text(db):
-    from django.utils import timezone
 
     from apps.reports.exports import report_xlsx
     from apps.reports.tables import Column, Report, Table
@@ -428,7 +428,7 @@ def test_the_progress_report_export_writes_text_as_text(db):
                 note="=note",
             )
         ],
-        generated_at=timezone.now(),
+        generated_at=clock.now(),
         filename="x",
         formulas=["=SUM(A1:A2)"],
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.accounts.models import RoleGrant, User
 from apps.accounts.policy import Role
 from apps.classes.models import CurriculumLine, SchoolClass, Subgroup, Subject, TeachingAssignment
+from apps.school import clock
 from apps.school.demo import DEMO_PASSWORD, DemoSchool
 from apps.school.demo.curriculum import SUBJECTS, curriculum_for
 from apps.school.demo.plan import SchoolPlan, YearPlan, plan_school
@@ -68,7 +69,7 @@ DEMO_LOGINS = (
 def demo_today(school_tz: str = "Europe/Moscow") -> date:
     from zoneinfo import ZoneInfo
 
-    return timezone.localtime(timezone.now(), ZoneInfo(school_tz)).date()
+    return timezone.localtime(clock.now(), ZoneInfo(school_tz)).date()
 
 
 def build_structure(*, seed: int, today: date | None, scale: float) -> DemoSchool:
