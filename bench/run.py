@@ -21,6 +21,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 # The sessions made here must verify on the server, which runs with this key.
 os.environ.setdefault("SECRET_KEY", "bench-only")
+# The server runs with the production settings, which require the special-data key; the
+# demo school built here and the server must share it.
+os.environ.setdefault("SPECIAL_DATA_KEYS", "YmVuY2gtb25seS1zcGVjaWFsLWRhdGEta2V5LTAwMDE=")
 
 import django  # noqa: E402
 
