@@ -86,11 +86,13 @@ def _write_batch(client, batch: str) -> int:
     written = 0
     if counters and not ActivityEvent.objects.filter(batch=batch).exists():
         rows = _rows(batch, counters)
+        # auto_now_add stamps the flush time on these very objects: the report needs the
+        # minute of the read (a read at 23:59 on the 31st, flushed after midnight, is May's).
+        minutes = [row.at for row in rows]
         with transaction.atomic():
             created = ActivityEvent.objects.bulk_create(rows)
-            # auto_now_add stamped the flush time: the report needs the minute of the read.
-            for row, made in zip(rows, created, strict=True):
-                made.at = row.at
+            for made, minute in zip(created, minutes, strict=True):
+                made.at = minute
             ActivityEvent.objects.bulk_update(created, ["at"])
         written = sum(r.count for r in rows)
     client.delete(key)

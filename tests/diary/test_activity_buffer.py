@@ -3,17 +3,21 @@ report counts exactly the reads it counted when each read was a row (304s includ
 with Redis down every read is still counted. Real Redis (REDIS_URL), a key of this run."""
 
 import os
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.conf import settings
+from django.db.models import Sum
 from django.test import override_settings
 from django.urls import reverse
 
 from apps.accounts import activity
 from apps.accounts.models import ActivityEvent
 from apps.reports.activity import compute_activity
+from apps.school import clock
 from apps.school.clock import school_today
-from tests.diary.conftest import MONDAY
+from tests import factories as f
+from tests.diary.conftest import MONDAY, add_parent
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis")
 
@@ -88,3 +92,81 @@ def test_with_redis_down_every_read_is_written_at_once(client, dw):
         _read(client, dw, 3)
     activity._client = None
     assert _diary_views(dw, dw.users["parent"]) == 3
+
+
+def _family_evening(client, dw, readers) -> int:
+    """Each parent reads each of their children's pages several times (304s among them)."""
+    reads = 0
+    for user, children, times in readers:
+        client.force_login(user)
+        for student in children:
+            for page in ("diary:week", "diary:marks"):
+                url = reverse(page, args=[dw.school.pk, student.pk])
+                etag = None
+                for _ in range(times):
+                    headers = {"HTTP_IF_NONE_MATCH": etag} if etag else {}
+                    response = client.get(url, {"d": MONDAY.isoformat()}, **headers)
+                    assert response.status_code in (200, 304)
+                    etag = response.get("ETag")
+                    reads += 1
+    return reads
+
+
+def _report(dw):
+    month = school_today(dw.school).replace(day=1)
+    rows, roles, classes = compute_activity(school=dw.school, month=month)
+    per_page = sorted(
+        ActivityEvent.objects.filter(kind="diary_view")
+        .values("user_id", "student_id", "page")
+        .annotate(n=Sum("count"))
+        .values_list("user_id", "student_id", "page", "n")
+    )
+    return rows, roles, classes, per_page
+
+
+def test_many_parents_reading_count_the_same_with_and_without_the_buffer(client, dw):
+    """M parents (one with two children), N reads of each page: the whole monthly report — per
+    person, per role, per class — and the reads per child and page are the same whether each
+    read was a row or the reads were counted in Redis and flushed."""
+    third, guardian = add_parent(dw, "a-parent-3")
+    f.GuardianshipFactory(student=dw.student, guardian=guardian)
+    readers = [
+        (dw.users["parent"], [dw.student, dw.sibling], 4),
+        (dw.stranger_parent, [dw.stranger], 3),
+        (third, [dw.student], 5),
+    ]
+    direct_reads = _family_evening(client, dw, readers)
+    direct = _report(dw)
+    assert sum(r["diary_views"] for r in direct[0]) == direct_reads == 2 * (2 * 4 + 3 + 5)
+
+    ActivityEvent.objects.all().delete()  # the same evening again, counted in Redis
+    key = f"{settings.ACTIVITY_BUFFER_KEY}-many-{os.getpid()}"
+    with override_settings(
+        ACTIVITY_BUFFER=True, REDIS_URL=os.environ["REDIS_URL"], ACTIVITY_BUFFER_KEY=key
+    ):
+        activity._client = None
+        try:
+            assert _family_evening(client, dw, readers) == direct_reads
+            assert not ActivityEvent.objects.filter(kind="diary_view").exists()
+            assert activity.activity_flush() == direct_reads
+            assert _report(dw) == direct
+        finally:
+            for leftover in activity._redis().scan_iter(match=key + "*"):
+                activity._redis().delete(leftover)
+            activity._client = None
+
+
+def test_a_read_counts_in_the_month_it_was_made_not_the_month_of_the_flush(client, dw, buffered):
+    """Read at 23:59 on the last day of a month, flushed after midnight: that month's read."""
+    tz = dw.school.tz
+    this_month = school_today(dw.school).replace(day=1)
+    last_evening = datetime.combine(this_month - timedelta(days=1), time(23, 59, 30), tzinfo=tz)
+    parent = dw.users["parent"]
+    client.force_login(parent)
+    with clock.frozen(last_evening):
+        _read(client, dw, 2)
+    assert activity.activity_flush() == 2  # now, in the next month
+    previous = this_month - timedelta(days=1)
+    rows, _roles, _classes = compute_activity(school=dw.school, month=previous.replace(day=1))
+    assert next(r["diary_views"] for r in rows if r["id"] == parent.pk) == 2
+    assert _diary_views(dw, parent) == 0
