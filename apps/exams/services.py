@@ -201,3 +201,37 @@ def results_reminders_send(*, school, now: datetime) -> int:
                 notify(school=school, user=user, title=title, link=link, dedupe_key=key) is not None
             )
     return sent
+
+
+@transaction.atomic
+def candidates_register(*, acting_user, school, year, on: date) -> int:
+    """Register every student of grades 9 and 11 enrolled on `on` who is not registered yet,
+    with the usual form of their grade (ОГЭ for 9, ЕГЭ for 11); returns how many were added."""
+    from apps.classes.models import SchoolClass
+    from apps.students.models import Enrollment
+
+    known = set(Candidate.objects.filter(year=year).values_list("student_id", flat=True))
+    new = []
+    for e in (
+        Enrollment.objects.filter(
+            school_class__in=SchoolClass.objects.filter(year=year, grade__in=(9, 11)),
+            starts_on__lte=on,
+        )
+        .exclude(ends_on__lt=on)
+        .select_related("school_class")
+    ):
+        if e.student_id in known:
+            continue
+        known.add(e.student_id)
+        grade = e.school_class.grade
+        new.append(
+            Candidate(
+                school=school,
+                year=year,
+                student_id=e.student_id,
+                grade=grade,
+                form=Candidate.Form.OGE if grade == 9 else Candidate.Form.EGE,
+            )
+        )
+    Candidate.objects.bulk_create(new)
+    return len(new)
