@@ -60,8 +60,8 @@ def index(request):
     )
 
 
-@require_POST
 @_keep_view
+@require_POST
 def register(request):
     ctx = request.school_ctx
     added = services.candidates_register(
@@ -164,8 +164,8 @@ def candidate(request, candidate_id: int):
     return _candidate_page(request, candidate)
 
 
-@require_POST
 @_keep_view
+@require_POST
 def choose(request, candidate_id: int):
     ctx = request.school_ctx
     candidate = permissions.candidate_of(ctx, candidate_id)
@@ -185,8 +185,8 @@ def choose(request, candidate_id: int):
     return _candidate_page(request, candidate, forms={"choice": form}, status=400)
 
 
-@require_POST
 @_keep_view
+@require_POST
 def drop(request, candidate_id: int, exam_id: int):
     ctx = request.school_ctx
     candidate = permissions.candidate_of(ctx, candidate_id)
@@ -197,8 +197,8 @@ def drop(request, candidate_id: int, exam_id: int):
     return redirect("exams:candidate", school_id=ctx.school.pk, candidate_id=candidate.pk)
 
 
-@require_POST
 @_keep_view
+@require_POST
 def result(request, candidate_id: int, exam_id: int):
     ctx = request.school_ctx
     candidate = permissions.candidate_of(ctx, candidate_id)

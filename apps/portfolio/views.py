@@ -105,8 +105,8 @@ def student(request, student_id: int):
     return _student_page(request, permissions.portfolio_access(request.school_ctx, student_id))
 
 
-@require_POST
 @_portfolio_view
+@require_POST
 def achievement_add(request, student_id: int):
     ctx = request.school_ctx
     access = permissions.portfolio_access(ctx, student_id)
@@ -142,8 +142,8 @@ def achievement_add(request, student_id: int):
     return _student_page(request, access, forms={"achievement": form})
 
 
-@require_POST
 @_portfolio_view
+@require_POST
 def achievement_confirm(request, student_id: int, achievement_id: int):
     ctx = request.school_ctx
     access = permissions.portfolio_access(ctx, student_id)
@@ -163,8 +163,8 @@ def achievement_confirm(request, student_id: int, achievement_id: int):
     return redirect("portfolio:student", school_id=ctx.school.pk, student_id=student_id)
 
 
-@require_POST
 @_portfolio_view
+@require_POST
 def achievement_delete(request, student_id: int, achievement_id: int):
     ctx = request.school_ctx
     access = permissions.portfolio_access(ctx, student_id)
@@ -179,8 +179,8 @@ def achievement_delete(request, student_id: int, achievement_id: int):
     return redirect("portfolio:student", school_id=ctx.school.pk, student_id=student_id)
 
 
-@require_POST
 @_portfolio_view
+@require_POST
 def portrait(request, student_id: int):
     ctx = request.school_ctx
     access = permissions.portfolio_access(ctx, student_id)
@@ -204,8 +204,8 @@ def portrait(request, student_id: int):
     return _student_page(request, access, forms={"portrait": form})
 
 
-@require_POST
 @_portfolio_view
+@require_POST
 def characteristic(request, student_id: int):
     ctx = request.school_ctx
     access = permissions.portfolio_access(ctx, student_id)
@@ -338,8 +338,8 @@ def teacher(request, teacher_id: int):
     return _teacher_page(request, permissions.teacher_visible(ctx, teacher_id))
 
 
-@require_POST
 @school_view(Perm.VIEW_PORTFOLIOS, check=permissions.is_teacher)
+@require_POST
 def teacher_category(request, teacher_id: int):
     ctx = request.school_ctx
     person = permissions.teacher_visible(ctx, teacher_id)
@@ -365,8 +365,8 @@ def teacher_category(request, teacher_id: int):
     return _teacher_page(request, person, forms={"category": form})
 
 
-@require_POST
 @school_view(Perm.VIEW_PORTFOLIOS, check=permissions.is_teacher)
+@require_POST
 def teacher_entry_add(request, teacher_id: int):
     ctx = request.school_ctx
     person = permissions.teacher_visible(ctx, teacher_id)
