@@ -42,7 +42,9 @@ def family_b(world):
 def other_teacher(world):
     """A teacher of 5Б only: teaches nobody of 5А."""
     teacher = user_with(world, "teacher", "a-teacher-b", "Бэшкина")
-    other = f.SchoolClassFactory(year=world.year, grade=5, letter="Б", class_teacher=teacher, shift=world.shift)
+    other = f.SchoolClassFactory(
+        year=world.year, grade=5, letter="Б", class_teacher=teacher, shift=world.shift
+    )
     f.TeachingAssignmentFactory(school_class=other, subject=world.subject, teacher=teacher)
     return teacher
 

@@ -41,7 +41,9 @@ def _achievement(w):
 def _portrait_with_photo(w):
     from apps.portfolio.models import Portrait
 
-    portrait, created = Portrait.objects.get_or_create(student=w.student, defaults={"school": w.school})
+    portrait, created = Portrait.objects.get_or_create(
+        student=w.student, defaults={"school": w.school}
+    )
     if not portrait.photo:
         portrait.photo.save("photo.png", ContentFile(PNG_BYTES))
     return w.student

@@ -24,7 +24,9 @@ def student_url(world, name="student", student=None, **kwargs):
 def test_student_adds_a_diploma_that_waits_for_the_class_teacher(client, world):
     client.force_login(world.users["student"])
     diploma = SimpleUploadedFile("диплом.pdf", PDF_BYTES, content_type="application/pdf")
-    response = client.post(student_url(world, "achievement-add"), {**achievement_post(), "diploma": diploma})
+    response = client.post(
+        student_url(world, "achievement-add"), {**achievement_post(), "diploma": diploma}
+    )
     assert response.status_code == 302
     achievement = Achievement.objects.get()
     assert achievement.confirmed_at is None and achievement.added_by == world.users["student"]
@@ -51,7 +53,10 @@ def test_student_adds_a_diploma_that_waits_for_the_class_teacher(client, world):
     response = client.get(student_url(world, "diploma", achievement_id=achievement.pk))
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "filename*=UTF-8''%D0%B4%D0%B8%D0%BF%D0%BB%D0%BE%D0%BC.pdf" in response["Content-Disposition"]
+    assert (
+        "filename*=UTF-8''%D0%B4%D0%B8%D0%BF%D0%BB%D0%BE%D0%BC.pdf"
+        in response["Content-Disposition"]
+    )
 
 
 def test_a_confirmation_on_a_stale_page_is_refused(client, world):
@@ -72,8 +77,12 @@ def test_a_confirmation_on_a_stale_page_is_refused(client, world):
 
 def test_a_page_renamed_to_pdf_is_refused_and_the_form_keeps_the_input(client, world):
     client.force_login(world.users["student"])
-    fake = SimpleUploadedFile("диплом.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
-    response = client.post(student_url(world, "achievement-add"), {**achievement_post(), "diploma": fake})
+    fake = SimpleUploadedFile(
+        "диплом.pdf", b"<html>not a pdf</html>", content_type="application/pdf"
+    )
+    response = client.post(
+        student_url(world, "achievement-add"), {**achievement_post(), "diploma": fake}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "не является файлом PDF" in page
@@ -139,15 +148,25 @@ def test_portrait_and_characteristic(client, world):
     response = client.post(student_url(world, "portrait"), {"essay": "Люблю математику и шахматы."})
     assert response.status_code == 302
     # Only the class teacher writes the characteristic.
-    assert client.post(student_url(world, "characteristic"), {"characteristic": "Я хороший"}).status_code == 403
+    assert (
+        client.post(
+            student_url(world, "characteristic"), {"characteristic": "Я хороший"}
+        ).status_code
+        == 403
+    )
     client.force_login(world.users["teacher"])
-    client.post(student_url(world, "characteristic"), {"characteristic": "Ответственный ученик.", "version": 2})
+    client.post(
+        student_url(world, "characteristic"),
+        {"characteristic": "Ответственный ученик.", "version": 2},
+    )
     portrait = Portrait.objects.get()
     assert portrait.essay.startswith("Люблю") and portrait.characteristic == "Ответственный ученик."
     # A photo that is not an image is refused.
     client.force_login(world.users["student"])
     bad = SimpleUploadedFile("me.png", b"MZ\x90\x00", content_type="image/png")
-    response = client.post(student_url(world, "portrait"), {"essay": "x", "photo": bad, "version": 3})
+    response = client.post(
+        student_url(world, "portrait"), {"essay": "x", "photo": bad, "version": 3}
+    )
     assert response.status_code == 400
     assert "не является файлом PNG" in response.content.decode()
 
@@ -156,7 +175,9 @@ def test_the_students_pdf_for_a_year_holds_confirmed_entries_only(client, world)
     client.force_login(world.users["teacher"])
     client.post(student_url(world, "achievement-add"), achievement_post(event="Олимпиада Эйлера"))
     client.force_login(world.users["student"])
-    client.post(student_url(world, "achievement-add"), achievement_post(event="Неподтверждённый конкурс"))
+    client.post(
+        student_url(world, "achievement-add"), achievement_post(event="Неподтверждённый конкурс")
+    )
     response = client.get(student_url(world, "student-pdf"), {"year": world.year.pk})
     assert response.status_code == 200
     text = pdf_text(response.content)
@@ -181,7 +202,13 @@ def test_teacher_portfolio_category_and_entries(client, world):
     assert "количество часов" in response.content.decode()
     response = client.post(
         url(world, "teacher-entry", teacher_id=teacher.pk),
-        {"kind": "course", "title": "Обновлённые ФГОС", "hours": "36", "organisation": "ИРО", "happened_on": "2026-10-01"},
+        {
+            "kind": "course",
+            "title": "Обновлённые ФГОС",
+            "hours": "36",
+            "organisation": "ИРО",
+            "happened_on": "2026-10-01",
+        },
     )
     assert response.status_code == 302
     assert TeacherEntry.objects.get().hours == 36

@@ -13,6 +13,7 @@ from apps.messaging.models import Notification
 from apps.portfolio.models import Achievement, Portrait, TeacherCategory
 from apps.portfolio.services import category_reminders_send
 from apps.portfolio.tasks import category_reminders_tick
+from apps.school import clock
 from apps.school.clock import frozen
 from tests import factories as f
 from tests.pdf import pdf_text
@@ -36,9 +37,9 @@ def far_east(world):
 
 def _reminded_users(world):
     return set(
-        Notification.objects.filter(school=world.school, dedupe_key__startswith="category:").values_list(
-            "user__username", flat=True
-        )
+        Notification.objects.filter(
+            school=world.school, dedupe_key__startswith="category:"
+        ).values_list("user__username", flat=True)
     )
 
 
@@ -56,7 +57,7 @@ def test_the_category_reminder_fires_once_six_months_ahead_in_school_time(far_ea
         assert category_reminders_tick() == 0
     assert _reminded_users(w) == {w.users["teacher"].username, w.users["deputy"].username}
     with frozen(datetime(2026, 11, 20, 12, 0, tzinfo=VLADIVOSTOK)):
-        assert category_reminders_send(school=w.school, now=timezone.now()) == 0
+        assert category_reminders_send(school=w.school, now=clock.now()) == 0
     assert Notification.objects.filter(dedupe_key__startswith="category:").count() == 2
 
 
@@ -67,8 +68,16 @@ def test_a_renewed_category_is_reminded_again_for_its_new_expiry(far_east, clien
         client.force_login(w.users["deputy"])
         row = TeacherCategory.objects.get()
         client.post(
-            reverse("portfolio:teacher-category", kwargs={"school_id": w.school.pk, "teacher_id": row.teacher_id}),
-            {"category": "highest", "assigned_on": "2026-10-10", "expires_on": "2027-03-10", "version": row.version},
+            reverse(
+                "portfolio:teacher-category",
+                kwargs={"school_id": w.school.pk, "teacher_id": row.teacher_id},
+            ),
+            {
+                "category": "highest",
+                "assigned_on": "2026-10-10",
+                "expires_on": "2027-03-10",
+                "version": row.version,
+            },
         )
         assert TeacherCategory.objects.get().reminded_for is None
         assert category_reminders_tick() == 2
@@ -99,7 +108,9 @@ def _school_with_portfolios(world, n_students: int):
 
 
 @pytest.mark.parametrize("n_students", [2, 25])
-def test_fill_report_and_roster_query_counts_do_not_grow(client, world, n_students, django_assert_max_num_queries):
+def test_fill_report_and_roster_query_counts_do_not_grow(
+    client, world, n_students, django_assert_max_num_queries
+):
     _school_with_portfolios(world, n_students)
     for i in range(n_students // 5):
         t = f.UserFactory(username=f"t{i}")
@@ -115,7 +126,10 @@ def test_fill_report_and_roster_query_counts_do_not_grow(client, world, n_studen
     client.force_login(world.users["teacher"])
     with django_assert_max_num_queries(24):
         response = client.get(
-            reverse("portfolio:student", kwargs={"school_id": world.school.pk, "student_id": world.student.pk})
+            reverse(
+                "portfolio:student",
+                kwargs={"school_id": world.school.pk, "student_id": world.student.pk},
+            )
         )
     assert response.status_code == 200
 
