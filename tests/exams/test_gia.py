@@ -281,3 +281,41 @@ def test_reports_and_the_certificate_sheet(client, gia):
     response = client.get(url(world, "certificate", candidate_id=candidate.pk), {"format": "pdf"})
     text = pdf_text(response.content)
     assert "Русский язык 4 5 (ГИА) 5" in text
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_gia_pages_query_counts_do_not_grow(client, gia, extra, django_assert_max_num_queries):
+    world, russian, scale, students, _ = gia
+    nine = Candidate.objects.first()
+    school_class = students[0].enrollments.first().school_class
+    for i in range(extra):
+        s = f.StudentFactory(school=world.school, last_name=f"Доп{i}")
+        f.EnrollmentFactory(school_class=school_class, student=s)
+    with frozen(JUNE):
+        services.candidates_register(
+            acting_user=world.users["deputy"],
+            school=world.school,
+            year=world.year,
+            on=date(2027, 5, 1),
+        )
+    for c in Candidate.objects.exclude(exams__subject=russian):
+        services.exam_choose(acting_user=world.users["deputy"], candidate=c, subject=russian)
+    for exam in Exam.objects.all():
+        _enter(world, exam, 20, JUNE)
+    client.force_login(world.users["deputy"])
+    for name, kwargs in (
+        ("index", {}),
+        ("audit", {}),
+        ("scales", {}),
+        ("candidate", {"candidate_id": nine.pk}),
+    ):
+        with django_assert_max_num_queries(16):
+            assert client.get(url(world, name, **kwargs)).status_code == 200
+    for name in ("gia-choices", "gia-results"):
+        with django_assert_max_num_queries(12):
+            assert (
+                client.get(
+                    reverse(f"reports:{name}", kwargs={"school_id": world.school.pk})
+                ).status_code
+                == 200
+            )
