@@ -9,12 +9,14 @@ from django.db.models import Count
 
 from apps.classes.models import SchoolClass, TeachingAssignment
 from apps.exams.models import Candidate, Exam
+from apps.exams.services import is_maths
 from apps.gradebook.grading import grade as grade_marks
 from apps.gradebook.models import NUMERIC_MARKS, PeriodMark
 from apps.school.policy import gia_application_deadline, gia_results_deadline
 from apps.students.models import Enrollment
 
 GIA_GRADES = (9, 11)
+MATHS_PARTS = ("алгебра", "геометрия")
 
 
 def graduating_classes(year) -> list[SchoolClass]:
@@ -153,9 +155,10 @@ class ResultRow:
     highest_primary: int | None
     highest_test: int | None
     average_year: Decimal | None  # the annual marks of the same students in the subject
-    confirmed: int  # exam mark = annual mark
-    above: int
-    below: int
+    # Exam mark against the annual mark; None where no annual marks are known.
+    confirmed: int | None
+    above: int | None
+    below: int | None
 
 
 def year_marks(*, year, student_ids, subject_ids) -> dict[tuple[int, int], int]:
@@ -208,9 +211,9 @@ def results_by_subject(*, school, year) -> list[ResultRow]:
                 highest_primary=max(e.primary_score for e in items),
                 highest_test=max(tests) if tests else None,
                 average_year=(Decimal(sum(y for _m, y in pairs)) / len(pairs)) if pairs else None,
-                confirmed=sum(1 for m, y in pairs if m == y),
-                above=sum(1 for m, y in pairs if m > y),
-                below=sum(1 for m, y in pairs if m < y),
+                confirmed=sum(1 for m, y in pairs if m == y) if pairs else None,
+                above=sum(1 for m, y in pairs if m > y) if pairs else None,
+                below=sum(1 for m, y in pairs if m < y) if pairs else None,
             )
         )
     return rows
@@ -257,12 +260,20 @@ def certificate_sheet(*, candidate: Candidate, thresholds) -> list[CertificateLi
         kind__in=[PeriodMark.Kind.YEAR, PeriodMark.Kind.EXAM, PeriodMark.Kind.FINAL],
     ).values_list("assignment__subject_id", "kind", "value"):
         marks[(subject_id, kind)] = value
-    gia = {}
+    gia: dict[int, str] = {}
     if candidate.grade == 9:
-        gia = {
-            e.subject_id: str(e.mark)
-            for e in Exam.objects.filter(candidate=candidate, mark__isnull=False)
-        }
+        maths_mark = None
+        for e in Exam.objects.filter(candidate=candidate, mark__isnull=False).select_related(
+            "subject"
+        ):
+            gia[e.subject_id] = str(e.mark)
+            if is_maths(e.subject):
+                maths_mark = str(e.mark)
+        # The ОГЭ in mathematics is the exam of both algebra and geometry of grade 9.
+        if maths_mark is not None:
+            for subject_id, subject in subjects.items():
+                if subject.name.lower().startswith(MATHS_PARTS):
+                    gia.setdefault(subject_id, maths_mark)
     lines = []
     for subject_id, subject in subjects.items():
         year_mark = marks.get((subject_id, PeriodMark.Kind.YEAR), "")

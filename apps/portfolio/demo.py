@@ -32,6 +32,13 @@ EVENTS = [
     ),
     ("creative", "Фестиваль детского творчества «Радуга талантов»", ["музыка"]),
 ]
+# Events whose level follows from their name keep it; the others are held at any level.
+FIXED_LEVELS = {
+    "Всероссийская олимпиада школьников, школьный этап": "school",
+    "Всероссийская олимпиада школьников, муниципальный этап": "municipal",
+    "Президентские состязания": "school",
+    "Первенство города по лёгкой атлетике": "municipal",
+}
 LEVEL_WEIGHTS = [
     ("school", 50),
     ("municipal", 28),
@@ -139,7 +146,7 @@ def populate(demo) -> None:
                     kind=kind,
                     event=event,
                     subject=rng.choice(subjects),
-                    level=_weighted(rng, LEVEL_WEIGHTS),
+                    level=FIXED_LEVELS.get(event) or _weighted(rng, LEVEL_WEIGHTS),
                     result=_weighted(rng, RESULT_WEIGHTS),
                     happened_on=day,
                     teacher=mentor,

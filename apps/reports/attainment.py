@@ -42,9 +42,15 @@ def portfolio_fill(request):
     ctx = request.school_ctx
     year, years = _year_or_404(ctx, request)
     classes = portfolio.fill_by_class(school=ctx.school, year=year)
-    level_columns = [
-        Column(f"level_{v}", str(label).capitalize(), INT) for v, label in Level.choices
-    ]
+    # Short level titles keep the class table on one A4 landscape page.
+    short = {
+        Level.SCHOOL: _("Школ."),
+        Level.MUNICIPAL: _("Муниц."),
+        Level.REGIONAL: _("Регион."),
+        Level.NATIONAL: _("Всерос."),
+        Level.INTERNATIONAL: _("Междунар."),
+    }
+    level_columns = [Column(f"level_{v}", short[v], INT) for v in Level.values]
     class_rows = []
     for c in classes:
         row = {
@@ -98,11 +104,15 @@ def portfolio_fill(request):
                     Column("portraits_share", _("С портретом, %"), PCT),
                     Column("achievers", _("С достижениями"), INT),
                     *level_columns,
-                    Column("pending", _("Ждут подтверждения"), INT),
+                    Column("pending", _("Ждут подтв."), INT),
                 ],
                 class_rows,
                 totals=totals,
-                note=_("Достижения — подтверждённые, за учебный год, по уровню."),
+                note=_(
+                    "Достижения — подтверждённые, за учебный год, по уровню: школьный, "
+                    "муниципальный, региональный, всероссийский, международный. «Ждут подтв.» — "
+                    "записи обучающихся и родителей, которые не подтвердил классный руководитель."
+                ),
             ),
             Table(
                 _("По педагогам"),

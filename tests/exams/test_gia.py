@@ -319,3 +319,29 @@ def test_gia_pages_query_counts_do_not_grow(client, gia, extra, django_assert_ma
                 ).status_code
                 == 200
             )
+
+
+def test_the_oge_in_mathematics_is_the_exam_mark_of_algebra_and_geometry(client, gia):
+    world, russian, scale, students, assignment = gia
+    nine = assignment.school_class
+    algebra = f.SubjectFactory(school=world.school, name="Алгебра")
+    f.TeachingAssignmentFactory(school_class=nine, subject=algebra, teacher=world.users["teacher"])
+    maths = world.subject  # «Математика»
+    ConversionScale.objects.create(
+        school=world.school,
+        year=world.year,
+        grade=9,
+        subject=maths,
+        max_primary=31,
+        min_3=8,
+        min_4=15,
+        min_5=22,
+    )
+    candidate = Candidate.objects.get(student=students[0])
+    exam = services.exam_choose(
+        acting_user=world.users["deputy"], candidate=candidate, subject=maths
+    )
+    _enter(world, exam, 23, JUNE)
+    client.force_login(world.users["secretary"])
+    response = client.get(url(world, "certificate", candidate_id=candidate.pk), {"format": "pdf"})
+    assert "Алгебра — 5 (ГИА) 5" in pdf_text(response.content)

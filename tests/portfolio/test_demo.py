@@ -19,7 +19,9 @@ def test_the_demo_steps_fill_portfolios_and_gia():
     assert achievements.filter(confirmed_at__isnull=True).exists()
     assert achievements.filter(student__user=demo.users["student"]).count() == 3
     assert Portrait.objects.filter(school=demo.school).exists()
-    assert TeacherCategory.objects.filter(school=demo.school, teacher=demo.users["teacher"]).exists()
+    assert TeacherCategory.objects.filter(
+        school=demo.school, teacher=demo.users["teacher"]
+    ).exists()
     assert TeacherEntry.objects.filter(school=demo.school, kind="course").exists()
     this_year = Candidate.objects.filter(school=demo.school, year=demo.year)
     assert set(this_year.values_list("grade", flat=True)) == {9, 11}

@@ -30,7 +30,8 @@ def test_a_diploma_from_the_student_to_the_report_and_the_pdf(live_server, page,
     page.select_option("#id_result", "winner")
     page.fill("#id_happened_on", "2026-10-02")
     page.set_input_files(
-        "#id_diploma", files=[{"name": "диплом.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+        "#id_diploma",
+        files=[{"name": "диплом.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}],
     )
     page.get_by_test_id("achievement-submit").click()
     expect(page.get_by_text("его подтвердит классный руководитель")).to_be_visible()
@@ -55,9 +56,11 @@ def test_a_diploma_from_the_student_to_the_report_and_the_pdf(live_server, page,
     cells = row.locator("td")
     # Класс, руководитель, учащихся, с портретом, %, с достижениями, then the levels.
     expect(cells.nth(5)).to_have_text("1")
-    expect(cells.nth(7)).to_have_text("1")  # муниципальный
+    expect(cells.nth(7)).to_have_text("1")  # Муниц.
     screenshot(page, "portfolio-fill-report")
-    winners = page.request.get(f"{base}{reverse('reports:portfolio-honours', kwargs={'school_id': school})}")
+    winners = page.request.get(
+        f"{base}{reverse('reports:portfolio-honours', kwargs={'school_id': school})}"
+    )
     assert EVENT in winners.text()
     pdf = page.request.get(f"{student_page}pdf/?year={world.year.pk}")
     assert pdf.ok and pdf.body().startswith(b"%PDF")

@@ -139,7 +139,7 @@ def test_fill_report_counts_and_exports(client, world):
     client.force_login(world.users["deputy"])
     fill = reverse("reports:portfolio-fill", kwargs={"school_id": world.school.pk})
     page = client.get(fill).content.decode()
-    assert "Наполняемость портфолио" in page and "Ждут подтверждения" in page
+    assert "Наполняемость портфолио" in page and "Ждут подтв." in page
     response = client.get(fill, {"format": "pdf"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert "Наполняемость портфолио" in pdf_text(response.content)
