@@ -88,6 +88,8 @@ def _candidate_page(request, candidate, *, forms=None, status=200):
         from apps.care.readlog import special_read_log
 
         ovz = ovz_status_of([candidate.student_id], year=candidate.year).get(candidate.student_id)
+        if ovz is not None and not (ovz.ovz or ovz.disability):
+            ovz = None  # nothing the exam's conditions depend on
         if ovz is not None:
             special_read_log(
                 ctx=ctx,

@@ -345,3 +345,32 @@ def test_the_oge_in_mathematics_is_the_exam_mark_of_algebra_and_geometry(client,
     client.force_login(world.users["secretary"])
     response = client.get(url(world, "certificate", candidate_id=candidate.pk), {"format": "pdf"})
     assert "Алгебра — 5 (ГИА) 5" in pdf_text(response.content)
+
+
+def test_ovz_from_the_health_sheet_for_the_secretary_with_the_read_logged(client, gia):
+    from apps.care.models import HealthRecord, SpecialReadLog
+
+    world, russian, scale, students, _ = gia
+    candidate = Candidate.objects.get(student=students[0])
+    HealthRecord.objects.create(
+        school=world.school,
+        year=world.year,
+        student=students[0],
+        health_group="2",
+        pe_group="main",
+        ovz=True,
+        pmpk_number="ПМПК-17",
+        pmpk_conditions="Увеличение времени на 1,5 часа",
+        updated_at=timezone.now(),
+        updated_by=world.users["medic"],
+    )
+    client.force_login(world.users["deputy"])  # keeps the ГИА, reads no health data
+    assert (
+        "Увеличение времени"
+        not in client.get(url(world, "candidate", candidate_id=candidate.pk)).content.decode()
+    )
+    assert not SpecialReadLog.objects.exists()
+    client.force_login(world.users["secretary"])
+    page = client.get(url(world, "candidate", candidate_id=candidate.pk)).content.decode()
+    assert "Увеличение времени на 1,5 часа" in page and "ПМПК-17" in page
+    assert SpecialReadLog.objects.filter(reader=world.users["secretary"]).count() == 1
