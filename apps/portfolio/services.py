@@ -158,7 +158,7 @@ def portrait_save(
     portrait.essay = essay.strip()
     portrait.updated_at = now or clock_now()
     portrait.version += 1
-    portrait.save()
+    portrait.save(update_fields=["essay", "photo", "updated_at", "version"])
     return portrait
 
 

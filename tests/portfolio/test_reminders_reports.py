@@ -132,6 +132,14 @@ def test_fill_report_and_roster_query_counts_do_not_grow(
             )
         )
     assert response.status_code == 200
+    with django_assert_max_num_queries(14):
+        response = client.get(
+            reverse(
+                "portfolio:teacher",
+                kwargs={"school_id": world.school.pk, "teacher_id": world.users["teacher"].pk},
+            )
+        )
+    assert response.status_code == 200
 
 
 def test_fill_report_counts_and_exports(client, world):
