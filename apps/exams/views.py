@@ -19,6 +19,7 @@ from apps.school.access import school_view
 from apps.school.clock import now as clock_now
 from apps.school.clock import school_today
 from apps.school.inputs import int_param
+from apps.school.models import AcademicYear
 from apps.school.policy import school_policy
 
 _gia_view = school_view(Perm.VIEW_GIA)
@@ -281,7 +282,9 @@ def scales(request):
 @_gia_view
 def audit(request):
     ctx = request.school_ctx
-    year = _year(ctx)
+    years = list(AcademicYear.objects.filter(school=ctx.school).order_by("-starts_on"))
+    year = next((y for y in years if y.pk == int_param(request.GET.get("year"))), None)
+    year = year or _year(ctx)
     policy = school_policy(ctx.school)
     lines = selectors.results_audit(
         school=ctx.school, year=year, policy=policy, today=school_today(ctx.school)
@@ -294,7 +297,13 @@ def audit(request):
     return render(
         request,
         "exams/audit.html",
-        {"lines": lines, "late_applications": late_applications, "days": policy.gia_results_days},
+        {
+            "lines": lines,
+            "late_applications": late_applications,
+            "days": policy.gia_results_days,
+            "years": years,
+            "year": year,
+        },
     )
 
 

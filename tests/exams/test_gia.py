@@ -374,3 +374,21 @@ def test_ovz_from_the_health_sheet_for_the_secretary_with_the_read_logged(client
     page = client.get(url(world, "candidate", candidate_id=candidate.pk)).content.decode()
     assert "Увеличение времени на 1,5 часа" in page and "ПМПК-17" in page
     assert SpecialReadLog.objects.filter(reader=world.users["secretary"]).count() == 1
+
+
+def test_the_audit_of_a_past_year(client, gia):
+    world = gia[0]
+    exam = Exam.objects.first()
+    _enter(world, exam, 30, datetime(2027, 6, 25, 9, 0, tzinfo=MSK))
+    past = f.AcademicYearFactory(
+        school=world.school,
+        name="2025/2026",
+        starts_on=date(2025, 9, 1),
+        ends_on=date(2026, 5, 31),
+        status="closed",
+    )
+    client.force_login(world.users["deputy"])
+    page = client.get(url(world, "audit"), {"year": world.year.pk}).content.decode()
+    assert 'data-testid="status-late"' in page
+    page = client.get(url(world, "audit"), {"year": past.pk}).content.decode()
+    assert 'data-testid="status-late"' not in page and "2025/2026" in page
