@@ -28,3 +28,5 @@ def test_the_demo_steps_fill_portfolios_and_gia():
     assert Exam.objects.filter(candidate__year=demo.year).exists()
     last = Exam.objects.filter(candidate__year=demo.last_year)
     assert last.exists() and not last.filter(mark__isnull=True).exists()
+    late = [e for e in last if (e.entered_at.date() - e.published_on).days > 10]
+    assert late  # the deadline page of last year has a late result to show
