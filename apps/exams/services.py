@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import RoleGrant
-from apps.accounts.policy import Role
+from apps.accounts.policy import Perm, roles_allowed
 from apps.exams.models import Candidate, ConversionScale, Exam, Level
 from apps.school.clock import now as clock_now
 from apps.school.policy import (
@@ -184,7 +184,7 @@ def results_reminders_send(*, school, now: datetime) -> int:
     keepers = [
         g.user
         for g in RoleGrant.objects.filter(
-            school=school, role__in=[Role.DEPUTY, Role.SECRETARY]
+            school=school, role__in=roles_allowed(Perm.MANAGE_GIA)
         ).select_related("user")
     ]
     link = reverse("exams:audit", kwargs={"school_id": school.pk})
