@@ -87,6 +87,10 @@ class Perm(models.TextChoices):
     PRINT_SPECIAL_READS = "print_special_reads", _("Справка родителю: кто читал данные ребёнка")
     READ_OWN_DIARY = "read_own_diary", _("Электронный дневник своих детей / свой")
     USE_MESSAGES = "use_messages", _("Внутренняя почта и доска объявлений")
+    VIEW_PORTFOLIOS = "view_portfolios", _("Портфолио всех обучающихся и педагогов")
+    VIEW_GIA = "view_gia", _("ГИА: заявления, выбор предметов, результаты, отчёты")
+    MANAGE_GIA = "manage_gia", _("ГИА: ведение заявлений, результатов и шкал перевода")
+    READ_GIA_DOCUMENT = "read_gia_document", _("ГИА: документ, удостоверяющий личность")
 
 
 R = Role
@@ -135,6 +139,14 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.PRINT_SPECIAL_READS: frozenset({R.SECRETARY, R.DIRECTOR}),
     Perm.READ_OWN_DIARY:     frozenset({R.PARENT, R.STUDENT}),
     Perm.USE_MESSAGES:       frozenset(ALL_ROLES),
+    # A student's portfolio is also read by the student, their parents and their teachers:
+    # derived from data in apps/portfolio/permissions.py.
+    Perm.VIEW_PORTFOLIOS:    frozenset({R.ADMIN, R.DIRECTOR, R.DEPUTY}),
+    Perm.VIEW_GIA:           frozenset({R.DIRECTOR, R.DEPUTY, R.SECRETARY}),
+    Perm.MANAGE_GIA:         frozenset({R.DEPUTY, R.SECRETARY}),
+    # The document of the ГИА application is personal data that leaves the school for the
+    # regional base: the secretary, the deputy who registers and the director only.
+    Perm.READ_GIA_DOCUMENT:  frozenset({R.SECRETARY, R.DEPUTY, R.DIRECTOR}),
 }  # fmt: skip
 
 
@@ -145,6 +157,7 @@ class FieldGroup(models.TextChoices):
     CONTACTS = "contacts", _("адреса и контакты")
     FAMILY = "family", _("семья")
     SPECIAL = "special", _("особые категории")
+    GIA_DOCUMENT = "gia_document", _("документ заявления на ГИА")
 
 
 FIELD_GROUP_PERMS: dict[FieldGroup, Perm] = {
@@ -152,6 +165,7 @@ FIELD_GROUP_PERMS: dict[FieldGroup, Perm] = {
     FieldGroup.CONTACTS: Perm.READ_CONTACTS,
     FieldGroup.FAMILY: Perm.READ_FAMILY,
     FieldGroup.SPECIAL: Perm.READ_SPECIAL,
+    FieldGroup.GIA_DOCUMENT: Perm.READ_GIA_DOCUMENT,
 }
 # The class teacher keeps in touch with the families of their own class (seed 002), and
 # nobody else's: derived from data (the class's teacher in the open year), not a role.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.reports import views
+from apps.reports import attainment, views
 
 app_name = "reports"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     path("s/<int:school_id>/reports/exports/new/", views.export_start, name="export-start"),
     path("s/<int:school_id>/reports/exports/pdf/", views.pdf_start, name="pdf-start"),
     path("s/<int:school_id>/reports/exports/<int:job_id>/", views.export_status, name="export"),
+    path("s/<int:school_id>/reports/portfolio/", attainment.portfolio_fill, name="portfolio-fill"),
+    path(
+        "s/<int:school_id>/reports/winners/", attainment.portfolio_honours, name="portfolio-honours"
+    ),
+    path("s/<int:school_id>/reports/gia/choices/", attainment.gia_choices, name="gia-choices"),
+    path("s/<int:school_id>/reports/gia/results/", attainment.gia_results, name="gia-results"),
 ]

@@ -301,6 +301,9 @@ RULES_HELP = {
         "по умолчанию их видят только медработник и директор, учитель физкультуры — группу "
         "своих учеников."
     ),
+    "gia_results_days": _(
+        "Результаты ГИА вносятся в течение 10 дней после их опубликования (регламент школы, п. 16)."
+    ),
     "meals_order_deadline": _(
         "Время школы, когда заявка на питание на день передаётся на пищеблок: после него "
         "список класса не меняется."
@@ -338,6 +341,18 @@ RULE_GROUPS = (
             "meals_corrections_allowed",
         ),
     ),
+    (_("Портфолио"), ("portfolio_parent_until_grade", "category_reminder_months")),
+    (
+        _("Государственная итоговая аттестация"),
+        (
+            "gia_application_due_day_11",
+            "gia_application_due_month_11",
+            "gia_application_due_day_9",
+            "gia_application_due_month_9",
+            "gia_results_days",
+            "gia_results_reminder_days",
+        ),
+    ),
 )
 OTHER_RULES = _("Другие правила")
 
@@ -373,6 +388,8 @@ class SchoolRulesForm(forms.ModelForm):
             "meals_order_deadline": TimeInput(format="%H:%M"),
             "ktp_due_month": forms.Select(choices=MONTHS),
             "enrolment_due_month": forms.Select(choices=MONTHS),
+            "gia_application_due_month_11": forms.Select(choices=MONTHS),
+            "gia_application_due_month_9": forms.Select(choices=MONTHS),
         }
 
     def __init__(self, *args, read_only: bool = False, **kwargs):

@@ -459,6 +459,48 @@ class SchoolRules(models.Model):
     meals_corrections_allowed = models.BooleanField(
         _("исправления питания после фиксации заявки"), default=False
     )
+    # Portfolio (apps/portfolio).
+    portfolio_parent_until_grade = models.PositiveSmallIntegerField(
+        _("портфолио: записи за обучающихся до этого класса вносят родители"),
+        default=4,
+        validators=[MaxValueValidator(11)],
+    )
+    category_reminder_months = models.PositiveSmallIntegerField(
+        _("квалификационная категория: напоминание за месяцев до окончания"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    # State final attestation (apps/exams).
+    gia_application_due_month_11 = models.PositiveSmallIntegerField(
+        _("ГИА-11: заявление до, месяц"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    gia_application_due_day_11 = models.PositiveSmallIntegerField(
+        _("ГИА-11: заявление до, число"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    gia_application_due_month_9 = models.PositiveSmallIntegerField(
+        _("ГИА-9: заявление до, месяц"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    gia_application_due_day_9 = models.PositiveSmallIntegerField(
+        _("ГИА-9: заявление до, число"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    gia_results_days = models.PositiveSmallIntegerField(
+        _("результаты ГИА вносятся за дней после опубликования"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    gia_results_reminder_days = models.PositiveSmallIntegerField(
+        _("напоминание о результатах ГИА: дней до срока"),
+        default=3,
+        validators=[MaxValueValidator(30)],
+    )
 
     class Meta:
         verbose_name = _("правила школы")

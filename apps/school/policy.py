@@ -30,6 +30,11 @@ functions below, in the school's own time zone: Russia spans eleven.
 | the kitchen's order of the day is fixed at | 09:00 school time | the school's meals regulation |
 | class teachers who have not confirmed meals are reminded before that | 30 minutes | — |
 | meals may be corrected after the order is fixed | no | — |
+| parents add the portfolio entries of students up to grade | 4 | school decision (seed 000 item 21) |
+| a teacher's qualification category: reminder before it expires | 6 months | Приказ Минпросвещения № 196 (attestation every 5 years) |
+| ГИА application: grade 11 by / grade 9 by | 1 February / 1 March | Порядок ГИА-11 п. 12, ГИА-9 п. 12 |
+| ГИА results entered after their publication | 10 days | seed 000 item 16 |
+| reminder about ГИА results before that deadline | 3 days | SPEC §10 |
 """
 
 from dataclasses import dataclass, fields
@@ -81,6 +86,16 @@ class Policy:
     meals_order_deadline: time = time(9, 0)
     meals_reminder_minutes: int = 30
     meals_corrections_allowed: bool = False
+    # Portfolio (apps/portfolio).
+    portfolio_parent_until_grade: int = 4
+    category_reminder_months: int = 6
+    # State final attestation (apps/exams).
+    gia_application_due_month_11: int = 2
+    gia_application_due_day_11: int = 1
+    gia_application_due_month_9: int = 3
+    gia_application_due_day_9: int = 1
+    gia_results_days: int = 10
+    gia_results_reminder_days: int = 3
 
     @property
     def thresholds(self) -> tuple[Decimal, Decimal, Decimal]:
@@ -354,4 +369,35 @@ def meals_reminder_at(policy: Policy, *, school, day: date) -> datetime:
     """When class teachers who have not confirmed who eats today are reminded."""
     return meals_order_deadline(policy, school=school, day=day) - timedelta(
         minutes=policy.meals_reminder_minutes
+    )
+
+
+def category_reminder_on(policy: Policy, *, expires_on: date) -> date:
+    """The day a teacher and the deputy are reminded that a qualification category expires
+    (six months before by default: time to apply for the attestation)."""
+    months = expires_on.year * 12 + expires_on.month - 1 - policy.category_reminder_months
+    year, month = divmod(months, 12)
+    month += 1
+    last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(expires_on.day, last_day))
+
+
+def gia_application_deadline(policy: Policy, *, grade: int, year_starts_on: date) -> date:
+    """The last day of the ГИА application in the school year that starts on `year_starts_on`:
+    1 February for grade 11, 1 March for grade 9 (by default), of the following calendar year."""
+    if grade == 11:
+        month, day = policy.gia_application_due_month_11, policy.gia_application_due_day_11
+    else:
+        month, day = policy.gia_application_due_month_9, policy.gia_application_due_day_9
+    return date(year_starts_on.year + 1, month, day)
+
+
+def gia_results_deadline(policy: Policy, *, published_on: date) -> date:
+    """The last day a published ГИА result may be entered (10 days by default, seed 000 item 16)."""
+    return published_on + timedelta(days=policy.gia_results_days)
+
+
+def gia_results_reminder_on(policy: Policy, *, published_on: date) -> date:
+    return gia_results_deadline(policy, published_on=published_on) - timedelta(
+        days=policy.gia_results_reminder_days
     )

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "apps.diary",
     "apps.reports",
     "apps.care",
+    "apps.portfolio",
+    "apps.exams",
     "apps.privacy",
 ]
 
@@ -264,6 +266,14 @@ ACTIVITY_BUFFER_KEY = env("ACTIVITY_BUFFER_KEY", default="journal:activity")
 CELERY_BEAT_SCHEDULE["meals-orders"] = {
     "task": "apps.care.tasks.meals_tick",
     "schedule": crontab(minute="*/5"),
+}
+CELERY_BEAT_SCHEDULE["category-reminders"] = {
+    "task": "apps.portfolio.tasks.category_reminders_tick",
+    "schedule": crontab(minute=23),
+}
+CELERY_BEAT_SCHEDULE["gia-results-reminders"] = {
+    "task": "apps.exams.tasks.results_reminders_tick",
+    "schedule": crontab(minute=43),
 }
 CELERY_BEAT_SCHEDULE["diary-digest"] = {
     "task": "apps.diary.tasks.digest_dispatch",

@@ -19,6 +19,8 @@ DEMO_STEPS: list[str] = [
     "apps.reports.demo.populate",  # after the journal's step: it audits the lessons written there
     "apps.care.demo.populate",  # after the journal: a month of meals follows its attendance
     "apps.messaging.demo.populate",  # a month of mail, board posts and events
+    "apps.portfolio.demo.populate",
+    "apps.exams.demo.populate",  # last year's ГИА results and this year's applications
 ]
 
 DEMO_PASSWORD = "demo12345"
