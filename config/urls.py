@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("apps.reports.urls")),
     path("", include("apps.privacy.urls")),
     path("", include("apps.care.urls")),
+    path("", include("apps.facilities.urls")),
+    path("", include("apps.documents.urls")),
     path("healthz", health.ready, name="healthz"),
     path("healthz/live", health.live, name="healthz-live"),
     path("healthz/ready", health.ready, name="healthz-ready"),

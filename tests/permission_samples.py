@@ -42,3 +42,11 @@ from tests.care.permission_samples import CARE_CHECK_EXPECTATIONS, CARE_URL_SAMP
 
 URL_SAMPLES.update(CARE_URL_SAMPLES)
 CHECK_EXPECTATIONS.update(CARE_CHECK_EXPECTATIONS)
+
+from tests.facilities.permission_samples import FACILITIES_URL_SAMPLES  # noqa: E402
+
+URL_SAMPLES.update(FACILITIES_URL_SAMPLES)
+
+from tests.documents.permission_samples import DOCUMENTS_URL_SAMPLES  # noqa: E402
+
+URL_SAMPLES.update(DOCUMENTS_URL_SAMPLES)

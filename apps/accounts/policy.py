@@ -87,6 +87,11 @@ class Perm(models.TextChoices):
     PRINT_SPECIAL_READS = "print_special_reads", _("Справка родителю: кто читал данные ребёнка")
     READ_OWN_DIARY = "read_own_diary", _("Электронный дневник своих детей / свой")
     USE_MESSAGES = "use_messages", _("Внутренняя почта и доска объявлений")
+    FILE_REPAIRS = "file_repairs", _("Заявки на ремонт: подать, видеть заявки школы")
+    HANDLE_REPAIRS = "handle_repairs", _("Заявки на ремонт: очередь, статусы, выгрузка за месяц")
+    READ_DOCUMENTS = "read_documents", _("Хранилище документов: чтение доступных документов")
+    MANAGE_DOCUMENTS = "manage_documents", _("Хранилище документов: загрузка, версии, видимость")
+    USE_CATALOGUE = "use_catalogue", _("Каталог ресурсов: свои и общие материалы")
 
 
 R = Role
@@ -135,6 +140,16 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.PRINT_SPECIAL_READS: frozenset({R.SECRETARY, R.DIRECTOR}),
     Perm.READ_OWN_DIARY:     frozenset({R.PARENT, R.STUDENT}),
     Perm.USE_MESSAGES:       frozenset(ALL_ROLES),
+    # Every member of staff files repair requests and sees the school's (a broken projector
+    # is reported once); the technical staff (зам. по АХР, завхоз) work the queue (seed 002).
+    Perm.FILE_REPAIRS:       frozenset(STAFF_ROLES),
+    Perm.HANDLE_REPAIRS:     frozenset({R.TECHNICAL}),
+    # The document store: each document names who reads it (apps/documents/selectors.py);
+    # the administration and the secretaries file documents (seed 002: orders, acts).
+    Perm.READ_DOCUMENTS:     frozenset(ALL_ROLES),
+    Perm.MANAGE_DOCUMENTS:   frozenset({R.ADMIN, R.DIRECTOR, R.DEPUTY, R.SECRETARY}),
+    # Teaching materials: the teachers, and the deputy who coordinates the methodical work.
+    Perm.USE_CATALOGUE:      frozenset({R.TEACHER, R.DEPUTY}),
 }  # fmt: skip
 
 

@@ -43,6 +43,7 @@ from apps.gradebook.services import (
     work_types_ensure,
 )
 from apps.homework.models import Homework, HomeworkAttachment
+from apps.documents.selectors import resources_for_lesson
 from apps.homework.services import homework_attachment_add, homework_attachment_remove, homework_set
 from apps.privacy.downloads import download
 from apps.schedule.models import Lesson
@@ -552,6 +553,9 @@ def lesson_page(request, lesson_id: int):
             "today": today,
             "may_audit": ctx.may(Perm.READ_ALL_JOURNALS) or can_edit,
             "sees_grid": assignments_visible_to(ctx).filter(pk=lesson.assignment_id).exists(),
+            "catalogue": resources_for_lesson(ctx, lesson)
+            if can_edit and ctx.may(Perm.USE_CATALOGUE)
+            else [],
         },
         status=status,
     )

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "apps.reports",
     "apps.care",
     "apps.privacy",
+    "apps.facilities",
+    "apps.documents",
 ]
 
 MIDDLEWARE = [
