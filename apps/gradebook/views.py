@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.policy import Perm
 from apps.attendance.models import AttendanceKind
 from apps.attendance.services import attendance_all_present, attendance_set
+from apps.documents.selectors import resources_for_lesson
 from apps.gradebook import render as markup
 from apps.gradebook import selectors
 from apps.gradebook.errors import ConflictError
@@ -43,7 +44,6 @@ from apps.gradebook.services import (
     work_types_ensure,
 )
 from apps.homework.models import Homework, HomeworkAttachment
-from apps.documents.selectors import resources_for_lesson
 from apps.homework.services import homework_attachment_add, homework_attachment_remove, homework_set
 from apps.privacy.downloads import download
 from apps.schedule.models import Lesson

@@ -11,7 +11,6 @@ def public_document(w):
     from django.core.files.base import ContentFile
 
     from apps.documents.services import document_upload
-
     from apps.orders.models import SchoolDocument
 
     found = SchoolDocument.objects.filter(school=w.school, visibility="public").first()
