@@ -191,7 +191,8 @@ def version_add(request, pk: int):
         except services.StaleDocumentError as stale:
             form.add_error(None, str(stale))
         except PermissionDenied as refused:
-            form.add_error(None, str(refused))
+            messages.error(request, str(refused))
+            return redirect("documents:detail", school_id=ctx.school.pk, pk=document.pk)
         except ValidationError as error:
             _form_errors(form, error)
         else:
