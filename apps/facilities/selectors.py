@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from apps.facilities.models import RepairRequest
 
@@ -31,7 +31,7 @@ def repair_queue(*, school, status: str = "", query: str = "") -> QuerySet[Repai
     elif status in RepairRequest.Status.values:
         qs = qs.filter(status=status)
     if query:
-        qs = qs.filter(room__icontains=query) | qs.filter(problem__icontains=query)
+        qs = qs.filter(Q(room__icontains=query) | Q(problem__icontains=query))
     return qs.annotate(status_rank=_STATUS_RANK, urgency_rank=_URGENCY_RANK).order_by(
         "status_rank", "urgency_rank", "created_at", "pk"
     )
