@@ -10,7 +10,7 @@ LOCK := requirements/dev.txt
 TEST_WORKERS ?= auto
 TEST_ARGS ?=
 
-.PHONY: install demo test lint bench messages lock doctor
+.PHONY: install demo test lint bench bench-peers messages lock doctor
 
 $(STAMP): $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "«Журнал» needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.13 ...")'
@@ -58,3 +58,7 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# RosarioSIS beside us on the same machine (bench/README.md): ROSARIOSIS_SRC=<its clone>.
+bench-peers: install
+	$(BIN)/python bench/peers/run.py

@@ -43,6 +43,14 @@ from tests.care.permission_samples import CARE_CHECK_EXPECTATIONS, CARE_URL_SAMP
 URL_SAMPLES.update(CARE_URL_SAMPLES)
 CHECK_EXPECTATIONS.update(CARE_CHECK_EXPECTATIONS)
 
+from tests.messaging.permission_samples import (  # noqa: E402
+    MESSAGING_CHECK_EXPECTATIONS,
+    MESSAGING_URL_SAMPLES,
+)
+
+URL_SAMPLES.update(MESSAGING_URL_SAMPLES)
+CHECK_EXPECTATIONS.update(MESSAGING_CHECK_EXPECTATIONS)
+
 from tests.facilities.permission_samples import FACILITIES_URL_SAMPLES  # noqa: E402
 
 URL_SAMPLES.update(FACILITIES_URL_SAMPLES)

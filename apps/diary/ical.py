@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from apps.accounts.policy import Role
 from apps.diary.models import CalendarFeed
 from apps.diary.selectors import _in_subgroup, enrolment_of
 from apps.diary.services import FEED_LIFETIME
@@ -40,7 +41,6 @@ def valid_feed(token: str):
     whose link ended is removed, so the address never works again.
     """
     from apps.accounts.models import RoleGrant
-    from apps.accounts.policy import Role
     from apps.students.models import Guardianship
 
     feed = (
@@ -94,6 +94,7 @@ def feed_for_token(*, token: str) -> str | None:
     today = school_today(school)
     first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
     enrolment = enrolment_of(student)
+    role = Role.STUDENT if student.user_id == feed.user_id else Role.PARENT
     stamp = clock.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     calendar_name = _("Дневник: %(name)s") % {"name": student.first_name + " " + student.last_name}
     lines = [
@@ -172,5 +173,38 @@ def feed_for_token(*, token: str) -> str | None:
                 "TRANSP:TRANSPARENT",
                 "END:VEVENT",
             ]
+    lines += _event_lines(student, enrolment, role, first, last, stamp, school)
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def _event_lines(student, enrolment, role, first, last, stamp, school) -> list[str]:
+    """The school's and the classes' events (мероприятия) that concern this reader (one query)."""
+    from apps.messaging.board import student_events
+
+    tz = school.tz
+    spans = enrolment.spans
+    events = student_events(
+        student=student,
+        class_ids={s.school_class.pk for s in spans},
+        grades={s.school_class.grade for s in spans},
+        reader_roles={role},
+        first=datetime.combine(first, datetime.min.time(), tzinfo=tz),
+        last=datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz),
+    )
+    lines = []
+    for event in events:
+        ends = event.ends_at or event.starts_at + timedelta(hours=1)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:event-{event.pk}@zhurnal",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{event.starts_at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}",
+            f"DTEND:{ends.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}",
+            f"SUMMARY:{_escape(event.title)}",
+            f"DESCRIPTION:{_escape(event.description)}",
+        ]
+        if event.place:
+            lines.append(f"LOCATION:{_escape(event.place)}")
+        lines.append("END:VEVENT")
+    return lines

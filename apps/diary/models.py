@@ -16,6 +16,7 @@ from apps.attendance.models import AttendanceMark
 from apps.classes.models import SchoolClass, Subgroup, Subject, TeachingAssignment
 from apps.gradebook.models import Mark, PeriodMark, WorkType
 from apps.homework.models import Homework, HomeworkAttachment
+from apps.messaging.models import Announcement, Event
 from apps.schedule.models import Lesson, TimetableEntry
 from apps.school.models import (
     AcademicYear,
@@ -222,6 +223,9 @@ DIARY = Page(
         Source(SchoolRules, SCHOOL, _SCHOOL),
         Source(Subject, SCHOOL, _SCHOOL),
         Source(SchoolClass, SCHOOL, _SCHOOL),
+        # The week shows the board and the events that concern the student (issue 15).
+        Source(Announcement, SCHOOL, _SCHOOL),
+        Source(Event, SCHOOL, _SCHOOL),
         # Teachers' names stand on every page of their schools; a login (last_login) bumps nothing.
         Source(
             User,
@@ -234,6 +238,7 @@ DIARY = Page(
         "django_session": "the reader's own session",
         "stamps_stamp": "the stamps themselves",
         "messaging_notification": "the unread count is in the ETag",
+        "messaging_delivery": "the unread letters' count is in the ETag",
         "students_guardian": "access (whose guardian the reader is) is checked on every request",
     },
 )

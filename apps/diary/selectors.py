@@ -43,7 +43,10 @@ SELECT s.*,
        COALESCE(cs.v, 0) AS stamp_class, cs.t AS changed_class,
        COALESCE(sc.version, 0) AS stamp_school, sc.changed_at AS changed_school,
        (SELECT count(*) FROM messaging_notification n
-         WHERE n.user_id = %(user)s AND n.school_id = %(school)s AND n.read_at IS NULL) AS unread
+         WHERE n.user_id = %(user)s AND n.school_id = %(school)s AND n.read_at IS NULL) AS unread,
+       (SELECT count(*) FROM messaging_delivery d
+         WHERE d.recipient_id = %(user)s AND d.school_id = %(school)s AND d.read_at IS NULL
+           AND NOT d.archived) AS unread_mail
   FROM students_student s
   LEFT JOIN stamps_stamp ss ON ss.scope = 'diary.student' AND ss.key = s.id
   LEFT JOIN LATERAL (
@@ -65,7 +68,7 @@ class DiaryAccess:
     """A student the user may read, with the stamps of everything the diary shows of them."""
 
     student: Student
-    version: str  # the stamps and the unread count: the ETag's part
+    version: str  # the stamps and the unread counts (menu badges): the ETag's part
     changed_at: datetime | None
     content_version: str = ""  # the stamps only: the key of the cached week
 
@@ -90,7 +93,7 @@ def diary_access(*, ctx, student_id: int) -> DiaryAccess:
     moments = [m for m in (s.changed_student, s.changed_class, s.changed_school) if m is not None]
     return DiaryAccess(
         student=s,
-        version=f"{s.stamp_student}.{s.stamp_class}.{s.stamp_school}.{s.unread}",
+        version=f"{s.stamp_student}.{s.stamp_class}.{s.stamp_school}.{s.unread}.{s.unread_mail}",
         content_version=f"{s.stamp_student}.{s.stamp_class}.{s.stamp_school}",
         changed_at=max(moments) if moments else None,
     )
@@ -943,3 +946,36 @@ def calendar_feed_of(*, user, student) -> CalendarFeed | None:
 
 def digest_of(*, user, school) -> DigestSubscription | None:
     return DigestSubscription.objects.filter(user=user, school=school).first()
+
+
+# --- the board and the events on the week -------------------------------------------------------
+
+DIARY_BOARD_SIZE = 3
+
+
+def diary_board_and_events(*, ctx, student: Student, monday: date) -> tuple[list, list]:
+    """The newest announcements for this reader and the week's events of the student's
+    classes, grade and school (three queries: the classes, the board, the events). Read per
+    request, outside the cached week: a post for parents only is not the student's."""
+    from apps.messaging.board import board_for, student_events
+
+    tz = ctx.school.tz
+    first = datetime.combine(monday, time.min, tzinfo=tz)
+    last = first + timedelta(days=7)
+    classes = list(
+        Enrollment.objects.filter(student=student, starts_on__lt=monday + timedelta(days=7))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
+        .values_list("school_class_id", "school_class__grade")
+    )
+    board = list(board_for(ctx)[:DIARY_BOARD_SIZE])
+    events = list(
+        student_events(
+            student=student,
+            class_ids={pk for pk, _grade in classes},
+            grades={grade for _pk, grade in classes},
+            reader_roles=ctx.roles,
+            first=first,
+            last=last,
+        )
+    )
+    return board, events

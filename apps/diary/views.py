@@ -98,12 +98,15 @@ def week(request, student_id: int):
         data = selectors.diary_week(student=access.student, day=monday, today=today)
         return render_to_string("diary/_week.html", {"week": data, "today": today})
 
+    board, week_events = selectors.diary_board_and_events(
+        ctx=ctx, student=access.student, monday=monday
+    )
     return _page(
         request,
         "diary/week.html",
         access.student,
         "week",
-        {"week_html": mark_safe(cached(key, build))},
+        {"week_html": mark_safe(cached(key, build)), "board": board, "week_events": week_events},
     )
 
 

@@ -17,3 +17,11 @@ def send_pending_emails() -> int:
     from apps.school import clock
 
     return notification_emails_pending() + login_emails_pending(now=clock.now())
+
+
+@shared_task(bind=True, **RETRYING)
+def send_mail_copies(self, message_id: int) -> int:
+    """E-mail copies of a new letter (link only), after its transaction committed."""
+    from apps.messaging.mail import mail_copies_send
+
+    return mail_copies_send(message_id=message_id)

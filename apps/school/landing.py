@@ -71,3 +71,12 @@ def attention(ctx) -> dict:
         "repairs": repairs,
         "repairs_open": repairs_open,
     }
+
+
+BOARD_ON_LANDING = 3  # the newest announcements for this person; the board has the rest
+
+
+def board_newest(ctx) -> list:
+    from apps.messaging.board import board_for
+
+    return list(board_for(ctx)[:BOARD_ON_LANDING])

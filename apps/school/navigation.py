@@ -138,6 +138,29 @@ MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
         ),
     ),
     (
+        _("Общение"),
+        (
+            NavItem(
+                _("Почта"),
+                "messaging:mail",
+                Perm.USE_MESSAGES,
+                _("Письма учителям, родителям, коллегам; отметки о прочтении"),
+            ),
+            NavItem(
+                _("Доска объявлений"),
+                "messaging:board",
+                Perm.USE_MESSAGES,
+                _("Объявления школы, параллелей и классов"),
+            ),
+            NavItem(
+                _("Мероприятия"),
+                "messaging:events",
+                Perm.USE_MESSAGES,
+                _("Календарь мероприятий класса и школы"),
+            ),
+        ),
+    ),
+    (
         _("Дневник"),
         (
             NavItem(
@@ -346,10 +369,11 @@ def menu_for(ctx) -> list[tuple[str, list[tuple[NavItem, str]]]]:
 
 
 def landing_sections(ctx) -> dict:
-    from apps.school.landing import attention, family_cards, teacher_cards
+    from apps.school.landing import attention, board_newest, family_cards, teacher_cards
 
     return {
         "attention": attention(ctx),
+        "board": board_newest(ctx),
         "roles": [(Role(r).label, ROLE_SUMMARY[Role(r)]) for r in Role.values if r in ctx.roles],
         "menu": menu_for(ctx),
         "teaching": teacher_cards(ctx) if Role.TEACHER in ctx.roles else None,

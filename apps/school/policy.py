@@ -110,6 +110,16 @@ class Policy:
 
 
 DEFAULT_POLICY = Policy()
+
+# Internal mail and the board (apps/messaging): limits of the installation, the same in every
+# school. A letter to a whole class counts once against the hourly limit.
+MAIL_MESSAGES_PER_HOUR = 30
+MAIL_ATTACHMENT_MAX_MB = 10
+MAIL_ATTACHMENTS_PER_MESSAGE = 5
+MAIL_ATTACHMENT_KINDS = frozenset(
+    {"pdf", "jpg", "jpeg", "png", "gif", "doc", "docx", "xls", "xlsx", "ppt", "pptx"}
+    | {"odt", "ods", "odp", "rtf", "txt"}
+)
 POLICY_FIELDS = tuple(f.name for f in fields(Policy))
 
 

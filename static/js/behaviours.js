@@ -4,6 +4,7 @@
 //   data-navigate          on a select: go to the chosen option's value (a URL)
 //   data-confirm="text"    on a form: ask before submitting
 //   data-select-on-click   on an input: select its text when clicked (copying an address)
+//   data-filter-options="#id"  on an input: show only the options of that select containing the text
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -22,6 +23,15 @@
       event.stopImmediatePropagation();
     }
   }, true);
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    var target = el.matches && el.matches("[data-filter-options]") && document.querySelector(el.getAttribute("data-filter-options"));
+    if (!target) return;
+    var text = el.value.trim().toLowerCase();
+    Array.prototype.forEach.call(target.options, function (option) {
+      option.hidden = text !== "" && !option.selected && option.text.toLowerCase().indexOf(text) === -1;
+    });
+  });
   document.addEventListener("click", function (event) {
     var el = event.target;
     if (el.matches && el.matches("[data-select-on-click]")) el.select();

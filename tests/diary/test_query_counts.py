@@ -23,7 +23,8 @@ from tests import factories as f
 from tests.diary.conftest import MONDAY
 
 SELECTOR_QUERIES = 6
-PAGE_QUERIES = 15  # 5 fixed + access 1 + switcher 1 + selector ≤ 6 + activity 1 (+1 spare)
+PAGE_QUERIES = 19  # 5 fixed + access 1 + switcher 1 + selector ≤ 6 + activity 1 (+1 spare)
+# + the week's board and events: the reader's classes, the board, the student's classes, the events
 NOT_MODIFIED_QUERIES = 5  # session, user, roles, access with stamps, activity
 
 

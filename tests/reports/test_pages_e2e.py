@@ -103,9 +103,7 @@ def test_the_deputy_and_a_teacher_use_the_control_pages(page, live_server, sampl
     page.goto(url("reports:export", job_id=running.pk))
     assert page.locator(".progress-bar").inner_text() == "40%"
     ExportJob.objects.filter(pk=running.pk).update(progress=75)
-    page.wait_for_function(
-        "document.querySelector('.progress-bar').innerText === '75%'", timeout=10_000
-    )  # htmx polling
+    expect(page.locator(".progress-bar")).to_have_text("75%", timeout=10_000)  # htmx polling
     screenshot(page, "reports/export-progress")
 
     page.context.clear_cookies()

@@ -18,6 +18,7 @@ DEMO_STEPS: list[str] = [
     "apps.diary.demo.populate",
     "apps.reports.demo.populate",  # after the journal's step: it audits the lessons written there
     "apps.care.demo.populate",  # after the journal: a month of meals follows its attendance
+    "apps.messaging.demo.populate",  # a month of mail, board posts and events
     "apps.facilities.demo.populate",  # a month of repair requests and the answers to them
     "apps.documents.demo.populate",  # the document store and the resource catalogue
 ]
