@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("apps.care.urls")),
     path("", include("apps.portfolio.urls")),
     path("", include("apps.exams.urls")),
+    path("", include("apps.facilities.urls")),
+    path("", include("apps.documents.urls")),
     path("healthz", health.ready, name="healthz"),
     path("healthz/live", health.live, name="healthz-live"),
     path("healthz/ready", health.ready, name="healthz-ready"),

@@ -63,3 +63,11 @@ from tests.messaging.permission_samples import (  # noqa: E402
 
 URL_SAMPLES.update(MESSAGING_URL_SAMPLES)
 CHECK_EXPECTATIONS.update(MESSAGING_CHECK_EXPECTATIONS)
+
+from tests.facilities.permission_samples import FACILITIES_URL_SAMPLES  # noqa: E402
+
+URL_SAMPLES.update(FACILITIES_URL_SAMPLES)
+
+from tests.documents.permission_samples import DOCUMENTS_URL_SAMPLES  # noqa: E402
+
+URL_SAMPLES.update(DOCUMENTS_URL_SAMPLES)

@@ -12,21 +12,26 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from apps.accounts.policy import POLICY, Role
 from apps.school.sections import SECTIONS_BY_SLUG
 from tests.diary.permission_samples import DIARY_PUBLIC_URLS
+from tests.documents.permission_samples import DOCUMENTS_PUBLIC_URLS
 from tests.permission_samples import CHECK_EXPECTATIONS, URL_SAMPLES
 
 # URLs outside any school: reachable without a school role, checked by their own tests.
-OUTSIDE_SCHOOLS = {
-    "school:choose",
-    "accounts:login",
-    "accounts:logout",
-    "accounts:password_change",
-    "set_language",
-    "healthz",
-    "healthz-session",
-    "school:first-run",  # one-time link of a new installation (tests/school/test_first_run.py)
-    "healthz-live",
-    "healthz-ready",
-} | DIARY_PUBLIC_URLS
+OUTSIDE_SCHOOLS = (
+    {
+        "school:choose",
+        "accounts:login",
+        "accounts:logout",
+        "accounts:password_change",
+        "set_language",
+        "healthz",
+        "healthz-session",
+        "school:first-run",  # one-time link of a new installation (tests/school/test_first_run.py)
+        "healthz-live",
+        "healthz-ready",
+    }
+    | DIARY_PUBLIC_URLS
+    | DOCUMENTS_PUBLIC_URLS
+)
 IGNORED = {None}  # unnamed patterns (favicon redirect)
 
 

@@ -91,6 +91,11 @@ class Perm(models.TextChoices):
     VIEW_GIA = "view_gia", _("ГИА: заявления, выбор предметов, результаты, отчёты")
     MANAGE_GIA = "manage_gia", _("ГИА: ведение заявлений, результатов и шкал перевода")
     READ_GIA_DOCUMENT = "read_gia_document", _("ГИА: документ, удостоверяющий личность")
+    FILE_REPAIRS = "file_repairs", _("Заявки на ремонт: подать, видеть заявки школы")
+    HANDLE_REPAIRS = "handle_repairs", _("Заявки на ремонт: очередь, статусы, выгрузка за месяц")
+    READ_DOCUMENTS = "read_documents", _("Хранилище документов: чтение доступных документов")
+    MANAGE_DOCUMENTS = "manage_documents", _("Хранилище документов: загрузка, версии, видимость")
+    USE_CATALOGUE = "use_catalogue", _("Каталог ресурсов: свои и общие материалы")
 
 
 R = Role
@@ -147,6 +152,16 @@ POLICY: dict[Perm, frozenset[Role]] = {
     # The document of the ГИА application is personal data that leaves the school for the
     # regional base: the secretary, the deputy who registers and the director only.
     Perm.READ_GIA_DOCUMENT:  frozenset({R.SECRETARY, R.DEPUTY, R.DIRECTOR}),
+    # Every member of staff files repair requests and sees the school's (a broken projector
+    # is reported once); the technical staff (зам. по АХР, завхоз) work the queue (seed 002).
+    Perm.FILE_REPAIRS:       frozenset(STAFF_ROLES),
+    Perm.HANDLE_REPAIRS:     frozenset({R.TECHNICAL}),
+    # The document store: each document names who reads it (apps/documents/selectors.py);
+    # the administration and the secretaries file documents (seed 002: orders, acts).
+    Perm.READ_DOCUMENTS:     frozenset(ALL_ROLES),
+    Perm.MANAGE_DOCUMENTS:   frozenset({R.ADMIN, R.DIRECTOR, R.DEPUTY, R.SECRETARY}),
+    # Teaching materials: the teachers, and the deputy who coordinates the methodical work.
+    Perm.USE_CATALOGUE:      frozenset({R.TEACHER, R.DEPUTY}),
 }  # fmt: skip
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.exams.models import Candidate, ConversionScale, Level
-from apps.school.forms import DateInput
+from apps.school.form_base import DateInput
 
 DOCUMENT_FIELDS = ("document_type", "document_series", "document_number")
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm
 from apps.attendance.services import attendance_all_present
+from apps.documents.selectors import resources_for_lesson
 from apps.gradebook import render as markup
 from apps.gradebook import selectors
 from apps.gradebook.core import lesson_write_state
@@ -508,6 +509,9 @@ def lesson_page(request, lesson_id: int):
             "today": today,
             "may_audit": ctx.may(Perm.READ_ALL_JOURNALS) or can_edit,
             "sees_grid": assignments_visible_to(ctx).filter(pk=lesson.assignment_id).exists(),
+            "catalogue": resources_for_lesson(ctx, lesson)
+            if can_edit and ctx.may(Perm.USE_CATALOGUE)
+            else [],
         },
         status=status,
     )

@@ -8,6 +8,7 @@ signed order is never changed again: it is undone by a cancellation order.
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -272,18 +273,23 @@ class OrderSettings(models.Model):
 
 class SchoolDocument(models.Model):
     """The school document store (хранилище школьных документов, seed 002): signed orders
-    land here when signed; other documents may be uploaded as files."""
+    land here when signed; other documents are uploaded on the store's pages
+    (apps/documents), each upload a new version that keeps the previous ones."""
 
     class Category(models.TextChoices):
-        ORDERS = "orders", _("Приказы по контингенту")
+        ORDERS = "orders", _("Приказы")
         REGULATIONS = "regulations", _("Локальные акты")
+        NORMATIVE = "normative", _("Нормативные документы")
         PUBLIC = "public", _("Общедоступные документы")
+        TEMPLATES = "templates", _("Шаблоны и бланки")
 
     class Visibility(models.TextChoices):
-        """Who may open the document: a row of the policy table each (VISIBILITY_PERMS)."""
+        """Who may open the document (apps/documents/selectors.py reads them)."""
 
-        ORDERS = "orders", _("кто работает с приказами")
+        PUBLIC = "public", _("все, на открытой странице школы")
         STAFF = "staff", _("все сотрудники школы")
+        ROLES = "roles", _("выбранные роли")
+        ORDERS = "orders", _("кто работает с приказами")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="documents")
     category = models.CharField(_("раздел"), max_length=20, choices=Category.choices)
@@ -292,6 +298,8 @@ class SchoolDocument(models.Model):
     visibility = models.CharField(
         _("кому виден"), max_length=10, choices=Visibility.choices, default=Visibility.ORDERS
     )
+    # For Visibility.ROLES: the roles (apps.accounts.policy.Role values) that read it.
+    roles = ArrayField(models.CharField(max_length=20), default=list, blank=True)
     title = models.CharField(_("название"), max_length=500)
     order = models.OneToOneField(
         Order, null=True, blank=True, on_delete=models.PROTECT, related_name="document"
@@ -302,6 +310,8 @@ class SchoolDocument(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    # The current version's number: an upload made against an older one is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("документ")

@@ -7,23 +7,10 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
-from apps.accounts.policy import Perm
 from apps.classes.models import SchoolClass
-from apps.orders.models import Order, OrderItem, OrderKind, SchoolDocument
+from apps.orders.models import Order, OrderItem, OrderKind
 from apps.school.spans import active_on_q
 from apps.students.models import Enrollment
-
-# Which row of the policy table opens a document of each visibility.
-DOCUMENT_VISIBILITY_PERMS = {
-    "orders": Perm.VIEW_ORDERS,
-    "staff": Perm.VIEW_SCHOOL_CARD,
-}
-
-
-def documents_visible_to(ctx):
-    """The school's documents this user may list and open (a queryset, no per-row check)."""
-    allowed = [v for v, perm in DOCUMENT_VISIBILITY_PERMS.items() if ctx.may(perm)]
-    return SchoolDocument.objects.filter(school=ctx.school, visibility__in=allowed)
 
 
 def order_register(

@@ -20,7 +20,6 @@ urlpatterns = [
     path(f"{S}orders/<int:pk>/cancel/", views.cancel, name="cancel"),
     path(f"{S}orders/<int:pk>/delete/", views.delete, name="delete"),
     path(f"{S}orders/<int:pk>/pdf/", views.pdf, name="pdf"),
-    path(f"{S}documents/", views.documents, name="documents"),
     path(f"{S}documents/<int:pk>/file/", views.document_file, name="document-file"),
     path(f"{S}rollover/", views.rollover_page, name="rollover"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.policy import Perm
 from apps.classes.models import SchoolClass
+from apps.documents.selectors import documents_visible_to
 from apps.orders import exports, rollover, selectors, services
 from apps.orders.forms import (
     CancelForm,
@@ -460,28 +461,9 @@ def pdf(request, pk: int):
 
 
 @school_view(Perm.VIEW_SCHOOL_CARD)
-def documents(request):
-    ctx = request.school_ctx
-    qs = selectors.documents_visible_to(ctx).select_related("order", "added_by")
-    category = request.GET.get("category", "")
-    if category in SchoolDocument.Category.values:
-        qs = qs.filter(category=category)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "orders/documents.html",
-        {
-            "page": page,
-            "categories": SchoolDocument.Category.choices,
-            "category": category,
-        },
-    )
-
-
-@school_view(Perm.VIEW_SCHOOL_CARD)
 def document_file(request, pk: int):
     ctx = request.school_ctx
-    doc = get_object_or_404(selectors.documents_visible_to(ctx), pk=pk)
+    doc = get_object_or_404(documents_visible_to(ctx), pk=pk)
     if doc.order_id:
         return _signed_copy(request, doc.pk, AccessRecord.Kind.DOCUMENT)
     if not doc.file:

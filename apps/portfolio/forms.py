@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.portfolio.models import Achievement, Level, Result, TeacherCategory, TeacherEntry
-from apps.school.forms import DateInput
+from apps.school.form_base import DateInput
 
 
 class AchievementForm(forms.Form):

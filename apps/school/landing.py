@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from apps.accounts.policy import Perm
 from apps.classes.models import TeachingAssignment
+from apps.facilities.selectors import repairs_open_for_landing
 from apps.messaging.models import Notification
 from apps.orders.models import Order
 from apps.school.clock import school_today
@@ -71,7 +72,15 @@ def attention(ctx) -> dict:
         if ctx.may(Perm.SIGN_ORDERS)
         else 0
     )
-    return {"notifications": unread, "orders_to_sign": to_sign}
+    repairs, repairs_open = (
+        repairs_open_for_landing(school=ctx.school) if ctx.may(Perm.HANDLE_REPAIRS) else ([], 0)
+    )
+    return {
+        "notifications": unread,
+        "orders_to_sign": to_sign,
+        "repairs": repairs,
+        "repairs_open": repairs_open,
+    }
 
 
 BOARD_ON_LANDING = 3  # the newest announcements for this person; the board has the rest

@@ -357,11 +357,28 @@ MENU: tuple[tuple[str, tuple[NavItem, ...]], ...] = (
                 Perm.MANAGE_YEARS,
                 _("Классы, перевод, выпуск, открытие года"),
             ),
+        ),
+    ),
+    (
+        _("Документы и заявки"),
+        (
             NavItem(
                 _("Хранилище документов"),
-                "orders:documents",
-                Perm.VIEW_SCHOOL_CARD,
-                _("Подписанные приказы"),
+                "documents:index",
+                Perm.READ_DOCUMENTS,
+                _("Приказы, локальные акты, положения, шаблоны; версии документов"),
+            ),
+            NavItem(
+                _("Каталог ресурсов"),
+                "documents:resources",
+                Perm.USE_CATALOGUE,
+                _("Учебные материалы: свои и коллег, по предметам и классам"),
+            ),
+            NavItem(
+                _("Заявки на ремонт"),
+                "facilities:index",
+                Perm.FILE_REPAIRS,
+                _("Сообщить, что сломалось; очередь заявок АХР"),
             ),
         ),
     ),

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "apps.portfolio",
     "apps.exams",
     "apps.privacy",
+    "apps.facilities",
+    "apps.documents",
 ]
 
 MIDDLEWARE = [

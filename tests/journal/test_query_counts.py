@@ -191,7 +191,7 @@ def _first_lesson(jw):
 # The most queries each page may make (the request's own: session, user, roles, context
 # processors, included); measured values are in the comment.
 PAGE_LIMITS = {
-    "lesson": 24,  # 22: the lesson column (7), КТП choices and suggestion, homework and files
+    "lesson": 24,  # 23: the lesson column (7), КТП choices and suggestion, homework and files, the catalogue
     "index": 11,  # 9
     "class": 16,  # 14
     "register": 13,  # 11

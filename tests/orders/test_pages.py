@@ -193,7 +193,7 @@ def test_signed_orders_land_in_the_document_store(client, world):
         lines=[{"student": world.student, "destination": "СОШ № 5"}],
     )
     doc = order.document
-    documents = reverse("orders:documents", args=[world.school.pk])
+    documents = reverse("documents:index", args=[world.school.pk])
     file_url = reverse("orders:document-file", args=[world.school.pk, doc.pk])
     client.force_login(world.users["secretary"])
     assert "Приказ № 1-о от 16.11.2026" in client.get(documents).content.decode()

@@ -21,6 +21,8 @@ DEMO_STEPS: list[str] = [
     "apps.messaging.demo.populate",  # a month of mail, board posts and events
     "apps.portfolio.demo.populate",
     "apps.exams.demo.populate",  # last year's ГИА results and this year's applications
+    "apps.facilities.demo.populate",  # a month of repair requests and the answers to them
+    "apps.documents.demo.populate",  # the document store and the resource catalogue
 ]
 
 DEMO_PASSWORD = "demo12345"
