@@ -31,7 +31,7 @@ from apps.privacy.downloads import download
 from apps.school.access import school_view
 from apps.school.clock import now as clock_now
 from apps.school.clock import school_now, school_today
-from apps.school.inputs import int_param
+from apps.school.inputs import add_validation_errors, int_param
 from apps.school.policy import meals_order_deadline
 from apps.students.models import Student
 
@@ -41,14 +41,6 @@ HEALTH, SOCIAL, MEALS = (
     SpecialReadLog.Area.SOCIAL,
     SpecialReadLog.Area.MEALS,
 )
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _student(ctx, pk: int) -> Student:
@@ -257,7 +249,7 @@ def health_student(request, student_id: int):
                     today=today,
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(
                     request, _("Лист здоровья сохранён: %(name)s.") % {"name": student.full_name}
@@ -305,7 +297,7 @@ def social_index(request):
                     name=category_form.cleaned_data["name"],
                 )
             except ValidationError as error:
-                _form_errors(category_form, error)
+                add_validation_errors(category_form, error)
             else:
                 messages.success(request, _("Категория добавлена."))
                 return redirect("care:social", school_id=ctx.school.pk)
@@ -477,7 +469,7 @@ def social_student(request, student_id: int):
                         today=today,
                     )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Сохранено."))
                 return redirect(
@@ -760,7 +752,7 @@ def meals_benefits(request):
                 valid_until=d["valid_until"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Льгота записана: %(name)s.") % {"name": student.full_name})
             return redirect("care:meals-benefits", school_id=ctx.school.pk)
@@ -833,7 +825,7 @@ def meals_benefit_edit(request, benefit_id: int):
                 valid_until=d["valid_until"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Льгота изменена."))
             return redirect("care:meals-benefits", school_id=ctx.school.pk)

@@ -25,18 +25,10 @@ from apps.privacy.downloads import download
 from apps.schedule.models import Lesson
 from apps.school.access import school_view
 from apps.school.clock import school_today
-from apps.school.inputs import int_param
+from apps.school.inputs import add_validation_errors, int_param
 from apps.school.models import School
 
 PAGE_SIZE = 50
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _extension(name: str) -> str:
@@ -92,7 +84,7 @@ def upload(request):
                     file=data["file"],
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Документ загружен."))
                 return redirect("documents:detail", school_id=ctx.school.pk, pk=document.pk)
@@ -163,7 +155,7 @@ def settings_change(request, pk: int):
         except services.StaleDocumentError as stale:
             form.add_error(None, str(stale))
         except (ValidationError, PermissionDenied) as error:
-            _form_errors(
+            add_validation_errors(
                 form, ValidationError(str(error)) if isinstance(error, PermissionDenied) else error
             )
         else:
@@ -194,7 +186,7 @@ def version_add(request, pk: int):
             messages.error(request, str(refused))
             return redirect("documents:detail", school_id=ctx.school.pk, pk=document.pk)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Загружена версия %(n)s.") % {"n": version.number})
             return redirect("documents:detail", school_id=ctx.school.pk, pk=document.pk)
@@ -312,7 +304,7 @@ def resource_add(request):
                     shared=data["shared"],
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Материал добавлен в каталог."))
                 return redirect("documents:resources", school_id=ctx.school.pk)

@@ -18,20 +18,12 @@ from apps.privacy.services import Access
 from apps.school.access import school_view
 from apps.school.clock import now as clock_now
 from apps.school.clock import school_today
-from apps.school.inputs import int_param
+from apps.school.inputs import add_validation_errors, int_param
 from apps.school.models import AcademicYear
 from apps.school.policy import school_policy
 
 _gia_view = school_view(Perm.VIEW_GIA)
 _keep_view = school_view(Perm.MANAGE_GIA)
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _year(ctx):
@@ -156,7 +148,7 @@ def candidate(request, candidate_id: int):
                     version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Заявление сохранено."))
                 return redirect(
@@ -182,7 +174,7 @@ def choose(request, candidate_id: int):
                 level=form.cleaned_data["level"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             return redirect("exams:candidate", school_id=ctx.school.pk, candidate_id=candidate.pk)
     return _candidate_page(request, candidate, forms={"choice": form}, status=400)
@@ -221,7 +213,7 @@ def result(request, candidate_id: int, exam_id: int):
                 version=data["version"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request, _("Результат внесён: %(subject)s.") % {"subject": exam.subject.name}
@@ -259,7 +251,7 @@ def scales(request):
                     acting_user=request.user, scale=scale, version=form.cleaned_data["version"]
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(
                     request, _("Шкала сохранена; пересчитано результатов: %(n)s.") % {"n": count}

@@ -24,24 +24,16 @@ from apps.privacy.models import AccessRecord
 from apps.privacy.services import Access
 from apps.school.access import school_view
 from apps.school.clock import now as clock_now
-from apps.school.inputs import int_param
+from apps.school.inputs import add_validation_errors, int_param
 from apps.school.models import AcademicYear
 
 _portfolio_view = school_view(check=permissions.may_open_portfolios)
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _stale_or_errors(request, form, error: ValidationError) -> None:
     if isinstance(error, services.StaleVersion):
         messages.error(request, error.messages[0])
-    _form_errors(form, error)
+    add_validation_errors(form, error)
 
 
 @_portfolio_view
@@ -130,7 +122,7 @@ def achievement_add(request, student_id: int):
                 diploma=data["diploma"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,
@@ -386,7 +378,7 @@ def teacher_entry_add(request, teacher_id: int):
                 file=data["file"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Запись добавлена."))
             return redirect("portfolio:teacher", school_id=ctx.school.pk, teacher_id=teacher_id)
