@@ -69,7 +69,7 @@ def test_the_late_period_marks_rule_names_the_schools_number(db):
     aw = build_audit_world("Europe/Moscow", prefix="pl")
     SchoolRules.objects.create(school=aw.school, period_mark_working_days=4)
     helps = {r.key: str(r.help) for r in rules_for(school_policy(aw.school))}
-    assert helps["period_marks_late"] == "Позже 4 рабочих дней после окончания периода."
+    assert helps["period_marks_late"].startswith("Позже 4-го рабочего дня после окончания периода.")
     assert "N" not in helps["period_marks_late"]
 
 
