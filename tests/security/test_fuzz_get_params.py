@@ -48,15 +48,23 @@ def _query(pairs) -> str:
     return "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in pairs)
 
 
-@pytest.mark.parametrize(("name", "pattern"), SCHOOL_PATTERNS, ids=[n for n, _ in SCHOOL_PATTERNS])
+# Pages some role opens (the rest answer every role 403/404, whatever the query string).
+READABLE = [(name, pattern) for name, pattern in SCHOOL_PATTERNS if _reader(name, pattern)]
+
+
+@pytest.mark.parametrize(("name", "pattern"), READABLE, ids=[n for n, _ in READABLE])
 def test_no_query_string_gives_a_server_error(client, world, name, pattern):
     role = _reader(name, pattern)
-    if role is None:
-        pytest.skip("no role opens this page")
     client.force_login(world.users[role])
     url = _url(name, pattern, world, world.school)
     if client.get(url).status_code == 405:
-        pytest.skip("POST only")
+        # A form's target: a GET with any query string is refused (405, or 400 for a NUL
+        # character), never a 500.
+        hostile = _query(
+            [(p, v) for p in params_read_by(pattern.callback) or ["day"] for v in HOSTILE]
+        )
+        assert client.get(f"{url}?{hostile}").status_code < 500
+        return
     params = params_read_by(pattern.callback) or ["day"]
     requests, failures = 0, []
     for value in HOSTILE:
